@@ -1,0 +1,100 @@
+/**
+ * The one typed contract between the UI (or any client) and the core.
+ *
+ * Every method has a zod schema for its params and its result, every pushed event a schema for its payload.
+ * Both sides validate what they receive: main never trusts the renderer or a browser tab, and the renderer never
+ * trusts a response it did not expect. This file must stay free of Node imports: the renderer bundles it.
+ */
+import { z } from 'zod';
+
+/** Bumped when a method or event changes incompatibly; a client speaking another version is refused. */
+export const API_VERSION = 1;
+
+const absolutePath = z
+  .string()
+  .min(1, 'path is empty')
+  .max(4096, 'path is too long')
+  .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+
+export const ProjectSummary = z.object({
+  path: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  schemaVersion: z.number().int(),
+});
+export type ProjectSummary = z.infer<typeof ProjectSummary>;
+
+export const RecentProject = z.object({
+  path: z.string(),
+  name: z.string(),
+  openedAt: z.string(),
+  /** False when the folder no longer holds a project (moved, deleted, or on an unplugged drive). */
+  available: z.boolean(),
+});
+export type RecentProject = z.infer<typeof RecentProject>;
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  apiVersion: z.number().int(),
+  /** `electron` when inside the desktop app, `browser` when served over the localhost WebSocket. */
+  mode: z.enum(['electron', 'browser']),
+  platform: z.string(),
+  /** Where "create project" proposes to put a new project. */
+  defaultProjectsDir: z.string(),
+  /** Whether `dialog.chooseFolder` can show a native picker (not in browser mode). */
+  nativeDialogs: z.boolean(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+const empty = z.object({}).strict();
+
+/** Request/response methods: name -> params schema + result schema. */
+export const methods = {
+  'app.info': { params: empty, result: AppInfo },
+  'projects.recent': { params: empty, result: z.array(RecentProject) },
+  'projects.create': {
+    params: z.object({ dir: absolutePath, name: z.string().trim().min(1).max(200).optional() }).strict(),
+    result: ProjectSummary,
+  },
+  'projects.open': { params: z.object({ dir: absolutePath }).strict(), result: ProjectSummary },
+  'projects.forgetRecent': { params: z.object({ dir: absolutePath }).strict(), result: z.array(RecentProject) },
+  'dialog.chooseFolder': {
+    params: z.object({ title: z.string().max(200) }).strict(),
+    result: z.object({ path: z.string().nullable() }),
+  },
+} as const;
+
+export const JobProgress = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative(),
+  ratePerSec: z.number().nonnegative().nullable(),
+  etaSec: z.number().nonnegative().nullable(),
+  message: z.string().optional(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+/** Events main pushes to every connected client. */
+export const events = {
+  'job.progress': JobProgress,
+  'data.changed': z.object({
+    entity: z.enum(['recentProjects', 'project', 'videos', 'labels', 'predictions', 'suggestions']),
+    projectPath: z.string().optional(),
+  }),
+} as const;
+
+export type MethodName = keyof typeof methods;
+export type EventName = keyof typeof events;
+export type Params<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
+export type Result<M extends MethodName> = z.output<(typeof methods)[M]['result']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}

@@ -1,0 +1,53 @@
+/**
+ * Turns one raw message from a transport into one response. Never throws: a malformed message, an unknown
+ * method, bad params or a failing handler all come back as an error response, so no client can crash main.
+ */
+import { StudioError } from '../core/errors';
+import { isMethodName, methods, type MethodName, type Result } from './contract';
+import { describeZodError, RequestEnvelope, type ApiErrorCode, type ResponseEnvelope } from './envelope';
+import type { z } from 'zod';
+
+export type Handlers = {
+  [M in MethodName]: (params: z.output<(typeof methods)[M]['params']>) => Promise<Result<M>> | Result<M>;
+};
+
+export type Dispatch = (raw: unknown) => Promise<ResponseEnvelope>;
+
+export function createDispatcher(handlers: Handlers, log: (message: string) => void = console.error): Dispatch {
+  return async (raw) => {
+    const request = RequestEnvelope.safeParse(raw);
+    if (!request.success) {
+      return fail(idOf(raw), 'bad_request', `malformed request: ${describeZodError(request.error)}`);
+    }
+    const { id, method, params } = request.data;
+    if (!isMethodName(method)) return fail(id, 'unknown_method', `unknown method "${method}"`);
+
+    const parsedParams = methods[method].params.safeParse(params ?? {});
+    if (!parsedParams.success) {
+      return fail(id, 'invalid_params', `${method}: ${describeZodError(parsedParams.error)}`);
+    }
+    try {
+      const handler = handlers[method] as (p: unknown) => unknown;
+      const result = methods[method].result.safeParse(await handler(parsedParams.data));
+      if (!result.success) {
+        log(`api: ${method} produced a result that breaks the contract: ${describeZodError(result.error)}`);
+        return fail(id, 'internal', `${method}: internal error (result does not match the API contract)`);
+      }
+      return { id, ok: true, result: result.data };
+    } catch (error) {
+      if (error instanceof StudioError) return fail(id, 'failed', error.message);
+      log(`api: ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fail(id, 'internal', `${method}: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+}
+
+function fail(id: number | null, code: ApiErrorCode, message: string): ResponseEnvelope {
+  return { id, ok: false, error: { code, message } };
+}
+
+/** Echo the id of a request that is malformed elsewhere, so the client can still settle its promise. */
+function idOf(raw: unknown): number | null {
+  if (typeof raw === 'object' && raw !== null && 'id' in raw && Number.isInteger(raw.id)) return raw.id as number;
+  return null;
+}

@@ -1,0 +1,126 @@
+/**
+ * `affect-studio`: the headless front end over the same core. Results go to stdout (JSON with `--json`),
+ * errors to stderr with a non-zero exit code: 1 when the command failed, 2 when it was called wrongly.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createStudioApi } from '../api/studioApi';
+import { defaultConfigDir } from '../core/appDirs';
+import { appVersion } from '../core/appVersion';
+import { StudioError } from '../core/errors';
+import { createProject } from '../core/project/projectFolder';
+import { RecentProjects } from '../core/project/recentProjects';
+import { startBrowserServer } from '../server/browserServer';
+import { rendererDir } from '../server/rendererDir';
+
+export const USAGE = `Usage: affect-studio <command> [options]
+
+Commands:
+  serve [--port N]                 run the studio in browser mode on 127.0.0.1 and print its URL
+  project create <dir> [--name N]  create a new project in an empty or new folder
+
+Options:
+  --json     machine-readable output on stdout
+  --help     show this help
+  --version  show the version
+`;
+
+export class UsageError extends Error {}
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the user asks a long-running command (serve) to stop. */
+  untilStopped: () => Promise<void>;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatchCommand(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`affect-studio: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof StudioError) {
+      io.err(`affect-studio: ${error.message}\n`);
+      return 1;
+    }
+    io.err(`affect-studio: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.version) {
+    io.out(values.json ? JSON.stringify({ version: appVersion() }) + '\n' : `${appVersion()}\n`);
+    return 0;
+  }
+  if (values.help || positionals.length === 0) {
+    io.out(USAGE);
+    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+  const [command, ...rest] = positionals;
+  switch (command) {
+    case 'serve':
+      return serve(values, rest, io);
+    case 'project':
+      return projectCommand(values, rest, io);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+type Values = ReturnType<typeof parse>['values'];
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        port: { type: 'string' },
+        name: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function serve(values: Values, rest: string[], io: CliIo): Promise<number> {
+  if (rest.length > 0) throw new UsageError(`serve takes no arguments (got "${rest.join(' ')}")`);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not "${values.port}"`);
+
+  const api = createStudioApi({ mode: 'browser', configDir: defaultConfigDir(io.env) });
+  const server = await startBrowserServer({ api, rendererDir: rendererDir(), port }).catch((error: Error) => {
+    throw new StudioError(`cannot start browser mode: ${error.message}`);
+  });
+  io.out(
+    values.json
+      ? JSON.stringify({ url: server.url, port: server.port }) + '\n'
+      : `Affect Studio is running at ${server.url}\nOpen it in Chromium or Chrome on this machine. Press Ctrl+C to stop.\n`,
+  );
+  await io.untilStopped();
+  await server.close();
+  return 0;
+}
+
+function projectCommand(values: Values, rest: string[], io: CliIo): number {
+  const [sub, dir, ...extra] = rest;
+  if (sub !== 'create') throw new UsageError(sub === undefined ? 'project needs a subcommand' : `unknown project subcommand "${sub}"`);
+  if (dir === undefined) throw new UsageError('project create needs a folder');
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+
+  const project = createProject(path.resolve(dir), values.name);
+  new RecentProjects(defaultConfigDir(io.env)).remember(project);
+  io.out(values.json ? JSON.stringify(project) + '\n' : `Created project "${project.name}" in ${project.path}\n`);
+  return 0;
+}
