@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { API_VERSION } from '../api/contract';
+import { createStudioApi, type StudioApi } from '../api/studioApi';
+import { startBrowserServer, type BrowserServer } from './browserServer';
+
+const servers: BrowserServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+function fakeRenderer(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-renderer-'));
+  fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>studio</title>');
+  fs.mkdirSync(path.join(dir, 'assets'));
+  fs.writeFileSync(path.join(dir, 'assets', 'app.js'), 'console.log(1)');
+  return dir;
+}
+
+async function start(): Promise<{ server: BrowserServer; api: StudioApi }> {
+  const api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-home-')) });
+  const server = await startBrowserServer({ api, rendererDir: fakeRenderer() });
+  servers.push(server);
+  return { server, api };
+}
+
+type Target = string | { port: number; path: string };
+
+function get(target: Target, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  const { port, path } = typeof target === 'string' ? { port: Number(new URL(target).port), path: new URL(target).pathname } : target;
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, headers }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+function openSocket(url: string, origin?: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, origin ? { origin } : {});
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+function nextMessage(ws: WebSocket): Promise<unknown> {
+  return new Promise((resolve) => ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))));
+}
+
+const apiUrl = (server: BrowserServer) => `${server.url.replace('http:', 'ws:')}api`;
+
+describe('browser-mode server', () => {
+  it('prints a 127.0.0.1 URL carrying a long random token', async () => {
+    const { server } = await start();
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}\/$/);
+    const other = await start();
+    expect(other.server.token).not.toBe(server.token);
+  });
+
+  it('serves the UI with a strict CSP only under the token', async () => {
+    const { server } = await start();
+    const page = await get(server.url);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>studio</title>');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).not.toContain('unsafe');
+    expect((await get(`${server.url}assets/app.js`)).headers['content-type']).toContain('text/javascript');
+  });
+
+  it('refuses every request without the right token with 401', async () => {
+    const { server } = await start();
+    const root = `http://127.0.0.1:${server.port}`;
+    for (const url of [`${root}/`, `${root}/index.html`, `${root}/assets/app.js`, `${root}/${'x'.repeat(32)}/`, `${root}/${server.token.slice(0, -1)}/`]) {
+      expect((await get(url)).status, url).toBe(401);
+    }
+  });
+
+  it('refuses a Host header that is not the loopback address (DNS rebinding)', async () => {
+    const { server } = await start();
+    expect((await get(server.url, { Host: `evil.example:${server.port}` })).status).toBe(403);
+  });
+
+  it('does not serve files outside the UI folder', async () => {
+    const { server } = await start();
+    // Raw request paths: a URL object would resolve the dot segments before they reach the server.
+    for (const escape of ['..%2f..%2f..%2fetc%2fpasswd', '../../package.json', '%2e%2e/%2e%2e/package.json', 'assets/..%2f..%2f..%2fetc%2fhosts']) {
+      const response = await get({ port: server.port, path: `/${server.token}/${escape}` });
+      expect(response.status, escape).toBe(404);
+    }
+  });
+
+  it('listens on 127.0.0.1 only: no other address of this machine reaches it', async () => {
+    const { server } = await start();
+    const others = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((address): address is os.NetworkInterfaceInfo => address !== undefined && address.address !== '127.0.0.1')
+      .map((address) => address.address);
+    // 127.0.0.2 is loopback too but is not the bound address, and '::1' covers IPv6 loopback.
+    for (const host of [...others, '127.0.0.2', '::1']) {
+      const reached = await new Promise<boolean>((resolve) => {
+        const socket = net.connect({ host, port: server.port, timeout: 1000 });
+        socket.once('connect', () => (socket.destroy(), resolve(true)));
+        socket.once('error', () => resolve(false));
+        socket.once('timeout', () => (socket.destroy(), resolve(false)));
+      });
+      expect(reached, host).toBe(false);
+    }
+  });
+
+  it('refuses a WebSocket without the token or from another origin', async () => {
+    const { server } = await start();
+    await expect(openSocket(`ws://127.0.0.1:${server.port}/api`)).rejects.toThrow(/401/);
+    await expect(openSocket(apiUrl(server), 'http://evil.example')).rejects.toThrow(/401/);
+  });
+
+  it('answers API calls over the WebSocket and survives malformed messages', async () => {
+    const { server } = await start();
+    const ws = await openSocket(apiUrl(server), `http://127.0.0.1:${server.port}`);
+    ws.send('{ not json');
+    expect(await nextMessage(ws)).toMatchObject({ id: null, ok: false, error: { code: 'bad_request' } });
+    ws.send(JSON.stringify({ v: API_VERSION, id: 3, method: 'app.info', params: {} }));
+    expect(await nextMessage(ws)).toMatchObject({ id: 3, ok: true, result: { mode: 'browser', nativeDialogs: false } });
+    ws.close();
+  });
+
+  it('pushes events to connected clients', async () => {
+    const { server, api } = await start();
+    const ws = await openSocket(apiUrl(server));
+    const received = nextMessage(ws);
+    api.events.emit('data.changed', { entity: 'recentProjects' });
+    expect(await received).toEqual({ event: 'data.changed', payload: { entity: 'recentProjects' } });
+    ws.close();
+  });
+});

@@ -1,0 +1,72 @@
+import { defineStore } from 'pinia';
+import type { AppInfo, ProjectSummary, RecentProject } from '../../src-main/api/contract';
+import { studio } from '../api/studio';
+
+/** The start screen's state: who we are talking to, the recent projects, and the project now open. */
+export const useProjectsStore = defineStore('projects', {
+  state: () => ({
+    info: null as AppInfo | null,
+    recent: [] as RecentProject[],
+    current: null as ProjectSummary | null,
+    busy: false,
+    error: null as string | null,
+    connectionLost: false,
+  }),
+  actions: {
+    async init() {
+      studio.onDisconnect(() => {
+        this.connectionLost = true;
+      });
+      studio.on('data.changed', ({ entity }) => {
+        if (entity === 'recentProjects') void this.refreshRecent();
+      });
+      await this.run(async () => {
+        this.info = await studio.call('app.info', {});
+        this.recent = await studio.call('projects.recent', {});
+      });
+    },
+    async refreshRecent() {
+      await this.run(async () => {
+        this.recent = await studio.call('projects.recent', {});
+      });
+    },
+    async create(dir: string, name: string) {
+      await this.run(async () => {
+        this.current = await studio.call('projects.create', { dir, name });
+      });
+    },
+    async open(dir: string) {
+      await this.run(async () => {
+        this.current = await studio.call('projects.open', { dir });
+      });
+    },
+    async forget(dir: string) {
+      await this.run(async () => {
+        this.recent = await studio.call('projects.forgetRecent', { dir });
+      });
+    },
+    async chooseFolder(title: string): Promise<string | null> {
+      const { path } = await studio.call('dialog.chooseFolder', { title });
+      return path;
+    },
+    close() {
+      this.current = null;
+      void this.refreshRecent();
+    },
+    dismissError() {
+      this.error = null;
+    },
+    /** Runs one API action, keeping `busy` and `error` honest; errors are shown, never thrown into Vue. */
+    async run(action: () => Promise<void>) {
+      this.busy = true;
+      this.error = null;
+      try {
+        await action();
+      } catch (error) {
+        this.error = error instanceof Error ? error.message : String(error);
+      } finally {
+        this.busy = false;
+      }
+    },
+  },
+});
