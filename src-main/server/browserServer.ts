@@ -14,20 +14,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { isInside } from '../core/paths/userPath';
 import type { StudioApi } from '../api/studioApi';
 import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy';
+import { contentTypeOf } from './contentTypes';
 
 export const LOOPBACK = '127.0.0.1';
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 export interface BrowserServer {
   url: string;
@@ -132,7 +122,7 @@ function serveStatic(root: string, relative: string | null, res: http.ServerResp
     return refuse(res, 404, 'Not found.');
   }
   res.writeHead(200, {
-    'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(file),
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',

@@ -1,0 +1,217 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { IPC_REQUEST_CHANNEL } from '../api/bridge';
+
+type Listener = (...args: unknown[]) => unknown;
+
+const fake = vi.hoisted(() => {
+  const calls: string[] = [];
+  const appListeners = new Map<string, Listener>();
+  const windows: FakeWindow[] = [];
+  let resolveReady: () => void = () => undefined;
+
+  class FakeWindow {
+    readonly webContents = { on: vi.fn(), setWindowOpenHandler: vi.fn() };
+    readonly listeners = new Map<string, Listener>();
+    minimized = false;
+    readonly restore = vi.fn(() => {
+      this.minimized = false;
+    });
+    readonly focus = vi.fn();
+    readonly loadURL = vi.fn(() => Promise.resolve());
+    constructor(readonly options: unknown) {
+      calls.push('new BrowserWindow');
+      windows.push(this);
+    }
+    static getAllWindows(): FakeWindow[] {
+      return windows;
+    }
+    static getFocusedWindow(): FakeWindow | null {
+      return null;
+    }
+    isMinimized(): boolean {
+      return this.minimized;
+    }
+    on(name: string, listener: Listener): this {
+      this.listeners.set(name, listener);
+      return this;
+    }
+    once(name: string, listener: Listener): this {
+      return this.on(name, listener);
+    }
+  }
+
+  const state = {
+    lock: true,
+    ready: false,
+    userData: '',
+    permissionRequest: null as Listener | null,
+    permissionCheck: null as Listener | null,
+  };
+
+  const electron = {
+    app: {
+      isPackaged: true,
+      requestSingleInstanceLock: vi.fn(() => state.lock),
+      quit: vi.fn(() => calls.push('quit')),
+      on: vi.fn((name: string, listener: Listener) => appListeners.set(name, listener)),
+      isReady: () => state.ready,
+      whenReady: vi.fn(
+        () =>
+          new Promise<void>((resolve) => {
+            resolveReady = () => {
+              state.ready = true;
+              resolve();
+            };
+          }),
+      ),
+      getPath: vi.fn(() => state.userData),
+    },
+    BrowserWindow: FakeWindow,
+    protocol: {
+      registerSchemesAsPrivileged: vi.fn(() => calls.push('registerSchemesAsPrivileged')),
+      handle: vi.fn((scheme: string) => calls.push(`protocol.handle ${scheme}`)),
+    },
+    ipcMain: {
+      handle: vi.fn((channel: string) => calls.push(`ipcMain.handle ${channel}`)),
+      removeHandler: vi.fn(),
+    },
+    Menu: {
+      buildFromTemplate: vi.fn(() => ({})),
+      setApplicationMenu: vi.fn(() => calls.push('setApplicationMenu')),
+    },
+    dialog: { showOpenDialog: vi.fn(), showErrorBox: vi.fn() },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: vi.fn((handler: Listener) => {
+          calls.push('setPermissionRequestHandler');
+          state.permissionRequest = handler;
+        }),
+        setPermissionCheckHandler: vi.fn((handler: Listener) => {
+          calls.push('setPermissionCheckHandler');
+          state.permissionCheck = handler;
+        }),
+      },
+    },
+  };
+
+  return {
+    electron,
+    state,
+    calls,
+    appListeners,
+    windows,
+    ready: () => resolveReady(),
+    reset(): void {
+      calls.length = 0;
+      appListeners.clear();
+      windows.length = 0;
+      state.lock = true;
+      state.ready = false;
+      state.permissionRequest = null;
+      state.permissionCheck = null;
+      vi.clearAllMocks();
+    },
+  };
+});
+
+vi.mock('electron', () => fake.electron);
+
+async function start(): Promise<void> {
+  vi.resetModules();
+  await import('./main.js');
+}
+
+async function startAndBecomeReady(): Promise<void> {
+  await start();
+  fake.ready();
+  await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+}
+
+describe('Electron main', () => {
+  beforeEach(() => {
+    fake.reset();
+    fake.state.userData = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-studio-main-'));
+  });
+
+  afterEach(() => fs.rmSync(fake.state.userData, { recursive: true, force: true }));
+
+  it('quits when the single-instance lock is held by another instance', async () => {
+    fake.state.lock = false;
+    await start();
+    expect(fake.electron.app.quit).toHaveBeenCalledOnce();
+    expect(fake.electron.app.whenReady).not.toHaveBeenCalled();
+    expect(fake.electron.ipcMain.handle).not.toHaveBeenCalled();
+    expect(fake.windows).toHaveLength(0);
+  });
+
+  it('registers the app scheme before ready and wires everything before opening the window', async () => {
+    await start();
+    expect(fake.calls).toEqual(['registerSchemesAsPrivileged']);
+    fake.ready();
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+    expect(fake.calls.at(-1)).toBe('new BrowserWindow');
+    expect(fake.calls).toEqual(
+      expect.arrayContaining([
+        `ipcMain.handle ${IPC_REQUEST_CHANNEL}`,
+        'protocol.handle app',
+        'setApplicationMenu',
+        'setPermissionRequestHandler',
+        'setPermissionCheckHandler',
+      ]),
+    );
+    expect(fake.electron.app.getPath).toHaveBeenCalledWith('userData');
+    expect(fake.windows[0]?.loadURL).toHaveBeenCalledWith('app://studio/index.html');
+  });
+
+  it('denies every permission request', async () => {
+    await startAndBecomeReady();
+    for (const permission of ['media', 'notifications', 'geolocation', 'openExternal', 'clipboard-read']) {
+      const callback = vi.fn();
+      fake.state.permissionRequest?.({}, permission, callback, {});
+      expect(callback, permission).toHaveBeenCalledExactlyOnceWith(false);
+      expect(fake.state.permissionCheck?.({}, permission, 'app://studio', {}), permission).toBe(false);
+    }
+    expect(fake.state.permissionRequest).not.toBeNull();
+    expect(fake.state.permissionCheck).not.toBeNull();
+  });
+
+  it('restores and focuses the existing window when a second instance starts', async () => {
+    await startAndBecomeReady();
+    const window = fake.windows[0];
+    if (window === undefined) throw new Error('no window');
+    window.minimized = true;
+    fake.appListeners.get('second-instance')?.({}, [], '/');
+    expect(window.restore).toHaveBeenCalledOnce();
+    expect(window.focus).toHaveBeenCalledOnce();
+    expect(fake.windows).toHaveLength(1);
+  });
+
+  it('quits when all windows close, except on macOS', async () => {
+    await start();
+    const platform = process.platform;
+    try {
+      Object.defineProperty(process, 'platform', { value: 'darwin' });
+      fake.appListeners.get('window-all-closed')?.();
+      expect(fake.electron.app.quit).not.toHaveBeenCalled();
+      Object.defineProperty(process, 'platform', { value: 'linux' });
+      fake.appListeners.get('window-all-closed')?.();
+      expect(fake.electron.app.quit).toHaveBeenCalledOnce();
+    } finally {
+      Object.defineProperty(process, 'platform', { value: platform });
+    }
+  });
+
+  it('shows the start-up failure and quits instead of lingering without a window', async () => {
+    fake.electron.app.getPath.mockImplementationOnce(() => {
+      throw new Error('no user data folder');
+    });
+    await start();
+    fake.ready();
+    await vi.waitFor(() => expect(fake.electron.app.quit).toHaveBeenCalledOnce());
+    expect(fake.electron.dialog.showErrorBox).toHaveBeenCalledWith('Affect Studio could not start', 'no user data folder');
+    expect(fake.windows).toHaveLength(0);
+  });
+});

@@ -1,0 +1,57 @@
+/** Electron entry point: wires the modules of this folder together and owns the app's lifecycle. */
+import { app, BrowserWindow, dialog, session } from 'electron';
+import { createStudioApi } from '../api/studioApi';
+import { installAppProtocol, registerAppScheme } from './appProtocol';
+import { chooseFolder } from './folderDialog';
+import { bindApiToIpc } from './ipcBinding';
+import { installMenu } from './menu';
+import { denyAllPermissions } from './permissions';
+import { createMainWindow } from './window';
+
+registerAppScheme();
+
+// A second studio on the same config folder would race on the recent-projects list and the open project.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let mainWindow: BrowserWindow | null = null;
+
+  const openWindow = (): void => {
+    const window = createMainWindow();
+    mainWindow = window;
+    window.on('closed', () => {
+      if (mainWindow === window) mainWindow = null;
+    });
+  };
+
+  app.on('second-instance', () => {
+    if (mainWindow === null) {
+      if (app.isReady()) openWindow();
+      return;
+    }
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // macOS re-opens the window when the dock icon is clicked after the last window was closed.
+  app.on('activate', () => {
+    if (app.isReady() && BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+
+  void app.whenReady().then(() => {
+    const api = createStudioApi({ mode: 'electron', configDir: app.getPath('userData'), chooseFolder });
+    bindApiToIpc(api);
+    installAppProtocol();
+    installMenu();
+    denyAllPermissions(session.defaultSession);
+    openWindow();
+  }).catch((error: unknown) => {
+    // Without a window nobody would see the failure, and the process would linger with no UI.
+    dialog.showErrorBox('Affect Studio could not start', error instanceof Error ? error.message : String(error));
+    app.quit();
+  });
+}
