@@ -8,6 +8,158 @@ export const migrations: readonly string[] = [
      key   TEXT PRIMARY KEY,
      value TEXT NOT NULL
    ) STRICT;`,
+
+  // 2: media, faces, labels, models and jobs (DESIGN.md §6).
+  `CREATE TABLE videos (
+     id            INTEGER PRIMARY KEY,
+     kind          TEXT NOT NULL CHECK (kind IN ('video', 'image_sequence')),
+     path          TEXT NOT NULL,
+     display_name  TEXT NOT NULL,
+     content_hash  TEXT NOT NULL UNIQUE,
+     size_bytes    INTEGER NOT NULL,
+     codec         TEXT,
+     width         INTEGER NOT NULL,
+     height        INTEGER NOT NULL,
+     frame_count   INTEGER NOT NULL DEFAULT 0,
+     duration_sec  REAL NOT NULL DEFAULT 0,
+     avg_fps       REAL,
+     status        TEXT NOT NULL CHECK (status IN ('indexing', 'ready', 'failed')),
+     error         TEXT,
+     imported_at   TEXT NOT NULL
+   ) STRICT;
+
+   -- Frames in decoded order with the decoder's presentation timestamp: never index x nominal fps.
+   CREATE TABLE frames (
+     video_id     INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+     frame_index  INTEGER NOT NULL CHECK (frame_index >= 0),
+     pts_sec      REAL NOT NULL,
+     image_file   TEXT,
+     PRIMARY KEY (video_id, frame_index)
+   ) STRICT, WITHOUT ROWID;
+
+   CREATE TABLE faces (
+     id           INTEGER PRIMARY KEY,
+     video_id     INTEGER NOT NULL,
+     frame_index  INTEGER NOT NULL,
+     track_id     INTEGER,
+     box_x        REAL NOT NULL,
+     box_y        REAL NOT NULL,
+     box_w        REAL NOT NULL,
+     box_h        REAL NOT NULL,
+     score        REAL NOT NULL,
+     landmarks    BLOB,
+     FOREIGN KEY (video_id, frame_index) REFERENCES frames (video_id, frame_index) ON DELETE CASCADE
+   ) STRICT;
+   CREATE INDEX faces_by_frame ON faces (video_id, frame_index);
+
+   CREATE TABLE models (
+     id          INTEGER PRIMARY KEY,
+     kind        TEXT NOT NULL CHECK (kind IN ('encoder', 'pair_head')),
+     name        TEXT NOT NULL,
+     version     TEXT NOT NULL,
+     sha256      TEXT NOT NULL,
+     card        TEXT NOT NULL,
+     file        TEXT NOT NULL,
+     active      INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+     created_at  TEXT NOT NULL,
+     UNIQUE (kind, sha256)
+   ) STRICT;
+
+   -- float32 little-endian vectors, keyed by face (hence frame) and the encoder that produced them.
+   CREATE TABLE embeddings (
+     face_id   INTEGER NOT NULL REFERENCES faces (id) ON DELETE CASCADE,
+     model_id  INTEGER NOT NULL REFERENCES models (id),
+     dim       INTEGER NOT NULL,
+     vector    BLOB NOT NULL CHECK (length(vector) = 4 * dim),
+     PRIMARY KEY (face_id, model_id)
+   ) STRICT, WITHOUT ROWID;
+
+   CREATE TABLE annotators (
+     id          INTEGER PRIMARY KEY,
+     name        TEXT NOT NULL UNIQUE,
+     kind        TEXT NOT NULL CHECK (kind IN ('human', 'import')),
+     created_at  TEXT NOT NULL
+   ) STRICT;
+
+   -- Append-only: an edit or a delete is a new row; the current value is the newest row per
+   -- (video, frame, annotator). Triggers make the rule hold whatever code runs against the file.
+   CREATE TABLE labels (
+     id            INTEGER PRIMARY KEY,
+     video_id      INTEGER NOT NULL REFERENCES videos (id),
+     frame_index   INTEGER NOT NULL,
+     annotator_id  INTEGER NOT NULL REFERENCES annotators (id),
+     op            TEXT NOT NULL CHECK (op IN ('set', 'delete')),
+     valence       REAL,
+     arousal       REAL,
+     origin        TEXT NOT NULL CHECK (origin IN ('manual', 'live', 'accepted_prediction', 'import')),
+     created_at    TEXT NOT NULL,
+     FOREIGN KEY (video_id, frame_index) REFERENCES frames (video_id, frame_index),
+     CHECK (
+       (op = 'delete' AND valence IS NULL AND arousal IS NULL) OR
+       (op = 'set' AND valence BETWEEN -1 AND 1 AND arousal BETWEEN -1 AND 1)
+     )
+   ) STRICT;
+   CREATE INDEX labels_by_frame ON labels (video_id, annotator_id, frame_index, id);
+   CREATE TRIGGER labels_are_append_only_update BEFORE UPDATE ON labels
+   BEGIN SELECT RAISE (ABORT, 'labels are append-only'); END;
+   CREATE TRIGGER labels_are_append_only_delete BEFORE DELETE ON labels
+   BEGIN SELECT RAISE (ABORT, 'labels are append-only'); END;
+
+   CREATE VIEW current_labels AS
+     SELECT l.id, l.video_id, l.frame_index, l.annotator_id, l.valence, l.arousal, l.origin, l.created_at
+     FROM labels AS l
+     WHERE l.op = 'set'
+       AND l.id = (SELECT max(m.id) FROM labels AS m
+                   WHERE m.video_id = l.video_id AND m.annotator_id = l.annotator_id
+                     AND m.frame_index = l.frame_index);
+
+   CREATE TABLE model_runs (
+     id              INTEGER PRIMARY KEY,
+     pair_head_id    INTEGER NOT NULL REFERENCES models (id),
+     encoder_id      INTEGER NOT NULL REFERENCES models (id),
+     video_id        INTEGER REFERENCES videos (id) ON DELETE CASCADE,
+     settings        TEXT NOT NULL,
+     created_at      TEXT NOT NULL
+   ) STRICT;
+
+   CREATE TABLE predictions (
+     run_id       INTEGER NOT NULL REFERENCES model_runs (id) ON DELETE CASCADE,
+     video_id     INTEGER NOT NULL,
+     frame_index  INTEGER NOT NULL,
+     valence      REAL NOT NULL,
+     arousal      REAL NOT NULL,
+     valence_sd   REAL NOT NULL,
+     arousal_sd   REAL NOT NULL,
+     PRIMARY KEY (run_id, video_id, frame_index),
+     FOREIGN KEY (video_id, frame_index) REFERENCES frames (video_id, frame_index) ON DELETE CASCADE
+   ) STRICT, WITHOUT ROWID;
+
+   CREATE TABLE suggestions (
+     id           INTEGER PRIMARY KEY,
+     run_id       INTEGER REFERENCES model_runs (id) ON DELETE CASCADE,
+     video_id     INTEGER NOT NULL,
+     frame_index  INTEGER NOT NULL,
+     rank         INTEGER NOT NULL,
+     score        REAL NOT NULL,
+     reason       TEXT NOT NULL,
+     created_at   TEXT NOT NULL,
+     FOREIGN KEY (video_id, frame_index) REFERENCES frames (video_id, frame_index) ON DELETE CASCADE
+   ) STRICT;
+
+   -- Long tasks survive a killed app: state and checkpoint are committed as they advance.
+   CREATE TABLE jobs (
+     id          TEXT PRIMARY KEY,
+     kind        TEXT NOT NULL,
+     params      TEXT NOT NULL,
+     state       TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+     done        REAL NOT NULL DEFAULT 0,
+     total       REAL NOT NULL DEFAULT 0,
+     checkpoint  TEXT,
+     result      TEXT,
+     error       TEXT,
+     created_at  TEXT NOT NULL,
+     updated_at  TEXT NOT NULL
+   ) STRICT;`,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

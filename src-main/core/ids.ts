@@ -1,0 +1,11 @@
+/**
+ * Branded ids: a video id cannot be passed where an annotator id is expected, although both are integers
+ * in SQLite. Cast only where a row comes out of the database or a message has been validated.
+ */
+declare const brand: unique symbol;
+type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+export type VideoId = Brand<number, 'VideoId'>;
+export type AnnotatorId = Brand<number, 'AnnotatorId'>;
+export type LabelId = Brand<number, 'LabelId'>;
+export type JobId = Brand<string, 'JobId'>;
