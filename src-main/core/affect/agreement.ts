@@ -1,0 +1,330 @@
+/**
+ * Inter-rater agreement for continuous ratings (issue 8) and fusion of several raters into a gold standard.
+ *
+ * Every function takes a ratings matrix: one row per item (a frame), one column per rater (an annotator, or the
+ * model). NaN marks a missing rating, and is accepted only where a function says so: Krippendorff's alpha, the
+ * pairwise measures, the fusions and the report. The ICCs need complete data and throw otherwise.
+ */
+import { StudioError } from '../errors';
+import { ccc, mean, pearson, rmse } from './metrics';
+
+/** Rows are items, columns are raters; NaN is a missing rating. */
+export type RatingMatrix = readonly (readonly number[])[];
+
+export interface MeanSquares {
+  /** Number of targets (rows) and judges (columns). */
+  n: number;
+  k: number;
+  /** Between-targets, within-target, between-judges and residual mean squares (Shrout & Fleiss 1979, Table 1). */
+  bms: number;
+  wms: number;
+  jms: number;
+  ems: number;
+}
+
+/** The six forms of Shrout & Fleiss (1979); "k" is the reliability of the mean of the k raters. */
+export interface IccSet {
+  '1,1': number;
+  '2,1': number;
+  '3,1': number;
+  '1,k': number;
+  '2,k': number;
+  '3,k': number;
+}
+
+export interface PairAgreement {
+  /** Column indices of the two raters. */
+  a: number;
+  b: number;
+  /** Items both rated. */
+  n: number;
+  ccc: number;
+  pearson: number;
+  rmse: number;
+}
+
+export interface AgreementReport {
+  items: number;
+  raters: number;
+  /** Items every rater rated: the ones the ICCs are computed on. */
+  completeItems: number;
+  icc: Pick<IccSet, '1,1' | '2,1' | '3,1' | '2,k' | '3,k'>;
+  alpha: number;
+  /** Means over rater pairs (a single pair for two raters); the per-pair values are in `pairs`. */
+  ccc: number;
+  pearson: number;
+  rmse: number;
+  pairs: PairAgreement[];
+}
+
+export interface EweResult {
+  /** The fused rating per item; NaN where no rater with a positive weight rated the item. */
+  gold: number[];
+  /** One per rater, non-negative, summing to 1. */
+  weights: number[];
+  /** Each rater's correlation with its reference (before clipping); NaN where undefined. */
+  correlations: number[];
+}
+
+/** Shape checks shared by everything here; missing values (NaN) are left to each function to accept or refuse. */
+function checkMatrix(matrix: RatingMatrix, minRaters = 2): { n: number; k: number } {
+  const n = matrix.length;
+  if (n === 0) throw new StudioError('The ratings are empty: at least one item is needed.');
+  const k = (matrix[0] as readonly number[]).length;
+  if (k < minRaters) {
+    throw new StudioError(`Agreement needs at least ${minRaters} raters (columns); got ${k}.`);
+  }
+  matrix.forEach((row, i) => {
+    if (row.length !== k) {
+      throw new StudioError(`Item ${i} has ${row.length} ratings where the first item has ${k}; every row needs one entry per rater (NaN for missing).`);
+    }
+    row.forEach((v, j) => {
+      if (!Number.isFinite(v) && !Number.isNaN(v)) {
+        throw new StudioError(`The rating of item ${i} by rater ${j} is ${v}; ratings must be finite numbers or NaN for missing.`);
+      }
+    });
+  });
+  return { n, k };
+}
+
+function column(matrix: RatingMatrix, j: number): number[] {
+  return matrix.map((row) => row[j] as number);
+}
+
+function isComplete(row: readonly number[]): boolean {
+  return row.every((v) => !Number.isNaN(v));
+}
+
+/**
+ * The two-way ANOVA mean squares of Shrout & Fleiss (1979): with row means r_i, column means c_j and grand mean g,
+ *   BMS = k sum_i (r_i - g)^2 / (n - 1)                    between targets
+ *   JMS = n sum_j (c_j - g)^2 / (k - 1)                    between judges
+ *   WMS = sum_ij (x_ij - r_i)^2 / (n (k - 1))              within targets (judges + residual)
+ *   EMS = (SS_total - SS_targets - SS_judges) / ((n - 1)(k - 1))   residual
+ */
+export function meanSquares(matrix: RatingMatrix): MeanSquares {
+  const { n, k } = checkMatrix(matrix);
+  if (n < 2) throw new StudioError('The ICC needs at least 2 items (rows) to separate targets from error.');
+  matrix.forEach((row, i) => {
+    if (!isComplete(row)) {
+      throw new StudioError(`Item ${i} has a missing rating; the ICC needs every rater to rate every item (use Krippendorff's alpha for incomplete data).`);
+    }
+  });
+  const rowMeans = matrix.map((row) => mean(row));
+  const colMeans = Array.from({ length: k }, (_, j) => mean(column(matrix, j)));
+  const grand = mean(rowMeans);
+  let ssTotal = 0;
+  let ssWithin = 0;
+  matrix.forEach((row, i) => {
+    for (const v of row) {
+      ssTotal += (v - grand) ** 2;
+      ssWithin += (v - (rowMeans[i] as number)) ** 2;
+    }
+  });
+  const ssTargets = k * rowMeans.reduce((s, r) => s + (r - grand) ** 2, 0);
+  const ssJudges = n * colMeans.reduce((s, c) => s + (c - grand) ** 2, 0);
+  const ssError = ssTotal - ssTargets - ssJudges;
+  return {
+    n,
+    k,
+    bms: ssTargets / (n - 1),
+    wms: ssWithin / (n * (k - 1)),
+    jms: ssJudges / (k - 1),
+    ems: ssError / ((n - 1) * (k - 1)),
+  };
+}
+
+/**
+ * ICC(1,1) to ICC(3,k) of Shrout & Fleiss (1979), Table 2, from the mean squares:
+ *   (1,1) = (BMS - WMS) / (BMS + (k-1) WMS)               one-way random: each target rated by different judges
+ *   (2,1) = (BMS - EMS) / (BMS + (k-1) EMS + k (JMS - EMS) / n)   two-way random, absolute agreement
+ *   (3,1) = (BMS - EMS) / (BMS + (k-1) EMS)               two-way mixed, consistency (judge bias ignored)
+ *   (1,k) = (BMS - WMS) / BMS
+ *   (2,k) = (BMS - EMS) / (BMS + (JMS - EMS) / n)
+ *   (3,k) = (BMS - EMS) / BMS
+ * Complete data only. If every rating is identical the forms are 0/0 and come out NaN.
+ */
+export function icc(matrix: RatingMatrix): IccSet {
+  const { n, k, bms, wms, jms, ems } = meanSquares(matrix);
+  return {
+    '1,1': (bms - wms) / (bms + (k - 1) * wms),
+    '2,1': (bms - ems) / (bms + (k - 1) * ems + (k * (jms - ems)) / n),
+    '3,1': (bms - ems) / (bms + (k - 1) * ems),
+    '1,k': (bms - wms) / bms,
+    '2,k': (bms - ems) / (bms + (jms - ems) / n),
+    '3,k': (bms - ems) / bms,
+  };
+}
+
+/**
+ * Krippendorff's alpha, alpha = 1 - D_o / D_e, in the coincidence formulation of Krippendorff (2011), "Computing
+ * Krippendorff's Alpha-Reliability". Missing ratings (NaN) are allowed: only pairable values count, i.e. values in
+ * items rated by at least two raters; an item with a single rating is dropped entirely.
+ *   D_o = (1/n) sum_u [ sum_{i != j in u} delta(v_i, v_j) / (m_u - 1) ]
+ *   D_e = sum_{i != j over all n pairable values} delta(v_i, v_j) / (n (n - 1))
+ * with delta = (a - b)^2 for interval data and [a != b] for nominal data. The pair sums have closed forms
+ * (2 m^2 var for interval, m^2 - sum of squared category counts for nominal), so this is linear in the number of
+ * ratings and fine for whole videos. NaN when there are no pairable values or no variation at all (D_e = 0).
+ */
+export function krippendorffAlpha(matrix: RatingMatrix, level: 'interval' | 'nominal' = 'interval'): number {
+  checkMatrix(matrix);
+  const pairSum = level === 'interval' ? sumSquaredDifferences : countUnequalPairs;
+  const pairable: number[] = [];
+  let observed = 0;
+  for (const row of matrix) {
+    const values = row.filter((v) => !Number.isNaN(v));
+    if (values.length < 2) continue;
+    observed += pairSum(values) / (values.length - 1);
+    pairable.push(...values);
+  }
+  const n = pairable.length;
+  if (n < 2) return Number.NaN;
+  const expected = pairSum(pairable) / (n - 1);
+  // Both D_o and D_e carry a 1/n that cancels; keep them as sums.
+  if (expected === 0) return Number.NaN;
+  return 1 - observed / expected;
+}
+
+/** sum over ordered pairs i != j of (v_i - v_j)^2, which equals 2 m sum_i (v_i - mean)^2. */
+function sumSquaredDifferences(values: readonly number[]): number {
+  const m = mean(values);
+  let ss = 0;
+  for (const v of values) ss += (v - m) ** 2;
+  return 2 * values.length * ss;
+}
+
+/** Number of ordered pairs i != j with different values: m^2 minus the pairs (incl. i = j) within each category. */
+function countUnequalPairs(values: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let same = 0;
+  for (const c of counts.values()) same += c * c;
+  return values.length ** 2 - same;
+}
+
+/**
+ * CCC, Pearson r and RMSE between two raters over the items both rated (metrics.ts definitions). With fewer than
+ * two shared items all three are NaN: a single point says nothing about concordance.
+ */
+export function pairAgreement(x: readonly number[], y: readonly number[]): Omit<PairAgreement, 'a' | 'b'> {
+  if (x.length !== y.length) {
+    throw new StudioError(`The two raters' series differ in length (${x.length} vs ${y.length}); they must be paired item by item.`);
+  }
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) {
+      xs.push(x[i] as number);
+      ys.push(y[i] as number);
+    }
+  }
+  if (xs.length < 2) return { n: xs.length, ccc: Number.NaN, pearson: Number.NaN, rmse: Number.NaN };
+  return { n: xs.length, ccc: ccc(xs, ys), pearson: pearson(xs, ys), rmse: rmse(xs, ys) };
+}
+
+/** The plain mean of the available ratings of each item; NaN for an item nobody rated. */
+export function fuseMean(matrix: RatingMatrix): number[] {
+  checkMatrix(matrix, 1);
+  return matrix.map(meanOfPresent);
+}
+
+function meanOfPresent(row: readonly number[]): number {
+  const present = row.filter((v) => !Number.isNaN(v));
+  return present.length === 0 ? Number.NaN : mean(present);
+}
+
+/**
+ * Evaluator Weighted Estimator after Grimm & Kroschel (2005), "Evaluation of natural emotions using self assessment
+ * manikins", IEEE ASRU, pp. 381-385 (also Grimm, Kroschel & Narayanan 2007, Speech Communication 49:787-800):
+ *   gold_i = sum_k w_k x_ik / sum_k w_k,   w_k = max(0, r_k),
+ * where r_k is Pearson's r between rater k and a reference series:
+ * - `reference: 'others'` (default): the per-item mean of the OTHER raters. A rater is then never correlated with
+ *   itself, so a pure-noise rater gets a weight near 0 even with few raters.
+ * - `reference: 'all'`: the per-item mean of all raters, the maximum-likelihood estimate Grimm & Kroschel
+ *   correlate with. It includes the rater itself, which gives a noise rater roughly 1/sqrt(K) instead of 0.
+ * Clipping negative r to 0 is ours (the paper assumes positive correlations): an anticorrelated rater is dropped
+ * rather than subtracted. Weights are normalised to sum to 1.
+ * Missing ratings (NaN): r_k uses the items where rater k and its reference are both defined (an undefined r, e.g.
+ * a constant rater, counts as 0), and each item's weighted mean is renormalised over the raters who rated it.
+ * Throws when no rater has a positive weight, since the estimator is then undefined; fall back to `fuseMean`.
+ */
+export function ewe(matrix: RatingMatrix, options: { reference?: 'others' | 'all' } = {}): EweResult {
+  const { k } = checkMatrix(matrix);
+  const reference = options.reference ?? 'others';
+  const correlations = Array.from({ length: k }, (_, j) => {
+    const ref = matrix.map((row) => meanOfPresent(reference === 'all' ? row : row.filter((_, c) => c !== j)));
+    return correlationOfPresent(column(matrix, j), ref);
+  });
+  const raw = correlations.map((r) => (Number.isNaN(r) ? 0 : Math.max(0, r)));
+  const total = raw.reduce((s, w) => s + w, 0);
+  if (total === 0) {
+    throw new StudioError('No rater correlates positively with the others, so the evaluator weighted estimator is undefined; use the plain mean.');
+  }
+  const weights = raw.map((w) => w / total);
+  const gold = matrix.map((row) => {
+    let sum = 0;
+    let weight = 0;
+    row.forEach((v, j) => {
+      if (Number.isNaN(v)) return;
+      sum += (weights[j] as number) * v;
+      weight += weights[j] as number;
+    });
+    return weight > 0 ? sum / weight : Number.NaN;
+  });
+  return { gold, weights, correlations };
+}
+
+function correlationOfPresent(x: readonly number[], y: readonly number[]): number {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  x.forEach((v, i) => {
+    const w = y[i] as number;
+    if (!Number.isNaN(v) && !Number.isNaN(w)) {
+      xs.push(v);
+      ys.push(w);
+    }
+  });
+  return xs.length < 2 ? Number.NaN : pearson(xs, ys);
+}
+
+/** Mean of the defined values; NaN if none is. Used to summarise pairs, some of which may be undefined. */
+function meanOfDefined(values: readonly number[]): number {
+  const defined = values.filter((v) => !Number.isNaN(v));
+  return defined.length === 0 ? Number.NaN : mean(defined);
+}
+
+/**
+ * Everything `affect-studio agreement` prints for one dimension.
+ * - icc: Shrout & Fleiss forms on the items every rater rated (listwise deletion); NaN with fewer than 2 such items.
+ * - alpha: Krippendorff's interval alpha on all pairable ratings.
+ * - ccc, pearson, rmse: for two raters, between them; for more, the unweighted mean over all K(K-1)/2 rater pairs,
+ *   each pair on the items both rated, skipping pairs where the value is undefined (NaN if all are).
+ */
+export function agreementReport(matrix: RatingMatrix): AgreementReport {
+  const { n, k } = checkMatrix(matrix);
+  const complete = matrix.filter(isComplete);
+  const all = complete.length >= 2 ? icc(complete) : undefined;
+  const pairs: PairAgreement[] = [];
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      pairs.push({ a, b, ...pairAgreement(column(matrix, a), column(matrix, b)) });
+    }
+  }
+  return {
+    items: n,
+    raters: k,
+    completeItems: complete.length,
+    icc: {
+      '1,1': all?.['1,1'] ?? Number.NaN,
+      '2,1': all?.['2,1'] ?? Number.NaN,
+      '3,1': all?.['3,1'] ?? Number.NaN,
+      '2,k': all?.['2,k'] ?? Number.NaN,
+      '3,k': all?.['3,k'] ?? Number.NaN,
+    },
+    alpha: krippendorffAlpha(matrix),
+    ccc: meanOfDefined(pairs.map((p) => p.ccc)),
+    pearson: meanOfDefined(pairs.map((p) => p.pearson)),
+    rmse: meanOfDefined(pairs.map((p) => p.rmse)),
+    pairs,
+  };
+}
