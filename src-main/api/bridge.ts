@@ -11,4 +11,6 @@ export interface AffectStudioBridge {
   invoke(request: unknown): Promise<unknown>;
   /** Subscribes to pushed event envelopes; returns the unsubscribe function. */
   onEvent(listener: (event: unknown) => void): () => void;
+  /** The filesystem path of a file dropped on the window (Electron only: browsers never reveal paths). */
+  pathForFile(file: File): string;
 }

@@ -49,6 +49,63 @@ export type AppInfo = z.infer<typeof AppInfo>;
 
 const empty = z.object({}).strict();
 
+/** Every project-scoped method names its project folder; main keeps one open session per folder. */
+const project = absolutePath;
+const videoId = z.number().int().positive();
+
+export const VideoSummary = z.object({
+  id: z.number().int(),
+  kind: z.enum(['video', 'image_sequence']),
+  path: z.string(),
+  displayName: z.string(),
+  status: z.enum(['indexing', 'ready', 'failed']),
+  error: z.string().nullable(),
+  codec: z.string().nullable(),
+  width: z.number().int(),
+  height: z.number().int(),
+  frameCount: z.number().int(),
+  durationSec: z.number(),
+  avgFps: z.number().nullable(),
+  importedAt: z.string(),
+  /** The file (or folder) is no longer at `path`: offer to relink it. */
+  missing: z.boolean(),
+});
+export type VideoSummary = z.infer<typeof VideoSummary>;
+
+export const FrameImage = z.object({
+  frameIndex: z.number().int(),
+  ptsSec: z.number(),
+  width: z.number().int(),
+  height: z.number().int(),
+  /** Raw RGB24, row-major, base64: exact pixels (no JPEG artefacts) for the viewer's canvas. */
+  rgbBase64: z.string(),
+});
+export type FrameImage = z.infer<typeof FrameImage>;
+
+export const ThumbnailStrip = z.object({
+  tileWidth: z.number().int(),
+  tileHeight: z.number().int(),
+  frameIndexes: z.array(z.number().int()),
+  jpegBase64: z.string(),
+});
+export type ThumbnailStrip = z.infer<typeof ThumbnailStrip>;
+
+export const JobProgress = z.object({
+  projectPath: z.string(),
+  jobId: z.string(),
+  kind: z.string(),
+  state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative(),
+  ratePerSec: z.number().nonnegative().nullable(),
+  etaSec: z.number().nonnegative().nullable(),
+  message: z.string().optional(),
+  error: z.string().nullable().optional(),
+  /** What the job produced (for an import: one outcome per path, with the reason when a path failed). */
+  result: z.unknown().optional(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
 /** Request/response methods: name -> params schema + result schema. */
 export const methods = {
   'app.info': { params: empty, result: AppInfo },
@@ -59,23 +116,40 @@ export const methods = {
   },
   'projects.open': { params: z.object({ dir: absolutePath }).strict(), result: ProjectSummary },
   'projects.forgetRecent': { params: z.object({ dir: absolutePath }).strict(), result: z.array(RecentProject) },
+  'videos.list': { params: z.object({ project }).strict(), result: z.array(VideoSummary) },
+  'videos.import': {
+    params: z.object({ project, paths: z.array(absolutePath).min(1).max(10_000) }).strict(),
+    result: z.object({ jobId: z.string() }),
+  },
+  'videos.relink': {
+    params: z.object({ project, videoId, path: absolutePath }).strict(),
+    result: VideoSummary,
+  },
+  'videos.frameTimes': {
+    params: z.object({ project, videoId }).strict(),
+    result: z.object({ ptsSec: z.array(z.number()) }),
+  },
+  'videos.frame': {
+    params: z
+      .object({
+        project,
+        videoId,
+        frameIndex: z.number().int().nonnegative(),
+        maxWidth: z.number().int().min(16).max(4096),
+        maxHeight: z.number().int().min(16).max(4096),
+      })
+      .strict(),
+    result: FrameImage,
+  },
+  'videos.thumbnails': { params: z.object({ project, videoId }).strict(), result: ThumbnailStrip.nullable() },
+  'jobs.list': { params: z.object({ project }).strict(), result: z.array(JobProgress) },
+  'jobs.cancel': { params: z.object({ project, jobId: z.string().uuid() }).strict(), result: z.object({}) },
   'dialog.chooseFolder': {
     params: z.object({ title: z.string().max(200) }).strict(),
     result: z.object({ path: z.string().nullable() }),
   },
 } as const;
 
-export const JobProgress = z.object({
-  jobId: z.string(),
-  kind: z.string(),
-  state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
-  done: z.number().nonnegative(),
-  total: z.number().nonnegative(),
-  ratePerSec: z.number().nonnegative().nullable(),
-  etaSec: z.number().nonnegative().nullable(),
-  message: z.string().optional(),
-});
-export type JobProgress = z.infer<typeof JobProgress>;
 
 /** Events main pushes to every connected client. */
 export const events = {

@@ -3,11 +3,14 @@ import { appVersion } from '../core/appVersion';
 import { RecentProjects } from '../core/project/recentProjects';
 import { createDispatcher, type Dispatch } from './dispatcher';
 import { EventHub } from './eventHub';
+import { ProjectSessions } from './projectSessions';
 import { createHandlers, type ApiServices } from './handlers';
 
 export interface StudioApi {
   dispatch: Dispatch;
   events: EventHub;
+  /** Stops running jobs (they resume on the next start) and closes every open project. */
+  close(): Promise<void>;
 }
 
 export function createStudioApi(options: {
@@ -16,12 +19,14 @@ export function createStudioApi(options: {
   chooseFolder?: ApiServices['chooseFolder'];
 }): StudioApi {
   const events = new EventHub();
+  const sessions = new ProjectSessions(events);
   const handlers = createHandlers({
+    sessions,
     mode: options.mode,
     appVersion: appVersion(),
     recent: new RecentProjects(options.configDir),
     events,
     chooseFolder: options.chooseFolder,
   });
-  return { dispatch: createDispatcher(handlers), events };
+  return { dispatch: createDispatcher(handlers), events, close: () => sessions.closeAll() };
 }

@@ -4,8 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION } from '../core/project/migrations';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'affect-studio.js');
+const VIDEOS = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos');
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'affect-cli-'));
 
 function cli(args: string[], home = tempDir()) {
@@ -33,7 +35,7 @@ describe('affect-studio CLI', () => {
     const { code, stdout, stderr } = cli(['project', 'create', dir, '--name', 'Study A', '--json'], home);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ path: dir, name: 'Study A', schemaVersion: 1 });
+    expect(JSON.parse(stdout)).toMatchObject({ path: dir, name: 'Study A', schemaVersion: LATEST_SCHEMA_VERSION });
     expect(fs.existsSync(path.join(dir, 'project.sqlite'))).toBe(true);
     expect(JSON.parse(fs.readFileSync(path.join(home, 'recent-projects.json'), 'utf8'))).toMatchObject([{ path: dir }]);
   });
@@ -69,6 +71,43 @@ describe('affect-studio CLI', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stderr).toMatch(/Usage: affect-studio/);
+  });
+
+  it('imports a real video and lists it with its frame count, size, codec and status', () => {
+    const dir = path.join(tempDir(), 'study');
+    expect(cli(['project', 'create', dir]).code).toBe(0);
+    const imported = cli(['import', dir, path.join(VIDEOS, 'single_face.mp4'), '--json']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ state: 'done', outcomes: [{ frames: 72 }] });
+
+    const listed = cli(['videos', dir, '--json']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ id: 1, path: path.join(VIDEOS, 'single_face.mp4'), frames: 72, width: 640, height: 360, codec: 'h264', status: 'ready' }),
+    ]);
+    const video = JSON.parse(listed.stdout)[0];
+    expect(video.fps).toBeCloseTo(30, 1);
+    expect(video.duration).toBeCloseTo(2.4, 1);
+  });
+
+  it('import reports each file that failed and exits 1, keeping the ones that worked', () => {
+    const dir = path.join(tempDir(), 'study');
+    cli(['project', 'create', dir]);
+    const notVideo = path.join(tempDir(), 'notes.txt');
+    fs.writeFileSync(notVideo, 'hello');
+    const { code, stdout } = cli(['import', dir, path.join(VIDEOS, 'single_face.mp4'), notVideo]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/imported .*single_face\.mp4: 72 frames/);
+    expect(stdout).toMatch(/failed {3}.*notes\.txt: .*notes\.txt/);
+    expect(JSON.parse(cli(['videos', dir, '--json']).stdout)).toHaveLength(1);
+  });
+
+  it('import refuses a missing path before doing anything', () => {
+    const dir = path.join(tempDir(), 'study');
+    cli(['project', 'create', dir]);
+    const { code, stderr } = cli(['import', dir, '/no/such/file.mp4']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/\/no\/such\/file\.mp4 does not exist/);
   });
 
   it('serve prints a loopback URL with a token and stops cleanly on SIGTERM', async () => {

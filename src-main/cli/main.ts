@@ -3,7 +3,6 @@
  * errors to stderr with a non-zero exit code: 1 when the command failed, 2 when it was called wrongly.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { createStudioApi } from '../api/studioApi';
 import { defaultConfigDir } from '../core/appDirs';
 import { appVersion } from '../core/appVersion';
@@ -11,6 +10,8 @@ import { StudioError } from '../core/errors';
 import { createProject } from '../core/project/projectFolder';
 import { RecentProjects } from '../core/project/recentProjects';
 import { startBrowserServer } from '../server/browserServer';
+import { parse, UsageError, type CliIo, type Values } from './args';
+import { importCommand, videosCommand } from './videoCommands';
 import { rendererDir } from '../server/rendererDir';
 
 export const USAGE = `Usage: affect-studio <command> [options]
@@ -18,6 +19,8 @@ export const USAGE = `Usage: affect-studio <command> [options]
 Commands:
   serve [--port N]                 run the studio in browser mode on 127.0.0.1 and print its URL
   project create <dir> [--name N]  create a new project in an empty or new folder
+  import <project> <path>...       import video files, folders of frames and AFEW-VA clips
+  videos <project>                 list the project's videos
 
 Options:
   --json     machine-readable output on stdout
@@ -25,15 +28,6 @@ Options:
   --version  show the version
 `;
 
-export class UsageError extends Error {}
-
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-  /** Resolves when the user asks a long-running command (serve) to stop. */
-  untilStopped: () => Promise<void>;
-}
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
@@ -68,31 +62,15 @@ async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
       return serve(values, rest, io);
     case 'project':
       return projectCommand(values, rest, io);
+    case 'import':
+      return importCommand(values, rest, io);
+    case 'videos':
+      return videosCommand(values, rest, io);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
 }
 
-type Values = ReturnType<typeof parse>['values'];
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-        port: { type: 'string' },
-        name: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 async function serve(values: Values, rest: string[], io: CliIo): Promise<number> {
   if (rest.length > 0) throw new UsageError(`serve takes no arguments (got "${rest.join(' ')}")`);
@@ -110,6 +88,7 @@ async function serve(values: Values, rest: string[], io: CliIo): Promise<number>
   );
   await io.untilStopped();
   await server.close();
+  await api.close();
   return 0;
 }
 

@@ -7,6 +7,7 @@ import { BRIDGE_KEY, IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL, type AffectStudioBr
 const fake = vi.hoisted(() => ({
   contextBridge: { exposeInMainWorld: vi.fn() },
   ipcRenderer: { invoke: vi.fn(() => Promise.resolve('response')), on: vi.fn(), removeListener: vi.fn() },
+  webUtils: { getPathForFile: vi.fn(() => '/videos/dropped.mp4') },
 }));
 
 vi.mock('electron', () => fake);
@@ -20,10 +21,10 @@ beforeAll(async () => {
 });
 
 describe('preload', () => {
-  it('exposes only invoke and onEvent, under the bridge key', () => {
+  it('exposes only invoke, onEvent and pathForFile, under the bridge key', () => {
     expect(fake.contextBridge.exposeInMainWorld).toHaveBeenCalledOnce();
     expect(fake.contextBridge.exposeInMainWorld.mock.calls[0]?.[0]).toBe(BRIDGE_KEY);
-    expect(Object.keys(exposed).sort()).toEqual(['invoke', 'onEvent']);
+    expect(Object.keys(exposed).sort()).toEqual(['invoke', 'onEvent', 'pathForFile']);
     for (const value of Object.values(exposed)) expect(value).not.toBe(fake.ipcRenderer);
   });
 
@@ -43,6 +44,12 @@ describe('preload', () => {
     expect(listener).toHaveBeenCalledExactlyOnceWith(envelope);
     unsubscribe();
     expect(fake.ipcRenderer.removeListener).toHaveBeenCalledWith(IPC_EVENT_CHANNEL, forward);
+  });
+
+  it('pathForFile asks Electron for the path of a dropped file', () => {
+    const file = { name: 'dropped.mp4' } as File;
+    expect(exposed.pathForFile(file)).toBe('/videos/dropped.mp4');
+    expect(fake.webUtils.getPathForFile).toHaveBeenCalledWith(file);
   });
 
   it('compiles to a script that requires nothing but electron, as a sandboxed preload must', () => {

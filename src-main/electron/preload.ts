@@ -1,9 +1,9 @@
 /**
  * Sandboxed preload: it may require only 'electron', not sibling files, so the bridge constants are repeated
- * here (a test keeps them equal to ../api/bridge). It exposes two functions and never ipcRenderer itself, so the
+ * here (a test keeps them equal to ../api/bridge). It exposes three functions and never ipcRenderer itself, so the
  * page cannot send on any other channel or see IPC event objects.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { AffectStudioBridge } from '../api/bridge';
 
 const BRIDGE_KEY = 'affectStudio';
@@ -20,6 +20,7 @@ const bridge: AffectStudioBridge = {
       ipcRenderer.removeListener(IPC_EVENT_CHANNEL, forward);
     };
   },
+  pathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld(BRIDGE_KEY, bridge);

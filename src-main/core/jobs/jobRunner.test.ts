@@ -95,6 +95,16 @@ describe('job runner', () => {
     expect(restarted.get(id)).toMatchObject({ state: 'done', done: 10 });
   });
 
+  it('starts a job queued right after an idle runner looked for work', async () => {
+    const db = openProjectDb(projectDbFile(), { create: false });
+    const processed: number[] = [];
+    const runner = new JobRunner(db, { count: chunkedJob(processed) });
+    runner.resumeInterrupted();
+    const id = runner.enqueue('count', { total: 2 });
+    await runner.idle();
+    expect(runner.get(id)?.state).toBe('done');
+  });
+
   it('leaves a job resumable, not cancelled, when the project is closed mid-job', async () => {
     const file = projectDbFile();
     const runner = new JobRunner(openProjectDb(file, { create: false }), { count: chunkedJob([], { chunkMs: 20 }) });

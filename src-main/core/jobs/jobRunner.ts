@@ -37,6 +37,7 @@ export class JobRunner {
   private readonly controllers = new Map<JobId, AbortController>();
   private loop: Promise<void> | null = null;
   private stopping = false;
+  private lookAgain = false;
 
   constructor(
     private readonly db: Db,
@@ -92,9 +93,18 @@ export class JobRunner {
   }
 
   private kick(): void {
-    if (this.loop || this.stopping) return;
+    if (this.stopping) return;
+    if (this.loop) {
+      // The loop may already have looked for queued jobs and be on its way out: make it look again.
+      this.lookAgain = true;
+      return;
+    }
     this.loop = this.drain().finally(() => {
       this.loop = null;
+      if (this.lookAgain) {
+        this.lookAgain = false;
+        this.kick();
+      }
     });
   }
 

@@ -1,0 +1,43 @@
+/** A project's videos and jobs: import, list, relink, frames for the viewer, thumbnails, job control. */
+import type { JobId, VideoId } from '../../core/ids';
+import { checkImportPaths, IMPORT_JOB } from '../../core/ingest/importJob';
+import { relinkVideo } from '../../core/ingest/relink';
+import { frameTimes, listProjectVideos, readFrame, thumbnailStrip } from '../../core/ingest/videoAccess';
+import type { Handlers } from '../dispatcher';
+import type { ApiServices } from '../handlers';
+import { jobProgress } from '../projectSessions';
+
+export function videoHandlers({ sessions, events }: ApiServices) {
+  return {
+    'videos.list': ({ project }) => listProjectVideos(sessions.get(project)),
+    'videos.import': ({ project, paths }) => {
+      const session = sessions.get(project);
+      return { jobId: session.jobs.enqueue(IMPORT_JOB, { paths: checkImportPaths(paths) }) };
+    },
+    'videos.relink': async ({ project, videoId, path }) => {
+      const session = sessions.get(project);
+      await relinkVideo(session, videoId as VideoId, path);
+      events.emit('data.changed', { entity: 'videos', projectPath: session.dir });
+      return listProjectVideos(session).find((video) => video.id === videoId) as ReturnType<typeof listProjectVideos>[number];
+    },
+    'videos.frameTimes': ({ project, videoId }) => ({ ptsSec: frameTimes(sessions.get(project), videoId as VideoId) }),
+    'videos.frame': async ({ project, videoId, frameIndex, maxWidth, maxHeight }) => {
+      const frame = await readFrame(sessions.get(project), videoId as VideoId, frameIndex, maxWidth, maxHeight);
+      return { frameIndex, ptsSec: frame.ptsSec, width: frame.width, height: frame.height, rgbBase64: frame.rgb.toString('base64') };
+    },
+    'videos.thumbnails': ({ project, videoId }) => {
+      const strip = thumbnailStrip(sessions.get(project), videoId as VideoId);
+      return strip && { tileWidth: strip.tileWidth, tileHeight: strip.tileHeight, frameIndexes: strip.frameIndexes, jpegBase64: strip.jpeg.toString('base64') };
+    },
+    'jobs.list': ({ project }) => {
+      const session = sessions.get(project);
+      return session.jobs.list().map((job) =>
+        jobProgress(session, { jobId: job.id, kind: job.kind, state: job.state, done: job.done, total: job.total, ratePerSec: null, etaSec: null }),
+      );
+    },
+    'jobs.cancel': ({ project, jobId }) => {
+      sessions.get(project).jobs.cancel(jobId as JobId);
+      return {};
+    },
+  } satisfies Partial<Handlers>;
+}

@@ -1,0 +1,45 @@
+/**
+ * One open ProjectSession per project folder, shared by every client of this process. Job updates of each
+ * session become `job.progress` events carrying the project they belong to.
+ */
+import { getJob } from '../core/jobs/jobStore';
+import type { JobUpdate } from '../core/jobs/jobRunner';
+import { ProjectSession } from '../core/project/projectSession';
+import { resolveUserPath } from '../core/paths/userPath';
+import type { JobProgress } from './contract';
+import type { EventHub } from './eventHub';
+
+export class ProjectSessions {
+  private readonly open = new Map<string, ProjectSession>();
+
+  constructor(private readonly events: EventHub) {}
+
+  get(projectPath: string): ProjectSession {
+    const dir = resolveUserPath(projectPath);
+    let session = this.open.get(dir);
+    if (!session) {
+      session = ProjectSession.open(dir, (update, owner) => {
+        this.events.emit('job.progress', jobProgress(owner, update));
+        if (update.state === 'done') this.events.emit('data.changed', { entity: 'videos', projectPath: dir });
+      });
+      this.open.set(dir, session);
+    }
+    return session;
+  }
+
+  async closeAll(): Promise<void> {
+    const sessions = [...this.open.values()];
+    this.open.clear();
+    await Promise.all(sessions.map((session) => session.close()));
+  }
+}
+
+export function jobProgress(session: ProjectSession, update: JobUpdate): JobProgress {
+  const finished = update.state === 'done' || update.state === 'failed';
+  const record = finished ? getJob(session.db, update.jobId) : undefined;
+  return {
+    projectPath: session.dir,
+    ...update,
+    ...(record ? { error: record.error, result: record.result } : {}),
+  };
+}

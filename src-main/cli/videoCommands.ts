@@ -1,0 +1,65 @@
+/** `affect-studio import` and `affect-studio videos`: the project's media from the command line. */
+import path from 'node:path';
+import type { JobId } from '../core/ids';
+import { checkImportPaths, IMPORT_JOB, type ImportOutcome } from '../core/ingest/importJob';
+import { listProjectVideos } from '../core/ingest/videoAccess';
+import { ProjectSession } from '../core/project/projectSession';
+import { UsageError, type CliIo, type Values } from './args';
+
+export async function importCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
+  const [project, ...paths] = rest;
+  if (project === undefined || paths.length === 0) throw new UsageError('import needs a project and at least one file or folder');
+  const targets = checkImportPaths(paths.map((p) => path.resolve(p)));
+  let lastLine = '';
+  const session = ProjectSession.open(path.resolve(project), (update) => {
+    if (values.json || update.state !== 'running' || update.total === 0) return;
+    const line = `importing: ${Math.floor((100 * update.done) / update.total)}% (${update.done}/${update.total} frames)`;
+    if (line !== lastLine) io.err(`${line}\n`);
+    lastLine = line;
+  });
+  try {
+    const jobId: JobId = session.jobs.enqueue(IMPORT_JOB, { paths: targets });
+    void io.untilStopped().then(() => session.jobs.cancel(jobId));
+    await session.jobs.idle();
+    const job = session.jobs.get(jobId);
+    const outcomes = ((job?.result ?? { outcomes: [] }) as { outcomes: ImportOutcome[] }).outcomes;
+    if (values.json) io.out(JSON.stringify({ state: job?.state, outcomes }) + '\n');
+    else {
+      for (const outcome of outcomes) {
+        io.out(outcome.error ? `failed   ${outcome.path}: ${outcome.error}\n` : `imported ${outcome.path}: ${outcome.frames} frames${outcome.labels ? `, ${outcome.labels} labels` : ''}\n`);
+      }
+    }
+    if (job?.state !== 'done') {
+      io.err(`affect-studio: import ${job?.state ?? 'lost'}${job?.error ? `: ${job.error}` : ''}\n`);
+      return 1;
+    }
+    return outcomes.some((outcome) => outcome.error) ? 1 : 0;
+  } finally {
+    await session.close();
+  }
+}
+
+export async function videosCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
+  const [project, ...extra] = rest;
+  if (project === undefined || extra.length > 0) throw new UsageError('videos needs exactly one project folder');
+  const session = ProjectSession.open(path.resolve(project));
+  try {
+    const videos = listProjectVideos(session).map((video) => ({
+      id: video.id,
+      path: video.path,
+      kind: video.kind,
+      frames: video.frameCount,
+      fps: video.avgFps,
+      duration: video.durationSec,
+      width: video.width,
+      height: video.height,
+      codec: video.codec,
+      status: video.missing ? 'missing' : video.status,
+    }));
+    if (values.json) io.out(JSON.stringify(videos) + '\n');
+    else for (const v of videos) io.out(`${v.id}\t${v.status}\t${v.frames} frames\t${v.width}x${v.height}\t${v.codec ?? ''}\t${v.path}\n`);
+    return 0;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The "import" job: brings videos, frame folders and AFEW-VA clips into a project. Each path is one chunk:
+ * a path either lands whole (frames indexed, thumbnails made, labels imported) or leaves nothing behind, and
+ * a killed import resumes at the path it was on. One bad file does not stop the others; each gets its reason.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../errors';
+import type { VideoId } from '../ids';
+import type { JobContext, JobHandler } from '../jobs/jobRunner';
+import { resolveUserPath } from '../paths/userPath';
+import type { ProjectSession } from '../project/projectSession';
+import { estimateFrameCount, importFrameFolder, importVideoFile } from './importMedia';
+
+export const IMPORT_JOB = 'import';
+
+export interface ImportOutcome {
+  path: string;
+  videoId?: VideoId;
+  frames?: number;
+  labels?: number;
+  error?: string;
+}
+
+interface ImportParams {
+  paths: string[];
+}
+
+interface ImportCheckpoint {
+  next: number;
+  outcomes: ImportOutcome[];
+}
+
+/** Checks paths before a job is queued, so a typo is reported at once and nothing is queued. */
+export function checkImportPaths(paths: readonly string[]): string[] {
+  if (paths.length === 0) throw new StudioError('Nothing to import: no file or folder was given.');
+  const resolved = paths.map((p) => resolveUserPath(p));
+  const missing = resolved.filter((p) => !fs.existsSync(p));
+  if (missing.length > 0) throw new StudioError(`Cannot import: ${missing.join(', ')} does not exist.`);
+  return resolved;
+}
+
+export function importJobHandler(session: ProjectSession): JobHandler {
+  return async (rawParams, context) => {
+    const { paths } = rawParams as ImportParams;
+    const saved = context.checkpoint as ImportCheckpoint | null;
+    const outcomes = saved?.outcomes ?? [];
+    const estimates = await Promise.all(paths.map((p) => estimateFrameCount(p)));
+    const total = estimates.reduce((sum, n) => sum + n, 0);
+    let doneBefore = estimates.slice(0, saved?.next ?? 0).reduce((sum, n) => sum + n, 0);
+
+    for (let i = saved?.next ?? 0; i < paths.length; i++) {
+      const item = paths[i] as string;
+      const onFrames = (n: number) => context.progress(Math.min(total, doneBefore + n), total, `Importing ${path.basename(item)}`);
+      outcomes.push(await importOne(session, item, context, onFrames));
+      doneBefore += estimates[i] as number;
+      context.saveCheckpoint({ next: i + 1, outcomes } satisfies ImportCheckpoint);
+      context.progress(doneBefore, total);
+    }
+    return { outcomes };
+  };
+}
+
+async function importOne(
+  session: ProjectSession,
+  item: string,
+  context: JobContext,
+  onFrames: (n: number) => void,
+): Promise<ImportOutcome> {
+  try {
+    const options = { db: session.db, cacheDir: session.cacheDir, signal: context.signal, onFrames };
+    const imported = fs.statSync(item).isDirectory() ? await importFrameFolder(item, options) : await importVideoFile(item, options);
+    return { path: item, ...imported };
+  } catch (error) {
+    // Cancelling or closing the project is not a property of this file: let the runner handle it.
+    if (context.signal.aborted) throw error;
+    if (error instanceof StudioError) return { path: item, error: error.message };
+    return { path: item, error: `${path.basename(item)} could not be imported: ${(error as Error).message}` };
+  }
+}

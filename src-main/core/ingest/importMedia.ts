@@ -1,0 +1,179 @@
+/**
+ * Imports one video file or one folder of frames (an AFEW-VA clip when it holds its `NNN.json`) into a
+ * project. Everything lands in one transaction at the end, after decoding succeeded: a failure or a kill
+ * leaves no frames, no labels and at most an 'indexing' row that the next attempt discards.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../errors';
+import type { VideoId } from '../ids';
+import { findAfewVaJson, readAfewVaClip, type AfewVaClip } from '../io/afewVa';
+import { hashFile, hashFolderFrames } from '../media/contentHash';
+import { indexFrames } from '../media/frameIndex';
+import { decodeImage, listImageFrames } from '../media/imageSequence';
+import { encodeJpeg } from '../media/jpegEncode';
+import { probeMedia } from '../media/probe';
+import { makeThumbnailStrip } from '../media/thumbnails';
+import { ensureAnnotator } from '../project/annotators';
+import { appendLabels } from '../project/labels';
+import type { Db } from '../project/projectDb';
+import {
+  completeVideoIndex,
+  discardIncompleteVideo,
+  findVideoByHash,
+  insertIndexingVideo,
+  type FrameRow,
+  type NewVideo,
+} from '../project/videos';
+import { thumbnailPaths, writeThumbnailMeta } from './thumbnailCache';
+
+/**
+ * Frame folders carry no timestamps; their frames are placed at this nominal rate (AFEW-VA's clips come from
+ * 25 fps films). Frame indexes, not times, are what labels are tied to.
+ */
+export const FRAME_FOLDER_FPS = 25;
+const THUMBNAIL_TILES = 16;
+const THUMBNAIL_HEIGHT = 72;
+
+/** The annotator layer that holds labels imported from AFEW-VA files. */
+export const AFEW_VA_ANNOTATOR = 'AFEW-VA';
+
+export interface ImportOptions {
+  db: Db;
+  cacheDir: string;
+  signal: AbortSignal;
+  onFrames: (framesSoFar: number) => void;
+}
+
+export interface ImportedItem {
+  videoId: VideoId;
+  frames: number;
+  labels: number;
+}
+
+/** A cheap guess of the frames a path holds, for the job's progress bar (0 when it cannot be read). */
+export async function estimateFrameCount(target: string): Promise<number> {
+  try {
+    if (fs.statSync(target).isDirectory()) return listImageFrames(target).length;
+    const probe = await probeMedia(target);
+    return probe.declaredFrameCount ?? Math.round((probe.durationSec ?? 0) * (probe.avgFps ?? 0));
+  } catch {
+    return 0;
+  }
+}
+
+export async function importVideoFile(file: string, options: ImportOptions): Promise<ImportedItem> {
+  const probe = await probeMedia(file);
+  const contentHash = await hashFile(file, options.signal);
+  const video: NewVideo = {
+    kind: 'video',
+    path: file,
+    displayName: path.basename(file),
+    contentHash,
+    sizeBytes: fs.statSync(file).size,
+    codec: probe.codec,
+    width: probe.width,
+    height: probe.height,
+    avgFps: probe.avgFps,
+  };
+  return importIndexed(video, options, async (id) => {
+    const frames = await indexFrames(file, { signal: options.signal, onProgress: options.onFrames });
+    if (frames.length === 0) throw new StudioError(`${video.displayName} has no video frames that can be decoded.`);
+    const { jpeg } = thumbnailPaths(options.cacheDir, id);
+    fs.mkdirSync(path.dirname(jpeg), { recursive: true });
+    const strip = await makeThumbnailStrip(file, jpeg, { frames, count: Math.min(THUMBNAIL_TILES, frames.length), tileHeight: THUMBNAIL_HEIGHT });
+    writeThumbnailMeta(options.cacheDir, id, { tileWidth: strip.tileWidth, tileHeight: strip.tileHeight, frameIndexes: strip.frameIndexes });
+    return { frames, clip: null };
+  });
+}
+
+export async function importFrameFolder(dir: string, options: ImportOptions): Promise<ImportedItem> {
+  const images = listImageFrames(dir);
+  const jsonFile = findAfewVaJson(dir);
+  // Parse the labels before any work: a clip whose JSON is broken is refused without touching the project.
+  const clip = jsonFile ? readAfewVaClip(jsonFile, images) : null;
+  const first = await probeMedia(path.join(dir, images[0] as string), { image: 'accept' });
+  const video: NewVideo = {
+    kind: 'image_sequence',
+    path: dir,
+    displayName: clip?.videoId ? `AFEW-VA ${clip.videoId}` : path.basename(dir),
+    contentHash: await hashFolderFrames(dir, images),
+    sizeBytes: images.reduce((sum, name) => sum + fs.statSync(path.join(dir, name)).size, 0),
+    codec: first.codec,
+    width: first.width,
+    height: first.height,
+    avgFps: null,
+  };
+  return importIndexed(video, options, async (id) => {
+    const frames = images.map((imageFile, frameIndex) => ({ frameIndex, ptsSec: frameIndex / FRAME_FOLDER_FPS, imageFile }));
+    options.onFrames(frames.length);
+    await writeFolderThumbnails(dir, images, video, options.cacheDir, id);
+    return { frames, clip };
+  });
+}
+
+/**
+ * The shared skeleton: refuse duplicates, discard an interrupted earlier attempt, register the video, do the
+ * media work, then commit frames (and AFEW-VA labels) in one transaction.
+ */
+async function importIndexed(
+  video: NewVideo,
+  options: ImportOptions,
+  work: (id: VideoId) => Promise<{ frames: FrameRow[]; clip: AfewVaClip | null }>,
+): Promise<ImportedItem> {
+  const { db } = options;
+  const existing = findVideoByHash(db, video.contentHash);
+  if (existing?.status === 'ready') {
+    throw new StudioError(`${video.displayName} is already in this project (as "${existing.displayName}").`);
+  }
+  if (existing) discardIncompleteVideo(db, existing.id);
+
+  const id = insertIndexingVideo(db, video);
+  try {
+    const { frames, clip } = await work(id);
+    options.signal.throwIfAborted();
+    let labels = 0;
+    db.transaction(() => {
+      completeVideoIndex(db, id, frames);
+      if (clip) labels = importClipLabels(db, id, clip, frames);
+    })();
+    return { videoId: id, frames: frames.length, labels };
+  } catch (error) {
+    discardIncompleteVideo(db, id);
+    throw error;
+  }
+}
+
+function importClipLabels(db: Db, videoId: VideoId, clip: AfewVaClip, frames: readonly FrameRow[]): number {
+  const annotator = ensureAnnotator(db, AFEW_VA_ANNOTATOR, 'import');
+  const frameOf = new Map(frames.map((frame) => [frame.imageFile, frame.frameIndex]));
+  return appendLabels(
+    db,
+    clip.labels.map((label) => ({
+      videoId,
+      frameIndex: frameOf.get(label.imageFile) as number,
+      annotatorId: annotator.id,
+      valence: label.valence,
+      arousal: label.arousal,
+      origin: 'import' as const,
+    })),
+  ).length;
+}
+
+async function writeFolderThumbnails(dir: string, images: readonly string[], video: NewVideo, cacheDir: string, id: VideoId): Promise<void> {
+  const count = Math.min(THUMBNAIL_TILES, images.length);
+  const tileHeight = THUMBNAIL_HEIGHT;
+  const tileWidth = Math.max(2, Math.round((video.width / video.height) * tileHeight / 2) * 2);
+  const frameIndexes = Array.from({ length: count }, (_, i) => Math.floor((i * images.length) / count));
+  const strip = Buffer.alloc(tileWidth * count * tileHeight * 3);
+  for (const [tile, frameIndex] of frameIndexes.entries()) {
+    const rgb = await decodeImage(path.join(dir, images[frameIndex] as string), { width: tileWidth, height: tileHeight });
+    for (let row = 0; row < tileHeight; row++) {
+      rgb.copy(strip, (row * tileWidth * count + tile * tileWidth) * 3, row * tileWidth * 3, (row + 1) * tileWidth * 3);
+    }
+  }
+  const { jpeg } = thumbnailPaths(cacheDir, id);
+  fs.mkdirSync(path.dirname(jpeg), { recursive: true });
+  fs.writeFileSync(jpeg, await encodeJpeg(strip, tileWidth * count, tileHeight));
+  writeThumbnailMeta(cacheDir, id, { tileWidth, tileHeight, frameIndexes });
+}

@@ -1,0 +1,123 @@
+/**
+ * Frames as raw RGB24 over a pipe, scaled by ffmpeg. No temporary image files: JPEG round trips are slower and
+ * lossy, and a pipe is sliced into exact W*H*3 frames. Every decode passes frames through unchanged in number
+ * (`-vsync passthrough`; the bundled 2018 ffmpeg predates `-fps_mode`), so the n-th buffer is the n-th entry
+ * of the frame index.
+ */
+import { StudioError } from '../errors';
+import { resolveFfmpegPaths } from './ffmpegPaths';
+import type { FrameTime } from './frameIndex';
+import { rgbFrameBytes, type FrameSize } from './frameSize';
+import { assertInputFile } from './inputFile';
+import { firstErrorLine, spawnTool } from './runTool';
+
+export interface DecodeFramesOptions extends FrameSize {
+  /** First frame to yield. Frames before it are still decoded (counted, never scaled or piped): the count is exact. */
+  fromFrame?: number;
+  signal?: AbortSignal;
+}
+
+export interface DecodedFrame {
+  frameIndex: number;
+  rgb: Buffer;
+}
+
+/** Seek this far before the target so that the keyframe we land on is not the one the target leads into. */
+const SEEK_PREROLL_SEC = 1;
+/** Half-width of the time window that must hold the target alone; far below any real frame spacing. */
+const PTS_TOLERANCE_SEC = 0.0005;
+/** How far past the target the decode may run before it is cut off; several ticks of any common time base. */
+const STOP_AFTER_SEC = 0.1;
+
+export async function* decodeFrames(file: string, opts: DecodeFramesOptions): AsyncGenerator<DecodedFrame> {
+  const from = opts.fromFrame ?? 0;
+  if (!Number.isInteger(from) || from < 0) throw new StudioError(`Cannot decode ${file} from frame ${from}: not a frame number.`);
+  const filters = from > 0 ? [`select=gte(n\\,${from})`] : [];
+  let frameIndex = from;
+  for await (const rgb of rawFrames(file, [], filters, opts, opts.signal)) yield { frameIndex: frameIndex++, rgb };
+}
+
+/**
+ * Exactly frame `frame.frameIndex`, identified by its timestamp near a seek point; falls back to counting frames
+ * from the start only when the timestamp does not single out one decoded frame (repaired or duplicate timestamps).
+ */
+export async function decodeFrameAt(file: string, frame: FrameTime, opts: FrameSize & { signal?: AbortSignal }): Promise<Buffer> {
+  const bySeek = await decodeFrameBySeek(file, frame, opts);
+  if (bySeek) return bySeek;
+  for await (const { rgb } of decodeFrames(file, { ...opts, fromFrame: frame.frameIndex })) return rgb;
+  throw new StudioError(`${file} has no frame ${frame.frameIndex}: fewer frames decode than when it was imported. Was the file replaced?`);
+}
+
+/**
+ * The fast path of decodeFrameAt: seek (by absolute timestamp, keeping the file's own timestamps with -copyts)
+ * to a keyframe before the target, and let `select` pass only frames within a hair of the target's pts; `trim`
+ * ends the decode just after it. The window is compared in seconds by `select`, not by `trim`, which rounds its
+ * bounds to the stream's time base (an AVI's 1/25 s would swallow a 1 ms window). Null unless exactly one frame
+ * is in the window.
+ */
+export async function decodeFrameBySeek(file: string, frame: FrameTime, opts: FrameSize & { signal?: AbortSignal }): Promise<Buffer | null> {
+  const seekTo = frame.ptsSec - SEEK_PREROLL_SEC;
+  // Near the start there is nothing to skip, and a seek before the first timestamp is not worth the risk.
+  const seekArgs = seekTo > 0 ? ['-seek_timestamp', '1', '-ss', seekTo.toFixed(6), '-noaccurate_seek'] : [];
+  const from = (frame.ptsSec - PTS_TOLERANCE_SEC).toFixed(6);
+  const to = (frame.ptsSec + PTS_TOLERANCE_SEC).toFixed(6);
+  const stop = (frame.ptsSec + STOP_AFTER_SEC).toFixed(6);
+  const filters = [`trim=end=${stop}`, `select=between(t\\,${from}\\,${to})`];
+  const found: Buffer[] = [];
+  for await (const rgb of rawFrames(file, [...seekArgs, '-copyts'], filters, opts, opts.signal)) {
+    found.push(rgb);
+  }
+  return found.length === 1 ? (found[0] as Buffer) : null;
+}
+
+async function* rawFrames(
+  file: string,
+  inputArgs: readonly string[],
+  filters: readonly string[],
+  size: FrameSize,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Buffer> {
+  assertInputFile(file);
+  const frameBytes = rgbFrameBytes(size.width, size.height);
+  const { ffmpeg } = resolveFfmpegPaths();
+  const { child, exited } = spawnTool(
+    ffmpeg,
+    [
+      '-hide_banner', '-nostdin', '-v', 'error', ...inputArgs, '-i', file,
+      '-map', '0:v:0', '-vsync', 'passthrough', '-vf', [...filters, `scale=${size.width}:${size.height}`].join(','),
+      '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+    ],
+    signal,
+  );
+  let finished = false;
+  try {
+    let frame = Buffer.allocUnsafe(frameBytes);
+    let filled = 0;
+    // Pipe chunks (64 KiB) do not line up with frames: copy across chunk boundaries into whole-frame buffers.
+    // Iterating pauses the pipe while the consumer works, so ffmpeg never runs ahead of it by more than a pipe.
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const n = Math.min(frameBytes - filled, chunk.length - offset);
+        chunk.copy(frame, filled, offset, offset + n);
+        filled += n;
+        offset += n;
+        if (filled === frameBytes) {
+          yield frame;
+          frame = Buffer.allocUnsafe(frameBytes);
+          filled = 0;
+        }
+      }
+    }
+    const { code, stderr } = await exited;
+    finished = true;
+    if (code !== 0) throw new StudioError(`ffmpeg cannot decode ${file}: ${firstErrorLine(stderr, file)}`);
+    if (filled !== 0) throw new StudioError(`ffmpeg stopped in the middle of a frame of ${file}.`);
+  } finally {
+    // The consumer stopped early (or failed): nobody will read the rest, so stop decoding it.
+    if (!finished) {
+      child.kill('SIGKILL');
+      await exited.catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { defineStore } from 'pinia';
+import type { JobProgress, VideoSummary } from '../../src-main/api/contract';
+import { studio } from '../api/studio';
+
+/** The open project's videos and jobs, kept current by pushed events. */
+export const useProjectStore = defineStore('project', {
+  state: () => ({
+    path: null as string | null,
+    videos: [] as VideoSummary[],
+    jobs: [] as JobProgress[],
+    /** data: URLs of each video's thumbnail strip, with the tile size to crop it. */
+    thumbnails: {} as Record<number, { url: string; tileWidth: number; tileHeight: number; tiles: number }>,
+    error: null as string | null,
+  }),
+  getters: {
+    activeJobs: (state) => state.jobs.filter((job) => job.state === 'queued' || job.state === 'running'),
+    finishedJobs: (state) => state.jobs.filter((job) => job.state !== 'queued' && job.state !== 'running').slice(-5).reverse(),
+  },
+  actions: {
+    async load(projectPath: string) {
+      if (this.path === null) this.subscribe();
+      this.path = projectPath;
+      this.videos = [];
+      this.jobs = [];
+      this.thumbnails = {};
+      await this.guard(async () => {
+        await Promise.all([this.refreshVideos(), this.refreshJobs()]);
+      });
+    },
+    subscribe() {
+      studio.on('job.progress', (progress) => {
+        if (progress.projectPath !== this.path) return;
+        const index = this.jobs.findIndex((job) => job.jobId === progress.jobId);
+        if (index === -1) this.jobs.push(progress);
+        else this.jobs[index] = { ...this.jobs[index], ...progress };
+      });
+      studio.on('data.changed', ({ entity, projectPath }) => {
+        if (entity === 'videos' && projectPath === this.path) void this.guard(() => this.refreshVideos());
+      });
+    },
+    async refreshVideos() {
+      if (!this.path) return;
+      const project = this.path;
+      this.videos = await studio.call('videos.list', { project });
+      for (const video of this.videos) {
+        if (video.status === 'ready' && !this.thumbnails[video.id]) {
+          const strip = await studio.call('videos.thumbnails', { project, videoId: video.id });
+          if (strip) {
+            this.thumbnails[video.id] = {
+              url: `data:image/jpeg;base64,${strip.jpegBase64}`,
+              tileWidth: strip.tileWidth,
+              tileHeight: strip.tileHeight,
+              tiles: strip.frameIndexes.length,
+            };
+          }
+        }
+      }
+    },
+    async refreshJobs() {
+      if (!this.path) return;
+      this.jobs = await studio.call('jobs.list', { project: this.path });
+    },
+    /** Queues an import; false when it was refused (the reason is in `error`). */
+    async importPaths(paths: string[]): Promise<boolean> {
+      const project = this.path;
+      if (!project || paths.length === 0) return false;
+      return this.guard(async () => {
+        await studio.call('videos.import', { project, paths });
+        await this.refreshJobs();
+      });
+    },
+    async relink(videoId: number, path: string) {
+      const project = this.path;
+      if (!project) return;
+      await this.guard(async () => {
+        await studio.call('videos.relink', { project, videoId, path });
+        await this.refreshVideos();
+      });
+    },
+    async cancel(jobId: string) {
+      const project = this.path;
+      if (!project) return;
+      await this.guard(() => studio.call('jobs.cancel', { project, jobId }).then(() => undefined));
+    },
+    /** Runs an API action, showing its failure instead of throwing into Vue; true when it succeeded. */
+    async guard(action: () => Promise<void>): Promise<boolean> {
+      this.error = null;
+      try {
+        await action();
+        return true;
+      } catch (error) {
+        this.error = error instanceof Error ? error.message : String(error);
+        return false;
+      }
+    },
+  },
+});
