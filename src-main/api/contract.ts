@@ -90,6 +90,28 @@ export const ThumbnailStrip = z.object({
 });
 export type ThumbnailStrip = z.infer<typeof ThumbnailStrip>;
 
+export const Annotator = z.object({ id: z.number().int(), name: z.string(), kind: z.enum(['human', 'import']) });
+export type Annotator = z.infer<typeof Annotator>;
+
+/** V and A are on [-1, 1] everywhere inside the studio; scales are converted only at import and export. */
+const affect = z.number().min(-1).max(1);
+
+export const Label = z.object({
+  id: z.number().int(),
+  videoId: z.number().int(),
+  frameIndex: z.number().int(),
+  annotatorId: z.number().int(),
+  valence: affect,
+  arousal: affect,
+  origin: z.enum(['manual', 'live', 'accepted_prediction', 'import']),
+  createdAt: z.string(),
+});
+export type Label = z.infer<typeof Label>;
+
+const annotatorId = z.number().int().positive();
+const frameIndex = z.number().int().nonnegative();
+const labelOrigin = z.enum(['manual', 'live', 'accepted_prediction']);
+
 export const JobProgress = z.object({
   projectPath: z.string(),
   jobId: z.string(),
@@ -142,6 +164,32 @@ export const methods = {
     result: FrameImage,
   },
   'videos.thumbnails': { params: z.object({ project, videoId }).strict(), result: ThumbnailStrip.nullable() },
+  'annotators.list': { params: z.object({ project }).strict(), result: z.array(Annotator) },
+  'annotators.add': {
+    params: z.object({ project, name: z.string().trim().min(1).max(100) }).strict(),
+    result: Annotator,
+  },
+  'labels.list': {
+    params: z.object({ project, videoId, annotatorId: annotatorId.optional() }).strict(),
+    result: z.array(Label),
+  },
+  'labels.set': {
+    params: z.object({ project, videoId, annotatorId, frameIndex, valence: affect, arousal: affect, origin: labelOrigin }).strict(),
+    result: Label,
+  },
+  'labels.setMany': {
+    params: z
+      .object({
+        project,
+        videoId,
+        annotatorId,
+        origin: labelOrigin,
+        labels: z.array(z.object({ frameIndex, valence: affect, arousal: affect }).strict()).min(1).max(200_000),
+      })
+      .strict(),
+    result: z.object({ count: z.number().int() }),
+  },
+  'labels.delete': { params: z.object({ project, videoId, annotatorId, frameIndex }).strict(), result: z.object({}) },
   'jobs.list': { params: z.object({ project }).strict(), result: z.array(JobProgress) },
   'jobs.cancel': { params: z.object({ project, jobId: z.string().uuid() }).strict(), result: z.object({}) },
   'dialog.chooseFolder': {

@@ -6,6 +6,7 @@ import type { RecentProjects } from '../core/project/recentProjects';
 import type { Handlers } from './dispatcher';
 import type { EventHub } from './eventHub';
 import { appHandlers } from './handlers/appHandlers';
+import { labelHandlers } from './handlers/labelHandlers';
 import { videoHandlers } from './handlers/videoHandlers';
 import type { ProjectSessions } from './projectSessions';
 
@@ -20,5 +21,5 @@ export interface ApiServices {
 }
 
 export function createHandlers(services: ApiServices): Handlers {
-  return { ...appHandlers(services), ...videoHandlers(services) };
+  return { ...appHandlers(services), ...videoHandlers(services), ...labelHandlers(services) };
 }

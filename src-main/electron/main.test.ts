@@ -204,6 +204,19 @@ describe('Electron main', () => {
     }
   });
 
+  it('closes the open projects before quitting, then quits', async () => {
+    await startAndBecomeReady();
+    const beforeQuit = fake.appListeners.get('before-quit');
+    expect(beforeQuit).toBeDefined();
+    const event = { preventDefault: vi.fn() };
+    beforeQuit?.(event);
+    expect(event.preventDefault).toHaveBeenCalledOnce();
+    await vi.waitFor(() => expect(fake.electron.app.quit).toHaveBeenCalledOnce());
+    const second = { preventDefault: vi.fn() };
+    beforeQuit?.(second);
+    expect(second.preventDefault).not.toHaveBeenCalled();
+  });
+
   it('shows the start-up failure and quits instead of lingering without a window', async () => {
     fake.electron.app.getPath.mockImplementationOnce(() => {
       throw new Error('no user data folder');

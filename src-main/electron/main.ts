@@ -1,6 +1,6 @@
 /** Electron entry point: wires the modules of this folder together and owns the app's lifecycle. */
 import { app, BrowserWindow, dialog, session } from 'electron';
-import { createStudioApi } from '../api/studioApi';
+import { createStudioApi, type StudioApi } from '../api/studioApi';
 import { installAppProtocol, registerAppScheme } from './appProtocol';
 import { chooseFolder } from './folderDialog';
 import { bindApiToIpc } from './ipcBinding';
@@ -44,6 +44,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     const api = createStudioApi({ mode: 'electron', configDir: app.getPath('userData'), chooseFolder });
+    closeProjectsBeforeQuit(api);
     bindApiToIpc(api);
     installAppProtocol();
     installMenu();
@@ -53,5 +54,21 @@ if (!app.requestSingleInstanceLock()) {
     // Without a window nobody would see the failure, and the process would linger with no UI.
     dialog.showErrorBox('Affect Studio could not start', error instanceof Error ? error.message : String(error));
     app.quit();
+  });
+}
+
+/**
+ * Quitting waits for open projects to close: the running job stops at a chunk boundary and stays resumable,
+ * and the databases are closed cleanly (WAL checkpointed) instead of being cut off mid-write.
+ */
+function closeProjectsBeforeQuit(api: StudioApi): void {
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    (event as { preventDefault(): void }).preventDefault();
+    void api.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
   });
 }

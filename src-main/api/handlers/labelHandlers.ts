@@ -1,0 +1,35 @@
+/** Annotators and their labels: every edit is appended (the store never rewrites a label) and announced. */
+import type { AnnotatorId, VideoId } from '../../core/ids';
+import { labelVideo, listVideoLabels, removeLabel } from '../../core/annotation/labelling';
+import { ensureAnnotator, listAnnotators } from '../../core/project/annotators';
+import type { Handlers } from '../dispatcher';
+import type { ApiServices } from '../handlers';
+
+export function labelHandlers({ sessions, events }: ApiServices) {
+  const changed = (projectPath: string) => events.emit('data.changed', { entity: 'labels', projectPath });
+
+  return {
+    'annotators.list': ({ project }) => listAnnotators(sessions.get(project).db),
+    'annotators.add': ({ project, name }) => ensureAnnotator(sessions.get(project).db, name, 'human'),
+    'labels.list': ({ project, videoId, annotatorId }) =>
+      listVideoLabels(sessions.get(project), videoId as VideoId, annotatorId as AnnotatorId | undefined),
+    'labels.set': ({ project, videoId, annotatorId, frameIndex, valence, arousal, origin }) => {
+      const session = sessions.get(project);
+      const [label] = labelVideo(session, videoId as VideoId, annotatorId as AnnotatorId, origin, [{ frameIndex, valence, arousal }]);
+      changed(session.dir);
+      return label as NonNullable<typeof label>;
+    },
+    'labels.setMany': ({ project, videoId, annotatorId, origin, labels }) => {
+      const session = sessions.get(project);
+      const saved = labelVideo(session, videoId as VideoId, annotatorId as AnnotatorId, origin, labels);
+      changed(session.dir);
+      return { count: saved.length };
+    },
+    'labels.delete': ({ project, videoId, annotatorId, frameIndex }) => {
+      const session = sessions.get(project);
+      removeLabel(session, videoId as VideoId, annotatorId as AnnotatorId, frameIndex);
+      changed(session.dir);
+      return {};
+    },
+  } satisfies Partial<Handlers>;
+}
