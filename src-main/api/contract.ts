@@ -72,15 +72,22 @@ export const VideoSummary = z.object({
 });
 export type VideoSummary = z.infer<typeof VideoSummary>;
 
-export const FrameImage = z.object({
-  frameIndex: z.number().int(),
-  ptsSec: z.number(),
+export const FrameImages = z.object({
   width: z.number().int(),
   height: z.number().int(),
-  /** Raw RGB24, row-major, base64: exact pixels (no JPEG artefacts) for the viewer's canvas. */
-  rgbBase64: z.string(),
+  frames: z.array(
+    z.object({
+      frameIndex: z.number().int(),
+      ptsSec: z.number(),
+      /** Raw RGB24, row-major, base64: exact pixels (no JPEG artefacts) for the viewer's canvas. */
+      rgbBase64: z.string(),
+    }),
+  ),
 });
-export type FrameImage = z.infer<typeof FrameImage>;
+export type FrameImages = z.infer<typeof FrameImages>;
+
+/** Frames per `videos.frames` call: a second of playback at most, so a call never blocks others for long. */
+export const MAX_FRAMES_PER_CALL = 60;
 
 export const ThumbnailStrip = z.object({
   tileWidth: z.number().int(),
@@ -151,17 +158,18 @@ export const methods = {
     params: z.object({ project, videoId }).strict(),
     result: z.object({ ptsSec: z.array(z.number()) }),
   },
-  'videos.frame': {
+  'videos.frames': {
     params: z
       .object({
         project,
         videoId,
-        frameIndex: z.number().int().nonnegative(),
+        fromFrame: z.number().int().nonnegative(),
+        count: z.number().int().min(1).max(MAX_FRAMES_PER_CALL),
         maxWidth: z.number().int().min(16).max(4096),
         maxHeight: z.number().int().min(16).max(4096),
       })
       .strict(),
-    result: FrameImage,
+    result: FrameImages,
   },
   'videos.thumbnails': { params: z.object({ project, videoId }).strict(), result: ThumbnailStrip.nullable() },
   'annotators.list': { params: z.object({ project }).strict(), result: z.array(Annotator) },

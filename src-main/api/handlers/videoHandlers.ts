@@ -2,7 +2,7 @@
 import type { JobId, VideoId } from '../../core/ids';
 import { checkImportPaths, IMPORT_JOB } from '../../core/ingest/importJob';
 import { relinkVideo } from '../../core/ingest/relink';
-import { frameTimes, listProjectVideos, readFrame, thumbnailStrip } from '../../core/ingest/videoAccess';
+import { frameTimes, listProjectVideos, readFrames, thumbnailStrip } from '../../core/ingest/videoAccess';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
 import { jobProgress } from '../projectSessions';
@@ -21,9 +21,13 @@ export function videoHandlers({ sessions, events }: ApiServices) {
       return listProjectVideos(session).find((video) => video.id === videoId) as ReturnType<typeof listProjectVideos>[number];
     },
     'videos.frameTimes': ({ project, videoId }) => ({ ptsSec: frameTimes(sessions.get(project), videoId as VideoId) }),
-    'videos.frame': async ({ project, videoId, frameIndex, maxWidth, maxHeight }) => {
-      const frame = await readFrame(sessions.get(project), videoId as VideoId, frameIndex, maxWidth, maxHeight);
-      return { frameIndex, ptsSec: frame.ptsSec, width: frame.width, height: frame.height, rgbBase64: frame.rgb.toString('base64') };
+    'videos.frames': async ({ project, videoId, fromFrame, count, maxWidth, maxHeight }) => {
+      const decoded = await readFrames(sessions.get(project), videoId as VideoId, fromFrame, count, maxWidth, maxHeight);
+      return {
+        width: decoded.width,
+        height: decoded.height,
+        frames: decoded.frames.map(({ frameIndex, ptsSec, rgb }) => ({ frameIndex, ptsSec, rgbBase64: rgb.toString('base64') })),
+      };
     },
     'videos.thumbnails': ({ project, videoId }) => {
       const strip = thumbnailStrip(sessions.get(project), videoId as VideoId);

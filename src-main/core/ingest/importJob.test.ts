@@ -14,7 +14,7 @@ import { ProjectSession } from '../project/projectSession';
 import { listFrames, listVideos } from '../project/videos';
 import { checkImportPaths, IMPORT_JOB, type ImportOutcome } from './importJob';
 import { relinkMissingFrom, relinkVideo } from './relink';
-import { listProjectVideos, readFrame } from './videoAccess';
+import { listProjectVideos, readFrames } from './videoAccess';
 
 const VIDEOS = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos');
 const SHARED_VIDEOS = fs.readdirSync(VIDEOS).sort().map((name) => path.join(VIDEOS, name));
@@ -93,13 +93,17 @@ describe('importing the shared videos', () => {
     expect(snapshot(session)).toBe(before);
   });
 
-  it('serves exactly frame N for the viewer', async () => {
+  it('serves exactly frame N for stepping, and consecutive frames for playback', async () => {
     const video = listVideos(session.db).find((v) => v.path.endsWith('single_face.mp4'));
-    const frame = await readFrame(session, video?.id as VideoId, 40, 64, 64);
-    expect(frame).toMatchObject({ frameIndex: 40, width: 64, height: 36 });
-    expect(frame.rgb.length).toBe(64 * 36 * 3);
-    const other = await readFrame(session, video?.id as VideoId, 41, 64, 64);
-    expect(other.rgb.equals(frame.rgb)).toBe(false);
+    const one = await readFrames(session, video?.id as VideoId, 40, 1, 64, 64);
+    expect(one).toMatchObject({ width: 64, height: 36, frames: [{ frameIndex: 40 }] });
+    expect(one.frames[0]?.rgb.length).toBe(64 * 36 * 3);
+    const chunk = await readFrames(session, video?.id as VideoId, 30, 20, 64, 64);
+    expect(chunk.frames.map((f) => f.frameIndex)).toEqual(Array.from({ length: 20 }, (_, i) => 30 + i));
+    expect(chunk.frames[10]?.rgb.equals(one.frames[0]?.rgb as Buffer)).toBe(true);
+    const tail = await readFrames(session, video?.id as VideoId, 60, 20, 64, 64);
+    expect(tail.frames).toHaveLength(12);
+    await expect(readFrames(session, video?.id as VideoId, 72, 1, 64, 64)).rejects.toThrow(/has no frame 72 \(it has 72\)/);
   });
 });
 

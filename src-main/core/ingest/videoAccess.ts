@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
-import { decodeFrameAt } from '../media/frameDecode';
+import { decodeFrameAt, decodeFrameRange } from '../media/frameDecode';
 import { fitWithin } from '../media/frameSize';
 import { decodeImage } from '../media/imageSequence';
 import type { ProjectSession } from '../project/projectSession';
-import { getFrame, getVideo, listFrames, listVideos, type VideoRecord } from '../project/videos';
+import { getVideo, listFrames, listFramesBetween, listVideos, type FrameRow, type VideoRecord } from '../project/videos';
 import { readThumbnailStrip, type StoredThumbnailStrip } from './thumbnailCache';
 
 export interface VideoListing extends VideoRecord {
@@ -29,36 +29,43 @@ export function frameTimes(session: ProjectSession, id: VideoId): number[] {
   return listFrames(session.db, id).map((frame) => frame.ptsSec);
 }
 
-export interface DecodedFrame {
-  frameIndex: number;
-  ptsSec: number;
+export interface DecodedFrames {
   width: number;
   height: number;
-  rgb: Buffer;
+  frames: { frameIndex: number; ptsSec: number; rgb: Buffer }[];
 }
 
-/** Exactly frame `frameIndex`, scaled to fit within maxWidth x maxHeight (aspect kept). */
-export async function readFrame(
+/**
+ * Exactly frames `fromFrame` .. `fromFrame + count - 1` (fewer at the end of the video), scaled to fit within
+ * maxWidth x maxHeight with the aspect kept: one frame when stepping, a chunk when playing.
+ */
+export async function readFrames(
   session: ProjectSession,
   id: VideoId,
-  frameIndex: number,
+  fromFrame: number,
+  count: number,
   maxWidth: number,
   maxHeight: number,
-): Promise<DecodedFrame> {
+): Promise<DecodedFrames> {
   const video = requireVideo(session, id);
   if (video.status !== 'ready') throw new StudioError(`${video.displayName} is not ready yet (${video.status}).`);
-  const frame = getFrame(session.db, id, frameIndex);
-  if (!frame) throw new StudioError(`${video.displayName} has no frame ${frameIndex} (it has ${video.frameCount}).`);
+  if (fromFrame >= video.frameCount) {
+    throw new StudioError(`${video.displayName} has no frame ${fromFrame} (it has ${video.frameCount}).`);
+  }
   if (!fs.existsSync(video.path)) {
     throw new StudioError(`${video.displayName} is no longer at ${video.path}. Relink it to view its frames.`);
   }
-  const { width, height } = fitWithin(video.width, video.height, maxWidth, maxHeight);
-  const rgb =
+  const wanted = listFramesBetween(session.db, id, fromFrame, fromFrame + count);
+  const size = fitWithin(video.width, video.height, maxWidth, maxHeight);
+  const pixels =
     video.kind === 'image_sequence'
-      ? await decodeImage(path.join(video.path, frame.imageFile as string), { width, height })
-      : await decodeFrameAt(video.path, { frameIndex, ptsSec: frame.ptsSec }, { width, height });
-  return { frameIndex, ptsSec: frame.ptsSec, width, height, rgb };
+      ? await Promise.all(wanted.map((frame) => decodeImage(path.join(video.path, frame.imageFile as string), size)))
+      : wanted.length === 1
+        ? [await decodeFrameAt(video.path, wanted[0] as FrameRow, size)]
+        : await decodeFrameRange(video.path, wanted, size);
+  return { ...size, frames: wanted.map((frame, i) => ({ frameIndex: frame.frameIndex, ptsSec: frame.ptsSec, rgb: pixels[i] as Buffer })) };
 }
+
 
 export function thumbnailStrip(session: ProjectSession, id: VideoId): StoredThumbnailStrip | null {
   requireVideo(session, id);

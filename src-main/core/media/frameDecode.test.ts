@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../errors';
 import { resolveFfmpegPaths } from './ffmpegPaths';
-import { decodeFrameAt, decodeFrameBySeek, decodeFrames, type DecodedFrame } from './frameDecode';
+import { decodeFrameAt, decodeFrameBySeek, decodeFrameRange, decodeFrames, type DecodedFrame } from './frameDecode';
 import { indexFrames } from './frameIndex';
 import { fitWithin } from './frameSize';
 
@@ -72,6 +72,12 @@ describe('decodeFrames and decodeFrameAt', () => {
       expect(seeked?.equals(nth(decoded, n).rgb), `frame ${n} by seek equals frame ${n} of the sequential decode`).toBe(true);
     }
     expect((await decodeFrameAt(file, nth(index, -1), size)).equals(nth(decoded, -1).rgb)).toBe(true);
+
+    // Playback chunks: one seek, then consecutive frames, across a keyframe where one exists.
+    const start = Math.max(0, Math.min(index.length - 24, (keys.find((k) => k > 12) ?? index.length >> 1) - 12));
+    const range = await decodeFrameRange(file, index.slice(start, start + 24), size);
+    expect(range.length).toBe(Math.min(24, index.length - start));
+    range.forEach((rgb, i) => expect(rgb.equals(nth(decoded, start + i).rgb), `frame ${start + i} of a range`).toBe(true));
   });
 
   it('is exact on other containers and codecs: mkv (1 ms time base), webm vp9, avi mpeg4 (no pts), variable frame rate', async () => {

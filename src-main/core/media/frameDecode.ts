@@ -70,6 +70,35 @@ export async function decodeFrameBySeek(file: string, frame: FrameTime, opts: Fr
   return found.length === 1 ? (found[0] as Buffer) : null;
 }
 
+/**
+ * Consecutive frames (for playback): one seek, then every frame whose timestamp lies between the first and last
+ * requested ones. Accepted only if exactly the requested number of frames came out; otherwise counted from the
+ * start like decodeFrameAt's fallback, so playback is as exact as stepping.
+ */
+export async function decodeFrameRange(
+  file: string,
+  frames: readonly FrameTime[],
+  opts: FrameSize & { signal?: AbortSignal },
+): Promise<Buffer[]> {
+  const first = frames[0];
+  const last = frames.at(-1);
+  if (!first || !last) return [];
+  const seekTo = first.ptsSec - SEEK_PREROLL_SEC;
+  const seekArgs = seekTo > 0 ? ['-seek_timestamp', '1', '-ss', seekTo.toFixed(6), '-noaccurate_seek'] : [];
+  const from = (first.ptsSec - PTS_TOLERANCE_SEC).toFixed(6);
+  const to = (last.ptsSec + PTS_TOLERANCE_SEC).toFixed(6);
+  const filters = [`trim=end=${(last.ptsSec + STOP_AFTER_SEC).toFixed(6)}`, `select=between(t\\,${from}\\,${to})`];
+  const found: Buffer[] = [];
+  for await (const rgb of rawFrames(file, [...seekArgs, '-copyts'], filters, opts, opts.signal)) found.push(rgb);
+  if (found.length === frames.length) return found;
+  const counted: Buffer[] = [];
+  for await (const { rgb } of decodeFrames(file, { ...opts, fromFrame: first.frameIndex })) {
+    counted.push(rgb);
+    if (counted.length === frames.length) break;
+  }
+  return counted;
+}
+
 async function* rawFrames(
   file: string,
   inputArgs: readonly string[],

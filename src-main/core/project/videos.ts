@@ -100,6 +100,16 @@ export function listFrames(db: Db, id: VideoId): FrameRow[] {
     .all(id) as FrameRow[];
 }
 
+/** Frames `from` (inclusive) to `to` (exclusive), in order. */
+export function listFramesBetween(db: Db, id: VideoId, from: number, to: number): FrameRow[] {
+  return db
+    .prepare(
+      `SELECT frame_index AS frameIndex, pts_sec AS ptsSec, image_file AS imageFile FROM frames
+       WHERE video_id = ? AND frame_index >= ? AND frame_index < ? ORDER BY frame_index`,
+    )
+    .all(id, from, to) as FrameRow[];
+}
+
 export function getFrame(db: Db, id: VideoId, frameIndex: number): FrameRow | undefined {
   return db
     .prepare('SELECT frame_index AS frameIndex, pts_sec AS ptsSec, image_file AS imageFile FROM frames WHERE video_id = ? AND frame_index = ?')
