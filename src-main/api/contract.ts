@@ -79,8 +79,8 @@ export const FrameImages = z.object({
     z.object({
       frameIndex: z.number().int(),
       ptsSec: z.number(),
-      /** Raw RGB24, row-major, base64: exact pixels (no JPEG artefacts) for the viewer's canvas. */
-      rgbBase64: z.string(),
+      /** The exact frame, JPEG-encoded for display (base64). */
+      jpegBase64: z.string(),
     }),
   ),
 });

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import type { JobProgress, VideoSummary } from '../../src-main/api/contract';
 import { studio } from '../api/studio';
+import { readPlace, writePlace } from '../navigation';
 
 /** The open project's videos and jobs, kept current by pushed events. */
 export const useProjectStore = defineStore('project', {
@@ -11,8 +12,11 @@ export const useProjectStore = defineStore('project', {
     /** data: URLs of each video's thumbnail strip, with the tile size to crop it. */
     thumbnails: {} as Record<number, { url: string; tileWidth: number; tileHeight: number; tiles: number }>,
     error: null as string | null,
+    /** The video open in the labelling workspace, if any. */
+    openVideoId: null as number | null,
   }),
   getters: {
+    openVideo: (state) => state.videos.find((video) => video.id === state.openVideoId) ?? null,
     activeJobs: (state) => state.jobs.filter((job) => job.state === 'queued' || job.state === 'running'),
     finishedJobs: (state) => state.jobs.filter((job) => job.state !== 'queued' && job.state !== 'running').slice(-5).reverse(),
   },
@@ -20,6 +24,8 @@ export const useProjectStore = defineStore('project', {
     async load(projectPath: string) {
       if (this.path === null) this.subscribe();
       this.path = projectPath;
+      const place = readPlace();
+      this.openVideoId = place.project === projectPath ? place.video : null;
       this.videos = [];
       this.jobs = [];
       this.thumbnails = {};
@@ -37,6 +43,10 @@ export const useProjectStore = defineStore('project', {
       studio.on('data.changed', ({ entity, projectPath }) => {
         if (entity === 'videos' && projectPath === this.path) void this.guard(() => this.refreshVideos());
       });
+    },
+    openVideoById(id: number | null) {
+      this.openVideoId = id;
+      writePlace({ project: this.path, video: id });
     },
     async refreshVideos() {
       if (!this.path) return;

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import type { AppInfo, ProjectSummary, RecentProject } from '../../src-main/api/contract';
 import { studio } from '../api/studio';
+import { readPlace, writePlace } from '../navigation';
 
 /** The start screen's state: who we are talking to, the recent projects, and the project now open. */
 export const useProjectsStore = defineStore('projects', {
@@ -24,6 +25,8 @@ export const useProjectsStore = defineStore('projects', {
         this.info = await studio.call('app.info', {});
         this.recent = await studio.call('projects.recent', {});
       });
+      const { project } = readPlace();
+      if (project) await this.open(project);
     },
     async refreshRecent() {
       await this.run(async () => {
@@ -33,11 +36,13 @@ export const useProjectsStore = defineStore('projects', {
     async create(dir: string, name: string) {
       await this.run(async () => {
         this.current = await studio.call('projects.create', { dir, name });
+        writePlace({ project: this.current.path, video: null });
       });
     },
     async open(dir: string) {
       await this.run(async () => {
         this.current = await studio.call('projects.open', { dir });
+        if (readPlace().project !== this.current.path) writePlace({ project: this.current.path, video: null });
       });
     },
     async forget(dir: string) {
@@ -51,6 +56,7 @@ export const useProjectsStore = defineStore('projects', {
     },
     close() {
       this.current = null;
+      writePlace({ project: null, video: null });
       void this.refreshRecent();
     },
     dismissError() {

@@ -2,7 +2,7 @@
 import type { JobId, VideoId } from '../../core/ids';
 import { checkImportPaths, IMPORT_JOB } from '../../core/ingest/importJob';
 import { relinkVideo } from '../../core/ingest/relink';
-import { frameTimes, listProjectVideos, readFrames, thumbnailStrip } from '../../core/ingest/videoAccess';
+import { frameTimes, listProjectVideos, readViewerFrames, thumbnailStrip } from '../../core/ingest/videoAccess';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
 import { jobProgress } from '../projectSessions';
@@ -22,11 +22,11 @@ export function videoHandlers({ sessions, events }: ApiServices) {
     },
     'videos.frameTimes': ({ project, videoId }) => ({ ptsSec: frameTimes(sessions.get(project), videoId as VideoId) }),
     'videos.frames': async ({ project, videoId, fromFrame, count, maxWidth, maxHeight }) => {
-      const decoded = await readFrames(sessions.get(project), videoId as VideoId, fromFrame, count, maxWidth, maxHeight);
+      const decoded = await readViewerFrames(sessions.get(project), videoId as VideoId, fromFrame, count, maxWidth, maxHeight);
       return {
         width: decoded.width,
         height: decoded.height,
-        frames: decoded.frames.map(({ frameIndex, ptsSec, rgb }) => ({ frameIndex, ptsSec, rgbBase64: rgb.toString('base64') })),
+        frames: decoded.frames.map(({ frameIndex, ptsSec, jpeg }) => ({ frameIndex, ptsSec, jpegBase64: jpeg.toString('base64') })),
       };
     },
     'videos.thumbnails': ({ project, videoId }) => {

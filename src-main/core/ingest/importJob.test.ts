@@ -14,7 +14,7 @@ import { ProjectSession } from '../project/projectSession';
 import { listFrames, listVideos } from '../project/videos';
 import { checkImportPaths, IMPORT_JOB, type ImportOutcome } from './importJob';
 import { relinkMissingFrom, relinkVideo } from './relink';
-import { listProjectVideos, readFrames } from './videoAccess';
+import { listProjectVideos, readViewerFrames } from './videoAccess';
 
 const VIDEOS = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos');
 const SHARED_VIDEOS = fs.readdirSync(VIDEOS).sort().map((name) => path.join(VIDEOS, name));
@@ -95,15 +95,15 @@ describe('importing the shared videos', () => {
 
   it('serves exactly frame N for stepping, and consecutive frames for playback', async () => {
     const video = listVideos(session.db).find((v) => v.path.endsWith('single_face.mp4'));
-    const one = await readFrames(session, video?.id as VideoId, 40, 1, 64, 64);
+    const one = await readViewerFrames(session, video?.id as VideoId, 40, 1, 64, 64);
     expect(one).toMatchObject({ width: 64, height: 36, frames: [{ frameIndex: 40 }] });
-    expect(one.frames[0]?.rgb.length).toBe(64 * 36 * 3);
-    const chunk = await readFrames(session, video?.id as VideoId, 30, 20, 64, 64);
+    expect(one.frames[0]?.jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    const chunk = await readViewerFrames(session, video?.id as VideoId, 30, 20, 64, 64);
     expect(chunk.frames.map((f) => f.frameIndex)).toEqual(Array.from({ length: 20 }, (_, i) => 30 + i));
-    expect(chunk.frames[10]?.rgb.equals(one.frames[0]?.rgb as Buffer)).toBe(true);
-    const tail = await readFrames(session, video?.id as VideoId, 60, 20, 64, 64);
+    expect(chunk.frames[10]?.jpeg.equals(one.frames[0]?.jpeg as Buffer)).toBe(true);
+    const tail = await readViewerFrames(session, video?.id as VideoId, 60, 20, 64, 64);
     expect(tail.frames).toHaveLength(12);
-    await expect(readFrames(session, video?.id as VideoId, 72, 1, 64, 64)).rejects.toThrow(/has no frame 72 \(it has 72\)/);
+    await expect(readViewerFrames(session, video?.id as VideoId, 72, 1, 64, 64)).rejects.toThrow(/has no frame 72 \(it has 72\)/);
   });
 });
 

@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
-import { decodeFrameAt, decodeFrameRange } from '../media/frameDecode';
+import { encodeFrameRangeAsJpeg } from '../media/frameDecode';
 import { fitWithin } from '../media/frameSize';
 import { decodeImage } from '../media/imageSequence';
+import { encodeJpeg } from '../media/jpegEncode';
 import type { ProjectSession } from '../project/projectSession';
-import { getVideo, listFrames, listFramesBetween, listVideos, type FrameRow, type VideoRecord } from '../project/videos';
+import { getVideo, listFrames, listFramesBetween, listVideos, type VideoRecord } from '../project/videos';
 import { readThumbnailStrip, type StoredThumbnailStrip } from './thumbnailCache';
 
 export interface VideoListing extends VideoRecord {
@@ -29,24 +30,25 @@ export function frameTimes(session: ProjectSession, id: VideoId): number[] {
   return listFrames(session.db, id).map((frame) => frame.ptsSec);
 }
 
-export interface DecodedFrames {
+export interface ViewerFrames {
   width: number;
   height: number;
-  frames: { frameIndex: number; ptsSec: number; rgb: Buffer }[];
+  /** JPEG-encoded for display (small enough to stream for playback); analysis decodes its own raw frames. */
+  frames: { frameIndex: number; ptsSec: number; jpeg: Buffer }[];
 }
 
 /**
  * Exactly frames `fromFrame` .. `fromFrame + count - 1` (fewer at the end of the video), scaled to fit within
  * maxWidth x maxHeight with the aspect kept: one frame when stepping, a chunk when playing.
  */
-export async function readFrames(
+export async function readViewerFrames(
   session: ProjectSession,
   id: VideoId,
   fromFrame: number,
   count: number,
   maxWidth: number,
   maxHeight: number,
-): Promise<DecodedFrames> {
+): Promise<ViewerFrames> {
   const video = requireVideo(session, id);
   if (video.status !== 'ready') throw new StudioError(`${video.displayName} is not ready yet (${video.status}).`);
   if (fromFrame >= video.frameCount) {
@@ -57,13 +59,13 @@ export async function readFrames(
   }
   const wanted = listFramesBetween(session.db, id, fromFrame, fromFrame + count);
   const size = fitWithin(video.width, video.height, maxWidth, maxHeight);
-  const pixels =
+  const jpegs =
     video.kind === 'image_sequence'
-      ? await Promise.all(wanted.map((frame) => decodeImage(path.join(video.path, frame.imageFile as string), size)))
-      : wanted.length === 1
-        ? [await decodeFrameAt(video.path, wanted[0] as FrameRow, size)]
-        : await decodeFrameRange(video.path, wanted, size);
-  return { ...size, frames: wanted.map((frame, i) => ({ frameIndex: frame.frameIndex, ptsSec: frame.ptsSec, rgb: pixels[i] as Buffer })) };
+      ? await Promise.all(
+          wanted.map(async (frame) => encodeJpeg(await decodeImage(path.join(video.path, frame.imageFile as string), size), size.width, size.height)),
+        )
+      : await encodeFrameRangeAsJpeg(video.path, wanted, size);
+  return { ...size, frames: wanted.map((frame, i) => ({ frameIndex: frame.frameIndex, ptsSec: frame.ptsSec, jpeg: jpegs[i] as Buffer })) };
 }
 
 

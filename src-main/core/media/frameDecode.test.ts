@@ -6,9 +6,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../errors';
 import { resolveFfmpegPaths } from './ffmpegPaths';
-import { decodeFrameAt, decodeFrameBySeek, decodeFrameRange, decodeFrames, type DecodedFrame } from './frameDecode';
+import { decodeFrameAt, decodeFrameBySeek, decodeFrameRange, decodeFrames, encodeFrameRangeAsJpeg, type DecodedFrame } from './frameDecode';
 import { indexFrames } from './frameIndex';
 import { fitWithin } from './frameSize';
+import { decodeImage } from './imageSequence';
 
 const videos = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos');
 const { ffmpeg, ffprobe } = resolveFfmpegPaths();
@@ -78,6 +79,20 @@ describe('decodeFrames and decodeFrameAt', () => {
     const range = await decodeFrameRange(file, index.slice(start, start + 24), size);
     expect(range.length).toBe(Math.min(24, index.length - start));
     range.forEach((rgb, i) => expect(rgb.equals(nth(decoded, start + i).rgb), `frame ${start + i} of a range`).toBe(true));
+    const jpegs = await encodeFrameRangeAsJpeg(file, index.slice(start, start + 24), size);
+    expect(jpegs.length).toBe(range.length);
+    expect(jpegs.every((jpeg) => jpeg[0] === 0xff && jpeg[1] === 0xd8 && jpeg.at(-2) === 0xff && jpeg.at(-1) === 0xd9)).toBe(true);
+    // The JPEGs show the same frames: decoded back, each is close to its raw frame (JPEG loss only).
+    for (const i of [0, jpegs.length - 1]) {
+      const jpegFile = path.join(tmp, `${name}-${i}.jpg`);
+      fs.writeFileSync(jpegFile, nth(jpegs, i));
+      const back = await decodeImage(jpegFile, size);
+      const raw = nth(range, i);
+      let diff = 0;
+      for (let b = 0; b < raw.length; b++) diff += Math.abs((raw[b] as number) - (back[b] as number));
+      // Mean error per byte: JPEG loss at 64x36 with chroma subsampling stays under 10; another frame is far off.
+      expect(diff / raw.length, `JPEG of frame ${start + i}`).toBeLessThan(10);
+    }
   });
 
   it('is exact on other containers and codecs: mkv (1 ms time base), webm vp9, avi mpeg4 (no pts), variable frame rate', async () => {

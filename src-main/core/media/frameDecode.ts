@@ -75,10 +75,23 @@ export async function decodeFrameBySeek(file: string, frame: FrameTime, opts: Fr
  * requested ones. Accepted only if exactly the requested number of frames came out; otherwise counted from the
  * start like decodeFrameAt's fallback, so playback is as exact as stepping.
  */
-export async function decodeFrameRange(
+export function decodeFrameRange(file: string, frames: readonly FrameTime[], opts: FrameSize & { signal?: AbortSignal }): Promise<Buffer[]> {
+  return frameRange(file, frames, opts, 'rgb');
+}
+
+/**
+ * The same frames as decodeFrameRange, JPEG-encoded by ffmpeg for display: a viewer streaming playback over
+ * the API needs ~40 KB a frame, not ~700 KB of raw pixels. Analysis never uses these.
+ */
+export function encodeFrameRangeAsJpeg(file: string, frames: readonly FrameTime[], opts: FrameSize & { signal?: AbortSignal }): Promise<Buffer[]> {
+  return frameRange(file, frames, opts, 'jpeg');
+}
+
+async function frameRange(
   file: string,
   frames: readonly FrameTime[],
   opts: FrameSize & { signal?: AbortSignal },
+  format: keyof typeof OUTPUT_ARGS,
 ): Promise<Buffer[]> {
   const first = frames[0];
   const last = frames.at(-1);
@@ -89,59 +102,60 @@ export async function decodeFrameRange(
   const to = (last.ptsSec + PTS_TOLERANCE_SEC).toFixed(6);
   const filters = [`trim=end=${(last.ptsSec + STOP_AFTER_SEC).toFixed(6)}`, `select=between(t\\,${from}\\,${to})`];
   const found: Buffer[] = [];
-  for await (const rgb of rawFrames(file, [...seekArgs, '-copyts'], filters, opts, opts.signal)) found.push(rgb);
+  for await (const frame of frameStream(file, [...seekArgs, '-copyts'], filters, opts, format, opts.signal)) found.push(frame);
   if (found.length === frames.length) return found;
   const counted: Buffer[] = [];
-  for await (const { rgb } of decodeFrames(file, { ...opts, fromFrame: first.frameIndex })) {
-    counted.push(rgb);
+  for await (const frame of frameStream(file, [], [`select=gte(n\\,${first.frameIndex})`], opts, format, opts.signal)) {
+    counted.push(frame);
     if (counted.length === frames.length) break;
   }
   return counted;
 }
 
-async function* rawFrames(
+function rawFrames(
   file: string,
   inputArgs: readonly string[],
   filters: readonly string[],
   size: FrameSize,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<Buffer> {
+  return frameStream(file, inputArgs, filters, size, 'rgb', signal);
+}
+
+const OUTPUT_ARGS = {
+  rgb: ['-f', 'rawvideo', '-pix_fmt', 'rgb24'],
+  // q 3: visually lossless at viewer sizes; baseline JPEGs, so an image ends at the first FFD9 marker.
+  jpeg: ['-f', 'image2pipe', '-vcodec', 'mjpeg', '-q:v', '3'],
+} as const;
+
+async function* frameStream(
+  file: string,
+  inputArgs: readonly string[],
+  filters: readonly string[],
+  size: FrameSize,
+  format: keyof typeof OUTPUT_ARGS,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Buffer> {
   assertInputFile(file);
-  const frameBytes = rgbFrameBytes(size.width, size.height);
   const { ffmpeg } = resolveFfmpegPaths();
   const { child, exited } = spawnTool(
     ffmpeg,
     [
       '-hide_banner', '-nostdin', '-v', 'error', ...inputArgs, '-i', file,
       '-map', '0:v:0', '-vsync', 'passthrough', '-vf', [...filters, `scale=${size.width}:${size.height}`].join(','),
-      '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+      ...OUTPUT_ARGS[format], 'pipe:1',
     ],
     signal,
   );
+  const splitter = format === 'rgb' ? fixedSizeFrames(rgbFrameBytes(size.width, size.height)) : jpegImages();
   let finished = false;
   try {
-    let frame = Buffer.allocUnsafe(frameBytes);
-    let filled = 0;
-    // Pipe chunks (64 KiB) do not line up with frames: copy across chunk boundaries into whole-frame buffers.
     // Iterating pauses the pipe while the consumer works, so ffmpeg never runs ahead of it by more than a pipe.
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const n = Math.min(frameBytes - filled, chunk.length - offset);
-        chunk.copy(frame, filled, offset, offset + n);
-        filled += n;
-        offset += n;
-        if (filled === frameBytes) {
-          yield frame;
-          frame = Buffer.allocUnsafe(frameBytes);
-          filled = 0;
-        }
-      }
-    }
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) yield* splitter.push(chunk);
     const { code, stderr } = await exited;
     finished = true;
     if (code !== 0) throw new StudioError(`ffmpeg cannot decode ${file}: ${firstErrorLine(stderr, file)}`);
-    if (filled !== 0) throw new StudioError(`ffmpeg stopped in the middle of a frame of ${file}.`);
+    if (!splitter.empty()) throw new StudioError(`ffmpeg stopped in the middle of a frame of ${file}.`);
   } finally {
     // The consumer stopped early (or failed): nobody will read the rest, so stop decoding it.
     if (!finished) {
@@ -150,3 +164,54 @@ async function* rawFrames(
     }
   }
 }
+
+interface FrameSplitter {
+  push(chunk: Buffer): Buffer[];
+  empty(): boolean;
+}
+
+/** Pipe chunks (64 KiB) do not line up with frames: copy across chunk boundaries into whole-frame buffers. */
+function fixedSizeFrames(frameBytes: number): FrameSplitter {
+  let frame = Buffer.allocUnsafe(frameBytes);
+  let filled = 0;
+  return {
+    push(chunk) {
+      const done: Buffer[] = [];
+      let offset = 0;
+      while (offset < chunk.length) {
+        const n = Math.min(frameBytes - filled, chunk.length - offset);
+        chunk.copy(frame, filled, offset, offset + n);
+        filled += n;
+        offset += n;
+        if (filled === frameBytes) {
+          done.push(frame);
+          frame = Buffer.allocUnsafe(frameBytes);
+          filled = 0;
+        }
+      }
+      return done;
+    },
+    empty: () => filled === 0,
+  };
+}
+
+/** Concatenated JPEGs: each ends at its EOI marker (FF D9), which byte stuffing keeps out of the image data. */
+function jpegImages(): FrameSplitter {
+  let pending = Buffer.alloc(0);
+  return {
+    push(chunk) {
+      pending = Buffer.concat([pending, chunk]);
+      const done: Buffer[] = [];
+      let end = pending.indexOf(EOI);
+      while (end >= 0) {
+        done.push(pending.subarray(0, end + 2));
+        pending = pending.subarray(end + 2);
+        end = pending.indexOf(EOI);
+      }
+      return done;
+    },
+    empty: () => pending.length === 0,
+  };
+}
+
+const EOI = Buffer.from([0xff, 0xd9]);

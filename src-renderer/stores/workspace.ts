@@ -1,0 +1,183 @@
+import { defineStore } from 'pinia';
+import type { Annotator, Label, VideoSummary } from '../../src-main/api/contract';
+import { studio } from '../api/studio';
+import { invert, planEdit, type LabelEdit, type LabelValue } from '../workspace/labelEdits';
+
+/**
+ * Edits, undos and redos run one after another in the order the user made them: an undo pressed while an
+ * edit is still being saved must undo that edit, not the one before it.
+ */
+let editQueue: Promise<unknown> = Promise.resolve();
+function serially<T>(work: () => Promise<T>): Promise<T> {
+  const next = editQueue.then(work, work);
+  editQueue = next.catch(() => undefined);
+  return next;
+}
+
+/** The video being labelled: where the playhead is, the annotator's labels, and the undo history. */
+export const useWorkspaceStore = defineStore('workspace', {
+  state: () => ({
+    project: '',
+    video: null as VideoSummary | null,
+    frameTimes: [] as number[],
+    currentFrame: 0,
+    annotators: [] as Annotator[],
+    annotatorId: null as number | null,
+    /** The active annotator's current labels, by frame. */
+    labels: new Map<number, Label>(),
+    otherLabels: [] as Label[],
+    /** The value on the affect grid: what Enter saves on the current frame. */
+    draft: { valence: 0, arousal: 0 } as LabelValue,
+    undoStack: [] as LabelEdit[],
+    redoStack: [] as LabelEdit[],
+    error: null as string | null,
+    /** False until the video's frames, annotators and labels are loaded: edits before then would be lost. */
+    ready: false,
+  }),
+  getters: {
+    frameCount: (state) => state.frameTimes.length,
+    currentTimeSec: (state) => state.frameTimes[state.currentFrame] ?? 0,
+    currentLabel: (state) => state.labels.get(state.currentFrame) ?? null,
+    labelList: (state) => [...state.labels.values()].sort((a, b) => a.frameIndex - b.frameIndex),
+  },
+  actions: {
+    async open(project: string, video: VideoSummary) {
+      this.$reset();
+      this.project = project;
+      this.video = video;
+      await this.guard(async () => {
+        this.frameTimes = (await studio.call('videos.frameTimes', { project, videoId: video.id })).ptsSec;
+        this.annotators = await studio.call('annotators.list', { project });
+        const humans = this.annotators.filter((a) => a.kind === 'human');
+        if (humans.length === 0) {
+          const created = await studio.call('annotators.add', { project, name: 'Annotator 1' });
+          this.annotators.push(created);
+          humans.push(created);
+        }
+        this.annotatorId = (humans[0] as Annotator).id;
+        await this.reloadLabels();
+        this.syncDraft();
+        this.ready = true;
+      });
+    },
+    async reloadLabels() {
+      if (!this.video) return;
+      const all = await studio.call('labels.list', { project: this.project, videoId: this.video.id });
+      this.labels = new Map(all.filter((l) => l.annotatorId === this.annotatorId).map((l) => [l.frameIndex, l]));
+      this.otherLabels = all.filter((l) => l.annotatorId !== this.annotatorId);
+    },
+    async chooseAnnotator(id: number) {
+      this.annotatorId = id;
+      this.undoStack = [];
+      this.redoStack = [];
+      await this.guard(() => this.reloadLabels());
+      this.syncDraft();
+    },
+    async addAnnotator(name: string) {
+      await this.guard(async () => {
+        const created = await studio.call('annotators.add', { project: this.project, name });
+        if (!this.annotators.some((a) => a.id === created.id)) this.annotators.push(created);
+        await this.chooseAnnotator(created.id);
+      });
+    },
+    seek(frame: number) {
+      this.currentFrame = Math.max(0, Math.min(this.frameCount - 1, Math.round(frame)));
+      this.syncDraft();
+    },
+    step(delta: number) {
+      this.seek(this.currentFrame + delta);
+    },
+    /** Shows the saved label of the frame on the grid, or keeps the last value as a starting point. */
+    syncDraft() {
+      const label = this.labels.get(this.currentFrame);
+      if (label) this.draft = { valence: label.valence, arousal: label.arousal };
+    },
+    nudge(axis: keyof LabelValue, delta: number) {
+      this.draft = { ...this.draft, [axis]: Math.max(-1, Math.min(1, Math.round((this.draft[axis] + delta) * 100) / 100)) };
+    },
+    // Each edit reads the frame it changes when its turn comes, so `before` is what the store holds then.
+    saveCurrent(value?: LabelValue) {
+      if (value) this.draft = value;
+      const saved = { ...this.draft };
+      const frame = this.currentFrame;
+      return this.edit(() => [{ frameIndex: frame, before: this.valueAt(frame), after: saved }], 'manual');
+    },
+    deleteCurrent() {
+      const frame = this.currentFrame;
+      return this.edit(() => {
+        const before = this.valueAt(frame);
+        return before ? [{ frameIndex: frame, before, after: null }] : [];
+      }, 'manual');
+    },
+    moveLabel(from: number, to: number) {
+      return this.edit(() => {
+        const value = this.valueAt(from);
+        if (!value || from === to) return [];
+        return [
+          { frameIndex: from, before: value, after: null },
+          { frameIndex: to, before: this.valueAt(to), after: value },
+        ];
+      }, 'manual');
+    },
+    /** A live trace: one edit (one undo step) for all the frames it passed. */
+    saveTrace(samples: { frameIndex: number; valence: number; arousal: number }[]) {
+      return this.edit(
+        () => samples.map(({ frameIndex, valence, arousal }) => ({ frameIndex, before: this.valueAt(frameIndex), after: { valence, arousal } })),
+        'live',
+      );
+    },
+    undo() {
+      return serially(async () => {
+        const edit = this.undoStack.pop();
+        if (!edit) return;
+        if (await this.persist(invert(edit))) this.redoStack.push(edit);
+        else this.undoStack.push(edit);
+        this.syncDraft();
+      });
+    },
+    redo() {
+      return serially(async () => {
+        const edit = this.redoStack.pop();
+        if (!edit) return;
+        if (await this.persist(edit)) this.undoStack.push(edit);
+        else this.redoStack.push(edit);
+        this.syncDraft();
+      });
+    },
+    valueAt(frame: number): LabelValue | null {
+      const label = this.labels.get(frame);
+      return label ? { valence: label.valence, arousal: label.arousal } : null;
+    },
+    edit(changes: () => LabelEdit['changes'], origin: LabelEdit['origin']) {
+      return serially(async () => {
+        const edit: LabelEdit = { changes: changes(), origin };
+        if (edit.changes.length === 0) return;
+        if (await this.persist(edit)) {
+          this.undoStack.push(edit);
+          this.redoStack = [];
+        }
+      });
+    },
+    /** Saves at once (no save button): the store is append-only, so an undo is itself a new, saved edit. */
+    async persist(edit: LabelEdit): Promise<boolean> {
+      if (!this.video || this.annotatorId === null) return false;
+      const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
+      const { sets, deletes } = planEdit(edit);
+      return this.guard(async () => {
+        if (sets.length > 0) await studio.call('labels.setMany', { ...target, origin: edit.origin, labels: sets });
+        for (const frameIndex of deletes) await studio.call('labels.delete', { ...target, frameIndex });
+        await this.reloadLabels();
+      });
+    },
+    async guard(action: () => Promise<void>): Promise<boolean> {
+      this.error = null;
+      try {
+        await action();
+        return true;
+      } catch (error) {
+        this.error = error instanceof Error ? error.message : String(error);
+        return false;
+      }
+    },
+  },
+});

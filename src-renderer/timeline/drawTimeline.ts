@@ -1,0 +1,277 @@
+/**
+ * Draws the whole timeline on one canvas: no DOM node per frame, and work per redraw bounded by the canvas
+ * width (series are reduced to one min/max column per pixel), so it stays fluid at 100,000 frames.
+ */
+import { xOfFrame, type TimelineView } from './timelineView';
+
+export interface SeriesPoint {
+  frameIndex: number;
+  valence: number;
+  arousal: number;
+}
+
+export interface TimelineData {
+  frameCount: number;
+  /** Labels of the active annotator. */
+  labels: readonly SeriesPoint[];
+  /** Labels of other annotators (hollow markers); empty in blind mode. */
+  otherLabels: readonly SeriesPoint[];
+  /** Per-frame predicted mean and standard deviation, indexed by frame (NaN where there is none). */
+  prediction: { valence: Float32Array; arousal: Float32Array; valenceSd: Float32Array; arousalSd: Float32Array } | null;
+  /** Frames suggested for labelling next. */
+  suggestions: readonly number[];
+  /** 1 where the frame has no face (greyed), 0 otherwise; null before analysis. */
+  noFace: Uint8Array | null;
+}
+
+export interface TimelineStyle {
+  valence: string;
+  arousal: string;
+  band: (axis: 'valence' | 'arousal') => string;
+  grid: string;
+  text: string;
+  noFace: string;
+  playhead: string;
+  suggestion: string;
+}
+
+export const TIMELINE_STYLE: TimelineStyle = {
+  valence: '#0072b2',
+  arousal: '#d55e00',
+  band: (axis) => (axis === 'valence' ? 'rgba(0, 114, 178, 0.18)' : 'rgba(213, 94, 0, 0.18)'),
+  grid: '#d9dce1',
+  text: '#5b6474',
+  noFace: 'rgba(29, 35, 48, 0.10)',
+  playhead: '#1d2330',
+  suggestion: '#009e73',
+};
+
+export const LANE_LABEL_WIDTH = 64;
+/** Room at both ends of the plot so the markers of the first and last frames are drawn whole. */
+const END_PAD = 6;
+
+/** Where frames are plotted on a canvas of this width: the one mapping the drawing and the pointer share. */
+export function plotArea(width: number): { left: number; width: number } {
+  return { left: LANE_LABEL_WIDTH + END_PAD, width: Math.max(1, width - LANE_LABEL_WIDTH - 2 * END_PAD) };
+}
+const AXES = ['valence', 'arousal'] as const;
+
+export function drawTimeline(
+  ctx: CanvasRenderingContext2D,
+  size: { width: number; height: number },
+  view: TimelineView,
+  data: TimelineData,
+  currentFrame: number,
+  style: TimelineStyle = TIMELINE_STYLE,
+): void {
+  const { width, height } = size;
+  ctx.clearRect(0, 0, width, height);
+  const plot = plotArea(width);
+  const plotWidth = plot.width;
+  const laneHeight = height / 2;
+  const toX = (frame: number) => plot.left + xOfFrame(view, frame, plotWidth);
+
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(LANE_LABEL_WIDTH, 0, plotWidth, height);
+  ctx.clip();
+  if (data.noFace) drawNoFace(ctx, data.noFace, view, plot, height, style);
+  ctx.restore();
+
+  AXES.forEach((axis, lane) => {
+    const top = lane * laneHeight;
+    const toY = (value: number) => top + ((1 - value) / 2) * (laneHeight - 8) + 4;
+    drawLaneFrame(ctx, axis, top, laneHeight, width, toY, style);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(LANE_LABEL_WIDTH, top, plotWidth, laneHeight);
+    ctx.clip();
+    if (data.prediction) drawPrediction(ctx, data.prediction, axis, view, plot, toY, style);
+    drawMarkers(ctx, data.otherLabels, axis, view, toX, toY, style[axis], false);
+    drawMarkers(ctx, data.labels, axis, view, toX, toY, style[axis], true);
+    ctx.restore();
+  });
+
+  ctx.fillStyle = style.suggestion;
+  for (const frame of data.suggestions) {
+    if (frame < view.start || frame > view.start + view.span) continue;
+    const x = toX(frame);
+    ctx.beginPath();
+    ctx.moveTo(x - 5, 0);
+    ctx.lineTo(x + 5, 0);
+    ctx.lineTo(x, 8);
+    ctx.fill();
+  }
+
+  if (currentFrame >= view.start && currentFrame <= view.start + view.span) {
+    const x = Math.round(toX(currentFrame)) + 0.5;
+    ctx.strokeStyle = style.playhead;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.moveTo(x, 0);
+    ctx.lineTo(x, height);
+    ctx.stroke();
+  }
+}
+
+function drawLaneFrame(
+  ctx: CanvasRenderingContext2D,
+  axis: (typeof AXES)[number],
+  top: number,
+  laneHeight: number,
+  width: number,
+  toY: (value: number) => number,
+  style: TimelineStyle,
+): void {
+  ctx.strokeStyle = style.grid;
+  ctx.lineWidth = 1;
+  for (const value of [1, 0, -1]) {
+    const y = Math.round(toY(value)) + 0.5;
+    ctx.setLineDash(value === 0 ? [] : [2, 3]);
+    ctx.beginPath();
+    ctx.moveTo(LANE_LABEL_WIDTH, y);
+    ctx.lineTo(width, y);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  ctx.fillStyle = style[axis];
+  ctx.font = '600 12px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(axis === 'valence' ? 'Valence' : 'Arousal', 6, top + laneHeight / 2);
+  ctx.fillStyle = style.text;
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.fillText('+1', LANE_LABEL_WIDTH - 18, toY(1) + 4);
+  ctx.fillText('−1', LANE_LABEL_WIDTH - 18, toY(-1) - 4);
+}
+
+/** One column per pixel: the grey spans of frames without a face. */
+function drawNoFace(
+  ctx: CanvasRenderingContext2D,
+  noFace: Uint8Array,
+  view: TimelineView,
+  plot: { left: number; width: number },
+  height: number,
+  style: TimelineStyle,
+): void {
+  ctx.fillStyle = style.noFace;
+  const plotWidth = plot.width;
+  const columns = Math.ceil(plotWidth);
+  let runStart = -1;
+  for (let px = 0; px <= columns; px++) {
+    const frame = Math.floor(view.start + (px / plotWidth) * view.span);
+    const empty = px < columns && frame < noFace.length && noFace[frame] === 1;
+    if (empty && runStart < 0) runStart = px;
+    if (!empty && runStart >= 0) {
+      ctx.fillRect(plot.left + runStart, 0, px - runStart, height);
+      runStart = -1;
+    }
+  }
+}
+
+/** Mean line and ±1 sd band, reduced to min/max per pixel column so the cost does not grow with frames. */
+function drawPrediction(
+  ctx: CanvasRenderingContext2D,
+  prediction: NonNullable<TimelineData['prediction']>,
+  axis: (typeof AXES)[number],
+  view: TimelineView,
+  plot: { left: number; width: number },
+  toY: (value: number) => number,
+  style: TimelineStyle,
+): void {
+  const plotWidth = plot.width;
+  const mean = axis === 'valence' ? prediction.valence : prediction.arousal;
+  const sd = axis === 'valence' ? prediction.valenceSd : prediction.arousalSd;
+  const columns = Math.max(1, Math.ceil(plotWidth));
+  const upper = new Float32Array(columns).fill(NaN);
+  const lower = new Float32Array(columns).fill(NaN);
+  const centre = new Float32Array(columns).fill(NaN);
+  const framesPerColumn = view.span / plotWidth;
+  for (let px = 0; px < columns; px++) {
+    const from = Math.max(0, Math.floor(view.start + px * framesPerColumn));
+    const to = Math.min(mean.length, Math.max(from + 1, Math.floor(view.start + (px + 1) * framesPerColumn)));
+    let hi = -Infinity;
+    let lo = Infinity;
+    let sum = 0;
+    let n = 0;
+    for (let f = from; f < to; f++) {
+      const m = mean[f] as number;
+      if (Number.isNaN(m)) continue;
+      const s = sd[f] as number;
+      hi = Math.max(hi, m + s);
+      lo = Math.min(lo, m - s);
+      sum += m;
+      n++;
+    }
+    if (n > 0) {
+      upper[px] = Math.min(1, hi);
+      lower[px] = Math.max(-1, lo);
+      centre[px] = sum / n;
+    }
+  }
+  ctx.fillStyle = style.band(axis);
+  fillBand(ctx, plot.left, upper, lower, toY);
+  ctx.strokeStyle = style[axis];
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  let drawing = false;
+  for (let px = 0; px < columns; px++) {
+    const value = centre[px] as number;
+    if (Number.isNaN(value)) {
+      drawing = false;
+      continue;
+    }
+    const x = plot.left + px + 0.5;
+    if (drawing) ctx.lineTo(x, toY(value));
+    else ctx.moveTo(x, toY(value));
+    drawing = true;
+  }
+  ctx.stroke();
+}
+
+function fillBand(ctx: CanvasRenderingContext2D, left: number, upper: Float32Array, lower: Float32Array, toY: (value: number) => number): void {
+  let px = 0;
+  while (px < upper.length) {
+    while (px < upper.length && Number.isNaN(upper[px] as number)) px++;
+    const start = px;
+    while (px < upper.length && !Number.isNaN(upper[px] as number)) px++;
+    if (px === start) continue;
+    ctx.beginPath();
+    for (let i = start; i < px; i++) ctx.lineTo(left + i + 0.5, toY(upper[i] as number));
+    for (let i = px - 1; i >= start; i--) ctx.lineTo(left + i + 0.5, toY(lower[i] as number));
+    ctx.closePath();
+    ctx.fill();
+  }
+}
+
+function drawMarkers(
+  ctx: CanvasRenderingContext2D,
+  points: readonly SeriesPoint[],
+  axis: (typeof AXES)[number],
+  view: TimelineView,
+  toX: (frame: number) => number,
+  toY: (value: number) => number,
+  colour: string,
+  filled: boolean,
+): void {
+  const end = view.start + view.span;
+  // Dense traces (live mode) become a line; sparse anchor labels stay visible as dots.
+  const visible = points.filter((p) => p.frameIndex >= view.start - 1 && p.frameIndex <= end + 1);
+  const pixelsPerFrame = (toX(1) - toX(0));
+  const asLine = visible.length > 1 && visible.length > 400;
+  ctx.strokeStyle = colour;
+  ctx.fillStyle = filled ? colour : '#ffffff';
+  ctx.lineWidth = filled ? 1.5 : 1;
+  if (asLine) {
+    ctx.beginPath();
+    visible.forEach((p, i) => (i === 0 ? ctx.moveTo(toX(p.frameIndex), toY(p[axis])) : ctx.lineTo(toX(p.frameIndex), toY(p[axis]))));
+    ctx.stroke();
+    return;
+  }
+  const radius = filled ? (pixelsPerFrame > 6 ? 4.5 : 3.5) : 3;
+  for (const p of visible) {
+    ctx.beginPath();
+    ctx.arc(toX(p.frameIndex), toY(p[axis]), radius, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.stroke();
+  }
+}
