@@ -24,7 +24,13 @@ async function main(): Promise<void> {
   await page.addScriptTag({ content: bundle.outputFiles[0]?.text ?? '' });
   const frames = Number(values.frames);
   const steps = Number(values.steps);
-  const result = await page.evaluate(([f, s]) => window.runTimelineBench(f as number, s as number), [frames, steps]);
+  // The function runs in the page, where the harness defined runTimelineBench on its window.
+  const result = await page.evaluate(
+    ([f, s]) =>
+      (globalThis as unknown as { runTimelineBench: (frames: number, steps: number) => Promise<{ drawMs: number[]; frameIntervalMs: number[] }> })
+        .runTimelineBench(f as number, s as number),
+    [frames, steps],
+  );
   await browser.close();
   console.log(
     JSON.stringify({
