@@ -1,0 +1,190 @@
+/**
+ * Which frames to label next. Each candidate frame (one with a face, not yet labelled) is scored on four
+ * signals, each scaled to [0, 1]:
+ *   - uncertainty: the predictive sd of its V/A (the smoother's, from anchor disagreement and distance to labels);
+ *   - disagreement: how far apart the predictions of its different anchors are;
+ *   - coverage: how far its descriptor is from every labelled frame (k-centre: label what nothing resembles);
+ *   - gap: how far in time it is from the nearest label.
+ * A batch is picked greedily: after each pick the picked frame counts as labelled for coverage and gap, which
+ * is what keeps a batch spread over the video and over appearance; near-duplicates in time or appearance are
+ * skipped outright. Every suggestion says why it was chosen, in words.
+ */
+export interface AxisSeries {
+  valence: Float32Array;
+  arousal: Float32Array;
+}
+
+export interface FrameSignals {
+  frameCount: number;
+  /** Presentation time of each frame, for the temporal gap. */
+  ptsSec: ArrayLike<number>;
+  /** 1 where a face was found: only those frames can be labelled usefully. */
+  hasFace: Uint8Array;
+  labelled: ReadonlySet<number>;
+  /** Per-frame descriptor (embedding + expression probabilities); null for frames without a face. */
+  descriptors: readonly (Float32Array | null)[];
+  /** Predictive standard deviation per frame; null before there are predictions. */
+  predictionSd: AxisSeries | null;
+  /** Spread of the anchors' individual predictions per frame; null before there are predictions. */
+  anchorSpread: AxisSeries | null;
+}
+
+export interface Suggestion {
+  frameIndex: number;
+  score: number;
+  reasons: string[];
+}
+
+export interface SuggestOptions {
+  count: number;
+  /** No two suggestions closer than this many frames (default: 1% of the video, at least 12). */
+  minGapFrames?: number;
+  /** Descriptors more similar than this (cosine) to a picked frame count as the same view (default 0.999). */
+  duplicateCosine?: number;
+  /** At most this many candidates are scored (evenly spaced), which bounds the cost on long videos. */
+  maxCandidates?: number;
+}
+
+const WEIGHTS_WITH_PREDICTIONS = { uncertainty: 0.35, disagreement: 0.25, coverage: 0.25, gap: 0.15 };
+const WEIGHTS_WITHOUT = { uncertainty: 0, disagreement: 0, coverage: 0.6, gap: 0.4 };
+
+export function suggestFrames(signals: FrameSignals, options: SuggestOptions): Suggestion[] {
+  const candidates = candidateFrames(signals, options.maxCandidates ?? 4000);
+  if (candidates.length === 0 || options.count <= 0) return [];
+  const minGap = options.minGapFrames ?? Math.max(12, Math.round(signals.frameCount * 0.01));
+  const duplicateCosine = options.duplicateCosine ?? 0.999;
+  const weights = signals.predictionSd ? WEIGHTS_WITH_PREDICTIONS : WEIGHTS_WITHOUT;
+
+  const unit = signals.descriptors.map((d) => (d ? normalised(d) : null));
+  const anchors = [...signals.labelled].filter((f) => unit[f]);
+  // Cosine distance from each candidate to its nearest labelled (or already picked) frame.
+  const nearest = candidates.map((f) => nearestDistance(unit[f] as Float32Array, anchors.map((a) => unit[a] as Float32Array)));
+  const labelTimes = [...signals.labelled].map((f) => Number(signals.ptsSec[f]));
+  const gapSec = candidates.map((f) => nearestTimeGap(Number(signals.ptsSec[f]), labelTimes));
+
+  const uncertainty = candidates.map((f) => axisMean(signals.predictionSd, f));
+  const disagreement = candidates.map((f) => axisMax(signals.anchorSpread, f));
+  const scale = {
+    uncertainty: maxOf(uncertainty),
+    disagreement: maxOf(disagreement),
+    duration: Math.max(1e-6, Number(signals.ptsSec[signals.frameCount - 1] ?? 0) - Number(signals.ptsSec[0] ?? 0)),
+  };
+
+  const picked: Suggestion[] = [];
+  const taken = new Uint8Array(candidates.length);
+  while (picked.length < options.count) {
+    let best = -1;
+    let bestScore = -Infinity;
+    const coverageScale = Math.max(1e-6, maxOf(nearest.filter((_, i) => !taken[i])));
+    for (let i = 0; i < candidates.length; i++) {
+      if (taken[i]) continue;
+      const score =
+        weights.uncertainty * ratio(uncertainty[i], scale.uncertainty) +
+        weights.disagreement * ratio(disagreement[i], scale.disagreement) +
+        weights.coverage * ((nearest[i] as number) === Infinity ? 1 : (nearest[i] as number) / coverageScale) +
+        weights.gap * Math.min(1, (gapSec[i] as number) / (scale.duration / 4));
+      if (score > bestScore) {
+        bestScore = score;
+        best = i;
+      }
+    }
+    if (best < 0) break;
+    taken[best] = 1;
+    const frame = candidates[best] as number;
+    picked.push({
+      frameIndex: frame,
+      score: Math.round(bestScore * 1000) / 1000,
+      reasons: reasonsFor(frame, signals, nearest[best] as number, gapSec[best] as number, labelTimes.length > 0),
+    });
+    // The pick now counts as labelled: update coverage and gap, and rule out its near-duplicates.
+    const pickedUnit = unit[frame] as Float32Array;
+    const pickedTime = Number(signals.ptsSec[frame]);
+    for (let i = 0; i < candidates.length; i++) {
+      if (taken[i]) continue;
+      const other = candidates[i] as number;
+      const cosine = dot(unit[other] as Float32Array, pickedUnit);
+      if (Math.abs(other - frame) < minGap || cosine > duplicateCosine) {
+        taken[i] = 1;
+        continue;
+      }
+      nearest[i] = Math.min(nearest[i] as number, 1 - cosine);
+      gapSec[i] = Math.min(gapSec[i] as number, Math.abs(Number(signals.ptsSec[other]) - pickedTime));
+    }
+  }
+  return picked;
+}
+
+function candidateFrames(signals: FrameSignals, maxCandidates: number): number[] {
+  const all: number[] = [];
+  for (let f = 0; f < signals.frameCount; f++) {
+    if (signals.hasFace[f] === 1 && !signals.labelled.has(f) && signals.descriptors[f]) all.push(f);
+  }
+  if (all.length <= maxCandidates) return all;
+  const step = all.length / maxCandidates;
+  return Array.from({ length: maxCandidates }, (_, i) => all[Math.floor(i * step)] as number);
+}
+
+function reasonsFor(frame: number, signals: FrameSignals, distance: number, gap: number, hasLabels: boolean): string[] {
+  const reasons: string[] = [];
+  const spreadV = signals.anchorSpread?.valence[frame] ?? 0;
+  const spreadA = signals.anchorSpread?.arousal[frame] ?? 0;
+  if (Math.max(spreadV, spreadA) >= 0.2) {
+    const [axis, value] = spreadV >= spreadA ? ['valence', spreadV] : ['arousal', spreadA];
+    reasons.push(`anchors disagree: ${value.toFixed(1)} apart in ${axis}`);
+  }
+  const sdV = signals.predictionSd?.valence[frame] ?? 0;
+  const sdA = signals.predictionSd?.arousal[frame] ?? 0;
+  if (Math.max(sdV, sdA) >= 0.15) reasons.push(`uncertain prediction: ±${Math.max(sdV, sdA).toFixed(2)}`);
+  if (!hasLabels) reasons.push('spreads the first labels over the video and its expressions');
+  else if (distance === Infinity || distance >= 0.05) reasons.push('looks unlike every labelled frame');
+  if (hasLabels && gap >= 2) reasons.push(`${gap.toFixed(1)} s from the nearest label`);
+  if (reasons.length === 0) reasons.push('most informative of what is left');
+  return reasons;
+}
+
+function normalised(v: Float32Array): Float32Array {
+  let norm = 0;
+  for (const x of v) norm += x * x;
+  norm = Math.sqrt(norm) || 1;
+  return v.map((x) => x / norm);
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
+  return sum;
+}
+
+function nearestDistance(v: Float32Array, others: readonly Float32Array[]): number {
+  let best = Infinity;
+  for (const other of others) best = Math.min(best, 1 - dot(v, other));
+  return best;
+}
+
+function nearestTimeGap(t: number, times: readonly number[]): number {
+  let best = Infinity;
+  for (const other of times) best = Math.min(best, Math.abs(t - other));
+  return best;
+}
+
+function axisMean(series: AxisSeries | null, frame: number): number {
+  if (!series) return 0;
+  const v = series.valence[frame] ?? 0;
+  const a = series.arousal[frame] ?? 0;
+  return (Number.isFinite(v) ? v : 0) / 2 + (Number.isFinite(a) ? a : 0) / 2;
+}
+
+function axisMax(series: AxisSeries | null, frame: number): number {
+  if (!series) return 0;
+  return Math.max(series.valence[frame] ?? 0, series.arousal[frame] ?? 0);
+}
+
+function maxOf(xs: readonly number[]): number {
+  let best = 0;
+  for (const x of xs) if (Number.isFinite(x) && x > best) best = x;
+  return best;
+}
+
+function ratio(x: number | undefined, scale: number): number {
+  return scale > 0 && x !== undefined && Number.isFinite(x) ? x / scale : 0;
+}
