@@ -135,6 +135,33 @@ export const JobProgress = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 
+/** Who labels, and whether blind: then labels.list with `viewer` shows only the viewer's own layer. */
+export const AnnotatorView = z.object({ activeAnnotatorId: z.number().int().nullable(), blind: z.boolean() });
+export type AnnotatorView = z.infer<typeof AnnotatorView>;
+
+export const EXPORT_FORMATS = ['csv', 'json', 'afew-va', 'nova', 'elan'] as const;
+
+/** An agreement statistic; null where it is undefined (no variance, too few shared frames). */
+const statistic = z.number().nullable();
+const AxisAgreement = z.object({
+  items: z.number().int(),
+  raters: z.number().int(),
+  completeItems: z.number().int(),
+  icc: z.object({ '1,1': statistic, '2,1': statistic, '3,1': statistic, '2,k': statistic, '3,k': statistic }),
+  alpha: statistic,
+  ccc: statistic,
+  pearson: statistic,
+  rmse: statistic,
+  pairs: z.array(z.object({ a: z.string(), b: z.string(), n: z.number().int(), ccc: statistic, pearson: statistic, rmse: statistic })),
+});
+const AgreementBlock = z.object({ frames: z.number().int(), valence: AxisAgreement.nullable(), arousal: AxisAgreement.nullable() });
+export const ProjectAgreement = AgreementBlock.extend({
+  annotators: z.array(z.string()),
+  videos: z.array(AgreementBlock.extend({ videoId: z.number().int(), name: z.string() })),
+  model: z.array(AgreementBlock.extend({ annotator: z.string() })),
+});
+export type ProjectAgreement = z.infer<typeof ProjectAgreement>;
+
 /** Request/response methods: name -> params schema + result schema. */
 export const methods = {
   'app.info': { params: empty, result: AppInfo },
@@ -178,7 +205,7 @@ export const methods = {
     result: Annotator,
   },
   'labels.list': {
-    params: z.object({ project, videoId, annotatorId: annotatorId.optional() }).strict(),
+    params: z.object({ project, videoId, annotatorId: annotatorId.optional(), viewer: annotatorId.optional() }).strict(),
     result: z.array(Label),
   },
   'labels.set': {
@@ -198,6 +225,53 @@ export const methods = {
     result: z.object({ count: z.number().int() }),
   },
   'labels.delete': { params: z.object({ project, videoId, annotatorId, frameIndex }).strict(), result: z.object({}) },
+  'annotators.view': { params: z.object({ project }).strict(), result: AnnotatorView },
+  'annotators.setView': {
+    params: z.object({ project, activeAnnotatorId: annotatorId.nullable(), blind: z.boolean() }).strict(),
+    result: AnnotatorView,
+  },
+  /** csv and json write `folder/name`; afew-va, nova and elan write a folder `folder/name` of files. */
+  'exports.write': {
+    params: z
+      .object({
+        project,
+        format: z.enum(EXPORT_FORMATS),
+        folder: absolutePath,
+        name: z.string().min(1).max(255),
+        videoId: videoId.optional(),
+        annotator: z.string().min(1).max(100).optional(),
+        overwrite: z.boolean().optional(),
+      })
+      .strict(),
+    result: z.object({ files: z.array(z.string()) }),
+  },
+  'labels.import': {
+    params: z
+      .object({
+        project,
+        file: absolutePath,
+        format: z.enum(['csv', 'afew-va']),
+        range: z.tuple([z.number(), z.number()]).optional(),
+        annotator: z.string().trim().min(1).max(100).optional(),
+        videoId: videoId.optional(),
+      })
+      .strict(),
+    result: z.object({ labels: z.number().int(), annotators: z.array(z.string()), videoIds: z.array(z.number().int()) }),
+  },
+  'agreement.report': {
+    params: z.object({ project, videoId: videoId.optional(), annotators: z.array(z.string()).min(2).optional() }).strict(),
+    result: ProjectAgreement,
+  },
+  'agreement.fuse': {
+    params: z
+      .object({ project, method: z.enum(['mean', 'ewe']), videoId: videoId.optional(), annotators: z.array(z.string()).min(2).optional() })
+      .strict(),
+    result: z.object({
+      annotator: Annotator,
+      labels: z.number().int(),
+      weights: z.record(z.enum(['valence', 'arousal']), z.record(z.string(), z.number())).nullable(),
+    }),
+  },
   'jobs.list': { params: z.object({ project }).strict(), result: z.array(JobProgress) },
   'jobs.cancel': { params: z.object({ project, jobId: z.string().uuid() }).strict(), result: z.object({}) },
   'dialog.chooseFolder': {

@@ -5,7 +5,9 @@
 import type { RecentProjects } from '../core/project/recentProjects';
 import type { Handlers } from './dispatcher';
 import type { EventHub } from './eventHub';
+import { agreementHandlers } from './handlers/agreementHandlers';
 import { appHandlers } from './handlers/appHandlers';
+import { exportHandlers } from './handlers/exportHandlers';
 import { labelHandlers } from './handlers/labelHandlers';
 import { videoHandlers } from './handlers/videoHandlers';
 import type { ProjectSessions } from './projectSessions';
@@ -21,5 +23,11 @@ export interface ApiServices {
 }
 
 export function createHandlers(services: ApiServices): Handlers {
-  return { ...appHandlers(services), ...videoHandlers(services), ...labelHandlers(services) };
+  return {
+    ...appHandlers(services),
+    ...videoHandlers(services),
+    ...labelHandlers(services),
+    ...exportHandlers(services),
+    ...agreementHandlers(services),
+  };
 }

@@ -26,6 +26,13 @@ export function parse(argv: string[]) {
         version: { type: 'boolean', short: 'v' },
         port: { type: 'string' },
         name: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        video: { type: 'string' },
+        annotator: { type: 'string', multiple: true },
+        range: { type: 'string' },
+        force: { type: 'boolean' },
+        method: { type: 'string' },
       },
     });
   } catch (error) {

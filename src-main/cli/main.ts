@@ -11,6 +11,8 @@ import { createProject } from '../core/project/projectFolder';
 import { RecentProjects } from '../core/project/recentProjects';
 import { startBrowserServer } from '../server/browserServer';
 import { parse, UsageError, type CliIo, type Values } from './args';
+import { agreementCommand, fuseCommand } from './agreementCommands';
+import { exportCommand, importLabelsCommand } from './exportCommands';
 import { importCommand, videosCommand } from './videoCommands';
 import { rendererDir } from '../server/rendererDir';
 
@@ -21,6 +23,14 @@ Commands:
   project create <dir> [--name N]  create a new project in an empty or new folder
   import <project> <path>...       import video files, folders of frames and AFEW-VA clips
   videos <project>                 list the project's videos
+  export <project> --format F --out PATH [--video ID] [--annotator NAME] [--force]
+                                   write labels as csv, json (a file) or afew-va, nova, elan (a folder)
+  import-labels <project> <file> [--format csv|afew-va] [--range MIN,MAX] [--annotator NAME] [--video ID]
+                                   add labels from a CSV or an AFEW-VA JSON; all rows or none
+  agreement <project> [--video ID] [--annotator NAME]...
+                                   ICC, Krippendorff's alpha, CCC, Pearson r and RMSE between annotators
+  fuse <project> [--method ewe|mean] [--video ID] [--annotator NAME]...
+                                   save the annotators' fused labels as a "gold (EWE)" or "gold (mean)" layer
 
 Options:
   --json     machine-readable output on stdout
@@ -66,6 +76,14 @@ async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
       return importCommand(values, rest, io);
     case 'videos':
       return videosCommand(values, rest, io);
+    case 'export':
+      return exportCommand(values, rest, io);
+    case 'import-labels':
+      return importLabelsCommand(values, rest, io);
+    case 'agreement':
+      return agreementCommand(values, rest, io);
+    case 'fuse':
+      return fuseCommand(values, rest, io);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

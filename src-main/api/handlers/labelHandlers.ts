@@ -1,5 +1,6 @@
 /** Annotators and their labels: every edit is appended (the store never rewrites a label) and announced. */
 import type { AnnotatorId, VideoId } from '../../core/ids';
+import { getAnnotatorView, setAnnotatorView } from '../../core/annotation/annotatorView';
 import { labelVideo, listVideoLabels, removeLabel } from '../../core/annotation/labelling';
 import { ensureAnnotator, listAnnotators } from '../../core/project/annotators';
 import type { Handlers } from '../dispatcher';
@@ -11,8 +12,15 @@ export function labelHandlers({ sessions, events }: ApiServices) {
   return {
     'annotators.list': ({ project }) => listAnnotators(sessions.get(project).db),
     'annotators.add': ({ project, name }) => ensureAnnotator(sessions.get(project).db, name, 'human'),
-    'labels.list': ({ project, videoId, annotatorId }) =>
-      listVideoLabels(sessions.get(project), videoId as VideoId, annotatorId as AnnotatorId | undefined),
+    'labels.list': ({ project, videoId, annotatorId, viewer }) =>
+      listVideoLabels(sessions.get(project), videoId as VideoId, annotatorId as AnnotatorId | undefined, viewer as AnnotatorId | undefined),
+    'annotators.view': ({ project }) => getAnnotatorView(sessions.get(project).db),
+    'annotators.setView': ({ project, activeAnnotatorId, blind }) => {
+      const session = sessions.get(project);
+      const view = setAnnotatorView(session.db, { activeAnnotatorId: activeAnnotatorId as AnnotatorId | null, blind });
+      changed(session.dir);
+      return view;
+    },
     'labels.set': ({ project, videoId, annotatorId, frameIndex, valence, arousal, origin }) => {
       const session = sessions.get(project);
       const [label] = labelVideo(session, videoId as VideoId, annotatorId as AnnotatorId, origin, [{ frameIndex, valence, arousal }]);

@@ -7,6 +7,7 @@ import type { AnnotatorId, VideoId } from '../ids';
 import { requireVideo } from '../ingest/videoAccess';
 import { listAnnotators } from '../project/annotators';
 import { appendLabels, currentLabels, deleteLabel, type CurrentLabel, type LabelOrigin } from '../project/labels';
+import { visibleLabels } from './annotatorView';
 import type { ProjectSession } from '../project/projectSession';
 
 export interface LabelInput {
@@ -15,9 +16,10 @@ export interface LabelInput {
   arousal: number;
 }
 
-export function listVideoLabels(session: ProjectSession, videoId: VideoId, annotatorId?: AnnotatorId): CurrentLabel[] {
+/** `viewer` is who is looking: in blind mode they see only their own layer (annotatorView.ts). */
+export function listVideoLabels(session: ProjectSession, videoId: VideoId, annotatorId?: AnnotatorId, viewer?: AnnotatorId): CurrentLabel[] {
   requireVideo(session, videoId);
-  return currentLabels(session.db, videoId, annotatorId);
+  return visibleLabels(session.db, videoId, { annotatorId, viewer });
 }
 
 /** Saves labels on frames of one video for one annotator, all in one transaction. */

@@ -46,8 +46,23 @@ export function findAfewVaJson(dir: string): string | null {
   return candidates[0] ? path.join(dir, candidates[0]) : null;
 }
 
-/** Reads the clip's labels and matches every frame key to one of `imageFiles` (names inside the clip folder). */
-export function readAfewVaClip(jsonFile: string, imageFiles: readonly string[]): AfewVaClip {
+export interface AfewVaFrameLabel {
+  /** The JSON's frame key, e.g. "00000". */
+  key: string;
+  valence: number;
+  arousal: number;
+  landmarks: [number, number][] | null;
+}
+
+export interface AfewVaDocument {
+  actor: string | null;
+  videoId: string | null;
+  /** In frame-key order, values scaled to [-1, 1]. */
+  frames: AfewVaFrameLabel[];
+}
+
+/** Parses one AFEW-VA label file strictly; the error names the file and the first offending field. */
+export function readAfewVaJson(jsonFile: string): AfewVaDocument {
   const name = path.basename(jsonFile);
   let raw: unknown;
   try {
@@ -60,10 +75,28 @@ export function readAfewVaClip(jsonFile: string, imageFiles: readonly string[]):
     const issue = parsed.error.issues[0];
     throw new StudioError(`${name} is not an AFEW-VA label file: ${issue?.path.join('.') || '(top level)'}: ${issue?.message}`);
   }
-
-  const byKey = new Map(imageFiles.map((file) => [path.parse(file).name, file]));
   const keys = Object.keys(parsed.data.frames).sort((a, b) => Number(a) - Number(b));
-  const missing = keys.filter((key) => !byKey.has(key));
+  return {
+    actor: parsed.data.actor ?? null,
+    videoId: parsed.data.video_id === undefined ? null : String(parsed.data.video_id),
+    frames: keys.map((key) => {
+      const frame = parsed.data.frames[key] as z.infer<typeof AfewVaFrame>;
+      return {
+        key,
+        valence: frame.valence / AFEW_VA_SCALE,
+        arousal: frame.arousal / AFEW_VA_SCALE,
+        landmarks: frame.landmarks ?? null,
+      };
+    }),
+  };
+}
+
+/** Reads the clip's labels and matches every frame key to one of `imageFiles` (names inside the clip folder). */
+export function readAfewVaClip(jsonFile: string, imageFiles: readonly string[]): AfewVaClip {
+  const name = path.basename(jsonFile);
+  const document = readAfewVaJson(jsonFile);
+  const byKey = new Map(imageFiles.map((file) => [path.parse(file).name, file]));
+  const missing = document.frames.map((frame) => frame.key).filter((key) => !byKey.has(key));
   if (missing.length > 0) {
     throw new StudioError(
       `${name} labels ${missing.length} frame(s) with no image in the folder (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}).`,
@@ -71,16 +104,8 @@ export function readAfewVaClip(jsonFile: string, imageFiles: readonly string[]):
   }
   return {
     jsonFile,
-    actor: parsed.data.actor ?? null,
-    videoId: parsed.data.video_id === undefined ? null : String(parsed.data.video_id),
-    labels: keys.map((key) => {
-      const frame = parsed.data.frames[key] as z.infer<typeof AfewVaFrame>;
-      return {
-        imageFile: byKey.get(key) as string,
-        valence: frame.valence / AFEW_VA_SCALE,
-        arousal: frame.arousal / AFEW_VA_SCALE,
-        landmarks: frame.landmarks ?? null,
-      };
-    }),
+    actor: document.actor,
+    videoId: document.videoId,
+    labels: document.frames.map(({ key, valence, arousal, landmarks }) => ({ imageFile: byKey.get(key) as string, valence, arousal, landmarks })),
   };
 }

@@ -1,0 +1,62 @@
+/** Export, import, agreement and blind mode through the API, as the UI calls them. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addVideo, tempDir } from '../../../test/support/labelProject';
+import { createProject } from '../../core/project/projectFolder';
+import { ProjectSession } from '../../core/project/projectSession';
+import { API_VERSION } from '../contract';
+import { createStudioApi, type StudioApi } from '../studioApi';
+
+let api: StudioApi;
+let project: string;
+let nextId = 1;
+
+async function call(method: string, params: Record<string, unknown>) {
+  const response = await api.dispatch({ v: API_VERSION, id: nextId++, method, params });
+  if (!response.ok) throw new Error(response.error.message);
+  return response.result as never;
+}
+
+beforeAll(async () => {
+  project = path.join(tempDir(), 'p');
+  createProject(project);
+  const session = ProjectSession.open(project);
+  addVideo(session, 'clip.mp4', 20);
+  await session.close();
+  api = createStudioApi({ mode: 'browser', configDir: tempDir() });
+});
+
+afterAll(() => api.close());
+
+describe('labels exchange and agreement over the API', () => {
+  it('imports a CSV, reports agreement (NaN as null), fuses, and exports inside the chosen folder only', async () => {
+    const csv = path.join(tempDir(), 'two.csv');
+    const rows = Array.from({ length: 20 }, (_, i) => [`clip.mp4,${i},${(i / 20).toFixed(2)},0.1,Ana`, `clip.mp4,${i},${(i / 25).toFixed(2)},0.1,Ben`]).flat();
+    fs.writeFileSync(csv, ['video,frame,valence,arousal,annotator', ...rows].join('\n'));
+    expect(await call('labels.import', { project, file: csv, format: 'csv' })).toEqual({ labels: 40, annotators: ['Ana', 'Ben'], videoIds: [1] });
+
+    const report = (await call('agreement.report', { project })) as { valence: { icc: Record<string, number> }; arousal: { pearson: unknown; ccc: unknown } };
+    expect(report.valence.icc['3,1']).toBeGreaterThan(0.9);
+    // Both raters gave a constant arousal: Pearson r is undefined and travels as null.
+    expect(report.arousal.pearson).toBeNull();
+
+    expect(await call('agreement.fuse', { project, method: 'mean' })).toMatchObject({ annotator: { name: 'gold (mean)' }, labels: 20, weights: null });
+
+    const folder = tempDir();
+    const written = (await call('exports.write', { project, format: 'csv', folder, name: 'out.csv' })) as { files: string[] };
+    expect(written.files).toEqual([path.join(fs.realpathSync(folder), 'out.csv')]);
+    await expect(call('exports.write', { project, format: 'csv', folder, name: 'out.csv' })).rejects.toThrow(/already exists/);
+    await expect(call('exports.write', { project, format: 'csv', folder, name: '../out.csv', overwrite: true })).rejects.toThrow(/not a plain file name/);
+    expect(await call('exports.write', { project, format: 'elan', folder, name: 'elan' })).toMatchObject({ files: [expect.stringMatching(/1-clip\.elan\.txt$/)] });
+  });
+
+  it('sets blind mode and then lists only the viewer\'s labels', async () => {
+    const [ana] = (await call('annotators.list', { project })) as { id: number }[];
+    expect(await call('annotators.setView', { project, activeAnnotatorId: ana?.id, blind: true })).toEqual({ activeAnnotatorId: ana?.id, blind: true });
+    expect(await call('annotators.view', { project })).toEqual({ activeAnnotatorId: ana?.id, blind: true });
+    const seen = (await call('labels.list', { project, videoId: 1, viewer: ana?.id })) as { annotatorId: number }[];
+    expect(new Set(seen.map((l) => l.annotatorId))).toEqual(new Set([ana?.id]));
+    expect(((await call('labels.list', { project, videoId: 1 })) as unknown[]).length).toBe(60);
+  });
+});

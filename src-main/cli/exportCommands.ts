@@ -1,0 +1,77 @@
+/** `affect-studio export` and `affect-studio import-labels`: labels out of and into a project. */
+import path from 'node:path';
+import type { VideoId } from '../core/ids';
+import { EXPORT_FORMATS, exportLabels, type ExportFormat } from '../core/io/exportLabels';
+import { importLabels } from '../core/io/labelImport';
+import { ProjectSession } from '../core/project/projectSession';
+import { UsageError, type CliIo, type Values } from './args';
+
+export async function exportCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
+  const [project, ...extra] = rest;
+  if (project === undefined || extra.length > 0) throw new UsageError('export needs exactly one project folder');
+  const format = values.format as ExportFormat | undefined;
+  if (format === undefined || !EXPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  if (values.out === undefined) throw new UsageError('export needs --out (the file, or for afew-va, nova and elan the folder, to write)');
+  const out = path.resolve(values.out);
+  const session = ProjectSession.open(path.resolve(project));
+  try {
+    // The folder the user chose is --out's parent: the export may write nowhere else.
+    const files = exportLabels(
+      session.db,
+      format,
+      { folder: path.dirname(out), name: path.basename(out), overwrite: values.force ?? false },
+      { videoId: videoOption(values), annotator: singleAnnotator(values) },
+    );
+    io.out(values.json ? JSON.stringify({ files }) + '\n' : files.map((file) => `wrote ${file}\n`).join(''));
+    return 0;
+  } finally {
+    await session.close();
+  }
+}
+
+export async function importLabelsCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
+  const [project, file, ...extra] = rest;
+  if (project === undefined || file === undefined || extra.length > 0) throw new UsageError('import-labels needs a project folder and one file');
+  const format = values.format ?? (file.toLowerCase().endsWith('.json') ? 'afew-va' : 'csv');
+  if (format !== 'csv' && format !== 'afew-va') throw new UsageError(`--format must be csv or afew-va, not "${format}"`);
+  const session = ProjectSession.open(path.resolve(project));
+  try {
+    const result = importLabels(session.db, path.resolve(file), {
+      format,
+      range: rangeOption(values.range),
+      annotator: singleAnnotator(values),
+      videoId: videoOption(values),
+    });
+    io.out(
+      values.json
+        ? JSON.stringify(result) + '\n'
+        : `imported ${result.labels} labels for ${result.annotators.join(', ') || 'no annotator'} on ${result.videoIds.length} video(s)\n`,
+    );
+    return 0;
+  } finally {
+    await session.close();
+  }
+}
+
+export function videoOption(values: Values): VideoId | undefined {
+  if (values.video === undefined) return undefined;
+  const id = Number(values.video);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`--video must be a video id (see "affect-studio videos"), not "${values.video}"`);
+  return id as VideoId;
+}
+
+function singleAnnotator(values: Values): string | undefined {
+  const names = values.annotator ?? [];
+  if (names.length > 1) throw new UsageError('give --annotator once here');
+  return names[0];
+}
+
+function rangeOption(text: string | undefined): [number, number] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map((part) => (part.trim() === '' ? NaN : Number(part)));
+  const [min, max] = parts;
+  if (parts.length !== 2 || min === undefined || max === undefined || !Number.isFinite(min) || !Number.isFinite(max) || min >= max) {
+    throw new UsageError(`--range must be MIN,MAX with MIN < MAX (e.g. 1,9), not "${text}"`);
+  }
+  return [min, max];
+}

@@ -1,0 +1,166 @@
+/**
+ * export, import-labels, agreement and fuse through the CLI entry point (in process, for speed), on a real video
+ * imported with ffmpeg and labelled by two synthetic annotators generated here.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addPredictions, tempDir } from '../../test/support/labelProject';
+import { agreementReport, ewe, pairAgreement } from '../core/affect/agreement';
+import { toJsonSafe } from '../core/affect/projectAgreement';
+import type { VideoId } from '../core/ids';
+import { checkImportPaths, IMPORT_JOB } from '../core/ingest/importJob';
+import { ensureAnnotator } from '../core/project/annotators';
+import { appendLabels, currentLabels } from '../core/project/labels';
+import { createProject } from '../core/project/projectFolder';
+import { ProjectSession } from '../core/project/projectSession';
+import { runCli } from './main';
+
+const VIDEO = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
+const FRAMES = 72;
+
+async function cli(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    out: (t) => (stdout += t),
+    err: (t) => (stderr += t),
+    env: { ...process.env, AFFECT_STUDIO_HOME: tempDir() },
+    untilStopped: () => new Promise(() => undefined),
+  });
+  return { code, stdout, stderr };
+}
+
+async function projectWithVideo(): Promise<string> {
+  const dir = path.join(tempDir('affect-cli-labels-'), 'study');
+  createProject(dir);
+  const session = ProjectSession.open(dir);
+  session.jobs.enqueue(IMPORT_JOB, { paths: checkImportPaths([VIDEO]) });
+  await session.jobs.idle();
+  await session.close();
+  return dir;
+}
+
+/** Deterministic noise, so the expected statistics are the same on every run. */
+function noise(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31 - 0.5;
+  };
+}
+
+let project: string;
+const ana: [number, number][] = [];
+const ben: ([number, number] | null)[] = [];
+
+beforeAll(async () => {
+  project = await projectWithVideo();
+  const a = noise(1);
+  const b = noise(2);
+  for (let i = 0; i < FRAMES; i++) {
+    const v = 0.6 * Math.sin(i / 9);
+    const ar = 0.5 * Math.cos(i / 13);
+    ana.push([v + 0.1 * a(), ar + 0.1 * a()]);
+    // Ben labels only frames 10-59, a little higher and noisier than Ana.
+    ben.push(i >= 10 && i < 60 ? [v + 0.05 + 0.2 * b(), ar - 0.05 + 0.2 * b()] : null);
+  }
+  const session = ProjectSession.open(project);
+  const anaId = ensureAnnotator(session.db, 'Ana', 'human').id;
+  const benId = ensureAnnotator(session.db, 'Ben', 'human').id;
+  const videoId = 1 as VideoId;
+  appendLabels(session.db, ana.map(([valence, arousal], frameIndex) => ({ videoId, frameIndex, annotatorId: anaId, valence, arousal, origin: 'manual' as const })));
+  appendLabels(
+    session.db,
+    ben.flatMap((value, frameIndex) => (value ? [{ videoId, frameIndex, annotatorId: benId, valence: value[0], arousal: value[1], origin: 'live' as const }] : [])),
+  );
+  addPredictions(session, videoId, FRAMES);
+  await session.close();
+});
+
+describe('affect-studio agreement', () => {
+  it('prints ICCs, alpha, CCC, r and RMSE per dimension, equal to agreement.ts on the overlapping frames', async () => {
+    const { code, stdout, stderr } = await cli('agreement', project, '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.annotators).toEqual(['Ana', 'Ben']);
+    expect(report.frames).toBe(50);
+    ['valence', 'arousal'].forEach((axis, d) => {
+      const matrix = ana.flatMap((x, i) => (ben[i] ? [[x[d] as number, ben[i][d] as number]] : []));
+      const direct = toJsonSafe(agreementReport(matrix)) as Record<string, unknown>;
+      const printed = report[axis];
+      expect(Object.keys(printed.icc)).toEqual(['1,1', '2,1', '3,1', '2,k', '3,k']);
+      for (const key of ['icc', 'alpha', 'ccc', 'pearson', 'rmse', 'completeItems']) expect(printed[key]).toEqual(direct[key]);
+      expect(printed.alpha).toBeGreaterThan(0.5);
+    });
+    expect(report.videos).toHaveLength(1);
+    expect(report.videos[0].valence.icc).toEqual(report.valence.icc);
+
+    // Each annotator against the model's predictions (addPredictions: V = 0.5 sin(i / 5)).
+    const anaVsModel = report.model.find((m: { annotator: string }) => m.annotator === 'Ana');
+    const direct = pairAgreement(ana.map((x) => x[0]), ana.map((_, i) => Math.sin(i / 5) * 0.5));
+    expect(anaVsModel.frames).toBe(FRAMES);
+    expect(anaVsModel.valence.ccc).toBeCloseTo(direct.ccc, 12);
+    expect(anaVsModel.valence.rmse).toBeCloseTo(direct.rmse, 12);
+
+    const single = await cli('agreement', project, '--video', '1', '--json');
+    expect(JSON.parse(single.stdout).valence).toEqual(report.valence);
+    const plain = await cli('agreement', project);
+    expect(plain.stdout).toMatch(/^valence: ICC\(2,1\) \d\.\d{3}/m);
+  });
+
+  it('fuses the annotators with EWE into a "gold (EWE)" layer equal to ewe() over all labelled frames', async () => {
+    const { code, stdout } = await cli('fuse', project, '--method', 'ewe', '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({ annotator: { name: 'gold (EWE)', kind: 'import' }, labels: FRAMES });
+    const session = ProjectSession.open(project);
+    try {
+      const gold = currentLabels(session.db, 1 as VideoId, result.annotator.id);
+      ['valence', 'arousal'].forEach((axis, d) => {
+        const expected = ewe(ana.map((x, i) => [x[d] as number, ben[i]?.[d] ?? NaN]));
+        expect(result.weights[axis]).toEqual({ Ana: expected.weights[0], Ben: expected.weights[1] });
+        gold.forEach((label) => expect(label[axis as 'valence']).toBeCloseTo(expected.gold[label.frameIndex] as number, 12));
+      });
+    } finally {
+      await session.close();
+    }
+    // The gold layer is not a rater: agreement still compares Ana and Ben only.
+    expect(JSON.parse((await cli('agreement', project, '--json')).stdout).annotators).toEqual(['Ana', 'Ben']);
+  });
+});
+
+describe('affect-studio export and import-labels', () => {
+  it('exports csv, refuses to overwrite without --force, and re-imports into a fresh project', async () => {
+    const out = path.join(tempDir(), 'labels.csv');
+    const first = await cli('export', project, '--format', 'csv', '--out', out, '--annotator', 'Ana', '--json');
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout).files).toEqual([fs.realpathSync(path.dirname(out)) + '/labels.csv']);
+    const again = await cli('export', project, '--format', 'csv', '--out', out, '--annotator', 'Ana');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists/);
+    expect((await cli('export', project, '--format', 'csv', '--out', out, '--annotator', 'Ana', '--force')).code).toBe(0);
+
+    const fresh = await projectWithVideo();
+    const imported = await cli('import-labels', fresh, out, '--json');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toEqual({ labels: FRAMES, annotators: ['Ana'], videoIds: [1] });
+    const session = ProjectSession.open(fresh);
+    try {
+      expect(currentLabels(session.db, 1 as VideoId).map((l) => [l.valence, l.arousal])).toEqual(ana);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('reports a malformed file by line and exits 1; a wrong call exits 2', async () => {
+    const file = path.join(tempDir(), 'bad.csv');
+    fs.writeFileSync(file, 'video,frame,valence,arousal,annotator\nsingle_face.mp4,1,0.5,zero,Cy\n');
+    const bad = await cli('import-labels', project, file);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/line 2: arousal "zero" is not a number/);
+    expect((await cli('export', project, '--format', 'xml', '--out', file)).code).toBe(2);
+    expect((await cli('import-labels', project, file, '--range', '9,1')).code).toBe(2);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * `afew-va` export: one `NNN.json` per video in the schema AFEW-VA's tooling reads (see afewVa.ts): per frame key,
+ * valence and arousal on [-10, 10] and, when the face pipeline stored them, the 68 landmarks.
+ */
+import path from 'node:path';
+import { StudioError } from '../errors';
+import type { Db } from '../project/projectDb';
+import { AFEW_VA_SCALE } from './afewVa';
+import type { VideoTable } from './frameTable';
+import type { OutputFile } from './exportTarget';
+
+/**
+ * `faces.landmarks` holds float32 little-endian (x, y) pairs in source-frame pixels, like every vector BLOB in
+ * the store. Only a 68-point set is AFEW-VA's layout; any other count (or no face) leaves the frame's
+ * `landmarks` key out, which AFEW-VA readers (ours included) treat as "not available".
+ */
+const AFEW_VA_LANDMARKS = 68;
+
+export function tablesToAfewVa(db: Db, tables: readonly VideoTable[]): OutputFile[] {
+  const landmarksOf = db.prepare('SELECT landmarks FROM faces WHERE video_id = ? AND frame_index = ? AND landmarks IS NOT NULL ORDER BY score DESC LIMIT 1');
+  const files = tables.map(({ video, rows }) => {
+    const clip = clipName(video.kind, video.path, video.id);
+    const frames: Record<string, { valence: number; arousal: number; landmarks?: [number, number][] }> = {};
+    for (const row of rows) {
+      // AFEW-VA cannot mark a value as a model's, so predictions stay out; csv and json carry them.
+      if (row.source === null || row.source === 'predicted' || row.valence === null || row.arousal === null) continue;
+      const key = frameKey(row.imageFile, row.frameIndex);
+      if (frames[key]) {
+        throw new StudioError(`${video.displayName} has labels by several annotators on frame ${row.frameIndex}; AFEW-VA holds one layer, so choose an annotator.`);
+      }
+      const blob = (landmarksOf.get(video.id, row.frameIndex) as { landmarks: Buffer } | undefined)?.landmarks;
+      const landmarks = blob ? decodeLandmarks(blob) : null;
+      frames[key] = {
+        valence: toAfewVaScale(row.valence),
+        arousal: toAfewVaScale(row.arousal),
+        ...(landmarks ? { landmarks } : {}),
+      };
+    }
+    return { name: `${clip}.json`, data: JSON.stringify({ video_id: clip, frames }, null, 1) + '\n' };
+  });
+  const names = files.map((file) => file.name);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate) throw new StudioError(`Two videos would both be written as ${duplicate}; export them one at a time with --video.`);
+  return files;
+}
+
+/** A clip imported from an AFEW-VA folder keeps its number (the folder name); any other video uses its id. */
+function clipName(kind: string, videoPath: string, id: number): string {
+  const folder = path.basename(videoPath);
+  return kind === 'image_sequence' && /^\d+$/.test(folder) ? folder : String(id).padStart(3, '0');
+}
+
+/** The key AFEW-VA uses for a frame: its image's name in a frame folder, else the frame index as 5 digits. */
+export function frameKey(imageFile: string | null, frameIndex: number): string {
+  const stem = imageFile === null ? null : path.parse(imageFile).name;
+  return stem !== null && /^\d+$/.test(stem) ? stem : String(frameIndex).padStart(5, '0');
+}
+
+/** x10, rounded to 6 places so that 0.3 comes back as 3 and not 3.0000000000000004. */
+function toAfewVaScale(value: number): number {
+  return Number((value * AFEW_VA_SCALE).toFixed(6));
+}
+
+function decodeLandmarks(blob: Buffer): [number, number][] | null {
+  if (blob.byteLength !== AFEW_VA_LANDMARKS * 2 * 4) return null;
+  return Array.from({ length: AFEW_VA_LANDMARKS }, (_, i) => [blob.readFloatLE(i * 8), blob.readFloatLE(i * 8 + 4)]);
+}

@@ -1,0 +1,73 @@
+/**
+ * RFC 4180 CSV, hand-written: the studio needs one dialect (comma, double-quote escaping) and line numbers for
+ * its error messages, which a dependency would not give for less code than this.
+ */
+import { StudioError } from '../errors';
+
+export interface CsvRecord {
+  /** 1-based line on which the record starts (a quoted field may span several lines). */
+  line: number;
+  fields: string[];
+}
+
+/** Parses CSV text; CRLF or LF line ends, a leading BOM and a final line end are accepted, blank lines skipped. */
+export function parseCsv(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let line = 1;
+  let recordLine = 1;
+  let quoted = false;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const endRecord = () => {
+    fields.push(field);
+    if (fields.length > 1 || fields[0] !== '') records.push({ line: recordLine, fields });
+    fields = [];
+    field = '';
+  };
+  for (; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+        const next = text[i + 1];
+        if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
+          throw new StudioError(`line ${line}: a quoted field must end at a comma or the end of the line.`);
+        }
+      } else {
+        if (c === '\n') line++;
+        field += c;
+      }
+    } else if (c === '"' && field === '') {
+      quoted = true;
+    } else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else {
+      field += c;
+    }
+  }
+  if (quoted) throw new StudioError(`line ${recordLine}: a quoted field is never closed.`);
+  endRecord();
+  return records;
+}
+
+/** One CSV line (with CRLF, as RFC 4180 prescribes); fields holding a comma, quote or line end are quoted. */
+export function formatCsvRow(fields: readonly (string | number | null)[]): string {
+  return (
+    fields
+      .map((value) => {
+        const text = value === null ? '' : String(value);
+        return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+      })
+      .join(',') + '\r\n'
+  );
+}

@@ -1,0 +1,28 @@
+/** Every label export, from the API and the CLI alike: build the frame table, serialise, write safely. */
+import type { Db } from '../project/projectDb';
+import { tablesToAfewVa } from './afewVaExport';
+import { tablesToElan } from './elanTiers';
+import { writeExport, type ExportTarget } from './exportTarget';
+import { frameTables, type TableOptions } from './frameTable';
+import { tablesToNova } from './novaAnnotation';
+import { tablesToCsv, tablesToJson } from './tableFormats';
+
+export const EXPORT_FORMATS = ['csv', 'json', 'afew-va', 'nova', 'elan'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Returns the files written. csv and json write the named file; the others a folder of that name. */
+export function exportLabels(db: Db, format: ExportFormat, target: ExportTarget, options: TableOptions): string[] {
+  const tables = frameTables(db, options);
+  switch (format) {
+    case 'csv':
+      return writeExport(target, [{ name: '', data: tablesToCsv(tables) }], 'file');
+    case 'json':
+      return writeExport(target, [{ name: '', data: tablesToJson(tables) }], 'file');
+    case 'afew-va':
+      return writeExport(target, tablesToAfewVa(db, tables), 'folder');
+    case 'nova':
+      return writeExport(target, tablesToNova(tables), 'folder');
+    case 'elan':
+      return writeExport(target, tablesToElan(tables), 'folder');
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Where an export may write. The user chooses a folder; everything written lands inside it (after resolving
+ * symbolic links), nothing existing is replaced unless they said so, and each file is written atomically.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../errors';
+import { writeFileAtomic } from '../paths/atomicWrite';
+import { isInside, resolveUserPath } from '../paths/userPath';
+
+export interface ExportTarget {
+  /** The folder the user chose (absolute). */
+  folder: string;
+  /** A file name inside it (or, for formats that write several files, the name of a folder to create). */
+  name: string;
+  overwrite: boolean;
+}
+
+export interface OutputFile {
+  /** Relative to the target: '' for a single-file export, a plain file name for a folder export. */
+  name: string;
+  data: string;
+}
+
+/** Writes every file or, if any one is refused, none: all checks happen before the first write. */
+export function writeExport(target: ExportTarget, files: readonly OutputFile[], kind: 'file' | 'folder'): string[] {
+  const folderInput = resolveUserPath(target.folder);
+  if (!fs.existsSync(folderInput) || !fs.statSync(folderInput).isDirectory()) {
+    throw new StudioError(`${folderInput} is not an existing folder; choose the folder to export into.`);
+  }
+  const folder = fs.realpathSync(folderInput);
+  checkName(target.name);
+  const base = path.join(folder, target.name);
+  refuseLink(base);
+  if (kind === 'folder' && fs.existsSync(base) && !fs.statSync(base).isDirectory()) {
+    throw new StudioError(`${base} exists and is not a folder.`);
+  }
+  const paths = files.map((file) => {
+    if (kind === 'folder') checkName(file.name);
+    const out = kind === 'folder' ? path.join(base, file.name) : base;
+    refuseLink(out);
+    if (!isInside(folder, out)) throw new StudioError(`${out} is outside ${folder}; exports stay inside the chosen folder.`);
+    if (!target.overwrite && fs.existsSync(out)) {
+      throw new StudioError(`${out} already exists. Choose another name, or allow overwriting (--force).`);
+    }
+    return out;
+  });
+  if (kind === 'folder') fs.mkdirSync(base, { recursive: true });
+  files.forEach((file, i) => writeFileAtomic(paths[i] as string, file.data));
+  return paths;
+}
+
+function checkName(name: string): void {
+  if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name)) {
+    throw new StudioError(`"${name}" is not a plain file name; give a name without folders or "..".`);
+  }
+}
+
+/** A link could point anywhere, so exports neither write through one nor replace one. */
+function refuseLink(file: string): void {
+  const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (stat?.isSymbolicLink()) throw new StudioError(`${file} is a symbolic link; exports do not write through links.`);
+}

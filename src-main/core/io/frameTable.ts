@@ -1,0 +1,118 @@
+/**
+ * The per-frame table every export is written from: for each frame, the human labels on it (one row per
+ * annotator), else the newest model run's prediction, else an empty row, so an export always covers the video.
+ */
+import { latestPredictionRun } from '../annotation/annotatorView';
+import { StudioError } from '../errors';
+import type { VideoId } from '../ids';
+import type { Db } from '../project/projectDb';
+import { getVideo, listFrames, listVideos, type VideoRecord } from '../project/videos';
+
+/** human: a person's label; edited: a label that started as an accepted prediction; predicted: the model's. */
+export type FrameSource = 'human' | 'edited' | 'predicted';
+
+export interface FrameRow {
+  frameIndex: number;
+  timeSec: number;
+  valence: number | null;
+  arousal: number | null;
+  source: FrameSource | null;
+  /** Standard deviations of the prediction, on predicted rows only. */
+  valenceSd: number | null;
+  arousalSd: number | null;
+  annotator: string | null;
+  modelVersion: string | null;
+  /** The frame's image file inside a frame folder (AFEW-VA keys come from it); null for video files. */
+  imageFile: string | null;
+}
+
+export interface VideoTable {
+  video: VideoRecord;
+  rows: FrameRow[];
+}
+
+export interface TableOptions {
+  videoId?: VideoId;
+  /** Only this annotator's layer (frames they did not label fall back to predictions). */
+  annotator?: string;
+}
+
+export function frameTables(db: Db, options: TableOptions): VideoTable[] {
+  if (options.annotator !== undefined && !db.prepare('SELECT 1 FROM annotators WHERE name = ?').get(options.annotator)) {
+    throw new StudioError(`This project has no annotator named "${options.annotator}".`);
+  }
+  return selectVideos(db, options.videoId).map((video) => ({ video, rows: videoRows(db, video, options.annotator) }));
+}
+
+function selectVideos(db: Db, videoId: VideoId | undefined): VideoRecord[] {
+  if (videoId === undefined) return listVideos(db).filter((video) => video.status === 'ready');
+  const video = getVideo(db, videoId);
+  if (!video) throw new StudioError(`This project has no video ${videoId}.`);
+  if (video.status !== 'ready') throw new StudioError(`${video.displayName} is not ready (${video.status}); export it once it is imported.`);
+  return [video];
+}
+
+interface LabelRow {
+  frameIndex: number;
+  valence: number;
+  arousal: number;
+  annotator: string;
+  edited: 0 | 1;
+}
+
+interface PredictionRow {
+  frameIndex: number;
+  valence: number;
+  arousal: number;
+  valenceSd: number;
+  arousalSd: number;
+}
+
+function videoRows(db: Db, video: VideoRecord, annotator: string | undefined): FrameRow[] {
+  // "edited": the annotator's history on this frame holds an accepted prediction, whether kept or changed since.
+  const labels = db
+    .prepare(
+      `SELECT c.frame_index AS frameIndex, c.valence, c.arousal, a.name AS annotator,
+              EXISTS (SELECT 1 FROM labels AS h WHERE h.video_id = c.video_id AND h.frame_index = c.frame_index
+                        AND h.annotator_id = c.annotator_id AND h.origin = 'accepted_prediction') AS edited
+       FROM current_labels AS c JOIN annotators AS a ON a.id = c.annotator_id
+       WHERE c.video_id = ? ${annotator === undefined ? '' : 'AND a.name = ?'}
+       ORDER BY c.frame_index, a.id`,
+    )
+    .all(...(annotator === undefined ? [video.id] : [video.id, annotator])) as LabelRow[];
+  const byFrame = new Map<number, LabelRow[]>();
+  for (const label of labels) byFrame.set(label.frameIndex, [...(byFrame.get(label.frameIndex) ?? []), label]);
+
+  const run = latestPredictionRun(db, video.id);
+  const predictions = new Map<number, PredictionRow>();
+  if (run) {
+    const rows = db
+      .prepare(
+        `SELECT frame_index AS frameIndex, valence, arousal, valence_sd AS valenceSd, arousal_sd AS arousalSd
+         FROM predictions WHERE run_id = ? AND video_id = ?`,
+      )
+      .all(run.runId, video.id) as PredictionRow[];
+    for (const row of rows) predictions.set(row.frameIndex, row);
+  }
+
+  const empty = { valenceSd: null, arousalSd: null, modelVersion: null };
+  return listFrames(db, video.id).flatMap((frame): FrameRow[] => {
+    const base = { frameIndex: frame.frameIndex, timeSec: frame.ptsSec, imageFile: frame.imageFile ?? null };
+    const human = byFrame.get(frame.frameIndex);
+    if (human) {
+      return human.map((label) => ({
+        ...base,
+        ...empty,
+        valence: label.valence,
+        arousal: label.arousal,
+        source: label.edited ? 'edited' : 'human',
+        annotator: label.annotator,
+      }));
+    }
+    const predicted = predictions.get(frame.frameIndex);
+    if (predicted && run) {
+      return [{ ...base, ...predicted, source: 'predicted', annotator: null, modelVersion: run.modelVersion }];
+    }
+    return [{ ...base, ...empty, valence: null, arousal: null, source: null, annotator: null }];
+  });
+}

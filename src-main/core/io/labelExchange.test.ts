@@ -1,0 +1,268 @@
+/** Exports and imports on a real project database: round trips, refusals, and the shape of each format. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { addPredictions, addVideo, newSession, tempDir } from '../../../test/support/labelProject';
+import type { AnnotatorId, VideoId } from '../ids';
+import { ensureAnnotator } from '../project/annotators';
+import { appendLabels, currentLabels, type LabelOrigin } from '../project/labels';
+import type { ProjectSession } from '../project/projectSession';
+import { parseCsv } from './csv';
+import { exportLabels } from './exportLabels';
+import { importLabels } from './labelImport';
+
+const sessions: ProjectSession[] = [];
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((s) => s.close()));
+});
+
+function session(): ProjectSession {
+  const s = newSession();
+  sessions.push(s);
+  return s;
+}
+
+function label(s: ProjectSession, videoId: VideoId, name: string, frames: [number, number, number][], origin: LabelOrigin = 'manual') {
+  const { id } = ensureAnnotator(s.db, name, 'human');
+  appendLabels(s.db, frames.map(([frameIndex, valence, arousal]) => ({ videoId, frameIndex, annotatorId: id, valence, arousal, origin })));
+  return id;
+}
+
+/** Labels as comparable tuples: annotator name, video name, frame, values, origin. */
+function snapshot(s: ProjectSession) {
+  const names = new Map((s.db.prepare('SELECT id, name FROM annotators').all() as { id: AnnotatorId; name: string }[]).map((a) => [a.id, a.name]));
+  const videos = s.db.prepare('SELECT id, display_name AS name FROM videos ORDER BY id').all() as { id: VideoId; name: string }[];
+  return videos.flatMap((v) =>
+    currentLabels(s.db, v.id).map((l) => [names.get(l.annotatorId), v.name, l.frameIndex, l.valence, l.arousal, l.origin === 'accepted_prediction'] as const),
+  );
+}
+
+function labelledProject() {
+  const s = session();
+  const a = addVideo(s, 'clip_a.mp4', 40);
+  const b = addVideo(s, 'clip "b", take 2.mp4', 10);
+  label(s, a, 'Ana', [[0, 0.1, -0.2], [5, 1 / 3, -1], [6, 0.123456789012345, 0.9999999999]]);
+  label(s, a, 'Ben', [[5, -0.5, 0.25], [7, 1, -1]]);
+  label(s, a, 'Ana', [[8, 0.3, 0.3]], 'accepted_prediction');
+  label(s, b, 'Ben', [[2, -0.05, 0.6]]);
+  addPredictions(s, a, 40);
+  return { s, a, b };
+}
+
+describe('csv export', () => {
+  it('writes one row per frame and annotator, with predictions and blanks filling the rest', () => {
+    const { s } = labelledProject();
+    const out = path.join(tempDir(), 'labels.csv');
+    expect(exportLabels(s.db, 'csv', { folder: path.dirname(out), name: 'labels.csv', overwrite: false }, {})).toEqual([fs.realpathSync(path.dirname(out)) + '/labels.csv']);
+    const [header, ...rows] = parseCsv(fs.readFileSync(out, 'utf8')).map((r) => r.fields);
+    expect(header).toEqual(['video_id', 'video', 'frame', 'time_s', 'valence', 'arousal', 'source', 'valence_sd', 'arousal_sd', 'annotator', 'model_version']);
+    // 40 frames of a (frame 5 twice: two annotators) + 10 of b.
+    expect(rows).toHaveLength(51);
+    const at = (video: string, frame: number) => rows.filter((r) => r[0] === video && r[2] === String(frame));
+    expect(at('1', 5).map((r) => [r[6], r[9]])).toEqual([['human', 'Ana'], ['human', 'Ben']]);
+    expect(at('1', 8)[0]?.slice(6)).toEqual(['edited', '', '', 'Ana', '']);
+    expect(at('1', 1)[0]?.slice(3, 11)).toEqual([String(1 / 30), String(Math.sin(1 / 5) * 0.5), String(Math.cos(1 / 7) * 0.5), 'predicted', '0.2', '0.1', '', 'mtclar 1.2']);
+    expect(at('2', 0)[0]?.slice(4)).toEqual(['', '', '', '', '', '', '']);
+    expect(at('2', 2)[0]?.[1]).toBe('clip "b", take 2.mp4');
+  });
+
+  it('re-imports into a fresh project without loss (values, frames, annotators, edited origin)', () => {
+    const { s } = labelledProject();
+    const dir = tempDir();
+    exportLabels(s.db, 'csv', { folder: dir, name: 'all.csv', overwrite: false }, {});
+    const fresh = session();
+    addVideo(fresh, 'clip_a.mp4', 40);
+    addVideo(fresh, 'clip "b", take 2.mp4', 10);
+    const result = importLabels(fresh.db, path.join(dir, 'all.csv'), { format: 'csv' });
+    expect(result).toEqual({ labels: 7, annotators: ['Ana', 'Ben'], videoIds: [1, 2] });
+    expect(snapshot(fresh)).toEqual(snapshot(s));
+  });
+
+  it('exports one video and one annotator; json carries the same rows', () => {
+    const { s, a } = labelledProject();
+    const dir = tempDir();
+    exportLabels(s.db, 'csv', { folder: dir, name: 'ana.csv', overwrite: false }, { videoId: a, annotator: 'Ana' });
+    const rows = parseCsv(fs.readFileSync(path.join(dir, 'ana.csv'), 'utf8')).slice(1);
+    expect(rows).toHaveLength(40);
+    expect(new Set(rows.map((r) => r.fields[9]))).toEqual(new Set(['Ana', '']));
+    exportLabels(s.db, 'json', { folder: dir, name: 'ana.json', overwrite: false }, { videoId: a, annotator: 'Ana' });
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'ana.json'), 'utf8'));
+    expect(json).toMatchObject({ format: 'affect-studio-frames', version: 1, scale: { min: -1, max: 1 }, videos: [{ id: a, name: 'clip_a.mp4', frameCount: 40 }] });
+    expect(json.videos[0].frames).toHaveLength(40);
+    expect(json.videos[0].frames[5]).toEqual({ frame: 5, timeSec: 5 / 30, valence: 1 / 3, arousal: -1, source: 'human', valenceSd: null, arousalSd: null, annotator: 'Ana', modelVersion: null });
+    expect(() => exportLabels(s.db, 'csv', { folder: dir, name: 'x.csv', overwrite: false }, { annotator: 'Nobody' })).toThrow(/no annotator named "Nobody"/);
+  });
+});
+
+describe('export targets', () => {
+  it('refuses to overwrite unless asked, and then replaces the file whole', () => {
+    const { s } = labelledProject();
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'labels.csv'), 'precious');
+    expect(() => exportLabels(s.db, 'csv', { folder: dir, name: 'labels.csv', overwrite: false }, {})).toThrow(/already exists.*--force/);
+    expect(fs.readFileSync(path.join(dir, 'labels.csv'), 'utf8')).toBe('precious');
+    exportLabels(s.db, 'csv', { folder: dir, name: 'labels.csv', overwrite: true }, {});
+    expect(fs.readFileSync(path.join(dir, 'labels.csv'), 'utf8')).toMatch(/^video_id,/);
+    expect(fs.readdirSync(dir)).toEqual(['labels.csv']);
+  });
+
+  it('refuses names that leave the folder and links that point out of it, writing nothing', () => {
+    const { s } = labelledProject();
+    const dir = tempDir();
+    const outside = tempDir();
+    for (const name of ['../escape.csv', '..', 'sub/x.csv', '']) {
+      expect(() => exportLabels(s.db, 'csv', { folder: dir, name, overwrite: true }, {})).toThrow(/not a plain file name/);
+    }
+    fs.symlinkSync(path.join(outside, 'target.csv'), path.join(dir, 'link.csv'));
+    expect(() => exportLabels(s.db, 'csv', { folder: dir, name: 'link.csv', overwrite: true }, {})).toThrow(/symbolic link/);
+    fs.symlinkSync(outside, path.join(dir, 'linked-folder'));
+    expect(() => exportLabels(s.db, 'nova', { folder: dir, name: 'linked-folder', overwrite: true }, {})).toThrow(/symbolic link/);
+    expect(fs.readdirSync(outside)).toEqual([]);
+    expect(() => exportLabels(s.db, 'csv', { folder: path.join(dir, 'missing'), name: 'a.csv', overwrite: false }, {})).toThrow(/not an existing folder/);
+  });
+});
+
+describe('csv import refuses a malformed file whole, naming every bad line', () => {
+  function attempt(csv: string, options: { range?: [number, number] } = {}) {
+    const s = session();
+    addVideo(s, 'clip_a.mp4', 40);
+    const file = path.join(tempDir(), 'in.csv');
+    fs.writeFileSync(file, csv);
+    let message = '';
+    try {
+      importLabels(s.db, file, { format: 'csv', ...options });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(snapshot(s)).toEqual([]);
+    expect(s.db.prepare('SELECT count(*) AS n FROM annotators').get()).toEqual({ n: 0 });
+    return message;
+  }
+
+  it('reports a missing column on the header line', () => {
+    expect(attempt('video,frame,valence,annotator\nclip_a.mp4,1,0.5,Ana\n')).toMatch(/in\.csv, line 1: missing column\(s\): arousal/);
+  });
+
+  it('reports non-numeric, out-of-range, duplicate, unknown-video and off-the-end rows together', () => {
+    const message = attempt(
+      [
+        'video,frame,valence,arousal,annotator',
+        'clip_a.mp4,1,0.5,0.5,Ana',
+        'clip_a.mp4,2,abc,0.5,Ana',
+        'clip_a.mp4,3,0.5,1.5,Ana',
+        'clip_a.mp4,1,0.1,0.1,Ana',
+        'nope.mp4,4,0,0,Ana',
+        'clip_a.mp4,40,0,0,Ana',
+        'clip_a.mp4,x,0,0,Ana',
+        'clip_a.mp4,5,0,0',
+      ].join('\n'),
+    );
+    expect(message).toMatch(/nothing was saved/);
+    expect(message.split('\n').slice(1)).toEqual([
+      'line 3: valence "abc" is not a number.',
+      'line 4: arousal 1.5 is outside the range [-1, 1].',
+      'line 5: frame 1 of clip_a.mp4 by Ana is already on line 2.',
+      'line 6: no video in this project matches "nope.mp4".',
+      'line 7: clip_a.mp4 has 40 frames (0-39); there is no frame 40.',
+      'line 8: frame "x" is not a frame index (0, 1, 2, ...).',
+      'line 9: 4 fields where the header has 5.',
+    ]);
+  });
+
+  it('converts a declared range to [-1, 1] (a 1-9 scale: (x - 5) / 4) and checks values against it', () => {
+    const s = session();
+    const v = addVideo(s, 'clip_a.mp4', 40);
+    const file = path.join(tempDir(), 'kerc.csv');
+    fs.writeFileSync(file, 'video_id,frame,valence,arousal\n1,0,1,9\n1,1,5,6.5\n');
+    importLabels(s.db, file, { format: 'csv', range: [1, 9], annotator: 'KERC' });
+    expect(currentLabels(s.db, v).map((l) => [l.frameIndex, l.valence, l.arousal])).toEqual([[0, -1, 1], [1, 0, 0.375]]);
+    expect(attempt('video,frame,valence,arousal,annotator\nclip_a.mp4,0,0,5,Ana\n', { range: [1, 9] })).toMatch(/line 2: valence 0 is outside the range \[1, 9\]/);
+  });
+});
+
+describe('AFEW-VA', () => {
+  const landmarks = Array.from({ length: 68 }, (_, i) => [i + 0.5, 2 * i]);
+
+  it('imports a clip JSON onto a video and exports the same keys and values (and stored 68-point landmarks)', () => {
+    const s = session();
+    const folder = path.join(tempDir(), '017');
+    const v = addVideo(s, 'AFEW-VA 017', 6, { folder });
+    const original = { frames: { '00000': { valence: 3, arousal: -10 }, '00002': { valence: -2.5, arousal: 7 }, '00005': { valence: 10, arousal: 0.5 } } };
+    const file = path.join(tempDir(), '017.json');
+    fs.writeFileSync(file, JSON.stringify(original));
+    expect(importLabels(s.db, file, { format: 'afew-va', videoId: v })).toEqual({ labels: 3, annotators: ['AFEW-VA'], videoIds: [v] });
+    const blob = Buffer.from(new Float32Array(landmarks.flat()).buffer);
+    s.db.prepare('INSERT INTO faces (video_id, frame_index, box_x, box_y, box_w, box_h, score, landmarks) VALUES (?, 2, 0, 0, 1, 1, 0.9, ?)').run(v, blob);
+
+    const out = tempDir();
+    const files = exportLabels(s.db, 'afew-va', { folder: out, name: 'afew', overwrite: false }, {});
+    expect(files.map((f) => path.basename(f))).toEqual(['017.json']);
+    const exported = JSON.parse(fs.readFileSync(files[0] as string, 'utf8'));
+    expect(exported.video_id).toBe('017');
+    expect(Object.keys(exported.frames)).toEqual(Object.keys(original.frames));
+    for (const [key, value] of Object.entries(original.frames)) expect(exported.frames[key]).toMatchObject(value);
+    expect(exported.frames['00002'].landmarks).toEqual(landmarks);
+    expect(exported.frames['00000']).not.toHaveProperty('landmarks');
+  });
+
+  it('refuses keys the video does not have, and a video labelled by two annotators unless one is chosen', () => {
+    const s = session();
+    const v = addVideo(s, 'clip.mp4', 3);
+    const file = path.join(tempDir(), '001.json');
+    fs.writeFileSync(file, JSON.stringify({ frames: { '00001': { valence: 1, arousal: 1 }, '00009': { valence: 1, arousal: 1 } } }));
+    expect(() => importLabels(s.db, file, { format: 'afew-va', videoId: v })).toThrow(/clip\.mp4 has no frame 00009/);
+    expect(snapshot(s)).toEqual([]);
+    label(s, v, 'Ana', [[1, 0.5, 0.5]]);
+    label(s, v, 'Ben', [[1, 0.4, 0.5]]);
+    expect(() => exportLabels(s.db, 'afew-va', { folder: tempDir(), name: 'x', overwrite: false }, {})).toThrow(/several annotators on frame 1/);
+    const [written] = exportLabels(s.db, 'afew-va', { folder: tempDir(), name: 'x', overwrite: false }, { annotator: 'Ben' });
+    expect(JSON.parse(fs.readFileSync(written as string, 'utf8'))).toEqual({ video_id: '001', frames: { '00001': { valence: 4, arousal: 5 } } });
+  });
+});
+
+describe('NOVA and ELAN files', () => {
+  it('NOVA: per layer and scheme an XML header and a score;confidence data file, one line per sample at the video rate', () => {
+    const { s, a } = labelledProject();
+    const files = exportLabels(s.db, 'nova', { folder: tempDir(), name: 'nova', overwrite: false }, { videoId: a });
+    expect(files.map((f) => path.basename(f)).sort()).toEqual(
+      ['Ana', 'Ben', 'model'].flatMap((layer) => ['arousal', 'valence'].flatMap((scheme) => [`1-clip_a.${layer}.${scheme}.annotation`, `1-clip_a.${layer}.${scheme}.annotation~`])).sort(),
+    );
+    const dir = path.dirname(files[0] as string);
+    const header = fs.readFileSync(path.join(dir, '1-clip_a.Ana.valence.annotation'), 'utf8');
+    expect(header.split('\r\n')).toEqual([
+      '<?xml version="1.0" ?>',
+      '<annotation ssi-v="3">',
+      '    <info ftype="ASCII" size="40" />',
+      '    <meta annotator="Ana" />',
+      '    <scheme name="valence" type="CONTINUOUS" sr="30" min="-1" max="1" />',
+      '</annotation>',
+      '',
+    ]);
+    const data = fs.readFileSync(path.join(dir, '1-clip_a.Ana.valence.annotation~'), 'utf8').split('\r\n');
+    expect(data.pop()).toBe('');
+    expect(data).toHaveLength(40);
+    for (const line of data) expect(line).toMatch(/^(NaN;0|-?\d+(\.\d+)?;1)$/);
+    expect([data[0], data[1], data[5], data[6]]).toEqual(['0.1;1', 'NaN;0', '0.333333;1', '0.123457;1']);
+    const model = fs.readFileSync(path.join(dir, '1-clip_a.model.arousal.annotation~'), 'utf8').split('\r\n');
+    expect(model[1]).toBe(`${Number((Math.cos(1 / 7) * 0.5).toFixed(6))};0.9`);
+  });
+
+  it('ELAN: tab-delimited tier, begin ms, end ms, value; one annotation per labelled frame, never overlapping', () => {
+    const { s, a } = labelledProject();
+    const [file] = exportLabels(s.db, 'elan', { folder: tempDir(), name: 'elan', overwrite: false }, { videoId: a });
+    expect(path.basename(file as string)).toBe('1-clip_a.elan.txt');
+    const [header, ...lines] = fs.readFileSync(file as string, 'utf8').trimEnd().split('\n').map((l) => l.split('\t'));
+    expect(header).toEqual(['tier', 'begin_ms', 'end_ms', 'value']);
+    for (const line of lines) {
+      expect(line).toHaveLength(4);
+      expect(line[1]).toMatch(/^\d+$/);
+      expect(Number(line[2])).toBeGreaterThan(Number(line[1]));
+    }
+    const tier = (name: string) => lines.filter((l) => l[0] === name);
+    expect(tier('Ana valence').map((l) => l.slice(1))).toEqual([['0', '33', '0.1'], ['167', '200', '0.333333'], ['200', '233', '0.123457'], ['267', '300', '0.3']]);
+    expect(tier('Ben arousal')).toHaveLength(2);
+    expect(tier('model valence')).toHaveLength(35); // 40 frames, 5 of them labelled by someone
+    const ends = tier('model valence');
+    for (let i = 1; i < ends.length; i++) expect(Number(ends[i]?.[1])).toBeGreaterThanOrEqual(Number(ends[i - 1]?.[2]));
+  });
+});

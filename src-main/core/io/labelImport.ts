@@ -1,0 +1,194 @@
+/**
+ * Labels in: a CSV with (at least) the csv export's columns, or an AFEW-VA JSON onto a video already in the
+ * project. Every row is validated before anything is written; any error refuses the whole file, listing the
+ * problems by line, and a valid file is saved in one transaction.
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import { StudioError } from '../errors';
+import type { AnnotatorId, VideoId } from '../ids';
+import { ensureAnnotator } from '../project/annotators';
+import { appendLabels, type LabelOrigin } from '../project/labels';
+import type { Db } from '../project/projectDb';
+import { getVideo, listFrames, listVideos, type VideoRecord } from '../project/videos';
+import { readAfewVaJson } from './afewVa';
+import { frameKey } from './afewVaExport';
+import { parseCsv, type CsvRecord } from './csv';
+
+export interface LabelImportOptions {
+  format: 'csv' | 'afew-va';
+  /** The scale the file's values are on (CSV only); converted linearly to [-1, 1]. Default [-1, 1]. */
+  range?: readonly [number, number];
+  /** Puts every label on this annotator's layer (created if new) instead of the file's `annotator` column. */
+  annotator?: string;
+  /** Puts every label on this video instead of matching the file's `video` / `video_id` columns. */
+  videoId?: VideoId;
+}
+
+export interface LabelImportResult {
+  labels: number;
+  annotators: string[];
+  videoIds: number[];
+}
+
+interface PendingLabel {
+  videoId: VideoId;
+  frameIndex: number;
+  annotator: string;
+  valence: number;
+  arousal: number;
+  origin: LabelOrigin;
+}
+
+/** The layer AFEW-VA labels go to when no annotator is named (the same one the clip import uses). */
+export const AFEW_VA_LAYER = 'AFEW-VA';
+const MAX_REPORTED = 20;
+
+export function importLabels(db: Db, file: string, options: LabelImportOptions): LabelImportResult {
+  if (!fs.existsSync(file)) throw new StudioError(`${file} does not exist.`);
+  const pending = options.format === 'csv' ? readCsvLabels(db, file, options) : readAfewVaLabels(db, file, options);
+  return db.transaction(() => {
+    const ids = new Map(uniq(pending.map((label) => label.annotator)).map((name) => [name, ensureAnnotator(db, name, 'import').id]));
+    appendLabels(
+      db,
+      pending.map(({ annotator, ...label }) => ({ ...label, annotatorId: ids.get(annotator) as AnnotatorId })),
+    );
+    return { labels: pending.length, annotators: [...ids.keys()], videoIds: uniq(pending.map((label) => label.videoId)) };
+  })();
+}
+
+function readCsvLabels(db: Db, file: string, options: LabelImportOptions): PendingLabel[] {
+  const name = path.basename(file);
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new StudioError(`${name} is not valid CSV: ${(error as Error).message}`);
+  }
+  const [header, ...rows] = records;
+  if (!header) throw new StudioError(`${name} is empty.`);
+  const column = new Map(header.fields.map((field, i) => [field.trim().toLowerCase(), i]));
+  const missing = ['frame', 'valence', 'arousal'].filter((c) => !column.has(c));
+  if (options.videoId === undefined && !column.has('video') && !column.has('video_id')) missing.push('video or video_id');
+  if (options.annotator === undefined && !column.has('annotator')) missing.push('annotator (or pass an annotator)');
+  if (missing.length > 0) throw new StudioError(`${name}, line ${header.line}: missing column(s): ${missing.join(', ')}.`);
+
+  const [min, max] = options.range ?? [-1, 1];
+  if (!(Number.isFinite(min) && Number.isFinite(max) && min < max)) throw new StudioError(`The range ${min},${max} is not a valid MIN,MAX.`);
+  const findVideo = videoMatcher(db);
+  const errors: string[] = [];
+  const seen = new Map<string, number>();
+  const labels: PendingLabel[] = [];
+  for (const { line, fields } of rows) {
+    const fail = (message: string) => errors.push(`line ${line}: ${message}`);
+    if (fields.length !== header.fields.length) {
+      fail(`${fields.length} fields where the header has ${header.fields.length}.`);
+      continue;
+    }
+    const get = (c: string) => {
+      const i = column.get(c);
+      return i === undefined ? '' : (fields[i] as string).trim();
+    };
+    const source = get('source');
+    // Predictions and empty frames are exported for completeness; they are not anyone's labels.
+    if (source === 'predicted' || (source === '' && get('valence') === '' && get('arousal') === '')) continue;
+    if (source !== '' && source !== 'human' && source !== 'edited') {
+      fail(`source "${source}" is not human, edited or predicted.`);
+      continue;
+    }
+    const video = options.videoId !== undefined ? requireVideo(db, options.videoId) : findVideo(get('video'), get('video_id'));
+    if (typeof video === 'string') {
+      fail(video);
+      continue;
+    }
+    const frame = get('frame');
+    const frameIndex = /^\d+$/.test(frame) ? Number(frame) : NaN;
+    if (!Number.isSafeInteger(frameIndex)) {
+      fail(`frame "${frame}" is not a frame index (0, 1, 2, ...).`);
+      continue;
+    }
+    if (frameIndex >= video.frameCount) {
+      fail(`${video.displayName} has ${video.frameCount} frames (0-${video.frameCount - 1}); there is no frame ${frameIndex}.`);
+      continue;
+    }
+    const [valence, arousal] = (['valence', 'arousal'] as const).map((axis) => {
+      const text = get(axis);
+      const value = text === '' ? NaN : Number(text);
+      if (!Number.isFinite(value)) fail(`${axis} "${text}" is not a number.`);
+      else if (value < min || value > max) fail(`${axis} ${text} is outside the range [${min}, ${max}].`);
+      else return toUnit(value, min, max);
+      return NaN;
+    }) as [number, number];
+    const annotator = options.annotator ?? get('annotator');
+    if (annotator === '') fail('the annotator is empty.');
+    if (Number.isNaN(valence) || Number.isNaN(arousal) || annotator === '') continue;
+    const key = `${video.id}/${frameIndex}/${annotator}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      fail(`frame ${frameIndex} of ${video.displayName} by ${annotator} is already on line ${earlier}.`);
+      continue;
+    }
+    seen.set(key, line);
+    labels.push({ videoId: video.id, frameIndex, annotator, valence, arousal, origin: source === 'edited' ? 'accepted_prediction' : 'import' });
+  }
+  if (errors.length > 0) {
+    const more = errors.length > MAX_REPORTED ? `\n... and ${errors.length - MAX_REPORTED} more` : '';
+    throw new StudioError(`${name} was not imported (nothing was saved):\n${errors.slice(0, MAX_REPORTED).join('\n')}${more}`);
+  }
+  return labels;
+}
+
+function readAfewVaLabels(db: Db, file: string, options: LabelImportOptions): PendingLabel[] {
+  if (options.videoId === undefined) throw new StudioError('An AFEW-VA file holds no video reference: name the video to put its labels on.');
+  if (options.range !== undefined) throw new StudioError('AFEW-VA files are always on [-10, 10]; a range applies to CSV files only.');
+  const video = requireVideo(db, options.videoId);
+  const document = readAfewVaJson(file);
+  const frameOf = new Map(listFrames(db, video.id).map((frame) => [frameKey(frame.imageFile ?? null, frame.frameIndex), frame.frameIndex]));
+  const unknown = document.frames.filter((frame) => !frameOf.has(frame.key)).map((frame) => frame.key);
+  if (unknown.length > 0) {
+    throw new StudioError(
+      `${path.basename(file)} was not imported: ${video.displayName} has no frame ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''} (${unknown.length} unknown key(s)).`,
+    );
+  }
+  // Landmarks are the face pipeline's to store; an import brings the labels only.
+  return document.frames.map((frame) => ({
+    videoId: video.id,
+    frameIndex: frameOf.get(frame.key) as number,
+    annotator: options.annotator ?? AFEW_VA_LAYER,
+    valence: frame.valence,
+    arousal: frame.arousal,
+    origin: 'import' as const,
+  }));
+}
+
+/** Matches a row to a video by name (display name or file name) first, since ids differ between projects. */
+function videoMatcher(db: Db): (name: string, id: string) => VideoRecord | string {
+  const ready = listVideos(db).filter((video) => video.status === 'ready');
+  return (name, id) => {
+    if (name !== '') {
+      const byName = ready.filter((video) => video.displayName === name || path.basename(video.path) === name);
+      if (byName.length === 1) return byName[0] as VideoRecord;
+      if (byName.length > 1 && id === '') return `several videos are named "${name}"; add a video_id column or choose the video.`;
+    }
+    const byId = id === '' ? undefined : ready.find((video) => String(video.id) === id);
+    if (byId && (name === '' || byId.displayName === name || path.basename(byId.path) === name)) return byId;
+    return `no video in this project matches ${[name && `"${name}"`, id && `id ${id}`].filter(Boolean).join(' / ')}.`;
+  };
+}
+
+function requireVideo(db: Db, id: VideoId): VideoRecord {
+  const video = getVideo(db, id);
+  if (!video) throw new StudioError(`This project has no video ${id}.`);
+  if (video.status !== 'ready') throw new StudioError(`${video.displayName} is still being imported; import labels once it is ready.`);
+  return video;
+}
+
+/** Linear map of [min, max] onto [-1, 1]; the identity on [-1, 1] is kept exact so a round trip is lossless. */
+function toUnit(value: number, min: number, max: number): number {
+  if (min === -1 && max === 1) return value;
+  return Math.min(1, Math.max(-1, (2 * (value - min)) / (max - min) - 1));
+}
+
+function uniq<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
