@@ -10,7 +10,7 @@ export const useProjectStore = defineStore('project', {
     videos: [] as VideoSummary[],
     jobs: [] as JobProgress[],
     /** data: URLs of each video's thumbnail strip, with the tile size to crop it. */
-    thumbnails: {} as Record<number, { url: string; tileWidth: number; tileHeight: number; tiles: number }>,
+    thumbnails: {} as Record<number, { url: string; tileWidth: number; tileHeight: number; frameIndexes: number[] }>,
     error: null as string | null,
     /** The video open in the labelling workspace, if any. */
     openVideoId: null as number | null,
@@ -60,7 +60,7 @@ export const useProjectStore = defineStore('project', {
               url: `data:image/jpeg;base64,${strip.jpegBase64}`,
               tileWidth: strip.tileWidth,
               tileHeight: strip.tileHeight,
-              tiles: strip.frameIndexes.length,
+              frameIndexes: strip.frameIndexes,
             };
           }
         }

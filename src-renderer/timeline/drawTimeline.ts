@@ -24,6 +24,17 @@ export interface TimelineData {
   noFace: Uint8Array | null;
 }
 
+/** The video's thumbnail strip: tiles side by side in one image, each showing the frame in frameIndexes. */
+export interface TimelineThumbnails {
+  image: CanvasImageSource;
+  tileWidth: number;
+  tileHeight: number;
+  frameIndexes: readonly number[];
+}
+
+/** Height of the thumbnail row above the lanes, when there are thumbnails. */
+export const THUMBNAIL_ROW = 30;
+
 export interface TimelineStyle {
   valence: string;
   arousal: string;
@@ -62,14 +73,35 @@ export function drawTimeline(
   view: TimelineView,
   data: TimelineData,
   currentFrame: number,
+  thumbnails: TimelineThumbnails | null = null,
   style: TimelineStyle = TIMELINE_STYLE,
 ): void {
-  const { width, height } = size;
-  ctx.clearRect(0, 0, width, height);
+  const { width } = size;
+  ctx.clearRect(0, 0, width, size.height);
   const plot = plotArea(width);
   const plotWidth = plot.width;
-  const laneHeight = height / 2;
   const toX = (frame: number) => plot.left + xOfFrame(view, frame, plotWidth);
+  const top = thumbnails ? THUMBNAIL_ROW : 0;
+  if (thumbnails) drawThumbnails(ctx, thumbnails, view, plot, data.frameCount, toX);
+  ctx.save();
+  ctx.translate(0, top);
+  drawLanes(ctx, { width, height: size.height - top }, view, data, currentFrame, style, plot, toX);
+  ctx.restore();
+}
+
+function drawLanes(
+  ctx: CanvasRenderingContext2D,
+  size: { width: number; height: number },
+  view: TimelineView,
+  data: TimelineData,
+  currentFrame: number,
+  style: TimelineStyle,
+  plot: { left: number; width: number },
+  toX: (frame: number) => number,
+): void {
+  const { width, height } = size;
+  const plotWidth = plot.width;
+  const laneHeight = height / 2;
 
   ctx.save();
   ctx.beginPath();
@@ -112,6 +144,39 @@ export function drawTimeline(
     ctx.lineTo(x, height);
     ctx.stroke();
   }
+}
+
+/** Each tile spans from its frame to the next tile's frame, cropped to its slot so zooming never stretches it. */
+function drawThumbnails(
+  ctx: CanvasRenderingContext2D,
+  thumbnails: TimelineThumbnails,
+  view: TimelineView,
+  plot: { left: number; width: number },
+  frameCount: number,
+  toX: (frame: number) => number,
+): void {
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(plot.left, 0, plot.width, THUMBNAIL_ROW - 2);
+  ctx.clip();
+  ctx.fillStyle = '#1d2330';
+  ctx.fillRect(plot.left, 0, plot.width, THUMBNAIL_ROW - 2);
+  const height = THUMBNAIL_ROW - 2;
+  const drawnWidth = (thumbnails.tileWidth / thumbnails.tileHeight) * height;
+  thumbnails.frameIndexes.forEach((frame, tile) => {
+    const next = thumbnails.frameIndexes[tile + 1] ?? frameCount;
+    const x0 = toX(frame);
+    const x1 = toX(next);
+    if (x1 < plot.left || x0 > plot.left + plot.width) return;
+    const slot = Math.max(1, x1 - x0);
+    // Repeat the tile across a wide slot (zoomed in), crop it in a narrow one.
+    for (let x = x0; x < x1; x += drawnWidth) {
+      const w = Math.min(drawnWidth, x1 - x);
+      ctx.drawImage(thumbnails.image, tile * thumbnails.tileWidth, 0, (w / drawnWidth) * thumbnails.tileWidth, thumbnails.tileHeight, x, 0, w, height);
+      if (slot <= drawnWidth) break;
+    }
+  });
+  ctx.restore();
 }
 
 function drawLaneFrame(
