@@ -162,6 +162,49 @@ export const ProjectAgreement = AgreementBlock.extend({
 });
 export type ProjectAgreement = z.infer<typeof ProjectAgreement>;
 
+const faceBox = z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() });
+
+/** One analysed frame: the subject's face (box in video pixels, landmark-model confidence, track) or none. */
+export const FaceFrame = z.object({
+  frameIndex: z.number().int(),
+  face: z.boolean(),
+  box: faceBox.nullable(),
+  score: z.number().nullable(),
+  track: z.number().int().nullable(),
+});
+export type FaceFrame = z.infer<typeof FaceFrame>;
+
+export const AnalysisStatus = z.object({
+  videoId: z.number().int(),
+  state: z.enum(['none', 'partial', 'done']),
+  framesAnalysed: z.number().int(),
+  frameCount: z.number().int(),
+  facesFound: z.number().int(),
+  detectorRuns: z.number().int(),
+  encoder: z.object({ name: z.string(), version: z.string() }).nullable(),
+  executionProvider: z.string().nullable(),
+});
+export type AnalysisStatus = z.infer<typeof AnalysisStatus>;
+
+export const ModelsInfo = z.object({
+  models: z.array(
+    z.object({
+      role: z.string(),
+      name: z.string(),
+      version: z.string(),
+      sha256: z.string(),
+      embeddingDim: z.number().int().nullable(),
+      executionProvider: z.string(),
+    }),
+  ),
+  /** The execution provider the models run on, and the ones tried before it with the reason each failed. */
+  executionProvider: z.string(),
+  providersTried: z.array(z.object({ provider: z.string(), error: z.string() })),
+  /** Encoders registered in this project (every analysis records the one it used); `active` is the default. */
+  projectEncoders: z.array(z.object({ id: z.number().int(), name: z.string(), version: z.string(), sha256: z.string(), active: z.boolean() })),
+});
+export type ModelsInfo = z.infer<typeof ModelsInfo>;
+
 /** Request/response methods: name -> params schema + result schema. */
 export const methods = {
   'app.info': { params: empty, result: AppInfo },
@@ -272,6 +315,13 @@ export const methods = {
       weights: z.record(z.enum(['valence', 'arousal']), z.record(z.string(), z.number())).nullable(),
     }),
   },
+  'analysis.start': { params: z.object({ project, videoId }).strict(), result: z.object({ jobId: z.string() }) },
+  'analysis.status': { params: z.object({ project, videoId }).strict(), result: AnalysisStatus },
+  'analysis.faces': {
+    params: z.object({ project, videoId }).strict(),
+    result: z.object({ videoId: z.number().int(), frameCount: z.number().int(), frames: z.array(FaceFrame) }),
+  },
+  'models.info': { params: z.object({ project }).strict(), result: ModelsInfo },
   'jobs.list': { params: z.object({ project }).strict(), result: z.array(JobProgress) },
   'jobs.cancel': { params: z.object({ project, jobId: z.string().uuid() }).strict(), result: z.object({}) },
   'dialog.chooseFolder': {

@@ -6,6 +6,7 @@ import type { RecentProjects } from '../core/project/recentProjects';
 import type { Handlers } from './dispatcher';
 import type { EventHub } from './eventHub';
 import { agreementHandlers } from './handlers/agreementHandlers';
+import { analysisHandlers } from './handlers/analysisHandlers';
 import { appHandlers } from './handlers/appHandlers';
 import { exportHandlers } from './handlers/exportHandlers';
 import { labelHandlers } from './handlers/labelHandlers';
@@ -29,5 +30,6 @@ export function createHandlers(services: ApiServices): Handlers {
     ...labelHandlers(services),
     ...exportHandlers(services),
     ...agreementHandlers(services),
+    ...analysisHandlers(services),
   };
 }

@@ -14,6 +14,7 @@ import { parse, UsageError, type CliIo, type Values } from './args';
 import { agreementCommand, fuseCommand } from './agreementCommands';
 import { exportCommand, importLabelsCommand } from './exportCommands';
 import { importCommand, videosCommand } from './videoCommands';
+import { analyzeCommand, facesCommand } from './analysisCommands';
 import { rendererDir } from '../server/rendererDir';
 
 export const USAGE = `Usage: affect-studio <command> [options]
@@ -23,6 +24,8 @@ Commands:
   project create <dir> [--name N]  create a new project in an empty or new folder
   import <project> <path>...       import video files, folders of frames and AFEW-VA clips
   videos <project>                 list the project's videos
+  analyze <project> [--video ID]   find, track and encode the face in every frame (all videos by default)
+  faces <project> --video ID       per frame: face present, box, score, track
   export <project> --format F --out PATH [--video ID] [--annotator NAME] [--force]
                                    write labels as csv, json (a file) or afew-va, nova, elan (a folder)
   import-labels <project> <file> [--format csv|afew-va] [--range MIN,MAX] [--annotator NAME] [--video ID]
@@ -76,6 +79,10 @@ async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
       return importCommand(values, rest, io);
     case 'videos':
       return videosCommand(values, rest, io);
+    case 'analyze':
+      return analyzeCommand(values, rest, io);
+    case 'faces':
+      return facesCommand(values, rest, io);
     case 'export':
       return exportCommand(values, rest, io);
     case 'import-labels':

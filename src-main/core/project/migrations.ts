@@ -160,6 +160,29 @@ export const migrations: readonly string[] = [
      created_at  TEXT NOT NULL,
      updated_at  TEXT NOT NULL
    ) STRICT;`,
+
+  // 3: face analysis (issue 4). Which frames of a video have been analysed (a frame with no faces row inside
+  // the analysed range has no face; beyond it, it is not known yet), and the expression logits of encoders that
+  // have an expression head, beside their embedding.
+  `CREATE TABLE face_analyses (
+     video_id        INTEGER PRIMARY KEY REFERENCES videos (id) ON DELETE CASCADE,
+     encoder_id      INTEGER NOT NULL REFERENCES models (id),
+     provider        TEXT NOT NULL,
+     settings        TEXT NOT NULL,
+     frames_done     INTEGER NOT NULL DEFAULT 0,
+     frame_count     INTEGER NOT NULL,
+     detector_runs   INTEGER NOT NULL DEFAULT 0,
+     started_at      TEXT NOT NULL,
+     finished_at     TEXT
+   ) STRICT;
+
+   CREATE TABLE face_expressions (
+     face_id   INTEGER NOT NULL REFERENCES faces (id) ON DELETE CASCADE,
+     model_id  INTEGER NOT NULL REFERENCES models (id),
+     dim       INTEGER NOT NULL,
+     logits    BLOB NOT NULL CHECK (length(logits) = 4 * dim),
+     PRIMARY KEY (face_id, model_id)
+   ) STRICT, WITHOUT ROWID;`,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

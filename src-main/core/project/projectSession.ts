@@ -3,6 +3,7 @@
  * per project folder; closing it stops the running job so that the next open resumes it.
  */
 import path from 'node:path';
+import { analyzeJobHandler, ANALYZE_JOB } from '../analysis/analyzeJob';
 import { importJobHandler, IMPORT_JOB } from '../ingest/importJob';
 import { JobRunner, type JobUpdate } from '../jobs/jobRunner';
 import { resolveUserPath } from '../paths/userPath';
@@ -19,7 +20,7 @@ export class ProjectSession {
   private constructor(dir: string, onJobUpdate: JobUpdateListener) {
     this.info = openProject(dir);
     this.db = openProjectDb(path.join(this.info.path, PROJECT_DB_FILE), { create: false });
-    this.jobs = new JobRunner(this.db, { [IMPORT_JOB]: importJobHandler(this) }, (update) => onJobUpdate(update, this));
+    this.jobs = new JobRunner(this.db, { [IMPORT_JOB]: importJobHandler(this), [ANALYZE_JOB]: analyzeJobHandler(this) }, (update) => onJobUpdate(update, this));
   }
 
   static open(dirInput: string, onJobUpdate: JobUpdateListener = () => undefined): ProjectSession {

@@ -1,0 +1,71 @@
+/** `affect-studio analyze` and `affect-studio faces`: the face analysis from the command line. */
+import path from 'node:path';
+import { faceFrames } from '../core/analysis/analysisAccess';
+import { ANALYZE_JOB, checkAnalyzable, type AnalyzeResult } from '../core/analysis/analyzeJob';
+import type { JobId, VideoId } from '../core/ids';
+import { listProjectVideos } from '../core/ingest/videoAccess';
+import { ProjectSession } from '../core/project/projectSession';
+import { UsageError, type CliIo, type Values } from './args';
+
+function videoOption(values: Values): VideoId | undefined {
+  if (values.video === undefined) return undefined;
+  const id = Number(values.video);
+  if (!Number.isInteger(id) || id <= 0) throw new UsageError(`--video must be a video id (see "affect-studio videos"), not "${values.video}"`);
+  return id as VideoId;
+}
+
+export async function analyzeCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
+  const [project, ...extra] = rest;
+  if (project === undefined || extra.length > 0) throw new UsageError('analyze needs exactly one project folder (and optionally --video ID)');
+  const only = videoOption(values);
+  let lastLine = '';
+  const session = ProjectSession.open(path.resolve(project), (update) => {
+    if (values.json || update.kind !== ANALYZE_JOB || update.state !== 'running' || update.total === 0) return;
+    const line = `analysing: ${Math.floor((100 * update.done) / update.total)}% (${update.done}/${update.total} frames)`;
+    if (line !== lastLine) io.err(`${line}\n`);
+    lastLine = line;
+  });
+  try {
+    const videos = only === undefined ? listProjectVideos(session).filter((v) => v.status === 'ready' && !v.missing).map((v) => v.id) : [only];
+    for (const id of videos) checkAnalyzable(session, id);
+    const jobs: JobId[] = videos.map((videoId) => session.jobs.enqueue(ANALYZE_JOB, { videoId }));
+    void io.untilStopped().then(() => jobs.forEach((id) => session.jobs.cancel(id)));
+    await session.jobs.idle();
+    const outcomes = jobs.map((id) => session.jobs.get(id));
+    if (values.json) {
+      io.out(JSON.stringify(outcomes.map((job) => ({ state: job?.state, error: job?.error ?? null, ...((job?.result as AnalyzeResult | null) ?? {}) }))) + '\n');
+    } else {
+      for (const job of outcomes) {
+        const r = job?.result as AnalyzeResult | null;
+        io.out(r && job?.state === 'done'
+          ? `video ${r.videoId}: ${r.facesFound}/${r.frames} frames with a face, detector on ${r.detectorRuns} frames, on ${r.provider}\n`
+          : `failed: ${job?.state ?? 'lost'}${job?.error ? `: ${job.error}` : ''}\n`);
+      }
+    }
+    return outcomes.every((job) => job?.state === 'done') ? 0 : 1;
+  } finally {
+    await session.close();
+  }
+}
+
+export async function facesCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
+  const [project, ...extra] = rest;
+  const videoId = videoOption(values);
+  if (project === undefined || extra.length > 0 || videoId === undefined) throw new UsageError('faces needs a project folder and --video ID');
+  const session = ProjectSession.open(path.resolve(project));
+  try {
+    const result = faceFrames(session, videoId);
+    if (values.json) io.out(JSON.stringify(result.frames) + '\n');
+    else {
+      for (const f of result.frames) {
+        io.out(f.face && f.box
+          ? `${f.frameIndex}\tface\ttrack ${f.track}\t${f.box.x.toFixed(1)},${f.box.y.toFixed(1)} ${f.box.w.toFixed(1)}x${f.box.h.toFixed(1)}\t${f.score?.toFixed(3)}\n`
+          : `${f.frameIndex}\tnone\n`);
+      }
+      if (result.frames.length < result.frameCount) io.out(`(${result.frameCount - result.frames.length} frames not analysed yet)\n`);
+    }
+    return 0;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,55 @@
+/** Messages between the analyze job (main process) and the analysis process that runs ONNX Runtime. */
+import type { ProviderAttempt } from '../inference/executionProviders';
+import type { ModelInfo } from '../inference/modelRegistry';
+import type { Box } from '../vision/faceRoi';
+import type { TrackerState } from '../vision/subjectTracker';
+
+export interface AnalyzeRequest {
+  type: 'analyze';
+  modelsDir: string;
+  source: { kind: 'video'; file: string } | { kind: 'image_sequence'; files: string[] };
+  /** Frames are decoded at this size; results are scaled back to the video's own pixels. */
+  decode: { width: number; height: number };
+  video: { width: number; height: number };
+  fromFrame: number;
+  frameCount: number;
+  chunkSize: number;
+  tracker: TrackerState;
+}
+
+export interface ProbeRequest {
+  type: 'probe';
+  modelsDir: string;
+}
+
+export type AnalysisRequest = AnalyzeRequest | ProbeRequest;
+
+export interface ModelsReady {
+  type: 'ready';
+  models: ModelInfo[];
+  /** The card of the encoder, as JSON, for the project's `models` table. */
+  encoderCard: string;
+  failedProviders: ProviderAttempt[];
+}
+
+export interface StoredFace {
+  trackId: number;
+  /** Video pixels. */
+  box: Box;
+  /** The landmark model's face flag. */
+  score: number;
+  /** 468 x (x, y, z), video pixels. */
+  landmarks: Float32Array;
+  embedding: Float32Array;
+  expressionLogits: Float32Array | null;
+}
+
+export interface AnalysedChunk {
+  type: 'chunk';
+  frames: { frameIndex: number; detectorRan: boolean; face: StoredFace | null }[];
+  /** First frame of the next chunk, and the tracker state to continue from there. */
+  nextFrame: number;
+  tracker: TrackerState;
+}
+
+export type AnalysisMessage = ModelsReady | AnalysedChunk | { type: 'done' } | { type: 'error'; message: string };

@@ -1,0 +1,170 @@
+/**
+ * The face analysis in the project database: the encoder in `models`, one `faces` row per frame with the subject's
+ * face (box and landmarks in video pixels), its embedding in `embeddings`, its expression logits in
+ * `face_expressions`, and per video in `face_analyses` how far the analysis got. Frames inside the analysed
+ * range without a faces row have no face; they are never filled in.
+ */
+import type { VideoId } from '../ids';
+import type { Db } from '../project/projectDb';
+import type { Box } from '../vision/faceRoi';
+import { normalisedGeometry } from '../vision/landmarkGeometry';
+import type { AnalysedChunk } from './analysisProtocol';
+
+export type ModelId = number & { readonly __model: true };
+
+export interface EncoderRecord {
+  name: string;
+  version: string;
+  sha256: string;
+  card: string;
+  file: string;
+}
+
+/** Registers an encoder once per file content; the first one registered becomes the project's active encoder. */
+export function registerEncoder(db: Db, encoder: EncoderRecord): ModelId {
+  return db.transaction(() => {
+    db.prepare(
+      `INSERT INTO models (kind, name, version, sha256, card, file, active, created_at)
+       VALUES ('encoder', @name, @version, @sha256, @card, @file,
+               NOT EXISTS (SELECT 1 FROM models WHERE kind = 'encoder' AND active = 1), @createdAt)
+       ON CONFLICT (kind, sha256) DO NOTHING`,
+    ).run({ ...encoder, createdAt: new Date().toISOString() });
+    const row = db.prepare(`SELECT id FROM models WHERE kind = 'encoder' AND sha256 = ?`).get(encoder.sha256) as { id: number };
+    return row.id as ModelId;
+  })();
+}
+
+export interface AnalysisRecord {
+  videoId: VideoId;
+  encoderId: ModelId;
+  encoderName: string;
+  encoderVersion: string;
+  provider: string;
+  settings: unknown;
+  framesDone: number;
+  frameCount: number;
+  detectorRuns: number;
+  facesFound: number;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export function getAnalysis(db: Db, videoId: VideoId): AnalysisRecord | undefined {
+  const row = db
+    .prepare(
+      `SELECT a.video_id AS videoId, a.encoder_id AS encoderId, m.name AS encoderName, m.version AS encoderVersion,
+              a.provider, a.settings, a.frames_done AS framesDone, a.frame_count AS frameCount,
+              a.detector_runs AS detectorRuns, a.started_at AS startedAt, a.finished_at AS finishedAt,
+              (SELECT count(*) FROM faces f WHERE f.video_id = a.video_id) AS facesFound
+       FROM face_analyses a JOIN models m ON m.id = a.encoder_id WHERE a.video_id = ?`,
+    )
+    .get(videoId) as (Omit<AnalysisRecord, 'settings'> & { settings: string }) | undefined;
+  return row && { ...row, settings: JSON.parse(row.settings) as unknown };
+}
+
+/** A fresh analysis: whatever an earlier one stored for the video goes (faces cascade to their vectors). */
+export function startAnalysis(
+  db: Db,
+  videoId: VideoId,
+  run: { encoderId: ModelId; provider: string; settings: unknown; frameCount: number },
+): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM faces WHERE video_id = ?').run(videoId);
+    db.prepare(
+      `INSERT OR REPLACE INTO face_analyses (video_id, encoder_id, provider, settings, frames_done, frame_count, detector_runs, started_at)
+       VALUES (?, ?, ?, ?, 0, ?, 0, ?)`,
+    ).run(videoId, run.encoderId, run.provider, JSON.stringify(run.settings), run.frameCount, new Date().toISOString());
+  })();
+}
+
+/** Before resuming at `nextFrame`: nothing at or after it may survive (chunks are atomic, this is a safeguard). */
+export function rewindAnalysis(db: Db, videoId: VideoId, nextFrame: number): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM faces WHERE video_id = ? AND frame_index >= ?').run(videoId, nextFrame);
+    db.prepare('UPDATE face_analyses SET frames_done = ?, finished_at = NULL WHERE video_id = ?').run(nextFrame, videoId);
+  })();
+}
+
+const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+const floats = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+
+/** One chunk of frames; the caller wraps it in the transaction that also commits the job's checkpoint. */
+export function writeAnalysedChunk(db: Db, videoId: VideoId, encoderId: ModelId, chunk: AnalysedChunk): void {
+  const insertFace = db.prepare(
+    `INSERT INTO faces (video_id, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertEmbedding = db.prepare('INSERT INTO embeddings (face_id, model_id, dim, vector) VALUES (?, ?, ?, ?)');
+  const insertLogits = db.prepare('INSERT INTO face_expressions (face_id, model_id, dim, logits) VALUES (?, ?, ?, ?)');
+  let detectorRuns = 0;
+  for (const frame of chunk.frames) {
+    if (frame.detectorRan) detectorRuns++;
+    const face = frame.face;
+    if (!face) continue;
+    const { x, y, w, h } = face.box;
+    const faceId = insertFace.run(videoId, frame.frameIndex, face.trackId, x, y, w, h, face.score, blob(face.landmarks)).lastInsertRowid;
+    insertEmbedding.run(faceId, encoderId, face.embedding.length, blob(face.embedding));
+    if (face.expressionLogits) insertLogits.run(faceId, encoderId, face.expressionLogits.length, blob(face.expressionLogits));
+  }
+  db.prepare('UPDATE face_analyses SET frames_done = ?, detector_runs = detector_runs + ? WHERE video_id = ?').run(chunk.nextFrame, detectorRuns, videoId);
+}
+
+export function finishAnalysis(db: Db, videoId: VideoId): void {
+  db.prepare('UPDATE face_analyses SET finished_at = ? WHERE video_id = ?').run(new Date().toISOString(), videoId);
+}
+
+export interface FaceFrame {
+  frameIndex: number;
+  face: boolean;
+  box: Box | null;
+  score: number | null;
+  track: number | null;
+}
+
+/** Every analysed frame, with or without a face. Frames not analysed yet are not listed. */
+export function listFaceFrames(db: Db, videoId: VideoId): FaceFrame[] {
+  const analysis = db.prepare('SELECT frames_done AS framesDone FROM face_analyses WHERE video_id = ?').get(videoId) as { framesDone: number } | undefined;
+  if (!analysis) return [];
+  const rows = db
+    .prepare(
+      `SELECT frame_index AS frameIndex, track_id AS track, box_x AS x, box_y AS y, box_w AS w, box_h AS h, score
+       FROM faces WHERE video_id = ? AND frame_index < ? ORDER BY frame_index`,
+    )
+    .all(videoId, analysis.framesDone) as { frameIndex: number; track: number | null; x: number; y: number; w: number; h: number; score: number }[];
+  const byFrame = new Map(rows.map((r) => [r.frameIndex, r]));
+  return Array.from({ length: analysis.framesDone }, (_, frameIndex) => {
+    const r = byFrame.get(frameIndex);
+    return r
+      ? { frameIndex, face: true, box: { x: r.x, y: r.y, w: r.w, h: r.h }, score: r.score, track: r.track }
+      : { frameIndex, face: false, box: null, score: null, track: null };
+  });
+}
+
+/** The per-frame descriptor of DESIGN.md §5 for every face of a video: embedding, expression logits, landmark geometry. */
+export interface FrameDescriptor {
+  frameIndex: number;
+  faceId: number;
+  trackId: number | null;
+  embedding: Float32Array;
+  expressionLogits: Float32Array | null;
+  geometry: Float32Array;
+}
+
+export function listFrameDescriptors(db: Db, videoId: VideoId, encoderId: ModelId): FrameDescriptor[] {
+  const rows = db
+    .prepare(
+      `SELECT f.id AS faceId, f.frame_index AS frameIndex, f.track_id AS trackId, f.landmarks, e.vector, x.logits
+       FROM faces f JOIN embeddings e ON e.face_id = f.id AND e.model_id = @encoderId
+       LEFT JOIN face_expressions x ON x.face_id = f.id AND x.model_id = @encoderId
+       WHERE f.video_id = @videoId ORDER BY f.frame_index`,
+    )
+    .all({ videoId, encoderId }) as { faceId: number; frameIndex: number; trackId: number | null; landmarks: Buffer; vector: Buffer; logits: Buffer | null }[];
+  return rows.map((r) => ({
+    frameIndex: r.frameIndex,
+    faceId: r.faceId,
+    trackId: r.trackId,
+    embedding: floats(r.vector),
+    expressionLogits: r.logits ? floats(r.logits) : null,
+    geometry: normalisedGeometry(floats(r.landmarks)),
+  }));
+}

@@ -1,0 +1,108 @@
+/**
+ * The "analyze" job: finds, tracks and encodes the subject's face in every frame of one video (DESIGN.md §5).
+ * The models run in the analysis process; this side stores each chunk of frames together with the job's
+ * checkpoint in one transaction, so a killed studio resumes at the first frame not committed and redoes at most
+ * one chunk. The checkpoint carries the tracker's state, so the resumed run continues the same track.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../errors';
+import type { VideoId } from '../ids';
+import { defaultModelsDir } from '../inference/modelRegistry';
+import { requireVideo } from '../ingest/videoAccess';
+import type { JobHandler } from '../jobs/jobRunner';
+import { fitWithin } from '../media/frameSize';
+import type { ProjectSession } from '../project/projectSession';
+import { listFrames } from '../project/videos';
+import { DEFAULT_TRACKER, initialTrackerState, type TrackerState } from '../vision/subjectTracker';
+import type { AnalyzeRequest } from './analysisProtocol';
+import { runAnalysisProcess } from './analysisClient';
+import { finishAnalysis, getAnalysis, registerEncoder, rewindAnalysis, startAnalysis, writeAnalysedChunk, type ModelId } from './analysisStore';
+
+export const ANALYZE_JOB = 'analyze';
+
+/** Frames per committed chunk: at most this much work is redone after a crash. */
+export const ANALYZE_CHUNK_FRAMES = 32;
+/** Frames are analysed at most this large (longest side): faces stay well above the detector's minimum size. */
+export const ANALYZE_MAX_SIDE = 640;
+
+export interface AnalyzeParams {
+  videoId: number;
+}
+
+interface AnalyzeCheckpoint {
+  nextFrame: number;
+  tracker: TrackerState;
+}
+
+export interface AnalyzeResult {
+  videoId: number;
+  frames: number;
+  facesFound: number;
+  detectorRuns: number;
+  provider: string;
+}
+
+/** Checks a video can be analysed before a job is queued, so a mistake is reported at once. */
+export function checkAnalyzable(session: ProjectSession, videoId: VideoId): void {
+  const video = requireVideo(session, videoId);
+  if (video.status !== 'ready') throw new StudioError(`${video.displayName} cannot be analysed: it is ${video.status}.`);
+  if (!fs.existsSync(video.path)) throw new StudioError(`${video.displayName} is no longer at ${video.path}. Relink it before analysing it.`);
+}
+
+export function analyzeJobHandler(session: ProjectSession, modelsDir: string = defaultModelsDir()): JobHandler {
+  return async (rawParams, context) => {
+    const videoId = (rawParams as AnalyzeParams).videoId as VideoId;
+    checkAnalyzable(session, videoId);
+    const video = requireVideo(session, videoId);
+    const saved = context.checkpoint as AnalyzeCheckpoint | null;
+    const fromFrame = saved?.nextFrame ?? 0;
+    const total = video.frameCount;
+    const decode = fitWithin(video.width, video.height, Math.min(video.width, ANALYZE_MAX_SIDE), Math.min(video.height, ANALYZE_MAX_SIDE));
+    const request: AnalyzeRequest = {
+      type: 'analyze',
+      modelsDir,
+      source:
+        video.kind === 'video'
+          ? { kind: 'video', file: video.path }
+          : { kind: 'image_sequence', files: listFrames(session.db, videoId).map((f) => path.join(video.path, f.imageFile as string)) },
+      decode,
+      video: { width: video.width, height: video.height },
+      fromFrame,
+      frameCount: total,
+      chunkSize: ANALYZE_CHUNK_FRAMES,
+      tracker: saved?.tracker ?? initialTrackerState(),
+    };
+    context.progress(fromFrame, total, `Analysing faces in ${video.displayName}`);
+
+    let encoderId: ModelId | null = null;
+    let provider = '';
+    for await (const message of runAnalysisProcess(request, context.signal)) {
+      if (message.type === 'ready') {
+        const encoder = message.models.find((m) => m.role === 'encoder');
+        if (!encoder) throw new StudioError('The analysis process loaded no encoder.');
+        encoderId = registerEncoder(session.db, { ...encoder, card: message.encoderCard });
+        provider = encoder.provider;
+        if (saved && getAnalysis(session.db, videoId)) rewindAnalysis(session.db, videoId, fromFrame);
+        else startAnalysis(session.db, videoId, { encoderId, provider, settings: { decode, tracker: DEFAULT_TRACKER, chunk: ANALYZE_CHUNK_FRAMES }, frameCount: total });
+      } else if (message.type === 'chunk') {
+        const id = encoderId;
+        if (id === null) throw new StudioError('The analysis process sent results before loading its models.');
+        session.db.transaction(() => {
+          writeAnalysedChunk(session.db, videoId, id, message);
+          context.saveCheckpoint({ nextFrame: message.nextFrame, tracker: message.tracker } satisfies AnalyzeCheckpoint);
+        })();
+        context.progress(message.nextFrame, total, `Analysing faces in ${video.displayName}`);
+      }
+    }
+    finishAnalysis(session.db, videoId);
+    const analysis = getAnalysis(session.db, videoId);
+    return {
+      videoId,
+      frames: analysis?.framesDone ?? 0,
+      facesFound: analysis?.facesFound ?? 0,
+      detectorRuns: analysis?.detectorRuns ?? 0,
+      provider,
+    } satisfies AnalyzeResult;
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The model card (DESIGN.md §4): a JSON file beside each ONNX file saying what the model is, how to feed it and
+ * what it returns. Only the fields the studio acts on are validated; the rest (licence, training data, upstream)
+ * is kept as written, for display and export.
+ */
+import fs from 'node:fs';
+import { z } from 'zod';
+import { StudioError } from '../errors';
+
+export const MODEL_ROLES = ['detector', 'landmarks', 'encoder', 'pair_head'] as const;
+export type ModelRole = (typeof MODEL_ROLES)[number];
+
+const TensorSpec = z.object({
+  name: z.string().min(1),
+  dtype: z.string(),
+  /** Numbers are fixed sizes; a string is a symbolic (dynamic) size such as the batch `N`. */
+  shape: z.array(z.union([z.number().int().nonnegative(), z.string()])),
+});
+export type TensorSpec = z.infer<typeof TensorSpec>;
+
+const ModelCardSchema = z.looseObject({
+  name: z.string().min(1),
+  version: z.string().min(1),
+  role: z.enum(MODEL_ROLES),
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+  embeddingDim: z.number().int().positive().optional(),
+  preprocessing: z
+    .looseObject({
+      size: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).optional(),
+    })
+    .optional(),
+  inputs: z.array(TensorSpec).min(1),
+  outputs: z.array(TensorSpec).min(1),
+});
+export type ModelCard = z.infer<typeof ModelCardSchema>;
+
+/** `emotion.onnx` -> `emotion.card.json`, the convention of models/README.md. */
+export function cardPathFor(onnxFile: string): string {
+  return onnxFile.replace(/\.onnx$/i, '') + '.card.json';
+}
+
+export function readModelCard(cardFile: string): ModelCard {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(cardFile, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
+    throw new StudioError(`Cannot read the model card ${cardFile}: ${reason}.`);
+  }
+  const parsed = ModelCardSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(card)'} ${issue.message}`).join('; ');
+    throw new StudioError(`The model card ${cardFile} is not valid: ${problems}.`);
+  }
+  return parsed.data;
+}
