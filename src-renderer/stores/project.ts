@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import type { JobProgress, VideoSummary } from '../../src-main/api/contract';
+import type { AnalysisStatus, JobProgress, VideoSummary } from '../../src-main/api/contract';
 import { studio } from '../api/studio';
 import { readPlace, writePlace } from '../navigation';
 
@@ -12,6 +12,8 @@ export const useProjectStore = defineStore('project', {
     /** data: URLs of each video's thumbnail strip, with the tile size to crop it. */
     thumbnails: {} as Record<number, { url: string; tileWidth: number; tileHeight: number; frameIndexes: number[] }>,
     error: null as string | null,
+    /** Face analysis of each video (how many frames are analysed, faces found, on which execution provider). */
+    analysis: {} as Record<number, AnalysisStatus>,
     /** The video open in the labelling workspace, if any. */
     openVideoId: null as number | null,
   }),
@@ -29,6 +31,7 @@ export const useProjectStore = defineStore('project', {
       this.videos = [];
       this.jobs = [];
       this.thumbnails = {};
+      this.analysis = {};
       await this.guard(async () => {
         await Promise.all([this.refreshVideos(), this.refreshJobs()]);
       });
@@ -39,6 +42,9 @@ export const useProjectStore = defineStore('project', {
         const index = this.jobs.findIndex((job) => job.jobId === progress.jobId);
         if (index === -1) this.jobs.push(progress);
         else this.jobs[index] = { ...this.jobs[index], ...progress };
+        if (progress.kind === 'analyze') void this.guard(() => this.refreshAnalysis());
+        // Faces are what labelling needs next: analyse every video an import brought in, without being asked.
+        if (progress.kind === 'import' && progress.state === 'done') void this.guard(() => this.analyseImported(progress));
       });
       studio.on('data.changed', ({ entity, projectPath }) => {
         if (entity === 'videos' && projectPath === this.path) void this.guard(() => this.refreshVideos());
@@ -52,6 +58,7 @@ export const useProjectStore = defineStore('project', {
       if (!this.path) return;
       const project = this.path;
       this.videos = await studio.call('videos.list', { project });
+      await this.refreshAnalysis();
       for (const video of this.videos) {
         if (video.status === 'ready' && !this.thumbnails[video.id]) {
           const strip = await studio.call('videos.thumbnails', { project, videoId: video.id });
@@ -65,6 +72,28 @@ export const useProjectStore = defineStore('project', {
           }
         }
       }
+    },
+    async refreshAnalysis() {
+      const project = this.path;
+      if (!project) return;
+      const ready = this.videos.filter((video) => video.status === 'ready');
+      const statuses = await Promise.all(ready.map((video) => studio.call('analysis.status', { project, videoId: video.id })));
+      for (const status of statuses) this.analysis[status.videoId] = status;
+    },
+    async analyseImported(job: JobProgress) {
+      const project = this.path;
+      if (!project) return;
+      const outcomes = (job.result as { outcomes?: { videoId?: number }[] } | undefined)?.outcomes ?? [];
+      for (const { videoId } of outcomes) if (videoId !== undefined) await studio.call('analysis.start', { project, videoId });
+      await this.refreshJobs();
+    },
+    async analyse(videoId: number) {
+      const project = this.path;
+      if (!project) return;
+      await this.guard(async () => {
+        await studio.call('analysis.start', { project, videoId });
+        await this.refreshJobs();
+      });
     },
     async refreshJobs() {
       if (!this.path) return;

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import type { Annotator, Label, VideoSummary } from '../../src-main/api/contract';
+import type { Annotator, FaceFrame, Label, VideoSummary } from '../../src-main/api/contract';
 import { studio } from '../api/studio';
 import { invert, planEdit, type LabelEdit, type LabelValue } from '../workspace/labelEdits';
 
@@ -31,6 +31,8 @@ export const useWorkspaceStore = defineStore('workspace', {
     undoStack: [] as LabelEdit[],
     redoStack: [] as LabelEdit[],
     error: null as string | null,
+    /** The subject's face per analysed frame (empty before analysis). */
+    faces: [] as FaceFrame[],
     /** False until the video's frames, annotators and labels are loaded: edits before then would be lost. */
     ready: false,
   }),
@@ -38,6 +40,10 @@ export const useWorkspaceStore = defineStore('workspace', {
     frameCount: (state) => state.frameTimes.length,
     currentTimeSec: (state) => state.frameTimes[state.currentFrame] ?? 0,
     currentLabel: (state) => state.labels.get(state.currentFrame) ?? null,
+    currentFace: (state) => state.faces[state.currentFrame] ?? null,
+    /** 1 for analysed frames without a face; null until the video has been analysed at all. */
+    noFaceMask: (state): Uint8Array | null =>
+      state.faces.length === 0 ? null : Uint8Array.from({ length: state.frameTimes.length }, (_, f) => (state.faces[f] && !state.faces[f].face ? 1 : 0)),
     labelList: (state) => [...state.labels.values()].sort((a, b) => a.frameIndex - b.frameIndex),
   },
   actions: {
@@ -56,6 +62,7 @@ export const useWorkspaceStore = defineStore('workspace', {
         }
         this.annotatorId = (humans[0] as Annotator).id;
         await this.reloadLabels();
+        await this.reloadFaces();
         this.syncDraft();
         this.ready = true;
       });
@@ -65,6 +72,13 @@ export const useWorkspaceStore = defineStore('workspace', {
       const all = await studio.call('labels.list', { project: this.project, videoId: this.video.id });
       this.labels = new Map(all.filter((l) => l.annotatorId === this.annotatorId).map((l) => [l.frameIndex, l]));
       this.otherLabels = all.filter((l) => l.annotatorId !== this.annotatorId);
+    },
+    async reloadFaces() {
+      if (!this.video) return;
+      const result = await studio.call('analysis.faces', { project: this.project, videoId: this.video.id });
+      const byFrame: FaceFrame[] = [];
+      for (const frame of result.frames) byFrame[frame.frameIndex] = frame;
+      this.faces = byFrame;
     },
     async chooseAnnotator(id: number) {
       this.annotatorId = id;

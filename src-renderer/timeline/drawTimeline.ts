@@ -146,7 +146,10 @@ function drawLanes(
   }
 }
 
-/** Each tile spans from its frame to the next tile's frame, cropped to its slot so zooming never stretches it. */
+/**
+ * Each tile shows the middle frame of its stretch of the video, so it spans from halfway to the previous tile's
+ * frame to halfway to the next one; it is cropped to that slot so zooming never stretches it.
+ */
 function drawThumbnails(
   ctx: CanvasRenderingContext2D,
   thumbnails: TimelineThumbnails,
@@ -163,10 +166,12 @@ function drawThumbnails(
   ctx.fillRect(plot.left, 0, plot.width, THUMBNAIL_ROW - 2);
   const height = THUMBNAIL_ROW - 2;
   const drawnWidth = (thumbnails.tileWidth / thumbnails.tileHeight) * height;
-  thumbnails.frameIndexes.forEach((frame, tile) => {
-    const next = thumbnails.frameIndexes[tile + 1] ?? frameCount;
-    const x0 = toX(frame);
-    const x1 = toX(next);
+  const frames = thumbnails.frameIndexes;
+  frames.forEach((frame, tile) => {
+    const previous = frames[tile - 1];
+    const next = frames[tile + 1];
+    const x0 = toX(previous === undefined ? 0 : (previous + frame) / 2);
+    const x1 = toX(next === undefined ? frameCount : (frame + next) / 2);
     if (x1 < plot.left || x0 > plot.left + plot.width) return;
     const slot = Math.max(1, x1 - x0);
     // Repeat the tile across a wide slot (zoomed in), crop it in a narrow one.

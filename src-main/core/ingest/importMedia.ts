@@ -13,7 +13,7 @@ import { indexFrames } from '../media/frameIndex';
 import { decodeImage, listImageFrames } from '../media/imageSequence';
 import { encodeJpeg } from '../media/jpegEncode';
 import { probeMedia } from '../media/probe';
-import { makeThumbnailStrip } from '../media/thumbnails';
+import { evenlySpacedFrames, makeThumbnailStrip } from '../media/thumbnails';
 import { ensureAnnotator } from '../project/annotators';
 import { appendLabels } from '../project/labels';
 import type { Db } from '../project/projectDb';
@@ -164,7 +164,7 @@ async function writeFolderThumbnails(dir: string, images: readonly string[], vid
   const count = Math.min(THUMBNAIL_TILES, images.length);
   const tileHeight = THUMBNAIL_HEIGHT;
   const tileWidth = Math.max(2, Math.round((video.width / video.height) * tileHeight / 2) * 2);
-  const frameIndexes = Array.from({ length: count }, (_, i) => Math.floor((i * images.length) / count));
+  const frameIndexes = evenlySpacedFrames(images.length, count);
   const strip = Buffer.alloc(tileWidth * count * tileHeight * 3);
   for (const [tile, frameIndex] of frameIndexes.entries()) {
     const rgb = await decodeImage(path.join(dir, images[frameIndex] as string), { width: tileWidth, height: tileHeight });
