@@ -33,6 +33,11 @@ export function parse(argv: string[]) {
         range: { type: 'string' },
         force: { type: 'boolean' },
         method: { type: 'string' },
+        dataset: { type: 'string' },
+        support: { type: 'string' },
+        anchors: { type: 'string' },
+        draws: { type: 'string' },
+        seed: { type: 'string' },
       },
     });
   } catch (error) {

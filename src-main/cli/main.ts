@@ -15,6 +15,7 @@ import { agreementCommand, fuseCommand } from './agreementCommands';
 import { exportCommand, importLabelsCommand } from './exportCommands';
 import { importCommand, videosCommand } from './videoCommands';
 import { analyzeCommand, facesCommand } from './analysisCommands';
+import { evaluateCommand } from './evaluateCommands';
 import { rendererDir } from '../server/rendererDir';
 
 export const USAGE = `Usage: affect-studio <command> [options]
@@ -34,6 +35,9 @@ Commands:
                                    ICC, Krippendorff's alpha, CCC, Pearson r and RMSE between annotators
   fuse <project> [--method ewe|mean] [--video ID] [--annotator NAME]...
                                    save the annotators' fused labels as a "gold (EWE)" or "gold (mean)" layer
+  evaluate --dataset PATH --support SPEC [--anchors same-video|any] [--draws N] [--seed S] [--range MIN,MAX]
+                                   few-shot V/A accuracy on labelled face images (CSV image,clip,frame,valence,
+                                   arousal or an AFEW-VA folder); SPEC: first, random:K, every:K, fraction:P
 
 Options:
   --json     machine-readable output on stdout
@@ -91,6 +95,8 @@ async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
       return agreementCommand(values, rest, io);
     case 'fuse':
       return fuseCommand(values, rest, io);
+    case 'evaluate':
+      return evaluateCommand(values, rest, io);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -1,0 +1,56 @@
+/**
+ * Few-shot valence/arousal on ../shared/data/kerc-dev (evaluation only, never training data for shipped weights):
+ * support fraction:0.05 and fraction:0.25 (20 draws each) and random:1 per clip for 10% of clips, comparing the
+ * support mean, k-NN on the embedding, the authors' nearest-anchor + delta rule with the prior head and the
+ * studio default (trained head, fused anchors, smoothing) on the same draws. JSON lines on stdout.
+ * Usage: npm run bench -- fewshot [--draws N]
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { encodeImages, readLabelledImages } from '../src-main/core/affect/labelledImages';
+import { PREDICTORS, runFewshot, type FewshotData } from '../src-main/core/affect/fewshot';
+
+const DATA = path.join(__dirname, '..', '..', 'shared', 'data', 'kerc-dev', 'labels.csv');
+const drawsArg = process.argv.indexOf('--draws');
+const DRAWS = drawsArg > 0 ? Number(process.argv[drawsArg + 1]) : 20;
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+async function main(): Promise<void> {
+  const images = readLabelledImages(DATA, [1, 9]);
+  const start = performance.now();
+  const encoded = await encodeImages(images);
+  console.log(JSON.stringify({ bench: 'fewshot', images: images.length, encodeSec: round((performance.now() - start) / 1000), fromCache: encoded.fromCache }));
+  const data: FewshotData = { items: images, embeddings: encoded.embeddings, probabilities: encoded.probabilities };
+  const configs = [
+    { spec: 'fraction:0.05', draws: DRAWS, clipFraction: 1 },
+    { spec: 'fraction:0.25', draws: DRAWS, clipFraction: 1 },
+    { spec: 'random:1', draws: DRAWS, clipFraction: 0.1 },
+  ];
+  for (const config of configs) {
+    const t0 = performance.now();
+    const run = runFewshot(data, config.spec, { draws: config.draws, seed: 7, anchors: 'any', clipFraction: config.clipFraction });
+    const sec = (performance.now() - t0) / 1000;
+    for (const group of ['all', 'clipHasSupport', 'clipWithoutSupport'] as const) {
+      const row: Record<string, unknown> = { bench: 'fewshot', support: config.spec, clipFraction: config.clipFraction, draws: config.draws, queries: group };
+      for (const name of PREDICTORS) {
+        const s = run.summary[name][group];
+        if (!s) continue;
+        row[name] = { cccV: round(s.valence.ccc.mean), cccA: round(s.arousal.ccc.mean), sdCccV: round(s.valence.ccc.sd), sdCccA: round(s.arousal.ccc.sd), rmseV: round(s.valence.rmse.mean), rmseA: round(s.arousal.rmse.mean), pccV: round(s.valence.pcc.mean), pccA: round(s.arousal.pcc.mean), sagrV: round(s.valence.sagr.mean), sagrA: round(s.arousal.sagr.mean) };
+      }
+      const studio = run.summary.studio[group];
+      if (studio) {
+        const baselines = PREDICTORS.filter((p) => p !== 'studio');
+        const margin = (dim: 'valence' | 'arousal') => round(studio[dim].ccc.mean - Math.max(...baselines.map((b) => run.summary[b][group]?.[dim].ccc.mean ?? Number.NaN).filter(Number.isFinite)));
+        row.studioMarginOverBestBaseline = { cccV: margin('valence'), cccA: margin('arousal') };
+      }
+      console.log(JSON.stringify(row));
+    }
+    console.log(JSON.stringify({ bench: 'fewshot', support: config.spec, seconds: round(sec), machine: { cpus: os.cpus().length, node: process.versions.node } }));
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './main';
+
+const KERC = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'kerc-dev');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-evaluate-cli-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function csv(name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+async function cli(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env: process.env, untilStopped: () => new Promise(() => undefined) });
+  return { code, out, err };
+}
+
+describe('affect-studio evaluate', () => {
+  it('exits 1 with the message on bad input, 2 on a wrong call', async () => {
+    const file = csv('missing2.csv', 'image,clip\n');
+    const bad = await cli(['evaluate', '--dataset', file, '--support', 'first']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/lacks the column/);
+    expect((await cli(['evaluate', '--dataset', file])).code).toBe(2);
+  });
+
+  it('reports every predictor for queries with and without support in their clip', async () => {
+    // The first 60 KERC crops, referenced in place (the data never enters the repository).
+    const lines = fs.readFileSync(path.join(KERC, 'labels.csv'), 'utf8').trim().split('\n');
+    const rows = lines.slice(1, 61).map((line) => line.replace(/^faces\//, path.join(KERC, 'faces') + '/'));
+    const file = csv('kerc60.csv', [lines[0], ...rows].join('\n') + '\n');
+    const run = await cli(['evaluate', '--dataset', file, '--support', 'fraction:0.3', '--draws', '2', '--range', '1,9', '--json']);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.out);
+    expect(result.draws).toHaveLength(2);
+    for (const name of ['support-mean', 'knn', 'authors-prior', 'studio']) expect(result.summary[name].all.valence.ccc.mean).toEqual(expect.any(Number));
+    expect(result.draws[0].queries.all).toBe(60 - result.draws[0].supportSize);
+  });
+});

@@ -1,0 +1,44 @@
+/** `affect-studio evaluate`: few-shot accuracy of the studio and its baselines on a labelled face-image dataset. */
+import { PREDICTORS, runFewshot } from '../core/affect/fewshot';
+import { encodeImages, readLabelledImages } from '../core/affect/labelledImages';
+import { UsageError, type CliIo, type Values } from './args';
+
+function parseRange(text: string | undefined): [number, number] {
+  if (text === undefined) return [-1, 1];
+  const parts = text.split(',').map(Number);
+  if (parts.length !== 2 || !parts.every(Number.isFinite)) throw new UsageError(`--range must be MIN,MAX, not "${text}"`);
+  return parts as [number, number];
+}
+
+export async function evaluateCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
+  if (rest.length > 0) throw new UsageError(`evaluate takes no positional arguments (got "${rest.join(' ')}")`);
+  if (values.dataset === undefined) throw new UsageError('evaluate needs --dataset PATH (a CSV or an AFEW-VA folder)');
+  if (values.support === undefined) throw new UsageError('evaluate needs --support SPEC (first, random:K, every:K or fraction:P)');
+  const anchors = values.anchors ?? 'any';
+  if (anchors !== 'any' && anchors !== 'same-video') throw new UsageError(`--anchors must be same-video or any, not "${anchors}"`);
+  const draws = values.draws === undefined ? 10 : Number(values.draws);
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not "${values.seed}"`);
+
+  const images = readLabelledImages(values.dataset, parseRange(values.range));
+  const encoded = await encodeImages(images, { onProgress: (done, total) => !values.json && io.err(`\rencoding ${done}/${total}`) });
+  if (!values.json && !encoded.fromCache) io.err('\n');
+  const run = runFewshot({ items: images, embeddings: encoded.embeddings, probabilities: encoded.probabilities }, values.support, { draws, seed, anchors });
+  if (values.json) {
+    io.out(JSON.stringify({ dataset: values.dataset, images: images.length, support: values.support, anchors, seed, ...run }) + '\n');
+    return 0;
+  }
+  const fmt = (s: { mean: number; sd: number } | undefined) => (s && Number.isFinite(s.mean) ? `${s.mean.toFixed(3)}±${s.sd.toFixed(3)}` : '   n/a     ');
+  for (const group of ['all', 'clipHasSupport', 'clipWithoutSupport'] as const) {
+    const n = run.draws[0]?.queries[group] ?? 0;
+    io.out(`\nqueries: ${group} (${n} in draw 0), mean±sd over ${draws} draws\n`);
+    io.out('predictor       CCC V         CCC A         PCC V         PCC A         RMSE V        RMSE A        SAGR V        SAGR A\n');
+    for (const name of PREDICTORS) {
+      const s = run.summary[name][group];
+      if (!s) continue;
+      const cells = [s.valence.ccc, s.arousal.ccc, s.valence.pcc, s.arousal.pcc, s.valence.rmse, s.arousal.rmse, s.valence.sagr, s.arousal.sagr].map(fmt);
+      io.out(`${name.padEnd(15)} ${cells.join('  ')}\n`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,303 @@
+/**
+ * Few-shot evaluation in MT-CLAR's support-set protocol (issue 5): a support set of labelled images, every other
+ * image a query, metrics pooled over queries and split by whether the query's clip has a support image.
+ *
+ * Predictors compared in one run, on the same draws:
+ * - `support-mean`: the support set's mean V/A for every query;
+ * - `knn`: mean label of the 3 support images nearest by cosine on the encoder embedding;
+ * - `authors-prior`: the authors' rule with the prior head: nearest preceding support image of the same clip
+ *   + delta; a clip without support takes the most similar support image (highest similarity logit) instead;
+ * - `studio`: the studio default: a head trained on the support labels (from the prior), fused anchors and
+ *   smoothing per clip (propagate.ts), frames of a clip taken as one second apart.
+ */
+import { StudioError } from '../errors';
+import { metricSet, type MetricSet } from './metrics';
+import { DESCRIPTOR_DIM, EMBEDDING_DIM, EXPRESSION_DIM, projectDescriptors, type LinearPairHead } from './pairHead';
+import { anchorOutputsFromProjections, DEFAULT_PROPAGATION, VideoPropagation, type PropagationSettings } from './propagate';
+import { priorHead } from './priorHead';
+import { seededRandom, shuffled } from './random';
+import { trainPairHead } from './trainHead';
+
+export type SupportSpec = { kind: 'first' } | { kind: 'random'; k: number } | { kind: 'every'; k: number } | { kind: 'fraction'; p: number };
+
+export function parseSupportSpec(spec: string): SupportSpec {
+  if (spec === 'first') return { kind: 'first' };
+  const match = /^(random|every|fraction):(.+)$/.exec(spec);
+  const value = Number(match?.[2]);
+  if (match?.[1] === 'fraction' && value > 0 && value < 1) return { kind: 'fraction', p: value };
+  if ((match?.[1] === 'random' || match?.[1] === 'every') && Number.isInteger(value) && value >= 1) return { kind: match[1], k: value };
+  throw new StudioError(`The support set "${spec}" is not one of: first, random:K, every:K (K a whole number >= 1), fraction:P (0 < P < 1).`);
+}
+
+export interface FewshotItem {
+  clip: string;
+  frame: number;
+  valence: number;
+  arousal: number;
+}
+
+/** Indices of the support set. `clipFraction` limits the support to that share of clips (the rest have none). */
+export function drawSupport(items: readonly FewshotItem[], spec: SupportSpec, random: () => number, clipFraction = 1): Set<number> {
+  const byClip = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const list = byClip.get(item.clip);
+    if (list) list.push(i);
+    else byClip.set(item.clip, [i]);
+  });
+  let clips = [...byClip.keys()];
+  if (clipFraction < 1) clips = shuffled(clips, random).slice(0, Math.max(1, Math.round(clips.length * clipFraction)));
+  const support = new Set<number>();
+  if (spec.kind === 'fraction') {
+    const pool = clips.flatMap((c) => byClip.get(c) as number[]);
+    for (const i of shuffled(pool, random).slice(0, Math.round(pool.length * spec.p))) support.add(i);
+  } else {
+    for (const clip of clips) {
+      const ordered = [...(byClip.get(clip) as number[])].sort((a, b) => (items[a] as FewshotItem).frame - (items[b] as FewshotItem).frame);
+      if (spec.kind === 'first') support.add(ordered[0] as number);
+      else if (spec.kind === 'random') for (const i of shuffled(ordered, random).slice(0, spec.k)) support.add(i);
+      else ordered.forEach((i, rank) => rank % spec.k === 0 && support.add(i));
+    }
+  }
+  if (support.size === 0) throw new StudioError('The support set is empty: the dataset is too small for this support specification.');
+  if (support.size === items.length) throw new StudioError('The support set holds every image: no query is left to evaluate.');
+  return support;
+}
+
+export type PredictorName = 'support-mean' | 'knn' | 'authors-prior' | 'studio';
+export const PREDICTORS: readonly PredictorName[] = ['support-mean', 'knn', 'authors-prior', 'studio'];
+
+export interface FewshotData {
+  items: readonly FewshotItem[];
+  /** [N, 256] and [N, 7] row-major. */
+  embeddings: Float32Array;
+  probabilities: Float32Array;
+}
+
+export interface DrawOptions {
+  anchors: 'same-video' | 'any';
+  seed: number;
+  propagation?: Partial<PropagationSettings>;
+}
+
+interface Prediction {
+  valence: Float64Array;
+  arousal: Float64Array;
+}
+
+export function descriptors(data: FewshotData): Float32Array {
+  const n = data.items.length;
+  const out = new Float32Array(n * DESCRIPTOR_DIM);
+  for (let i = 0; i < n; i++) {
+    out.set(data.embeddings.subarray(i * EMBEDDING_DIM, (i + 1) * EMBEDDING_DIM), i * DESCRIPTOR_DIM);
+    out.set(data.probabilities.subarray(i * EXPRESSION_DIM, (i + 1) * EXPRESSION_DIM), i * DESCRIPTOR_DIM + EMBEDDING_DIM);
+  }
+  return out;
+}
+
+function supportMean(data: FewshotData, support: readonly number[]): Prediction {
+  const n = data.items.length;
+  const mv = support.reduce((s, i) => s + (data.items[i] as FewshotItem).valence, 0) / support.length;
+  const ma = support.reduce((s, i) => s + (data.items[i] as FewshotItem).arousal, 0) / support.length;
+  return { valence: new Float64Array(n).fill(mv), arousal: new Float64Array(n).fill(ma) };
+}
+
+function knn(data: FewshotData, support: readonly number[], k = 3): Prediction {
+  const n = data.items.length;
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let d = 0; d < EMBEDDING_DIM; d++) s += (data.embeddings[i * EMBEDDING_DIM + d] as number) ** 2;
+    norms[i] = Math.sqrt(s) || 1;
+  }
+  const out: Prediction = { valence: new Float64Array(n), arousal: new Float64Array(n) };
+  for (let q = 0; q < n; q++) {
+    const scored = support.map((s) => {
+      let dot = 0;
+      for (let d = 0; d < EMBEDDING_DIM; d++) dot += (data.embeddings[q * EMBEDDING_DIM + d] as number) * (data.embeddings[s * EMBEDDING_DIM + d] as number);
+      return { s, cos: dot / ((norms[q] as number) * (norms[s] as number)) };
+    });
+    const top = scored.sort((a, b) => b.cos - a.cos).slice(0, k);
+    out.valence[q] = top.reduce((sum, t) => sum + (data.items[t.s] as FewshotItem).valence, 0) / top.length;
+    out.arousal[q] = top.reduce((sum, t) => sum + (data.items[t.s] as FewshotItem).arousal, 0) / top.length;
+  }
+  return out;
+}
+
+function clipsOf(items: readonly FewshotItem[]): Map<string, number[]> {
+  const byClip = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const list = byClip.get(item.clip);
+    if (list) list.push(i);
+    else byClip.set(item.clip, [i]);
+  });
+  for (const list of byClip.values()) list.sort((a, b) => (items[a] as FewshotItem).frame - (items[b] as FewshotItem).frame);
+  return byClip;
+}
+
+function authorsRule(data: FewshotData, desc: Float32Array, support: readonly number[]): Prediction {
+  const n = data.items.length;
+  const proj = projectDescriptors(priorHead(), desc);
+  const width = 2 + proj.rank;
+  const out: Prediction = { valence: new Float64Array(n), arousal: new Float64Array(n) };
+  const supportSet = new Set(support);
+  for (const indices of clipsOf(data.items).values()) {
+    const own = indices.filter((i) => supportSet.has(i));
+    for (const q of indices) {
+      let anchor: number;
+      if (own.length > 0) {
+        const preceding = own.filter((s) => (data.items[s] as FewshotItem).frame <= (data.items[q] as FewshotItem).frame);
+        anchor = preceding.length > 0 ? (preceding[preceding.length - 1] as number) : (own[0] as number);
+      } else {
+        anchor = support[0] as number;
+        let best = -Infinity;
+        for (const s of support) {
+          let sq = 0;
+          for (let r = 2; r < width; r++) sq += ((proj.values[q * width + r] as number) - (proj.values[s * width + r] as number)) ** 2;
+          if (proj.bias - sq > best) {
+            best = proj.bias - sq;
+            anchor = s;
+          }
+        }
+      }
+      const a = data.items[anchor] as FewshotItem;
+      const clip = (x: number) => Math.max(-1, Math.min(1, x));
+      out.valence[q] = clip(a.valence + (proj.values[q * width] as number) - (proj.values[anchor * width] as number));
+      out.arousal[q] = clip(a.arousal + (proj.values[q * width + 1] as number) - (proj.values[anchor * width + 1] as number));
+    }
+  }
+  return out;
+}
+
+function studio(data: FewshotData, desc: Float32Array, support: readonly number[], options: DrawOptions): { prediction: Prediction; head: LinearPairHead } {
+  const n = data.items.length;
+  const training = support.map((i) => {
+    const item = data.items[i] as FewshotItem;
+    return { descriptor: desc.slice(i * DESCRIPTOR_DIM, (i + 1) * DESCRIPTOR_DIM), valence: item.valence, arousal: item.arousal, group: item.clip };
+  });
+  const head = training.length >= 6 ? trainPairHead(training, { start: priorHead(), seed: options.seed }).head : priorHead();
+  const proj = projectDescriptors(head, desc);
+  const width = 2 + proj.rank;
+  const settings: PropagationSettings = { ...DEFAULT_PROPAGATION, ...options.propagation };
+  const supportSet = new Set(support);
+  const out: Prediction = { valence: new Float64Array(n), arousal: new Float64Array(n) };
+  for (const indices of clipsOf(data.items).values()) {
+    const own = indices.filter((i) => supportSet.has(i));
+    // With same-video anchors a clip without support would have nothing to go on: it falls back to all anchors.
+    const crossVideo = options.anchors === 'same-video' && own.length > 0 ? 0 : settings.crossVideo;
+    const clipProj = { ...proj, values: new Float32Array(indices.length * width) };
+    indices.forEach((i, row) => clipProj.values.set(proj.values.subarray(i * width, (i + 1) * width), row * width));
+    const frames = {
+      times: Float64Array.from(indices, (i) => (data.items[i] as FewshotItem).frame),
+      hasFace: new Uint8Array(indices.length).fill(1),
+    };
+    const propagation = new VideoPropagation(frames, { ...settings, crossVideo });
+    const rowOf = new Map(indices.map((i, row) => [i, row]));
+    for (const s of support) {
+      const row = rowOf.get(s);
+      if (row === undefined && crossVideo === 0) continue;
+      const item = data.items[s] as FewshotItem;
+      propagation.setAnchor({
+        id: String(s),
+        frame: row ?? null,
+        valence: item.valence,
+        arousal: item.arousal,
+        outputs: anchorOutputsFromProjections(clipProj, proj.values.subarray(s * width, (s + 1) * width)),
+      });
+    }
+    const result = propagation.result();
+    indices.forEach((i, row) => {
+      out.valence[i] = result.valence[row] as number;
+      out.arousal[i] = result.arousal[row] as number;
+    });
+  }
+  return { prediction: out, head };
+}
+
+export interface DimensionMetrics {
+  valence: MetricSet;
+  arousal: MetricSet;
+}
+
+export interface DrawResult {
+  draw: number;
+  supportSize: number;
+  queries: { all: number; clipHasSupport: number; clipWithoutSupport: number };
+  predictors: Record<PredictorName, { all: DimensionMetrics | null; clipHasSupport: DimensionMetrics | null; clipWithoutSupport: DimensionMetrics | null }>;
+}
+
+function scores(pred: Prediction, items: readonly FewshotItem[], queries: readonly number[]): DimensionMetrics | null {
+  if (queries.length === 0) return null;
+  return {
+    valence: metricSet(queries.map((q) => pred.valence[q] as number), queries.map((q) => (items[q] as FewshotItem).valence)),
+    arousal: metricSet(queries.map((q) => pred.arousal[q] as number), queries.map((q) => (items[q] as FewshotItem).arousal)),
+  };
+}
+
+export function evaluateDraw(data: FewshotData, support: Set<number>, draw: number, options: DrawOptions, desc = descriptors(data)): DrawResult {
+  const supportList = [...support].sort((a, b) => a - b);
+  const supportedClips = new Set(supportList.map((i) => (data.items[i] as FewshotItem).clip));
+  const queries = data.items.map((_, i) => i).filter((i) => !support.has(i));
+  const withSupport = queries.filter((q) => supportedClips.has((data.items[q] as FewshotItem).clip));
+  const without = queries.filter((q) => !supportedClips.has((data.items[q] as FewshotItem).clip));
+  const predictions: Record<PredictorName, Prediction> = {
+    'support-mean': supportMean(data, supportList),
+    knn: knn(data, supportList),
+    'authors-prior': authorsRule(data, desc, supportList),
+    studio: studio(data, desc, supportList, options).prediction,
+  };
+  const predictors = Object.fromEntries(
+    PREDICTORS.map((name) => [
+      name,
+      { all: scores(predictions[name], data.items, queries), clipHasSupport: scores(predictions[name], data.items, withSupport), clipWithoutSupport: scores(predictions[name], data.items, without) },
+    ]),
+  ) as DrawResult['predictors'];
+  return { draw, supportSize: support.size, queries: { all: queries.length, clipHasSupport: withSupport.length, clipWithoutSupport: without.length }, predictors };
+}
+
+export interface FewshotRun {
+  spec: string;
+  draws: DrawResult[];
+  /** Mean and sd over draws of every metric, per predictor and query group; NaN draws are skipped. */
+  summary: Record<PredictorName, Record<'all' | 'clipHasSupport' | 'clipWithoutSupport', Record<'valence' | 'arousal', Record<keyof MetricSet, { mean: number; sd: number }>> | null>>;
+}
+
+export function runFewshot(data: FewshotData, spec: string, options: { draws: number; seed: number; anchors: 'same-video' | 'any'; clipFraction?: number; propagation?: Partial<PropagationSettings> }, onDraw?: (d: DrawResult) => void): FewshotRun {
+  const parsed = parseSupportSpec(spec);
+  if (!Number.isInteger(options.draws) || options.draws < 1) throw new StudioError(`--draws must be a whole number >= 1, not ${options.draws}.`);
+  const desc = descriptors(data);
+  const draws: DrawResult[] = [];
+  for (let d = 0; d < options.draws; d++) {
+    const random = seededRandom(options.seed * 1000 + d);
+    const support = drawSupport(data.items, parsed, random, options.clipFraction);
+    const result = evaluateDraw(data, support, d, { anchors: options.anchors, seed: options.seed * 1000 + d, propagation: options.propagation }, desc);
+    onDraw?.(result);
+    draws.push(result);
+  }
+  return { spec, draws, summary: summarise(draws) };
+}
+
+function summarise(draws: readonly DrawResult[]): FewshotRun['summary'] {
+  const stat = (values: number[]) => {
+    const ok = values.filter(Number.isFinite);
+    if (ok.length === 0) return { mean: Number.NaN, sd: Number.NaN };
+    const mean = ok.reduce((a, b) => a + b, 0) / ok.length;
+    return { mean, sd: Math.sqrt(ok.reduce((a, b) => a + (b - mean) ** 2, 0) / ok.length) };
+  };
+  const groups = ['all', 'clipHasSupport', 'clipWithoutSupport'] as const;
+  const metrics: (keyof MetricSet)[] = ['n', 'rmse', 'pcc', 'ccc', 'sagr'];
+  return Object.fromEntries(
+    PREDICTORS.map((name) => [
+      name,
+      Object.fromEntries(
+        groups.map((group) => {
+          const present = draws.map((d) => d.predictors[name][group]).filter((g): g is DimensionMetrics => g !== null);
+          if (present.length === 0) return [group, null];
+          return [
+            group,
+            Object.fromEntries((['valence', 'arousal'] as const).map((dim) => [dim, Object.fromEntries(metrics.map((m) => [m, stat(present.map((g) => g[dim][m]))]))])),
+          ];
+        }),
+      ),
+    ]),
+  ) as FewshotRun['summary'];
+}

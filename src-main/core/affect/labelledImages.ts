@@ -1,0 +1,171 @@
+/**
+ * A labelled face-image dataset for `affect-studio evaluate`: a CSV (image, clip, frame, valence, arousal; image
+ * paths relative to the CSV) or an AFEW-VA folder (one sub-folder per clip with its NNN.json), and the encoder's
+ * outputs for every image, cached per dataset so repeated evaluations skip decoding and inference.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { StudioError } from '../errors';
+import { runBatched } from '../inference/batching';
+import { SessionFactory } from '../inference/executionProviders';
+import { defaultModelsDir, loadModel } from '../inference/modelRegistry';
+import { decodeImage } from '../media/imageSequence';
+import { listImageFrames } from '../media/imageSequence';
+import { parseCsv } from '../io/csv';
+import { findAfewVaJson, readAfewVaClip } from '../io/afewVa';
+import { writeFileAtomic } from '../paths/atomicWrite';
+import { EMBEDDING_DIM, EXPRESSION_DIM } from './pairHead';
+
+export interface LabelledImage {
+  file: string;
+  clip: string;
+  frame: number;
+  valence: number;
+  arousal: number;
+}
+
+const REQUIRED = ['image', 'clip', 'frame', 'valence', 'arousal'] as const;
+
+/** `range` maps the file's scale [min, max] linearly onto [-1, 1]; values outside it are an error. */
+export function readLabelledImages(datasetPath: string, range: [number, number] = [-1, 1]): LabelledImage[] {
+  if (!fs.existsSync(datasetPath)) throw new StudioError(`The dataset ${datasetPath} does not exist.`);
+  const [min, max] = range;
+  if (!(max > min)) throw new StudioError(`The range ${min},${max} is empty: give MIN,MAX with MIN < MAX.`);
+  const toUnit = (x: number, what: string) => {
+    if (!Number.isFinite(x) || x < min || x > max) throw new StudioError(`${what} is ${x}, outside the range ${min} to ${max} (set it with --range MIN,MAX).`);
+    return ((x - min) / (max - min)) * 2 - 1;
+  };
+  const images = fs.statSync(datasetPath).isDirectory() ? readAfewVaFolder(datasetPath, toUnit) : readCsv(datasetPath, toUnit);
+  if (images.length === 0) throw new StudioError(`The dataset ${datasetPath} has no labelled images.`);
+  return images;
+}
+
+function readCsv(file: string, toUnit: (x: number, what: string) => number): LabelledImage[] {
+  const records = parseCsv(fs.readFileSync(file, 'utf8'));
+  const header = records[0]?.fields.map((f) => f.trim().toLowerCase()) ?? [];
+  const missing = REQUIRED.filter((name) => !header.includes(name));
+  if (missing.length > 0) throw new StudioError(`${path.basename(file)} lacks the column(s) ${missing.join(', ')}; it needs ${REQUIRED.join(', ')}.`);
+  const col = Object.fromEntries(REQUIRED.map((name) => [name, header.indexOf(name)])) as Record<(typeof REQUIRED)[number], number>;
+  const dir = path.dirname(file);
+  return records.slice(1).map(({ line, fields }) => {
+    const get = (name: (typeof REQUIRED)[number]) => (fields[col[name]] ?? '').trim();
+    const number = (name: 'frame' | 'valence' | 'arousal') => {
+      const value = Number(get(name));
+      if (get(name) === '' || !Number.isFinite(value)) throw new StudioError(`Line ${line} of ${path.basename(file)}: ${name} "${get(name)}" is not a number.`);
+      return value;
+    };
+    return {
+      file: path.resolve(dir, get('image')),
+      clip: get('clip'),
+      frame: number('frame'),
+      valence: toUnit(number('valence'), `Line ${line}: valence`),
+      arousal: toUnit(number('arousal'), `Line ${line}: arousal`),
+    };
+  });
+}
+
+/** AFEW-VA's own scale is [-10, 10]; its reader already divides by 10, so `range` applies to [-1, 1] values. */
+function readAfewVaFolder(dir: string, toUnit: (x: number, what: string) => number): LabelledImage[] {
+  const clips = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => path.join(dir, e.name));
+  const folders = findAfewVaJson(dir) ? [dir] : clips.filter((c) => findAfewVaJson(c));
+  if (folders.length === 0) throw new StudioError(`${dir} is neither a CSV nor an AFEW-VA folder (no clip folder holds a NNN.json).`);
+  return folders.flatMap((folder) => {
+    const clip = readAfewVaClip(findAfewVaJson(folder) as string, listImageFrames(folder));
+    return clip.labels.map((label) => ({
+      file: path.join(folder, label.imageFile),
+      clip: path.basename(folder),
+      frame: Number(path.parse(label.imageFile).name),
+      valence: toUnit(label.valence, `${label.imageFile}: valence`),
+      arousal: toUnit(label.arousal, `${label.imageFile}: arousal`),
+    }));
+  });
+}
+
+export interface EncodedImages {
+  /** [N, 256] and [N, 7], row-major, in dataset order. */
+  embeddings: Float32Array;
+  probabilities: Float32Array;
+  encoder: string;
+  cacheFile: string;
+  fromCache: boolean;
+}
+
+/** The default encoder's input: RGB -> grey with the card's weights, (g - 0.5) * 2, 64 x 64. */
+function encoderInput(rgb: Buffer): Float32Array {
+  const out = new Float32Array(rgb.length / 3);
+  for (let i = 0; i < out.length; i++) {
+    const g = (0.2989 * (rgb[3 * i] as number) + 0.587 * (rgb[3 * i + 1] as number) + 0.114 * (rgb[3 * i + 2] as number)) / 255;
+    out[i] = (g - 0.5) * 2;
+  }
+  return out;
+}
+
+export function defaultEncoderFile(): string {
+  return path.join(defaultModelsDir(), 'emotion.onnx');
+}
+
+export function encoderCacheDir(): string {
+  return path.join(os.tmpdir(), 'affect-studio-eval-cache');
+}
+
+/**
+ * Encodes every image (decode with ffmpeg at 64 x 64, encoder in ONNX Runtime, batches of 32). The images are
+ * already face crops, as in the authors' protocol. The cache key is the SHA-256 of the image list and of every
+ * image file, plus the encoder's SHA-256: a changed image or model is never served from a stale cache.
+ */
+export async function encodeImages(images: readonly LabelledImage[], options: { encoderFile?: string; cacheDir?: string; onProgress?: (done: number, total: number) => void } = {}): Promise<EncodedImages> {
+  const encoderFile = options.encoderFile ?? defaultEncoderFile();
+  const hash = createHash('sha256');
+  hash.update(fs.readFileSync(encoderFile));
+  for (const image of images) {
+    if (!fs.existsSync(image.file)) throw new StudioError(`The image ${image.file} does not exist.`);
+    hash.update(image.file).update(fs.readFileSync(image.file));
+  }
+  const cacheFile = path.join(options.cacheDir ?? encoderCacheDir(), `${hash.digest('hex')}.f32`);
+  const n = images.length;
+  const per = EMBEDDING_DIM + EXPRESSION_DIM;
+  if (fs.existsSync(cacheFile) && fs.statSync(cacheFile).size === n * per * 4) {
+    return { ...split(new Float32Array(fs.readFileSync(cacheFile).buffer.slice(0)), n), encoder: encoderFile, cacheFile, fromCache: true };
+  }
+  const model = await loadModel(encoderFile, { factory: new SessionFactory({ chain: ['cpu'] }), role: 'encoder' });
+  const all = new Float32Array(n * per);
+  try {
+    const size = model.card.preprocessing?.size ?? { width: 64, height: 64 };
+    const batch = 32;
+    for (let start = 0; start < n; start += batch) {
+      const chunk = images.slice(start, start + batch);
+      // Two ffmpeg processes at a time keep both cores busy while ORT waits.
+      const inputs: Float32Array[] = [];
+      for (let i = 0; i < chunk.length; i += 2) {
+        const pair = await Promise.all(chunk.slice(i, i + 2).map((img) => decodeImage(img.file, size)));
+        inputs.push(...pair.map(encoderInput));
+      }
+      const out = await runBatched(model, inputs, [size.height, size.width, 1]);
+      chunk.forEach((_, i) => {
+        all.set(out.embedding?.[i] ?? new Float32Array(EMBEDDING_DIM), (start + i) * per);
+        all.set(out.expression_probs?.[i] ?? new Float32Array(EXPRESSION_DIM), (start + i) * per + EMBEDDING_DIM);
+      });
+      options.onProgress?.(Math.min(n, start + batch), n);
+    }
+  } finally {
+    await model.session.release();
+  }
+  writeFileAtomic(cacheFile, new Uint8Array(all.buffer));
+  return { ...split(all, n), encoder: encoderFile, cacheFile, fromCache: false };
+}
+
+function split(all: Float32Array, n: number): { embeddings: Float32Array; probabilities: Float32Array } {
+  const per = EMBEDDING_DIM + EXPRESSION_DIM;
+  const embeddings = new Float32Array(n * EMBEDDING_DIM);
+  const probabilities = new Float32Array(n * EXPRESSION_DIM);
+  for (let i = 0; i < n; i++) {
+    embeddings.set(all.subarray(i * per, i * per + EMBEDDING_DIM), i * EMBEDDING_DIM);
+    probabilities.set(all.subarray(i * per + EMBEDDING_DIM, (i + 1) * per), i * EXPRESSION_DIM);
+  }
+  return { embeddings, probabilities };
+}

@@ -1,0 +1,41 @@
+/**
+ * The prior pair head: usable before the project has a single label, trained on no valence/arousal data at all
+ * (DESIGN.md §5). It reads only the 7 expression probabilities of the descriptor:
+ * - delta = (p_b - p_a) · C, with C the circumplex coordinates of the classes (circumplex.ts), i.e. the difference
+ *   of the two faces' probability-weighted word-norm positions;
+ * - similarity = 3 - 6 |p_b - p_a|^2: identical probabilities give a logit of 3 (0.95), and moving half the
+ *   probability mass from one class to another (|dp|^2 = 0.5) gives 0 (0.5). Probability distance, not embedding
+ *   distance, because the embedding mostly encodes identity (notes/fewshot-baselines.md).
+ */
+import { CLASS_AROUSAL, CLASS_VALENCE, EXPRESSION_CLASSES } from './circumplex';
+import { DESCRIPTOR_DIM, EMBEDDING_DIM, EXPRESSION_DIM, type LinearPairHead } from './pairHead';
+
+export const PRIOR_SIMILARITY_BIAS = 3;
+export const PRIOR_SIMILARITY_SCALE = 6;
+
+export function priorHead(): LinearPairHead {
+  const delta = new Float32Array(DESCRIPTOR_DIM * 2);
+  const metric = new Float32Array(DESCRIPTOR_DIM * EXPRESSION_DIM);
+  for (let c = 0; c < EXPRESSION_DIM; c++) {
+    const row = EMBEDDING_DIM + c;
+    delta[2 * row] = CLASS_VALENCE[c] as number;
+    delta[2 * row + 1] = CLASS_AROUSAL[c] as number;
+    metric[row * EXPRESSION_DIM + c] = Math.sqrt(PRIOR_SIMILARITY_SCALE);
+  }
+  return { dim: DESCRIPTOR_DIM, rank: EXPRESSION_DIM, delta, metric, bias: PRIOR_SIMILARITY_BIAS };
+}
+
+export const PRIOR_HEAD_CARD = {
+  name: 'circumplex-prior-pair-head',
+  version: '1.0.0',
+  description:
+    'Zero-shot pair head: valence/arousal deltas from the expression probabilities placed at the Warriner, Kuperman & Brysbaert (2013) word norms of the class names, similarity from probability distance.',
+  trainingData: 'none: no valence/arousal data; the class coordinates are published word norms (see circumplex.ts)',
+  source: {
+    norms: 'Warriner, A.B., Kuperman, V., & Brysbaert, M. (2013). Norms of valence, arousal, and dominance for 13,915 English lemmas. Behavior Research Methods, 45, 1191-1207.',
+    coordinates: Object.fromEntries(
+      EXPRESSION_CLASSES.map((name, i) => [name, { valence: CLASS_VALENCE[i], arousal: CLASS_AROUSAL[i] }]),
+    ),
+    rescaling: '(x - 5) / 4 from the norms\' 1-9 scale',
+  },
+};
