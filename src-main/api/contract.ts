@@ -205,6 +205,32 @@ export const ModelsInfo = z.object({
 });
 export type ModelsInfo = z.infer<typeof ModelsInfo>;
 
+export const VideoPredictions = z.object({
+  videoId: z.number().int(),
+  /** Per frame; null where the frame has no face (nothing to predict from). Rounded to 3 decimals. */
+  valence: z.array(z.number().nullable()),
+  arousal: z.array(z.number().nullable()),
+  valenceSd: z.array(z.number().nullable()),
+  arousalSd: z.array(z.number().nullable()),
+  anchors: z.number().int(),
+  head: z.object({ modelId: z.number().int().nullable(), name: z.string(), version: z.string() }),
+});
+export type VideoPredictions = z.infer<typeof VideoPredictions>;
+
+export const FrameSuggestion = z.object({ frameIndex: z.number().int(), score: z.number(), reasons: z.array(z.string()) });
+export type FrameSuggestion = z.infer<typeof FrameSuggestion>;
+
+export const PairHeadVersion = z.object({
+  modelId: z.number().int(),
+  name: z.string(),
+  version: z.string(),
+  active: z.boolean(),
+  createdAt: z.string(),
+  /** The held-out validation of training, from the head's card. */
+  validation: z.record(z.string(), z.number()).nullable(),
+});
+export type PairHeadVersion = z.infer<typeof PairHeadVersion>;
+
 /** Request/response methods: name -> params schema + result schema. */
 export const methods = {
   'app.info': { params: empty, result: AppInfo },
@@ -322,6 +348,14 @@ export const methods = {
     result: z.object({ videoId: z.number().int(), frameCount: z.number().int(), frames: z.array(FaceFrame) }),
   },
   'models.info': { params: z.object({ project }).strict(), result: ModelsInfo },
+  'predictions.get': { params: z.object({ project, videoId, annotatorId }).strict(), result: VideoPredictions },
+  'suggestions.list': {
+    params: z.object({ project, videoId, annotatorId, count: z.number().int().min(1).max(100) }).strict(),
+    result: z.array(FrameSuggestion),
+  },
+  'heads.list': { params: z.object({ project }).strict(), result: z.array(PairHeadVersion) },
+  'heads.train': { params: z.object({ project, annotatorId }).strict(), result: z.object({ jobId: z.string() }) },
+  'heads.activate': { params: z.object({ project, modelId: z.number().int().positive() }).strict(), result: z.array(PairHeadVersion) },
   'jobs.list': { params: z.object({ project }).strict(), result: z.array(JobProgress) },
   'jobs.cancel': { params: z.object({ project, jobId: z.string().uuid() }).strict(), result: z.object({}) },
   'dialog.chooseFolder': {

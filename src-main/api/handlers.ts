@@ -10,6 +10,7 @@ import { analysisHandlers } from './handlers/analysisHandlers';
 import { appHandlers } from './handlers/appHandlers';
 import { exportHandlers } from './handlers/exportHandlers';
 import { labelHandlers } from './handlers/labelHandlers';
+import { modelHandlers } from './handlers/modelHandlers';
 import { videoHandlers } from './handlers/videoHandlers';
 import type { ProjectSessions } from './projectSessions';
 
@@ -28,6 +29,7 @@ export function createHandlers(services: ApiServices): Handlers {
     ...appHandlers(services),
     ...videoHandlers(services),
     ...labelHandlers(services),
+    ...modelHandlers(services),
     ...exportHandlers(services),
     ...agreementHandlers(services),
     ...analysisHandlers(services),

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import type { Annotator, FaceFrame, Label, VideoSummary } from '../../src-main/api/contract';
+import type { Annotator, FaceFrame, FrameSuggestion, Label, VideoPredictions, VideoSummary } from '../../src-main/api/contract';
 import { studio } from '../api/studio';
 import { invert, planEdit, type LabelEdit, type LabelValue } from '../workspace/labelEdits';
 
@@ -31,6 +31,8 @@ export const useWorkspaceStore = defineStore('workspace', {
     undoStack: [] as LabelEdit[],
     redoStack: [] as LabelEdit[],
     error: null as string | null,
+    predictions: null as VideoPredictions | null,
+    suggestions: [] as FrameSuggestion[],
     /** The subject's face per analysed frame (empty before analysis). */
     faces: [] as FaceFrame[],
     /** False until the video's frames, annotators and labels are loaded: edits before then would be lost. */
@@ -65,6 +67,7 @@ export const useWorkspaceStore = defineStore('workspace', {
         await this.reloadFaces();
         this.syncDraft();
         this.ready = true;
+        await this.reloadModel();
       });
     },
     async reloadLabels() {
@@ -72,6 +75,23 @@ export const useWorkspaceStore = defineStore('workspace', {
       const all = await studio.call('labels.list', { project: this.project, videoId: this.video.id });
       this.labels = new Map(all.filter((l) => l.annotatorId === this.annotatorId).map((l) => [l.frameIndex, l]));
       this.otherLabels = all.filter((l) => l.annotatorId !== this.annotatorId);
+    },
+    /** Predictions and suggestions follow the labels: refreshed after every saved edit. */
+    async reloadModel() {
+      if (!this.video || this.annotatorId === null || this.faces.length === 0) return;
+      const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
+      const [predictions, suggestions] = await Promise.all([
+        studio.call('predictions.get', target),
+        studio.call('suggestions.list', { ...target, count: 8 }),
+      ]);
+      this.predictions = predictions;
+      this.suggestions = suggestions;
+    },
+    /** The next suggested frame after the current one (wrapping round), or null when there are none. */
+    nextSuggestion(): number | null {
+      const frames = this.suggestions.map((s) => s.frameIndex).filter((f) => f !== this.currentFrame);
+      if (frames.length === 0) return null;
+      return frames.find((f) => f > this.currentFrame) ?? (frames[0] as number);
     },
     async reloadFaces() {
       if (!this.video) return;
@@ -84,7 +104,10 @@ export const useWorkspaceStore = defineStore('workspace', {
       this.annotatorId = id;
       this.undoStack = [];
       this.redoStack = [];
-      await this.guard(() => this.reloadLabels());
+      await this.guard(async () => {
+        await this.reloadLabels();
+        await this.reloadModel();
+      });
       this.syncDraft();
     },
     async addAnnotator(name: string) {
@@ -181,6 +204,7 @@ export const useWorkspaceStore = defineStore('workspace', {
         if (sets.length > 0) await studio.call('labels.setMany', { ...target, origin: edit.origin, labels: sets });
         for (const frameIndex of deletes) await studio.call('labels.delete', { ...target, frameIndex });
         await this.reloadLabels();
+        await this.reloadModel();
       });
     },
     async guard(action: () => Promise<void>): Promise<boolean> {

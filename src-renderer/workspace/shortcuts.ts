@@ -12,7 +12,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: '[ / ]', does: 'slower / faster (0.25× to 2×)' },
   { keys: 'A / D', does: 'valence − / + 0.05 (Shift: 0.25)' },
   { keys: 'S / W', does: 'arousal − / + 0.05 (Shift: 0.25)' },
-  { keys: 'Enter', does: 'save the grid value on this frame' },
+  { keys: 'Enter', does: 'save the grid value on this frame, then go to the next suggestion' },
   { keys: 'Delete', does: 'delete the label on this frame' },
   { keys: 'L', does: 'live mode: record the grid while the video plays' },
   { keys: 'Ctrl + Z / Ctrl + Shift + Z', does: 'undo / redo' },

@@ -178,6 +178,22 @@ export class VideoPropagation {
     return { valence: v.mean, arousal: a.mean, valenceSd: v.sd, arousalSd: a.sd };
   }
 
+  /** Per frame, how far apart the anchors' candidates are (their weighted sd): "the anchors disagree". */
+  anchorSpread(): { valence: Float32Array; arousal: Float32Array } {
+    const s = this.sums;
+    const valence = new Float32Array(this.frameCount);
+    const arousal = new Float32Array(this.frameCount);
+    for (let t = 0; t < this.frameCount; t++) {
+      const w = s.w[t] as number;
+      if (!(w > 1e-9)) continue;
+      const mv = (s.v[t] as number) / w;
+      const ma = (s.a[t] as number) / w;
+      valence[t] = Math.sqrt(Math.max(0, (s.v2[t] as number) / w - mv * mv));
+      arousal[t] = Math.sqrt(Math.max(0, (s.a2[t] as number) / w - ma * ma));
+    }
+    return { valence, arousal };
+  }
+
   private fusedObservations(obsV: Float64Array, obsA: Float64Array, varV: Float64Array, varA: Float64Array): void {
     const s = this.sums;
     const { modelVariance } = this.settings;

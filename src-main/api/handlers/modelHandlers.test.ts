@@ -1,0 +1,123 @@
+/**
+ * The whole model loop through the API on a real video: analyse, label, predict, suggest, train a head,
+ * predict with it, and find the predictions saved as a model run for exports.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { API_VERSION } from '../contract';
+import { createStudioApi, type StudioApi } from '../studioApi';
+import { PROJECT_DB_FILE } from '../../core/project/projectFolder';
+import Database from 'better-sqlite3';
+
+const VIDEO = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
+
+let api: StudioApi;
+let project: string;
+let videoId: number;
+let annotatorId: number;
+let nextId = 1;
+
+async function call<T>(method: string, params: Record<string, unknown>): Promise<T> {
+  const response = await api.dispatch({ v: API_VERSION, id: nextId++, method, params });
+  if (!response.ok) throw new Error(response.error.message);
+  return response.result as T;
+}
+
+async function waitForJob(jobId: string): Promise<{ state: string; error?: string | null; result?: unknown }> {
+  let job: { jobId: string; state: string; error?: string | null; result?: unknown } | undefined;
+  await vi.waitFor(
+    async () => {
+      job = (await call<{ jobId: string; state: string }[]>('jobs.list', { project })).find((j) => j.jobId === jobId);
+      expect(['done', 'failed', 'cancelled']).toContain(job?.state);
+    },
+    { timeout: 120_000, interval: 200 },
+  );
+  return job as { state: string };
+}
+
+type Predictions = { valence: (number | null)[]; arousal: (number | null)[]; valenceSd: (number | null)[]; anchors: number; head: { modelId: number | null; name: string } };
+
+beforeAll(async () => {
+  api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-model-api-')) });
+  project = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'affect-model-api-')), 'p');
+  await call('projects.create', { dir: project });
+  const { jobId } = await call<{ jobId: string }>('videos.import', { project, paths: [VIDEO] });
+  await waitForJob(jobId);
+  videoId = (await call<{ id: number }[]>('videos.list', { project }))[0]?.id as number;
+  const analysis = await call<{ jobId: string }>('analysis.start', { project, videoId });
+  expect((await waitForJob(analysis.jobId)).state).toBe('done');
+  annotatorId = (await call<{ id: number }>('annotators.add', { project, name: 'Ana' })).id;
+}, 180_000);
+
+afterAll(() => api.close());
+
+describe('the model loop through the API', () => {
+  it('predicts every frame with a face from the prior head before any label, with a wide uncertainty', async () => {
+    const p = await call<Predictions>('predictions.get', { project, videoId, annotatorId });
+    expect(p.valence).toHaveLength(72);
+    expect(p.valence.every((v) => v !== null)).toBe(true);
+    expect(p.anchors).toBe(0);
+    expect(p.head).toMatchObject({ modelId: null, name: 'circumplex prior' });
+  });
+
+  it('reproduces labels at their frames and is surest near them', async () => {
+    const labels = [
+      { frameIndex: 5, valence: 0.6, arousal: 0.2 },
+      { frameIndex: 35, valence: -0.4, arousal: 0.5 },
+      { frameIndex: 65, valence: 0.1, arousal: -0.3 },
+    ];
+    await call('labels.setMany', { project, videoId, annotatorId, origin: 'manual', labels });
+    const p = await call<Predictions>('predictions.get', { project, videoId, annotatorId });
+    expect(p.anchors).toBe(3);
+    for (const label of labels) {
+      expect(p.valence[label.frameIndex]).toBeCloseTo(label.valence, 1);
+      expect(p.arousal[label.frameIndex]).toBeCloseTo(label.arousal, 1);
+    }
+    expect(p.valenceSd[35] as number).toBeLessThan(p.valenceSd[50] as number);
+  });
+
+  it('suggests unlabelled frames with a face, each with a reason', async () => {
+    const suggestions = await call<{ frameIndex: number; reasons: string[] }[]>('suggestions.list', { project, videoId, annotatorId, count: 4 });
+    expect(suggestions.length).toBeGreaterThan(0);
+    for (const s of suggestions) {
+      expect([5, 35, 65]).not.toContain(s.frameIndex);
+      expect(s.reasons.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses to train on too few labels, then trains a head that becomes active and is used', async () => {
+    const tooFew = await call<{ jobId: string }>('heads.train', { project, annotatorId });
+    const failed = await waitForJob(tooFew.jobId);
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatch(/at least 6 labelled frames/);
+
+    const more = [15, 25, 45, 55].map((frameIndex, i) => ({ frameIndex, valence: 0.2 * i - 0.3, arousal: 0.1 * i }));
+    await call('labels.setMany', { project, videoId, annotatorId, origin: 'manual', labels: more });
+    const trained = await call<{ jobId: string }>('heads.train', { project, annotatorId });
+    expect((await waitForJob(trained.jobId)).state).toBe('done');
+    const heads = await call<{ modelId: number; active: boolean; validation: Record<string, number> | null }[]>('heads.list', { project });
+    expect(heads).toHaveLength(1);
+    expect(heads[0]?.active).toBe(true);
+    expect(heads[0]?.validation).not.toBeNull();
+    expect(fs.existsSync(path.join(project, 'models', 'pair-head-v1.onnx'))).toBe(true);
+    const p = await call<Predictions>('predictions.get', { project, videoId, annotatorId });
+    expect(p.head.modelId).toBe(heads[0]?.modelId);
+  });
+
+  it('saves the latest predictions as the video\'s model run, for exports', async () => {
+    await vi.waitFor(
+      () => {
+        const db = new Database(path.join(project, PROJECT_DB_FILE), { readonly: true });
+        const runs = db.prepare('SELECT id, settings FROM model_runs WHERE video_id = ?').all(videoId) as { id: number; settings: string }[];
+        const rows = db.prepare('SELECT count(*) AS n FROM predictions WHERE video_id = ?').get(videoId) as { n: number };
+        db.close();
+        expect(runs).toHaveLength(1);
+        expect(JSON.parse(runs[0]?.settings ?? '{}')).toMatchObject({ trainingAnnotatorIds: [annotatorId] });
+        expect(rows.n).toBe(72);
+      },
+      { timeout: 10_000, interval: 250 },
+    );
+  });
+});

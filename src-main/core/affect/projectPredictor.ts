@@ -1,0 +1,208 @@
+/**
+ * Predictions for a project's videos from its labels: the stored face descriptors, the active pair head (or the
+ * prior head before any training), and every label of the chosen annotator as an anchor (labels of other videos
+ * count too, weakly). One VideoPropagation per video is kept and updated label by label, so an edit costs a few
+ * milliseconds, not a re-run. Predictions are derived data: they are saved as a model run for exports, and can
+ * always be recomputed from the labels.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { getAnalysis, listFrameDescriptors, type ModelId } from '../analysis/analysisStore';
+import { StudioError } from '../errors';
+import type { AnnotatorId, VideoId } from '../ids';
+import { currentLabels } from '../project/labels';
+import type { Db } from '../project/projectDb';
+import { listFrames, listVideos } from '../project/videos';
+import { DESCRIPTOR_DIM, EXPRESSION_DIM, frameDescriptor, projectDescriptors, readLinearHead, type LinearPairHead } from './pairHead';
+import { priorHead } from './priorHead';
+import { anchorOutputsFromProjections, VideoPropagation, type Propagated, type ProjectedFrames } from './propagate';
+
+export interface HeadInUse {
+  /** models.id of the active trained head, or null for the built-in prior head. */
+  modelId: number | null;
+  name: string;
+  version: string;
+}
+
+export interface VideoPrediction extends Propagated {
+  videoId: VideoId;
+  hasFace: Uint8Array;
+  anchorSpread: { valence: Float32Array; arousal: Float32Array };
+  anchors: number;
+  head: HeadInUse;
+}
+
+interface VideoState {
+  headKey: string;
+  propagation: VideoPropagation;
+  projected: ProjectedFrames;
+  /** Anchor id -> the label value it was built from, to tell which anchors changed. */
+  anchorValues: Map<string, string>;
+}
+
+export class ProjectPredictor {
+  private readonly videos = new Map<string, VideoState>();
+  private readonly frameCache = new Map<VideoId, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; encoderId: ModelId | null }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly projectDir: string,
+  ) {}
+
+  /** Forget every cached video (a new head was trained or activated). */
+  reset(): void {
+    this.videos.clear();
+  }
+
+  predict(videoId: VideoId, annotatorId: AnnotatorId): VideoPrediction {
+    const head = this.activeHead();
+    const state = this.videoState(videoId, annotatorId, head);
+    const anchors = this.anchorsFor(videoId, annotatorId, head.head, state.projected);
+    const seen = new Set<string>();
+    for (const anchor of anchors) {
+      seen.add(anchor.id);
+      if (state.anchorValues.get(anchor.id) === anchor.key) continue;
+      state.propagation.setAnchor(anchor.build());
+      state.anchorValues.set(anchor.id, anchor.key);
+    }
+    for (const id of [...state.anchorValues.keys()]) {
+      if (seen.has(id)) continue;
+      state.propagation.removeAnchor(id);
+      state.anchorValues.delete(id);
+    }
+    return {
+      videoId,
+      ...state.propagation.result(),
+      hasFace: this.frameData(videoId).hasFace,
+      anchorSpread: state.propagation.anchorSpread(),
+      anchors: state.propagation.anchorCount,
+      head: head.info,
+    };
+  }
+
+  /** Saves a prediction as the video's model run, replacing the previous run of that video. */
+  save(prediction: VideoPrediction, annotatorId: AnnotatorId): number {
+    const encoderId = getAnalysis(this.db, prediction.videoId)?.encoderId;
+    if (encoderId === undefined) throw new StudioError('This video has not been analysed, so it has no predictions to save.');
+    const pairHeadId = prediction.head.modelId ?? this.priorHeadModelId();
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM model_runs WHERE video_id = ?').run(prediction.videoId);
+      const run = this.db
+        .prepare('INSERT INTO model_runs (pair_head_id, encoder_id, video_id, settings, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(pairHeadId, encoderId, prediction.videoId, JSON.stringify({ trainingAnnotatorIds: [annotatorId], anchors: prediction.anchors }), new Date().toISOString());
+      const runId = Number(run.lastInsertRowid);
+      const insert = this.db.prepare(
+        'INSERT INTO predictions (run_id, video_id, frame_index, valence, arousal, valence_sd, arousal_sd) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (let f = 0; f < prediction.valence.length; f++) {
+        if (!prediction.hasFace[f]) continue;
+        insert.run(runId, prediction.videoId, f, prediction.valence[f], prediction.arousal[f], prediction.valenceSd[f], prediction.arousalSd[f]);
+      }
+      return runId;
+    })();
+  }
+
+  /** The descriptors of a video's frames (null where there is no face), for suggestions and training. */
+  descriptors(videoId: VideoId): (Float32Array | null)[] {
+    return this.frameData(videoId).descriptors;
+  }
+
+  private activeHead(): { head: LinearPairHead; info: HeadInUse; key: string } {
+    const row = this.db.prepare(`SELECT id, name, version, file FROM models WHERE kind = 'pair_head' AND active = 1`).get() as
+      | { id: number; name: string; version: string; file: string }
+      | undefined;
+    if (!row || row.file === PRIOR_HEAD_FILE) return { head: priorHead(), info: { modelId: null, name: 'circumplex prior', version: '1' }, key: 'prior' };
+    const bytes = fs.readFileSync(path.resolve(this.projectDir, row.file));
+    return { head: readLinearHead(bytes), info: { modelId: row.id, name: row.name, version: row.version }, key: `model-${row.id}` };
+  }
+
+  /** model_runs needs a pair head row: the built-in prior is registered once, inactive, the first time it is saved. */
+  private priorHeadModelId(): number {
+    const found = this.db.prepare(`SELECT id FROM models WHERE kind = 'pair_head' AND file = ?`).get(PRIOR_HEAD_FILE) as { id: number } | undefined;
+    if (found) return found.id;
+    const info = this.db
+      .prepare(`INSERT INTO models (kind, name, version, sha256, card, file, active, created_at) VALUES ('pair_head', 'circumplex prior', '1', 'builtin', '{}', ?, 0, ?)`)
+      .run(PRIOR_HEAD_FILE, new Date().toISOString());
+    return Number(info.lastInsertRowid);
+  }
+
+  private videoState(videoId: VideoId, annotatorId: AnnotatorId, head: { head: LinearPairHead; key: string }): VideoState {
+    const key = `${videoId}/${annotatorId}`;
+    const cached = this.videos.get(key);
+    if (cached && cached.headKey === head.key) return cached;
+    const frames = this.frameData(videoId);
+    const packed = new Float32Array(frames.descriptors.length * DESCRIPTOR_DIM);
+    frames.descriptors.forEach((d, f) => d && packed.set(d, f * DESCRIPTOR_DIM));
+    const state: VideoState = {
+      headKey: head.key,
+      projected: projectDescriptors(head.head, packed),
+      propagation: new VideoPropagation({ times: frames.times, hasFace: frames.hasFace }),
+      anchorValues: new Map(),
+    };
+    this.videos.set(key, state);
+    return state;
+  }
+
+  private frameData(videoId: VideoId) {
+    const analysis = getAnalysis(this.db, videoId);
+    const cached = this.frameCache.get(videoId);
+    if (cached && cached.encoderId === (analysis?.encoderId ?? null) && analysis?.finishedAt) return cached;
+    const times = Float64Array.from(listFrames(this.db, videoId), (f) => f.ptsSec);
+    const descriptors: (Float32Array | null)[] = Array.from({ length: times.length }, () => null);
+    if (analysis) {
+      for (const face of listFrameDescriptors(this.db, videoId, analysis.encoderId)) {
+        if (face.expressionLogits) descriptors[face.frameIndex] = frameDescriptor(face.embedding, softmax(face.expressionLogits));
+      }
+    }
+    const data = {
+      times,
+      hasFace: Uint8Array.from(descriptors, (d) => (d ? 1 : 0)),
+      descriptors,
+      encoderId: analysis?.encoderId ?? null,
+    };
+    this.frameCache.set(videoId, data);
+    return data;
+  }
+
+  /** Every current label of the annotator on a frame with a face: this video's in place, other videos' weakly. */
+  private anchorsFor(videoId: VideoId, annotatorId: AnnotatorId, head: LinearPairHead, projected: ProjectedFrames) {
+    const anchors: { id: string; key: string; build: () => Parameters<VideoPropagation['setAnchor']>[0] }[] = [];
+    const width = 2 + projected.rank;
+    for (const video of listVideos(this.db)) {
+      const labels = currentLabels(this.db, video.id, annotatorId);
+      if (labels.length === 0) continue;
+      const descriptors = this.frameData(video.id).descriptors;
+      for (const label of labels) {
+        const descriptor = descriptors[label.frameIndex];
+        if (!descriptor) continue;
+        const own = video.id === videoId;
+        anchors.push({
+          id: `${video.id}:${label.frameIndex}`,
+          key: `${label.valence},${label.arousal}`,
+          build: () => ({
+            id: `${video.id}:${label.frameIndex}`,
+            frame: own ? label.frameIndex : null,
+            valence: label.valence,
+            arousal: label.arousal,
+            outputs: anchorOutputsFromProjections(
+              projected,
+              own ? projected.values.subarray(label.frameIndex * width, (label.frameIndex + 1) * width) : projectDescriptors(head, descriptor).values,
+            ),
+          }),
+        });
+      }
+    }
+    return anchors;
+  }
+}
+
+/** Marks the built-in prior head in the models table (it has no file of its own). */
+const PRIOR_HEAD_FILE = 'builtin:circumplex-prior';
+
+function softmax(logits: Float32Array): Float32Array {
+  if (logits.length !== EXPRESSION_DIM) throw new StudioError(`Expected ${EXPRESSION_DIM} expression logits, got ${logits.length}.`);
+  const max = Math.max(...logits);
+  const exps = logits.map((x) => Math.exp(x - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((x) => x / sum);
+}

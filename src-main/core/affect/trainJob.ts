@@ -1,0 +1,61 @@
+/**
+ * The "train-head" job: trains the project's pair head on every frame the chosen annotator labelled (all
+ * videos, frames with a face), off the main thread, then stores it as the next version and makes it active.
+ */
+import { StudioError } from '../errors';
+import type { AnnotatorId } from '../ids';
+import type { JobHandler } from '../jobs/jobRunner';
+import { currentLabels } from '../project/labels';
+import type { ProjectSession } from '../project/projectSession';
+import { listVideos } from '../project/videos';
+import { listAnnotators } from '../project/annotators';
+import { storeTrainedHead, trainInWorker } from './headStore';
+import { priorHead } from './priorHead';
+import { MIN_TRAINING_LABELS, type LabelledFrame } from './trainHead';
+
+export const TRAIN_HEAD_JOB = 'train-head';
+
+export interface TrainHeadParams {
+  annotatorId: number;
+}
+
+/** The labelled frames training would use, so a caller can refuse early when there are too few. */
+export function trainingFrames(session: ProjectSession, annotatorId: AnnotatorId): { frames: LabelledFrame[]; videos: number } {
+  const frames: LabelledFrame[] = [];
+  let videos = 0;
+  for (const video of listVideos(session.db)) {
+    const descriptors = session.predictor.descriptors(video.id);
+    let used = 0;
+    for (const label of currentLabels(session.db, video.id, annotatorId)) {
+      const descriptor = descriptors[label.frameIndex];
+      if (!descriptor) continue;
+      frames.push({ descriptor, valence: label.valence, arousal: label.arousal, group: String(video.id) });
+      used++;
+    }
+    if (used > 0) videos++;
+  }
+  return { frames, videos };
+}
+
+export function trainHeadJobHandler(session: ProjectSession): JobHandler {
+  return async (rawParams, context) => {
+    const annotatorId = (rawParams as TrainHeadParams).annotatorId as AnnotatorId;
+    const annotator = listAnnotators(session.db).find((a) => a.id === annotatorId);
+    if (!annotator) throw new StudioError(`This project has no annotator ${annotatorId}.`);
+    const { frames, videos } = trainingFrames(session, annotatorId);
+    if (frames.length < MIN_TRAINING_LABELS) {
+      throw new StudioError(
+        `Training needs at least ${MIN_TRAINING_LABELS} labelled frames with a face; ${annotator.name} has ${frames.length}. Label more frames (or analyse the videos) first.`,
+      );
+    }
+    const result = await trainInWorker(
+      frames,
+      { start: priorHead(), seed: 1 },
+      (p) => context.progress(p.step, p.maxSteps, `Training on ${frames.length} labels`),
+      context.signal,
+    );
+    const stored = storeTrainedHead(session.db, session.dir, result, { labels: frames.length, annotators: [annotator.name], videos });
+    session.predictor.reset();
+    return { modelId: stored.modelId, version: stored.version, labels: frames.length, validation: result.validation };
+  };
+}
