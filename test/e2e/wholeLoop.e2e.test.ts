@@ -1,0 +1,135 @@
+/**
+ * The whole loop of the studio in Chromium, through the UI only, on WolfgangLanger_Pexels.mp4: create a
+ * project, import, analyse, label three frames on the grid, see predictions fill the timeline, open a
+ * suggestion and label it, undo, redo, reload and find everything still there. A screenshot per step.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_VERSION } from '../../src-main/api/contract';
+import { createStudioApi, type StudioApi } from '../../src-main/api/studioApi';
+import { startBrowserServer, type BrowserServer } from '../../src-main/server/browserServer';
+import { rendererDir } from '../../src-main/server/rendererDir';
+import { launchChromium } from '../support/chromium';
+
+const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'e2e');
+const VIDEO = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos', 'WolfgangLanger_Pexels.mp4');
+
+let api: StudioApi;
+let server: BrowserServer;
+let browser: Browser;
+let page: Page;
+const projectsRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-loop-'));
+const project = path.join(projectsRoot, 'Loop study');
+const pageProblems: string[] = [];
+let callId = 1;
+
+async function call<T>(method: string, params: Record<string, unknown>): Promise<T> {
+  const response = await api.dispatch({ v: API_VERSION, id: callId++, method, params });
+  if (!response.ok) throw new Error(response.error.message);
+  return response.result as T;
+}
+
+type Label = { frameIndex: number; valence: number; arousal: number };
+type Predictions = { valence: (number | null)[]; anchors: number };
+const ids = async () => {
+  const videoId = (await call<{ id: number }[]>('videos.list', { project }))[0]?.id as number;
+  const annotatorId = (await call<{ id: number; kind: string }[]>('annotators.list', { project })).find((a) => a.kind === 'human')?.id as number;
+  return { project, videoId, annotatorId };
+};
+const labels = async () => call<Label[]>('labels.list', { project, videoId: (await ids()).videoId });
+const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `loop-${name}.png`) });
+const readout = () => page.getByTestId('frame-readout').textContent();
+const labelCount = async () => Number(/(\d+) labels/.exec((await page.locator('.undo-state').textContent()) ?? '')?.[1]);
+
+async function clickGrid(valence: number, arousal: number): Promise<void> {
+  const box = await page.getByTestId('affect-grid').boundingBox();
+  if (!box) throw new Error('no affect grid');
+  await page.mouse.click(box.x + ((valence + 1) / 2) * box.width, box.y + ((1 - arousal) / 2) * box.height);
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-home-')) });
+  server = await startBrowserServer({ api, rendererDir: rendererDir() });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageProblems.push(message.text());
+  });
+  page.on('pageerror', (error) => pageProblems.push(error.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await api?.close();
+});
+
+describe('the whole labelling loop in Chromium', () => {
+  it('creates a project, imports the video and finds its faces', { timeout: 120_000 }, async () => {
+    await page.goto(server.url);
+    await page.getByLabel('Name').fill('Loop study');
+    await page.getByLabel('Location').fill(projectsRoot);
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByTestId('project-view').waitFor();
+    await page.getByLabel('Paths to import').fill(VIDEO);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect.poll(() => page.getByTestId('faces-status').first().textContent(), { timeout: 100_000, interval: 500 }).toMatch(/of 472 frames/);
+    await shot('1-imported-and-analysed');
+  });
+
+  it('labels three frames on the grid and sees predictions fill the timeline', async () => {
+    await page.locator('.video-open').first().click();
+    await page.locator('[data-testid=workspace][data-ready=true]').waitFor();
+    await clickGrid(-0.4, -0.2);
+    for (let i = 0; i < 20; i++) await page.keyboard.press('Shift+ArrowRight');
+    await clickGrid(-0.6, 0.5);
+    for (let i = 0; i < 20; i++) await page.keyboard.press('Shift+ArrowRight');
+    await clickGrid(0.8, 0.4);
+    await expect.poll(async () => (await labels()).map((l) => l.frameIndex)).toEqual([0, 200, 400]);
+    await expect.poll(() => page.getByTestId('model-panel').textContent()).toContain('3 labels');
+    const predictions = await call<Predictions>('predictions.get', await ids());
+    expect(predictions.anchors).toBe(3);
+    expect(predictions.valence.filter((v) => v !== null).length).toBeGreaterThan(400);
+    await shot('2-predictions');
+  });
+
+  it('opens a suggestion and labels it', async () => {
+    const first = page.locator('.suggestion').first();
+    const frame = Number(/frame (\d+)/.exec((await first.textContent()) ?? '')?.[1]);
+    expect(Number.isInteger(frame)).toBe(true);
+    await first.click();
+    await expect.poll(readout).toContain(`frame ${frame} /`);
+    await clickGrid(0.2, 0.1);
+    await expect.poll(async () => (await labels()).map((l) => l.frameIndex)).toContain(frame);
+    await expect.poll(labelCount).toBe(4);
+    await shot('3-suggestion-labelled');
+  });
+
+  it('undoes and redoes that label', async () => {
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await labels()).length).toBe(3);
+    await shot('4-undone');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(async () => (await labels()).length).toBe(4);
+    await expect.poll(labelCount).toBe(4);
+    await shot('5-redone');
+  });
+
+  it('finds everything still there after a reload', async () => {
+    const before = await labels();
+    await page.reload();
+    await page.locator('[data-testid=workspace][data-ready=true]').waitFor();
+    await expect.poll(labelCount).toBe(4);
+    await expect.poll(() => page.getByTestId('model-panel').textContent()).toContain('4 labels');
+    expect(await labels()).toEqual(before);
+    await shot('6-reloaded');
+  });
+
+  it('raised no console errors or CSP violations', () => {
+    expect(pageProblems).toEqual([]);
+  });
+});
