@@ -139,7 +139,7 @@ export type JobProgress = z.infer<typeof JobProgress>;
 export const AnnotatorView = z.object({ activeAnnotatorId: z.number().int().nullable(), blind: z.boolean() });
 export type AnnotatorView = z.infer<typeof AnnotatorView>;
 
-export const EXPORT_FORMATS = ['csv', 'json', 'afew-va', 'nova', 'elan'] as const;
+export const EXPORT_FORMATS = ['csv', 'json', 'afew-va', 'nova', 'elan', 'dataset'] as const;
 
 /** An agreement statistic; null where it is undefined (no variance, too few shared frames). */
 const statistic = z.number().nullable();
@@ -214,6 +214,10 @@ export const VideoPredictions = z.object({
   arousalSd: z.array(z.number().nullable()),
   anchors: z.number().int(),
   head: z.object({ modelId: z.number().int().nullable(), name: z.string(), version: z.string() }),
+  /** Each of this video's labels predicted from the others (leave-one-out): the model's agreement with held-back labels. */
+  heldOut: z
+    .object({ labels: z.number().int(), cccValence: z.number(), cccArousal: z.number(), rmseValence: z.number(), rmseArousal: z.number() })
+    .nullable(),
 });
 export type VideoPredictions = z.infer<typeof VideoPredictions>;
 
@@ -299,7 +303,7 @@ export const methods = {
     params: z.object({ project, activeAnnotatorId: annotatorId.nullable(), blind: z.boolean() }).strict(),
     result: AnnotatorView,
   },
-  /** csv and json write `folder/name`; afew-va, nova and elan write a folder `folder/name` of files. */
+  /** csv and json write `folder/name`; afew-va, nova, elan and dataset write a folder `folder/name` of files. */
   'exports.write': {
     params: z
       .object({
@@ -310,6 +314,19 @@ export const methods = {
         videoId: videoId.optional(),
         annotator: z.string().min(1).max(100).optional(),
         overwrite: z.boolean().optional(),
+        /** `dataset` only: several annotators, predicted rows, crop size/format, split shares and seed, video id -> subject. */
+        dataset: z
+          .object({
+            annotators: z.array(z.string().min(1).max(100)).max(100).optional(),
+            predictions: z.boolean().optional(),
+            cropSize: z.number().int().min(16).max(2048).optional(),
+            imageFormat: z.enum(['png', 'jpeg']).optional(),
+            split: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]).optional(),
+            seed: z.string().max(100).optional(),
+            subjects: z.record(z.string().regex(/^\d+$/), z.string().min(1).max(200)).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     result: z.object({ files: z.array(z.string()) }),

@@ -17,7 +17,7 @@ export type Values = ReturnType<typeof parse>['values'];
 export function parse(argv: string[]) {
   try {
     return parseArgs({
-      args: argv,
+      args: negativeValuesInline(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -38,9 +38,32 @@ export function parse(argv: string[]) {
         anchors: { type: 'string' },
         draws: { type: 'string' },
         seed: { type: 'string' },
+        'crop-size': { type: 'string' },
+        split: { type: 'string' },
+        'image-format': { type: 'string' },
+        predictions: { type: 'boolean' },
+        subjects: { type: 'string' },
+        frame: { type: 'string' },
+        valence: { type: 'string' },
+        arousal: { type: 'string' },
+        n: { type: 'string' },
       },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** `--valence -0.4` as `--valence=-0.4`: parseArgs would otherwise refuse a value that starts with a dash. */
+function negativeValuesInline(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (/^--[a-z][\w-]*$/.test(arg) && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }

@@ -1,6 +1,9 @@
 /** `affect-studio export` and `affect-studio import-labels`: labels out of and into a project. */
 import path from 'node:path';
 import type { VideoId } from '../core/ids';
+import { exportDataset, type DatasetOptions } from '../core/io/datasetExport';
+import { parseSplitRatios } from '../core/io/datasetSplit';
+import { readSubjectsFile } from '../core/io/datasetSubjects';
 import { EXPORT_FORMATS, exportLabels, type ExportFormat } from '../core/io/exportLabels';
 import { importLabels } from '../core/io/labelImport';
 import { ProjectSession } from '../core/project/projectSession';
@@ -11,8 +14,9 @@ export async function exportCommand(values: Values, rest: string[], io: CliIo): 
   if (project === undefined || extra.length > 0) throw new UsageError('export needs exactly one project folder');
   const format = values.format as ExportFormat | undefined;
   if (format === undefined || !EXPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
-  if (values.out === undefined) throw new UsageError('export needs --out (the file, or for afew-va, nova and elan the folder, to write)');
+  if (values.out === undefined) throw new UsageError('export needs --out (the file, or for afew-va, nova, elan and dataset the folder, to write)');
   const out = path.resolve(values.out);
+  if (format === 'dataset') return datasetCommand(values, project, out, io);
   const session = ProjectSession.open(path.resolve(project));
   try {
     // The folder the user chose is --out's parent: the export may write nowhere else.
@@ -27,6 +31,40 @@ export async function exportCommand(values: Values, rest: string[], io: CliIo): 
   } finally {
     await session.close();
   }
+}
+
+/** `export --format dataset`: face crops + labels + split; prints the folder and the counts, not every image. */
+async function datasetCommand(values: Values, project: string, out: string, io: CliIo): Promise<number> {
+  const options: DatasetOptions = {
+    videoId: videoOption(values),
+    annotators: values.annotator,
+    predictions: values.predictions ?? false,
+    cropSize: values['crop-size'] === undefined ? undefined : Number(values['crop-size']),
+    imageFormat: imageFormatOption(values['image-format']),
+    split: values.split === undefined ? undefined : parseSplitRatios(values.split),
+    seed: values.seed,
+  };
+  const session = ProjectSession.open(path.resolve(project));
+  try {
+    if (values.subjects !== undefined) options.subjects = readSubjectsFile(session.db, path.resolve(values.subjects));
+    const result = await exportDataset(session.db, { folder: path.dirname(out), name: path.basename(out), overwrite: values.force ?? false }, options);
+    const { folder, images, rows, splits } = result;
+    io.out(
+      values.json
+        ? JSON.stringify({ folder, images, rows, splits, files: result.files }) + '\n'
+        : `wrote ${folder}: ${images} face images, ${rows} label rows (train ${splits.train.images}, val ${splits.val.images}, test ${splits.test.images} images)\n`,
+    );
+    return 0;
+  } finally {
+    await session.close();
+  }
+}
+
+function imageFormatOption(text: string | undefined): DatasetOptions['imageFormat'] {
+  if (text === undefined) return undefined;
+  const format = text.toLowerCase() === 'jpg' ? 'jpeg' : text.toLowerCase();
+  if (format !== 'png' && format !== 'jpeg') throw new UsageError(`--image-format must be png or jpeg, not "${text}"`);
+  return format;
 }
 
 export async function importLabelsCommand(values: Values, rest: string[], io: CliIo): Promise<number> {

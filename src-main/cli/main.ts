@@ -16,6 +16,8 @@ import { exportCommand, importLabelsCommand } from './exportCommands';
 import { importCommand, videosCommand } from './videoCommands';
 import { analyzeCommand, facesCommand } from './analysisCommands';
 import { evaluateCommand } from './evaluateCommands';
+import { labelCommand, predictionsCommand, propagateCommand, trainCommand } from './modelCommands';
+import { suggestCommand } from './suggestCommand';
 import { rendererDir } from '../server/rendererDir';
 
 export const USAGE = `Usage: affect-studio <command> [options]
@@ -38,6 +40,16 @@ Commands:
   evaluate --dataset PATH --support SPEC [--anchors same-video|any] [--draws N] [--seed S] [--range MIN,MAX]
                                    few-shot V/A accuracy on labelled face images (CSV image,clip,frame,valence,
                                    arousal or an AFEW-VA folder); SPEC: first, random:K, every:K, fraction:P
+  label <project> --video ID --frame N --valence V --arousal A [--annotator NAME]
+                                   label one frame (V, A in [-1, 1]); the annotator is created on first use
+  train <project> [--annotator NAME]
+                                   train the project's pair head on the annotator's labels and make it active
+  propagate <project> [--video ID] [--annotator NAME]
+                                   predict every frame of one or all analysed videos and save it as their model run
+  predictions <project> --video ID [--annotator NAME]
+                                   per frame: valence, arousal and their sd (the saved run, or computed if stale)
+  suggest <project> --video ID [--n 10] [--annotator NAME]
+                                   the frames to label next and why (the first human annotator by default)
 
 Options:
   --json     machine-readable output on stdout
@@ -97,6 +109,16 @@ async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
       return fuseCommand(values, rest, io);
     case 'evaluate':
       return evaluateCommand(values, rest, io);
+    case 'label':
+      return labelCommand(values, rest, io);
+    case 'train':
+      return trainCommand(values, rest, io);
+    case 'propagate':
+      return propagateCommand(values, rest, io);
+    case 'predictions':
+      return predictionsCommand(values, rest, io);
+    case 'suggest':
+      return suggestCommand(values, rest, io);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

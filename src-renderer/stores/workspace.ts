@@ -156,6 +156,25 @@ export const useWorkspaceStore = defineStore('workspace', {
         ];
       }, 'manual');
     },
+    /**
+     * Accepts the model's prediction as the label of every frame in [from, to] that has a prediction and no label
+     * of this annotator yet: one edit, so one undo takes the whole range back.
+     */
+    acceptPredictions(from: number, to: number) {
+      const p = this.predictions;
+      if (!p) return Promise.resolve();
+      const [start, end] = from <= to ? [from, to] : [to, from];
+      return this.edit(() => {
+        const changes: LabelEdit['changes'] = [];
+        for (let f = Math.max(0, start); f <= Math.min(end, p.valence.length - 1); f++) {
+          const valence = p.valence[f];
+          const arousal = p.arousal[f];
+          if (valence === null || valence === undefined || arousal === null || arousal === undefined || this.labels.has(f)) continue;
+          changes.push({ frameIndex: f, before: null, after: { valence: Math.round(valence * 100) / 100, arousal: Math.round(arousal * 100) / 100 } });
+        }
+        return changes;
+      }, 'accepted_prediction');
+    },
     /** A live trace: one edit (one undo step) for all the frames it passed. */
     saveTrace(samples: { frameIndex: number; valence: number; arousal: number }[]) {
       return this.edit(

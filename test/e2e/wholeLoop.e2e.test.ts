@@ -119,6 +119,19 @@ describe('the whole labelling loop in Chromium', () => {
     await shot('5-redone');
   });
 
+  it('accepts the prediction over a range of frames, and undoes that in one step', async () => {
+    await page.keyboard.press('Home');
+    await page.getByTestId('accept-range').getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(async () => (await labels()).length).toBe(28);
+    const accepted = (await call<{ frameIndex: number; origin: string }[]>('labels.list', { project, videoId: (await ids()).videoId })).filter(
+      (l) => l.origin === 'accepted_prediction',
+    );
+    expect(accepted.map((l) => l.frameIndex)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    await shot('6-accepted-range');
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await labels()).length).toBe(4);
+  });
+
   it('finds everything still there after a reload', async () => {
     const before = await labels();
     await page.reload();
@@ -126,7 +139,7 @@ describe('the whole labelling loop in Chromium', () => {
     await expect.poll(labelCount).toBe(4);
     await expect.poll(() => page.getByTestId('model-panel').textContent()).toContain('4 labels');
     expect(await labels()).toEqual(before);
-    await shot('6-reloaded');
+    await shot('7-reloaded');
   });
 
   it('raised no console errors or CSP violations', () => {

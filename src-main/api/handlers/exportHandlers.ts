@@ -1,5 +1,6 @@
 /** Labels out (every export format) and in (CSV, AFEW-VA), over the same core the CLI uses. */
 import type { VideoId } from '../../core/ids';
+import { exportDataset } from '../../core/io/datasetExport';
 import { exportLabels } from '../../core/io/exportLabels';
 import { importLabels } from '../../core/io/labelImport';
 import { resolveUserPath } from '../../core/paths/userPath';
@@ -8,7 +9,20 @@ import type { ApiServices } from '../handlers';
 
 export function exportHandlers({ sessions, events }: ApiServices) {
   return {
-    'exports.write': ({ project, format, folder, name, videoId, annotator, overwrite }) => {
+    'exports.write': async ({ project, format, folder, name, videoId, annotator, overwrite, dataset }) => {
+      if (format === 'dataset') {
+        const { files } = await exportDataset(sessions.get(project).db, { folder, name, overwrite: overwrite ?? false }, {
+          videoId: videoId as VideoId | undefined,
+          annotators: annotator !== undefined ? [annotator] : dataset?.annotators,
+          predictions: dataset?.predictions,
+          cropSize: dataset?.cropSize,
+          imageFormat: dataset?.imageFormat,
+          split: dataset?.split && { train: dataset.split[0], val: dataset.split[1], test: dataset.split[2] },
+          seed: dataset?.seed,
+          subjects: dataset?.subjects && new Map(Object.entries(dataset.subjects).map(([id, subject]) => [Number(id) as VideoId, subject])),
+        });
+        return { files };
+      }
       const files = exportLabels(
         sessions.get(project).db,
         format,

@@ -37,7 +37,14 @@ async function waitForJob(jobId: string): Promise<{ state: string; error?: strin
   return job as { state: string };
 }
 
-type Predictions = { valence: (number | null)[]; arousal: (number | null)[]; valenceSd: (number | null)[]; anchors: number; head: { modelId: number | null; name: string } };
+type Predictions = {
+  valence: (number | null)[];
+  arousal: (number | null)[];
+  valenceSd: (number | null)[];
+  anchors: number;
+  head: { modelId: number | null; name: string };
+  heldOut: { labels: number; rmseValence: number } | null;
+};
 
 beforeAll(async () => {
   api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-model-api-')) });
@@ -76,6 +83,10 @@ describe('the model loop through the API', () => {
       expect(p.arousal[label.frameIndex]).toBeCloseTo(label.arousal, 1);
     }
     expect(p.valenceSd[35] as number).toBeLessThan(p.valenceSd[50] as number);
+    // Each label predicted from the other two: an honest, finite agreement figure.
+    expect(p.heldOut?.labels).toBe(3);
+    expect(Number.isFinite(p.heldOut?.rmseValence)).toBe(true);
+    expect(p.heldOut?.rmseValence).toBeGreaterThan(0);
   });
 
   it('suggests unlabelled frames with a face, each with a reason', async () => {

@@ -23,6 +23,7 @@ export function modelHandlers({ sessions, events }: ApiServices) {
         arousalSd: rounded(p.arousalSd, p.hasFace),
         anchors: p.anchors,
         head: p.head,
+        heldOut: p.heldOut,
       };
     },
     'suggestions.list': ({ project, videoId, annotatorId, count }) => {

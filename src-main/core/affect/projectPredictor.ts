@@ -15,6 +15,7 @@ import type { Db } from '../project/projectDb';
 import { listFrames, listVideos } from '../project/videos';
 import { DESCRIPTOR_DIM, EXPRESSION_DIM, frameDescriptor, projectDescriptors, readLinearHead, type LinearPairHead } from './pairHead';
 import { priorHead } from './priorHead';
+import { ccc, rmse } from './metrics';
 import { anchorOutputsFromProjections, VideoPropagation, type Propagated, type ProjectedFrames } from './propagate';
 
 export interface HeadInUse {
@@ -30,7 +31,20 @@ export interface VideoPrediction extends Propagated {
   anchorSpread: { valence: Float32Array; arousal: Float32Array };
   anchors: number;
   head: HeadInUse;
+  /** How well the model predicts each of this video's labels when that label is held back; null below 3 labels. */
+  heldOut: HeldOutAgreement | null;
 }
+
+export interface HeldOutAgreement {
+  labels: number;
+  cccValence: number;
+  cccArousal: number;
+  rmseValence: number;
+  rmseArousal: number;
+}
+
+/** Leave-one-out on a video's own labels costs two anchor updates and one smoothing each: capped for long videos. */
+const MAX_HELD_OUT = 60;
 
 interface VideoState {
   headKey: string;
@@ -77,6 +91,7 @@ export class ProjectPredictor {
       anchorSpread: state.propagation.anchorSpread(),
       anchors: state.propagation.anchorCount,
       head: head.info,
+      heldOut: heldOutAgreement(state.propagation, anchors.filter((a) => a.own).slice(0, MAX_HELD_OUT)),
     };
   }
 
@@ -166,7 +181,7 @@ export class ProjectPredictor {
 
   /** Every current label of the annotator on a frame with a face: this video's in place, other videos' weakly. */
   private anchorsFor(videoId: VideoId, annotatorId: AnnotatorId, head: LinearPairHead, projected: ProjectedFrames) {
-    const anchors: { id: string; key: string; build: () => Parameters<VideoPropagation['setAnchor']>[0] }[] = [];
+    const anchors: { id: string; key: string; own: boolean; frame: number; valence: number; arousal: number; build: () => Parameters<VideoPropagation['setAnchor']>[0] }[] = [];
     const width = 2 + projected.rank;
     for (const video of listVideos(this.db)) {
       const labels = currentLabels(this.db, video.id, annotatorId);
@@ -179,6 +194,10 @@ export class ProjectPredictor {
         anchors.push({
           id: `${video.id}:${label.frameIndex}`,
           key: `${label.valence},${label.arousal}`,
+          own,
+          frame: label.frameIndex,
+          valence: label.valence,
+          arousal: label.arousal,
           build: () => ({
             id: `${video.id}:${label.frameIndex}`,
             frame: own ? label.frameIndex : null,
@@ -194,6 +213,35 @@ export class ProjectPredictor {
     }
     return anchors;
   }
+}
+
+/**
+ * Each label predicted from all the others: remove its anchor, read the prediction at its frame, put it back.
+ * The propagation ends as it started; the agreement is the CCC and RMSE of those predictions with the labels.
+ */
+function heldOutAgreement(
+  propagation: VideoPropagation,
+  own: readonly { frame: number; valence: number; arousal: number; build: () => Parameters<VideoPropagation['setAnchor']>[0] }[],
+): HeldOutAgreement | null {
+  if (own.length < 3) return null;
+  const predicted = { valence: [] as number[], arousal: [] as number[] };
+  for (const anchor of own) {
+    const built = anchor.build();
+    propagation.removeAnchor(built.id);
+    const result = propagation.result();
+    predicted.valence.push(result.valence[anchor.frame] as number);
+    predicted.arousal.push(result.arousal[anchor.frame] as number);
+    propagation.setAnchor(built);
+  }
+  const truth = { valence: own.map((a) => a.valence), arousal: own.map((a) => a.arousal) };
+  const safe = (x: number) => (Number.isFinite(x) ? x : 0);
+  return {
+    labels: own.length,
+    cccValence: safe(ccc(predicted.valence, truth.valence)),
+    cccArousal: safe(ccc(predicted.arousal, truth.arousal)),
+    rmseValence: rmse(predicted.valence, truth.valence),
+    rmseArousal: rmse(predicted.arousal, truth.arousal),
+  };
 }
 
 /** Marks the built-in prior head in the models table (it has no file of its own). */

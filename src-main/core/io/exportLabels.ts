@@ -7,11 +7,14 @@ import { frameTables, type TableOptions } from './frameTable';
 import { tablesToNova } from './novaAnnotation';
 import { tablesToCsv, tablesToJson } from './tableFormats';
 
-export const EXPORT_FORMATS = ['csv', 'json', 'afew-va', 'nova', 'elan'] as const;
+export const LABEL_FORMATS = ['csv', 'json', 'afew-va', 'nova', 'elan'] as const;
+export type LabelFormat = (typeof LABEL_FORMATS)[number];
+/** Every export format: the label formats here, and `dataset` (face crops + labels + split; datasetExport.ts). */
+export const EXPORT_FORMATS = [...LABEL_FORMATS, 'dataset'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Returns the files written. csv and json write the named file; the others a folder of that name. */
-export function exportLabels(db: Db, format: ExportFormat, target: ExportTarget, options: TableOptions): string[] {
+export function exportLabels(db: Db, format: LabelFormat, target: ExportTarget, options: TableOptions): string[] {
   const tables = frameTables(db, options);
   switch (format) {
     case 'csv':

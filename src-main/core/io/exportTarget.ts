@@ -50,14 +50,14 @@ export function writeExport(target: ExportTarget, files: readonly OutputFile[], 
   return paths;
 }
 
-function checkName(name: string): void {
+export function checkName(name: string): void {
   if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name)) {
     throw new StudioError(`"${name}" is not a plain file name; give a name without folders or "..".`);
   }
 }
 
 /** A link could point anywhere, so exports neither write through one nor replace one. */
-function refuseLink(file: string): void {
+export function refuseLink(file: string): void {
   const stat = fs.lstatSync(file, { throwIfNoEntry: false });
   if (stat?.isSymbolicLink()) throw new StudioError(`${file} is a symbolic link; exports do not write through links.`);
 }

@@ -1,0 +1,55 @@
+/**
+ * `affect-studio suggest <project> --video ID [--n 10] [--annotator NAME] [--json]`: which frames of a video to
+ * label next, with the reason for each (core/active/suggest.ts, through predictionViews.suggestNext, exactly what
+ * the studio shows). The annotator is --annotator NAME if given, else the project's first human annotator; a
+ * project without one gets the first batch of a video with no labels.
+ */
+import path from 'node:path';
+import { suggestNext } from '../core/affect/predictionViews';
+import { getAnalysis } from '../core/analysis/analysisStore';
+import { StudioError } from '../core/errors';
+import type { AnnotatorId } from '../core/ids';
+import { requireVideo } from '../core/ingest/videoAccess';
+import { listAnnotators } from '../core/project/annotators';
+import { ProjectSession } from '../core/project/projectSession';
+import { UsageError, type CliIo, type Values } from './args';
+import { videoOption } from './exportCommands';
+
+export const DEFAULT_SUGGESTIONS = 10;
+
+export async function suggestCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
+  const [project, ...extra] = rest;
+  if (project === undefined) throw new UsageError('suggest needs a project folder and --video ID');
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const videoId = videoOption(values);
+  if (videoId === undefined) throw new UsageError('suggest needs --video ID');
+  const count = values.n === undefined ? DEFAULT_SUGGESTIONS : Number(values.n);
+  if (values.n !== undefined && (values.n.trim() === '' || !Number.isSafeInteger(count) || count < 1)) throw new UsageError(`--n must be a whole number >= 1, not "${values.n}"`);
+
+  const session = ProjectSession.open(path.resolve(project));
+  try {
+    const video = requireVideo(session, videoId);
+    if (!getAnalysis(session.db, videoId)?.finishedAt) throw new StudioError(`${video.displayName} (video ${videoId}) has not been analysed yet: run "affect-studio analyze" first.`);
+    const annotators = listAnnotators(session.db);
+    const name = values.annotator?.[0];
+    const annotator = name === undefined ? annotators.find((a) => a.kind === 'human') : annotators.find((a) => a.name === name);
+    if (name !== undefined && !annotator) {
+      throw new StudioError(`This project has no annotator "${name}"${annotators.length > 0 ? ` (it has ${annotators.map((a) => `"${a.name}"`).join(', ')})` : ''}.`);
+    }
+    // No annotator yet means no labels yet: any id that matches none gives the first batch.
+    const suggestions = suggestNext(session, videoId, (annotator?.id ?? 0) as AnnotatorId, count);
+    if (values.json) {
+      io.out(JSON.stringify({ videoId, annotator: annotator?.name ?? null, suggestions }) + '\n');
+      return 0;
+    }
+    if (suggestions.length === 0) {
+      io.out(`nothing to suggest for video ${videoId}: every frame with a face is labelled\n`);
+      return 0;
+    }
+    io.out(`next frames to label in video ${videoId} (${video.displayName})${annotator ? ` for ${annotator.name}` : ''}:\nframe\tscore\twhy\n`);
+    for (const s of suggestions) io.out(`${s.frameIndex}\t${s.score.toFixed(3)}\t${s.reasons.join('; ')}\n`);
+    return 0;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * A folder export written as a whole or not at all: everything goes into a hidden temp folder beside the target
+ * (same parent, so the final rename stays on one file system), which is renamed into place once complete. The
+ * rules of exportTarget.ts hold: a plain name inside the chosen folder, no symbolic links, nothing replaced
+ * without `overwrite` (an existing empty folder is taken), and (a folder being far more to lose than a file) with
+ * `overwrite` only a folder that an earlier export of the same kind wrote is replaced.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../errors';
+import { isInside, resolveUserPath } from '../paths/userPath';
+import { checkName, refuseLink, type ExportTarget } from './exportTarget';
+
+export interface FolderExportPlan {
+  /** The folder the user chose, real path. */
+  folder: string;
+  /** The folder the export becomes. */
+  base: string;
+  overwrite: boolean;
+  isOurs: (dir: string) => boolean;
+}
+
+/** Every check that can be made before anything is written. `isOurs` tells an earlier export of this kind. */
+export function planFolderExport(target: ExportTarget, isOurs: (dir: string) => boolean): FolderExportPlan {
+  const folderInput = resolveUserPath(target.folder);
+  if (!fs.existsSync(folderInput) || !fs.statSync(folderInput).isDirectory()) {
+    throw new StudioError(`${folderInput} is not an existing folder; choose the folder to export into.`);
+  }
+  const folder = fs.realpathSync(folderInput);
+  checkName(target.name);
+  const base = path.join(folder, target.name);
+  refuseLink(base);
+  if (!isInside(folder, base) || base === folder) throw new StudioError(`${base} is outside ${folder}; exports stay inside the chosen folder.`);
+  const plan = { folder, base, overwrite: target.overwrite, isOurs };
+  checkReplaceable(plan);
+  return plan;
+}
+
+/** An existing target: an empty folder is taken, a non-empty one only with `overwrite` and only if it is ours. */
+function checkReplaceable(plan: FolderExportPlan): void {
+  const { base } = plan;
+  const stat = fs.lstatSync(base, { throwIfNoEntry: false });
+  if (!stat) return;
+  if (stat.isSymbolicLink()) throw new StudioError(`${base} is a symbolic link; exports do not write through links.`);
+  if (!stat.isDirectory()) throw new StudioError(`${base} exists and is not a folder.`);
+  if (fs.readdirSync(base).length === 0) return;
+  if (!plan.overwrite) throw new StudioError(`${base} already exists. Choose another name, or allow overwriting (--force).`);
+  if (!plan.isOurs(base)) throw new StudioError(`${base} is not an earlier export of this kind; it is not replaced, even with --force. Choose another name.`);
+}
+
+/**
+ * Runs `fill` on a fresh temp folder and renames the result onto `plan.base` (an existing one, already approved
+ * by planFolderExport, is moved aside first and deleted only once the new one is in place). Returns the files
+ * written, as paths under the final folder. On any failure the temp folder is removed and the target untouched.
+ */
+export async function writeFolderExport(plan: FolderExportPlan, fill: (dir: string) => Promise<string[]>): Promise<string[]> {
+  const stamp = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const temp = path.join(plan.folder, `.${path.basename(plan.base)}.${stamp}.tmp`);
+  fs.mkdirSync(temp);
+  let relative: string[];
+  try {
+    relative = await fill(temp);
+    fsyncDir(temp);
+    // Checked again at the last moment: the target may have appeared (or become a link) while we worked.
+    checkReplaceable(plan);
+    const old = fs.existsSync(plan.base) ? path.join(plan.folder, `.${path.basename(plan.base)}.${stamp}.old`) : null;
+    if (old) fs.renameSync(plan.base, old);
+    try {
+      fs.renameSync(temp, plan.base);
+    } catch (error) {
+      if (old) fs.renameSync(old, plan.base);
+      throw error;
+    }
+    fsyncDir(plan.folder);
+    if (old) fs.rmSync(old, { recursive: true, force: true });
+  } catch (error) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
+  return relative.map((file) => path.join(plan.base, file));
+}
+
+function fsyncDir(dir: string): void {
+  // Directories cannot be opened for fsync on Windows; there the rename is as durable as the file system makes it.
+  if (process.platform === 'win32') return;
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
