@@ -381,7 +381,6 @@ export const methods = {
   },
 } as const;
 
-
 /** Events main pushes to every connected client. */
 export const events = {
   'job.progress': JobProgress,

@@ -30,7 +30,9 @@ Commands:
   analyze <project> [--video ID]   find, track and encode the face in every frame (all videos by default)
   faces <project> --video ID       per frame: face present, box, score, track
   export <project> --format F --out PATH [--video ID] [--annotator NAME] [--force]
-                                   write labels as csv, json (a file) or afew-va, nova, elan (a folder)
+                                   write labels as csv, json (a file) or afew-va, nova, elan, dataset (a folder);
+                                   dataset: [--crop-size N] [--image-format png|jpeg] [--split 70,15,15] [--seed S]
+                                   [--subjects FILE] [--predictions]
   import-labels <project> <file> [--format csv|afew-va] [--range MIN,MAX] [--annotator NAME] [--video ID]
                                    add labels from a CSV or an AFEW-VA JSON; all rows or none
   agreement <project> [--video ID] [--annotator NAME]...
