@@ -3,6 +3,7 @@
  * hence no video and no person, lands in two splits. Deterministic for a given seed: the groups are put in a
  * canonical order, shuffled with a seeded generator, and each is given to the split furthest below its share.
  */
+import { seededRandom as seededNumberRandom } from '../affect/random';
 import { StudioError } from '../errors';
 
 export const SPLIT_NAMES = ['train', 'val', 'test'] as const;
@@ -70,21 +71,14 @@ export function assignSplits(groups: readonly SplitGroup[], ratiosInput: SplitRa
   return result;
 }
 
-/** FNV-1a of the seed text, then mulberry32: small, fast and the same on every platform. */
+/** FNV-1a of the seed text feeds the studio's one seeded generator: the same split on every platform. */
 export function seededRandom(seed: string): () => number {
   let h = 0x811c9dc5;
   for (let i = 0; i < seed.length; i++) {
     h ^= seed.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  let state = h >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededNumberRandom(h >>> 0);
 }
 
 function shuffle<T>(items: T[], random: () => number): void {

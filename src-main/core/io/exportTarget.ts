@@ -22,8 +22,8 @@ export interface OutputFile {
   data: string;
 }
 
-/** Writes every file or, if any one is refused, none: all checks happen before the first write. */
-export function writeExport(target: ExportTarget, files: readonly OutputFile[], kind: 'file' | 'folder'): string[] {
+/** The chosen folder (real path) and the export's own path in it, after the checks every export needs. */
+export function resolveExportBase(target: ExportTarget): { folder: string; base: string } {
   const folderInput = resolveUserPath(target.folder);
   if (!fs.existsSync(folderInput) || !fs.statSync(folderInput).isDirectory()) {
     throw new StudioError(`${folderInput} is not an existing folder; choose the folder to export into.`);
@@ -32,6 +32,12 @@ export function writeExport(target: ExportTarget, files: readonly OutputFile[], 
   checkName(target.name);
   const base = path.join(folder, target.name);
   refuseLink(base);
+  return { folder, base };
+}
+
+/** Writes every file or, if any one is refused, none: all checks happen before the first write. */
+export function writeExport(target: ExportTarget, files: readonly OutputFile[], kind: 'file' | 'folder'): string[] {
+  const { folder, base } = resolveExportBase(target);
   if (kind === 'folder' && fs.existsSync(base) && !fs.statSync(base).isDirectory()) {
     throw new StudioError(`${base} exists and is not a folder.`);
   }
@@ -50,14 +56,14 @@ export function writeExport(target: ExportTarget, files: readonly OutputFile[], 
   return paths;
 }
 
-export function checkName(name: string): void {
+function checkName(name: string): void {
   if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name)) {
     throw new StudioError(`"${name}" is not a plain file name; give a name without folders or "..".`);
   }
 }
 
 /** A link could point anywhere, so exports neither write through one nor replace one. */
-export function refuseLink(file: string): void {
+function refuseLink(file: string): void {
   const stat = fs.lstatSync(file, { throwIfNoEntry: false });
   if (stat?.isSymbolicLink()) throw new StudioError(`${file} is a symbolic link; exports do not write through links.`);
 }

@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
-import { isInside, resolveUserPath } from '../paths/userPath';
-import { checkName, refuseLink, type ExportTarget } from './exportTarget';
+import { isInside } from '../paths/userPath';
+import { resolveExportBase, type ExportTarget } from './exportTarget';
 
 export interface FolderExportPlan {
   /** The folder the user chose, real path. */
@@ -22,14 +22,7 @@ export interface FolderExportPlan {
 
 /** Every check that can be made before anything is written. `isOurs` tells an earlier export of this kind. */
 export function planFolderExport(target: ExportTarget, isOurs: (dir: string) => boolean): FolderExportPlan {
-  const folderInput = resolveUserPath(target.folder);
-  if (!fs.existsSync(folderInput) || !fs.statSync(folderInput).isDirectory()) {
-    throw new StudioError(`${folderInput} is not an existing folder; choose the folder to export into.`);
-  }
-  const folder = fs.realpathSync(folderInput);
-  checkName(target.name);
-  const base = path.join(folder, target.name);
-  refuseLink(base);
+  const { folder, base } = resolveExportBase(target);
   if (!isInside(folder, base) || base === folder) throw new StudioError(`${base} is outside ${folder}; exports stay inside the chosen folder.`);
   const plan = { folder, base, overwrite: target.overwrite, isOurs };
   checkReplaceable(plan);
