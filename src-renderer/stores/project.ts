@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import type { AnalysisStatus, JobProgress, VideoSummary } from '../../src-main/api/contract';
 import { studio } from '../api/studio';
+import { reportFailure } from './reportFailure';
 import { readPlace, writePlace } from '../navigation';
 
 /** The open project's videos and jobs, kept current by pushed events. */
@@ -121,16 +122,8 @@ export const useProjectStore = defineStore('project', {
       if (!project) return;
       await this.guard(() => studio.call('jobs.cancel', { project, jobId }).then(() => undefined));
     },
-    /** Runs an API action, showing its failure instead of throwing into Vue; true when it succeeded. */
-    async guard(action: () => Promise<void>): Promise<boolean> {
-      this.error = null;
-      try {
-        await action();
-        return true;
-      } catch (error) {
-        this.error = error instanceof Error ? error.message : String(error);
-        return false;
-      }
+    guard(action: () => Promise<unknown>): Promise<boolean> {
+      return reportFailure(this, action);
     },
   },
 });

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import type { AppInfo, ProjectSummary, RecentProject } from '../../src-main/api/contract';
 import { studio } from '../api/studio';
+import { reportFailure } from './reportFailure';
 import { readPlace, writePlace } from '../navigation';
 
 /** The start screen's state: who we are talking to, the recent projects, and the project now open. */
@@ -65,14 +66,8 @@ export const useProjectsStore = defineStore('projects', {
     /** Runs one API action, keeping `busy` and `error` honest; errors are shown, never thrown into Vue. */
     async run(action: () => Promise<void>) {
       this.busy = true;
-      this.error = null;
-      try {
-        await action();
-      } catch (error) {
-        this.error = error instanceof Error ? error.message : String(error);
-      } finally {
-        this.busy = false;
-      }
+      await reportFailure(this, action);
+      this.busy = false;
     },
   },
 });

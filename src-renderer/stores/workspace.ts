@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import type { Annotator, FaceFrame, FrameSuggestion, Label, VideoPredictions, VideoSummary } from '../../src-main/api/contract';
 import { studio } from '../api/studio';
+import { reportFailure } from './reportFailure';
 import { invert, planEdit, type LabelEdit, type LabelValue } from '../workspace/labelEdits';
 
 /**
@@ -226,15 +227,8 @@ export const useWorkspaceStore = defineStore('workspace', {
         await this.reloadModel();
       });
     },
-    async guard(action: () => Promise<void>): Promise<boolean> {
-      this.error = null;
-      try {
-        await action();
-        return true;
-      } catch (error) {
-        this.error = error instanceof Error ? error.message : String(error);
-        return false;
-      }
+    guard(action: () => Promise<unknown>): Promise<boolean> {
+      return reportFailure(this, action);
     },
   },
 });
