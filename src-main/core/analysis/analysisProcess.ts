@@ -1,41 +1,29 @@
 /**
  * Entry of the analysis process: a child of main that loads ONNX Runtime and runs the face pipeline over one
  * video, sending its results chunk by chunk. ORT lives in this one process (many worker_threads each loading ORT
- * crash, notes/toolchain.md) and its synchronous runs block only this process's event loop, never main's.
- * Exits when main disconnects, so a killed studio never leaves it running.
+ * crash, notes/toolchain.md: its two worker threads, decode and crop helper, never load it) and its synchronous
+ * runs block only this process's main thread, never the studio's. Exits when main disconnects, so a killed studio
+ * never leaves it running.
  */
-import { decodeFrames } from '../media/frameDecode';
-import { decodeImage } from '../media/imageSequence';
 import { SessionFactory } from '../inference/executionProviders';
 import { modelInfo } from '../inference/modelRegistry';
-import { FacePipeline, loadFaceModels, releaseFaceModels, type AnalysedFrame } from '../vision/facePipeline';
-import type { RgbImage } from '../vision/imageOps';
+import { FacePipeline, loadFaceModels, releaseFaceModels, type AnalysedFrame, type FaceModels, type TrackedFrame } from '../vision/facePipeline';
+import { DEFAULT_TRACKER } from '../vision/subjectTracker';
 import type { AnalysedChunk, AnalysisMessage, AnalysisRequest, AnalyzeRequest, StoredFace } from './analysisProtocol';
-import { readAhead } from './readAhead';
+import { CropPool } from './cropPool';
+import { createFrameRing, DecodeThread } from './frameRing';
 
-/** Decoded frames waiting while the pipeline works: ffmpeg keeps decoding during inference, memory stays small. */
-const READ_AHEAD_FRAMES = 8;
+/**
+ * Frame slots shared with the decode thread: the frame being tracked, frames whose encoder input the crop helper
+ * has not finished, and read-ahead, so ffmpeg keeps decoding while the models work (16 x 675 KB at 640 x 360).
+ */
+const RING_SLOTS = 16;
 
 function send(message: AnalysisMessage): Promise<void> {
   return new Promise((resolve, reject) => {
     if (!process.send) return reject(new Error('the analysis process was not started with an IPC channel'));
     process.send(message, undefined, {}, (error) => (error ? reject(error) : resolve()));
   });
-}
-
-async function* frameSource(request: AnalyzeRequest): AsyncGenerator<{ frameIndex: number; image: RgbImage }> {
-  const { width, height } = request.decode;
-  if (request.source.kind === 'video') {
-    for await (const frame of decodeFrames(request.source.file, { width, height, fromFrame: request.fromFrame })) {
-      if (frame.frameIndex >= request.frameCount) return;
-      yield { frameIndex: frame.frameIndex, image: { data: frame.rgb, width, height } };
-    }
-    return;
-  }
-  for (let frameIndex = request.fromFrame; frameIndex < request.frameCount; frameIndex++) {
-    const data = await decodeImage(request.source.files[frameIndex] as string, { width, height });
-    yield { frameIndex, image: { data, width, height } };
-  }
 }
 
 /** Decoded-size results -> the video's own pixels, which is what the studio stores and draws. */
@@ -59,24 +47,45 @@ function toStored(frame: AnalysedFrame, sx: number, sy: number): AnalysedChunk['
   return { frameIndex: frame.frameIndex, detectorRan: frame.detectorRan, face: stored };
 }
 
-async function analyze(request: AnalyzeRequest, pipeline: FacePipeline): Promise<void> {
-  pipeline.state = request.tracker;
-  const sx = request.video.width / request.decode.width;
-  const sy = request.video.height / request.decode.height;
-  let pending: { frameIndex: number; image: RgbImage }[] = [];
-  const flush = async () => {
-    const analysed = await pipeline.analyseFrames(pending);
-    const last = pending.at(-1)?.frameIndex ?? request.fromFrame - 1;
-    pending = [];
-    await send({ type: 'chunk', frames: analysed.map((f) => toStored(f, sx, sy)), nextFrame: last + 1, tracker: pipeline.state });
-  };
-  for await (const frame of readAhead(frameSource(request), READ_AHEAD_FRAMES)) {
-    pending.push(frame);
-    // Chunks end on multiples of chunkSize whatever frame the run started at, so a resumed run batches exactly
-    // as an uninterrupted one and produces the same numbers.
-    if ((frame.frameIndex + 1) % request.chunkSize === 0) await flush();
+/**
+ * Three threads: the decode thread fills the frame ring, this one tracks each frame (ORT runs here only) and
+ * shares its crops with the crop helper, which also makes the encoder inputs in the background; at the end of a
+ * chunk the chunk's faces are encoded in one batch. The same frames, crops and batches as
+ * FacePipeline.analyseFrames over the chunk, so the numbers are those of an in-process run.
+ */
+async function analyze(request: AnalyzeRequest, models: FaceModels): Promise<void> {
+  const ring = createFrameRing(RING_SLOTS, request.decode);
+  const decoder = DecodeThread.forRequest(request, ring);
+  const cropper = new CropPool(ring);
+  try {
+    const pipeline = new FacePipeline(models, DEFAULT_TRACKER, cropper);
+    pipeline.state = request.tracker;
+    const sx = request.video.width / request.decode.width;
+    const sy = request.video.height / request.decode.height;
+    let pending: TrackedFrame[] = [];
+    const flush = async () => {
+      const analysed = await pipeline.encodeTracked(pending);
+      const last = pending.at(-1)?.frameIndex ?? request.fromFrame - 1;
+      pending = [];
+      await send({ type: 'chunk', frames: analysed.map((f) => toStored(f, sx, sy)), nextFrame: last + 1, tracker: pipeline.state });
+    };
+    for await (const frame of decoder.frames()) {
+      try {
+        pending.push(await pipeline.track(frame, decoder.peek() ?? undefined));
+      } finally {
+        cropper.discard(frame.image);
+        decoder.release(frame.slot);
+      }
+      // Chunks end on multiples of chunkSize whatever frame the run started at, so a resumed run batches exactly
+      // as an uninterrupted one and produces the same numbers.
+      if ((frame.frameIndex + 1) % request.chunkSize === 0) await flush();
+    }
+    if (pending.length > 0) await flush();
+  } finally {
+    // Not awaited: stopping the threads takes a while and nothing depends on it ('done' goes out at once, and the
+    // process ends when main disconnects).
+    void Promise.all([cropper.close(), decoder.close()]).catch(() => undefined);
   }
-  if (pending.length > 0) await flush();
 }
 
 async function handle(request: AnalysisRequest): Promise<void> {
@@ -88,7 +97,7 @@ async function handle(request: AnalysisRequest): Promise<void> {
       encoderCard: JSON.stringify(models.encoder.card),
       failedProviders: models.encoder.failedProviders,
     });
-    if (request.type === 'analyze') await analyze(request, new FacePipeline(models));
+    if (request.type === 'analyze') await analyze(request, models);
     await send({ type: 'done' });
   } finally {
     await releaseFaceModels(models);

@@ -39,7 +39,7 @@ export interface SessionFactoryOptions {
   chain?: readonly ExecutionProvider[];
   /**
    * Intra-op threads per session. One: on the 2-core machines measured (notes/models.md) one thread per session
-   * beat two, and the pipeline keeps the other core busy with decoding.
+   * beat two, and the pipeline keeps the other core busy with decoding and crops.
    */
   intraOpThreads?: number;
   /** Injected in tests to simulate a provider that fails; ORT's own factory otherwise. */

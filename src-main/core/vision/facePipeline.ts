@@ -19,7 +19,7 @@ import {
   roiFromLandmarks,
   type Box,
 } from './faceRoi';
-import { affine, letterboxRoi, letterboxToFrame, sampleRoi, toExpressionGray, type RgbImage, type Roi } from './imageOps';
+import { cropRoi, letterboxRoi, letterboxToFrame, type CropSpec, type RgbImage, type Roi } from './imageOps';
 import {
   chooseSubject,
   DEFAULT_TRACKER,
@@ -106,16 +106,54 @@ export interface AnalysedFrame {
   face: (MeshFace & FaceDescriptor & { trackId: number }) | null;
 }
 
+/** A frame tracked, its face (if any) waiting to be encoded. */
+export interface TrackedFrame {
+  frameIndex: number;
+  detectorRan: boolean;
+  face: (MeshFace & { trackId: number }) | null;
+  /** The encoder's input for the face; may still be in the making (Cropper.cropLater). */
+  encoderInput: (() => Float32Array) | null;
+}
+
+/**
+ * Makes the model inputs out of a frame. The pipeline asks for a crop either when it needs it at once (the
+ * detector's and the landmark model's, on the tracking path) or for later (the encoder's, batched at the end of a
+ * chunk), which another thread may compute in the meantime. Every implementation gives the numbers of `cropRoi`.
+ */
+export interface Cropper {
+  crop(image: RgbImage, spec: CropSpec): Float32Array;
+  cropLater(image: RgbImage, spec: CropSpec): () => Float32Array;
+  /** A crop that `crop` will probably be asked for soon: may be started now. */
+  prefetch?(image: RgbImage, spec: CropSpec): void;
+  /** Forget the prefetched crops of `image` that were not asked for. */
+  discard?(image: RgbImage): void;
+}
+
+/** Everything in this thread, at once. */
+export const localCropper: Cropper = {
+  crop: cropRoi,
+  cropLater: (image, spec) => {
+    const out = cropRoi(image, spec);
+    return () => out;
+  },
+};
+
 export class FacePipeline {
   state: TrackerState = initialTrackerState();
 
   constructor(
     readonly models: FaceModels,
     readonly tracker: TrackerOptions = DEFAULT_TRACKER,
+    readonly cropper: Cropper = localCropper,
   ) {}
 
+  /** The detector's input: the whole frame letterboxed to 256 x 256, on [-1, 1]. */
+  detectorCrop(image: RgbImage): CropSpec {
+    return { roi: letterboxRoi(image), width: DETECTOR_SIZE, height: DETECTOR_SIZE, maxSamples: 2, post: { kind: 'affine', scale: 1 / 127.5, offset: -1 } };
+  }
+
   async detectFaces(image: RgbImage): Promise<DetectedFace[]> {
-    const input = affine(sampleRoi(image, letterboxRoi(image), DETECTOR_SIZE, DETECTOR_SIZE, 2), 1 / 127.5, -1);
+    const input = this.cropper.crop(image, this.detectorCrop(image));
     const out = await runBatched(this.models.detector, [input], [DETECTOR_SIZE, DETECTOR_SIZE, 3]);
     const first = (name: string) => out[name]?.[0] ?? new Float32Array();
     const detections = decodeDetections({
@@ -141,7 +179,9 @@ export class FacePipeline {
   /** Landmarks for each crop, in one batch; null where the face flag says the crop holds no face. */
   async landmarksFor(image: RgbImage, rois: readonly Roi[]): Promise<(MeshFace | null)[]> {
     if (rois.length === 0) return [];
-    const crops = rois.map((roi) => affine(sampleRoi(image, roi, MESH_SIZE, MESH_SIZE, 2), 1 / 255, 0));
+    const crops = rois.map((roi) =>
+      this.cropper.crop(image, { roi, width: MESH_SIZE, height: MESH_SIZE, maxSamples: 2, post: { kind: 'affine', scale: 1 / 255, offset: 0 } }),
+    );
     const out = await runBatched(this.models.landmarks, crops, [MESH_SIZE, MESH_SIZE, 3]);
     return rois.map((roi, i) => {
       const score = out.face_flag?.[i]?.[0] ?? 0;
@@ -161,8 +201,12 @@ export class FacePipeline {
 
   /** The encoder's input for one face: upright, grey, 64 x 64 (the default encoder's card). */
   encoderInput(image: RgbImage, landmarks: Float32Array): Float32Array {
+    return this.cropper.crop(image, this.encoderCrop(landmarks));
+  }
+
+  private encoderCrop(landmarks: Float32Array): CropSpec {
     const { width, height } = this.encoderSize();
-    return toExpressionGray(sampleRoi(image, roiFromLandmarks(landmarks, EXPRESSION_ROI_SCALE), width, height));
+    return { roi: roiFromLandmarks(landmarks, EXPRESSION_ROI_SCALE), width, height, maxSamples: 4, post: { kind: 'gray' } };
   }
 
   async encode(inputs: readonly Float32Array[]): Promise<FaceDescriptor[]> {
@@ -181,16 +225,46 @@ export class FacePipeline {
    * is encoded in batches. Continues from `this.state`, so consecutive chunks behave as one long run.
    */
   async analyseFrames(frames: readonly { frameIndex: number; image: RgbImage }[]): Promise<AnalysedFrame[]> {
-    const tracked: { frameIndex: number; detectorRan: boolean; face: (MeshFace & { trackId: number }) | null }[] = [];
+    const tracked: TrackedFrame[] = [];
+    for (const frame of frames) tracked.push(await this.track(frame));
+    return this.encodeTracked(tracked);
+  }
+
+  /**
+   * The first half of analyseFrames for one frame: tracks the subject into it and orders its encoder input.
+   * The frame's pixels may be reused once this returns, except by the cropper's pending work. `next`, the frame
+   * after it if already decoded, lets the cropper start on the next detector input while this frame's models
+   * run, when the tracker will most likely run the detector there (the numbers do not depend on it).
+   */
+  async track({ frameIndex, image }: { frameIndex: number; image: RgbImage }, next?: { image: RgbImage }): Promise<TrackedFrame> {
+    if (next && this.cropper.prefetch && this.detectorLikelyNext()) this.cropper.prefetch(next.image, this.detectorCrop(next.image));
+    const step = await this.trackFrame(image, frameIndex);
+    const encoderInput = step.face ? this.cropper.cropLater(image, this.encoderCrop(step.face.landmarks)) : null;
+    return { frameIndex, ...step, encoderInput };
+  }
+
+  /** The second half: encodes the faces of frames tracked in order, in batches (so a chunk is one batch). */
+  async encodeTracked(tracked: readonly TrackedFrame[]): Promise<AnalysedFrame[]> {
     const inputs: Float32Array[] = [];
-    for (const { frameIndex, image } of frames) {
-      const step = await this.trackFrame(image, frameIndex);
-      tracked.push({ frameIndex, ...step });
-      if (step.face) inputs.push(this.encoderInput(image, step.face.landmarks));
-    }
+    for (const t of tracked) if (t.encoderInput) inputs.push(t.encoderInput());
     const descriptors = await this.encode(inputs);
     let next = 0;
-    return tracked.map((t) => ({ ...t, face: t.face ? { ...t.face, ...(descriptors[next++] as FaceDescriptor) } : null }));
+    return tracked.map((t) => ({
+      frameIndex: t.frameIndex,
+      detectorRan: t.detectorRan,
+      face: t.face ? { ...t.face, ...(descriptors[next++] as FaceDescriptor) } : null,
+    }));
+  }
+
+  /**
+   * Whether the frame after the one about to be tracked will run the detector, if this one goes as the last one
+   * did: still no subject, or the subject followed and the periodic re-detection due then.
+   */
+  private detectorLikelyNext(): boolean {
+    const state = this.state;
+    if (state.subject === null) return true;
+    if (detectionDue(state, this.tracker)) return false;
+    return detectionDue({ ...state, framesSinceDetection: state.framesSinceDetection + 1 }, this.tracker);
   }
 
   private async trackFrame(image: RgbImage, frameIndex: number): Promise<{ detectorRan: boolean; face: (MeshFace & { trackId: number }) | null }> {

@@ -31,55 +31,119 @@ export function cropToFrame(roi: Roi, outSize: number, px: number, py: number): 
 }
 
 /**
+ * What is done to each sampled pixel before it is stored: kept as RGB floats (0..255), mapped v -> v * scale +
+ * offset per channel (a model's normalisation), or turned into the expression network's grey channel. Fused into
+ * the sampling loop, with the same float32 rounding in between as sampling first and converting after
+ * (`affine`, `toExpressionGray`), so the numbers are bit for bit those of the two-step form.
+ */
+export type CropPost = { kind: 'rgb' } | { kind: 'affine'; scale: number; offset: number } | { kind: 'gray' };
+
+/** One model input cut out of a frame: `roi` sampled into `width` x `height` pixels, then `post`. */
+export interface CropSpec {
+  roi: Roi;
+  width: number;
+  height: number;
+  /** At most maxSamples x maxSamples bilinear samples per output pixel. */
+  maxSamples: number;
+  post: CropPost;
+}
+
+/** Values per output pixel. */
+export function cropChannels(post: CropPost): number {
+  return post.kind === 'gray' ? 1 : 3;
+}
+
+/** The whole crop, in this thread. */
+export function cropRoi(img: RgbImage, spec: CropSpec): Float32Array {
+  const out = new Float32Array(spec.width * spec.height * cropChannels(spec.post));
+  sampleRoiRows(img, spec, out, 0, spec.height);
+  return out;
+}
+
+/**
  * Samples `roi` into an outW x outH RGB float image (0..255 per channel); outside the frame is black.
  * `roi.size` spans the crop's width; a non-square output keeps square pixels (height spans size * outH / outW).
- * This runs for every frame (a 192-px crop for the landmark model, a 64-px one for the encoder), so the
- * bilinear sampling is written out inline over the affine walk rather than through helper calls.
  */
 export function sampleRoi(img: RgbImage, roi: Roi, outW: number, outH: number, maxSamples = 4): Float32Array {
-  const out = new Float32Array(outW * outH * 3);
+  return cropRoi(img, { roi, width: outW, height: outH, maxSamples, post: { kind: 'rgb' } });
+}
+
+const POST_RGB = 0;
+const POST_AFFINE = 1;
+const POST_GRAY = 2;
+
+/**
+ * Output rows [rowStart, rowEnd) of `spec` into `out` (the whole crop's buffer, row-major): each row depends on
+ * the frame and the spec only, so rows can be shared out between threads and the result is the same.
+ * This runs for every frame (a 192-px crop for the landmark model, a 64-px one for the encoder, 256 px for the
+ * detector), so the bilinear sampling is written out inline over tables of the affine walk: the source position
+ * of output coordinate (u, v) is origin + u * (ux, uy) + v * (vx, vy), evaluated in that order.
+ */
+export function sampleRoiRows(img: RgbImage, spec: CropSpec, out: Float32Array, rowStart: number, rowEnd: number): void {
+  const { roi, width: outW, height: outH } = spec;
   const step = roi.size / outW;
-  const n = step > 1.5 ? Math.min(maxSamples, Math.ceil(step)) : 1;
-  // Source position of output coordinate (u, v) is origin + u * (ux, uy) + v * (vx, vy); -0.5 because pixel
-  // (0, 0)'s centre lies at (0.5, 0.5) in the continuous coordinates the roi is given in.
+  const n = step > 1.5 ? Math.min(spec.maxSamples, Math.ceil(step)) : 1;
   const ux = Math.cos(roi.angle) * step;
   const uy = Math.sin(roi.angle) * step;
   const vx = -uy;
   const vy = ux;
+  // -0.5 because pixel (0, 0)'s centre lies at (0.5, 0.5) in the continuous coordinates the roi is given in.
   const ox = roi.cx - (outW / 2) * ux - (outH / 2) * vx - 0.5;
   const oy = roi.cy - (outW / 2) * uy - (outH / 2) * vy - 0.5;
+  const post = spec.post.kind === 'gray' ? POST_GRAY : spec.post.kind === 'affine' ? POST_AFFINE : POST_RGB;
+  const scale = spec.post.kind === 'affine' ? spec.post.scale : 1;
+  const offset = spec.post.kind === 'affine' ? spec.post.offset : 0;
+  // u * (ux, uy) for every sample column u = j + (sj + 0.5) / n, v * (vx, vy) for every sample row.
+  const cols = outW * n;
+  const colX = new Float64Array(cols);
+  const colY = new Float64Array(cols);
+  for (let j = 0; j < outW; j++) {
+    for (let sj = 0; sj < n; sj++) {
+      const u = j + (sj + 0.5) / n;
+      colX[j * n + sj] = u * ux;
+      colY[j * n + sj] = u * uy;
+    }
+  }
+  const rowX = new Float64Array(n);
+  const rowY = new Float64Array(n);
   const { data, width, height } = img;
   const maxX = width - 1;
   const maxY = height - 1;
+  const stride = width * 3;
   const weight = 1 / (n * n);
-  let o = 0;
-  for (let i = 0; i < outH; i++) {
+  let o = rowStart * outW * (post === POST_GRAY ? 1 : 3);
+  for (let i = rowStart; i < rowEnd; i++) {
+    for (let si = 0; si < n; si++) {
+      const v = i + (si + 0.5) / n;
+      rowX[si] = v * vx;
+      rowY[si] = v * vy;
+    }
     for (let j = 0; j < outW; j++) {
       let r = 0;
       let g = 0;
       let b = 0;
       for (let si = 0; si < n; si++) {
-        const v = i + (si + 0.5) / n;
+        const vvx = rowX[si] as number;
+        const vvy = rowY[si] as number;
         for (let sj = 0; sj < n; sj++) {
-          const u = j + (sj + 0.5) / n;
-          const x = ox + u * ux + v * vx;
-          const y = oy + u * uy + v * vy;
+          const x = ox + (colX[j * n + sj] as number) + vvx;
+          const y = oy + (colY[j * n + sj] as number) + vvy;
           const x0 = Math.floor(x);
           const y0 = Math.floor(y);
           const fx = x - x0;
           const fy = y - y0;
           if (x0 >= 0 && y0 >= 0 && x0 < maxX && y0 < maxY) {
-            const p00 = (y0 * width + x0) * 3;
-            const p10 = p00 + 3;
-            const p01 = p00 + width * 3;
-            const p11 = p01 + 3;
-            const w00 = (1 - fx) * (1 - fy);
-            const w10 = fx * (1 - fy);
-            const w01 = (1 - fx) * fy;
+            const p00 = y0 * stride + x0 * 3;
+            const p01 = p00 + stride;
+            const gx = 1 - fx;
+            const gy = 1 - fy;
+            const w00 = gx * gy;
+            const w10 = fx * gy;
+            const w01 = gx * fy;
             const w11 = fx * fy;
-            r += w00 * (data[p00] as number) + w10 * (data[p10] as number) + w01 * (data[p01] as number) + w11 * (data[p11] as number);
-            g += w00 * (data[p00 + 1] as number) + w10 * (data[p10 + 1] as number) + w01 * (data[p01 + 1] as number) + w11 * (data[p11 + 1] as number);
-            b += w00 * (data[p00 + 2] as number) + w10 * (data[p10 + 2] as number) + w01 * (data[p01 + 2] as number) + w11 * (data[p11 + 2] as number);
+            r += w00 * (data[p00] as number) + w10 * (data[p00 + 3] as number) + w01 * (data[p01] as number) + w11 * (data[p01 + 3] as number);
+            g += w00 * (data[p00 + 1] as number) + w10 * (data[p00 + 4] as number) + w01 * (data[p01 + 1] as number) + w11 * (data[p01 + 4] as number);
+            b += w00 * (data[p00 + 2] as number) + w10 * (data[p00 + 5] as number) + w01 * (data[p01 + 2] as number) + w11 * (data[p01 + 5] as number);
           } else if (x0 >= -1 && y0 >= -1 && x0 <= maxX && y0 <= maxY) {
             // On the border: only the neighbours inside the frame contribute (the outside is black).
             for (let dy = 0; dy < 2; dy++) {
@@ -89,7 +153,7 @@ export function sampleRoi(img: RgbImage, roi: Roi, outW: number, outH: number, m
                 const xx = x0 + dx;
                 if (xx < 0 || xx > maxX) continue;
                 const w = (dx === 0 ? 1 - fx : fx) * (dy === 0 ? 1 - fy : fy);
-                const p = (yy * width + xx) * 3;
+                const p = yy * stride + xx * 3;
                 r += w * (data[p] as number);
                 g += w * (data[p + 1] as number);
                 b += w * (data[p + 2] as number);
@@ -98,12 +162,21 @@ export function sampleRoi(img: RgbImage, roi: Roi, outW: number, outH: number, m
           }
         }
       }
-      out[o++] = r * weight;
-      out[o++] = g * weight;
-      out[o++] = b * weight;
+      // Math.fround: the value a Float32Array of RGB floats would have held before the conversion.
+      if (post === POST_GRAY) {
+        const grey = (0.2989 * Math.fround(r * weight) + 0.587 * Math.fround(g * weight) + 0.114 * Math.fround(b * weight)) / 255;
+        out[o++] = (grey - 0.5) * 2;
+      } else if (post === POST_AFFINE) {
+        out[o++] = Math.fround(r * weight) * scale + offset;
+        out[o++] = Math.fround(g * weight) * scale + offset;
+        out[o++] = Math.fround(b * weight) * scale + offset;
+      } else {
+        out[o++] = r * weight;
+        out[o++] = g * weight;
+        out[o++] = b * weight;
+      }
     }
   }
-  return out;
 }
 
 /** In place: every value v -> v * scale + offset. */
