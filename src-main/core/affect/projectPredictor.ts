@@ -111,7 +111,15 @@ export class ProjectPredictor {
       );
       for (let f = 0; f < prediction.valence.length; f++) {
         if (!prediction.hasFace[f]) continue;
-        insert.run(runId, prediction.videoId, f, prediction.valence[f], prediction.arousal[f], prediction.valenceSd[f], prediction.arousalSd[f]);
+        insert.run(
+          runId,
+          prediction.videoId,
+          f,
+          fourDecimals(prediction.valence[f]),
+          fourDecimals(prediction.arousal[f]),
+          fourDecimals(prediction.valenceSd[f]),
+          fourDecimals(prediction.arousalSd[f]),
+        );
       }
       return runId;
     })();
@@ -242,6 +250,11 @@ function heldOutAgreement(
     rmseValence: rmse(predicted.valence, truth.valence),
     rmseArousal: rmse(predicted.arousal, truth.arousal),
   };
+}
+
+/** Predictions are float32: four decimals is their real precision, and keeps exports free of float noise. */
+function fourDecimals(x: number | undefined): number {
+  return Math.round((x ?? 0) * 10_000) / 10_000;
 }
 
 /** Marks the built-in prior head in the models table (it has no file of its own). */
