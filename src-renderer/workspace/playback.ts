@@ -49,6 +49,16 @@ export class Playback {
     if (this.playing) this.restartClock();
   }
 
+  /**
+   * Asks for the next chunk only when fewer than half a chunk of decoded frames is left ahead: each request is a
+   * decoder process with a seek, so many one-frame requests would cost far more than the frames themselves.
+   */
+  private readAhead(current: number, frameCount: number): void {
+    let firstMissing = current + 1;
+    while (firstMissing < frameCount && this.cache.get(firstMissing)) firstMissing++;
+    if (firstMissing < frameCount && firstMissing - current < READ_AHEAD_FRAMES / 2) void this.cache.load(firstMissing, READ_AHEAD_FRAMES);
+  }
+
   private restartClock(): void {
     this.clockStartMs = performance.now();
     this.clockStartPts = this.host.frameTimes()[this.host.currentFrame()] ?? 0;
@@ -58,7 +68,7 @@ export class Playback {
     if (!this.playing) return;
     const times = this.host.frameTimes();
     const current = this.host.currentFrame();
-    void this.cache.load(current + 1, READ_AHEAD_FRAMES);
+    this.readAhead(current, times.length);
     const nowPts = this.clockStartPts + ((performance.now() - this.clockStartMs) / 1000) * this.speed;
     let next = current;
     while (next + 1 < times.length && (times[next + 1] as number) <= nowPts && this.cache.get(next + 1)) next++;
