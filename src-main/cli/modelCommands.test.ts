@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DB_FILE } from '../core/project/projectFolder';
 import { runCli } from './main';
+import type { FramePrediction } from './modelCommands';
 
 const VIDEO = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
 const BIN = path.join(__dirname, '..', '..', 'bin', 'affect-studio.js');
@@ -29,15 +30,8 @@ function launcher(...args: string[]) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-interface Frame {
-  frameIndex: number;
-  timeSec: number;
-  valence: number | null;
-  arousal: number | null;
-  valenceSd: number | null;
-  arousalSd: number | null;
-  face: boolean;
-}
+/** What `predictions --json` prints per frame. */
+type Frame = FramePrediction;
 interface Propagated {
   annotator: string;
   videos: { videoId: number; frames: number; framesPredicted: number; anchors: number; head: { modelId: number | null; name: string; version: string }; runId: number | null }[];

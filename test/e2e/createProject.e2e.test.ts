@@ -5,42 +5,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStudioApi } from '../../src-main/api/studioApi';
-import { startBrowserServer, type BrowserServer } from '../../src-main/server/browserServer';
-import { rendererDir } from '../../src-main/server/rendererDir';
-import { launchChromium } from '../support/chromium';
+import { openStudioInChromium, SCREENSHOTS, type StudioInChromium } from '../support/studioInChromium';
 
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'e2e');
-
-let server: BrowserServer;
-let browser: Browser;
+let studio: StudioInChromium;
 let page: Page;
-const pageProblems: string[] = [];
 const projectsRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-projects-'));
 
 beforeAll(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  const api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-home-')) });
-  server = await startBrowserServer({ api, rendererDir: rendererDir() });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  // Any console error (a CSP violation, a failed request, an uncaught exception) is a bug on this screen.
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(message.text());
-  });
-  page.on('pageerror', (error) => pageProblems.push(error.message));
+  studio = await openStudioInChromium();
+  page = studio.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => studio?.close());
 
 describe('first screen in Chromium', () => {
   it('shows the start screen with no projects and the offline promise', async () => {
-    await page.goto(server.url);
+    await page.goto(studio.server.url);
     await page.getByTestId('start-screen').waitFor();
     await expect(page.getByText('No projects yet.').isVisible()).resolves.toBe(true);
     await expect(page.getByText('works entirely offline').isVisible()).resolves.toBe(true);
@@ -84,6 +66,6 @@ describe('first screen in Chromium', () => {
   });
 
   it('raised no console errors or CSP violations', () => {
-    expect(pageProblems).toEqual([]);
+    expect(studio.problems).toEqual([]);
   });
 });

@@ -5,45 +5,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStudioApi, type StudioApi } from '../../src-main/api/studioApi';
-import { startBrowserServer, type BrowserServer } from '../../src-main/server/browserServer';
-import { rendererDir } from '../../src-main/server/rendererDir';
-import { launchChromium } from '../support/chromium';
+import { createProjectThroughUi, openStudioInChromium, SCREENSHOTS, SHARED_VIDEOS as VIDEOS, type StudioInChromium } from '../support/studioInChromium';
 
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'e2e');
-const VIDEOS = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos');
-
-let api: StudioApi;
-let server: BrowserServer;
-let browser: Browser;
+let studio: StudioInChromium;
 let page: Page;
-const pageProblems: string[] = [];
 
 beforeAll(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-home-')) });
-  server = await startBrowserServer({ api, rendererDir: rendererDir() });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(message.text());
-  });
-  page.on('pageerror', (error) => pageProblems.push(error.message));
-
-  await page.goto(server.url);
-  await page.getByLabel('Name').fill('Import study');
-  await page.getByLabel('Location').fill(fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-projects-')));
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await page.getByTestId('project-view').waitFor();
+  studio = await openStudioInChromium();
+  page = studio.page;
+  await page.goto(studio.server.url);
+  await createProjectThroughUi(page, 'Import study', fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-projects-')));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await api?.close();
-});
+afterAll(() => studio?.close());
 
 describe('importing videos in Chromium', () => {
   it('refuses a path that does not exist and keeps the typed list', async () => {
@@ -70,6 +46,6 @@ describe('importing videos in Chromium', () => {
   });
 
   it('raised no console errors or CSP violations', () => {
-    expect(pageProblems).toEqual([]);
+    expect(studio.problems).toEqual([]);
   });
 });

@@ -5,41 +5,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_VERSION } from '../../src-main/api/contract';
-import { createStudioApi, type StudioApi } from '../../src-main/api/studioApi';
-import { startBrowserServer, type BrowserServer } from '../../src-main/server/browserServer';
-import { rendererDir } from '../../src-main/server/rendererDir';
-import { launchChromium } from '../support/chromium';
+import type { ApiCall } from '../support/apiCall';
+import { clickGrid as clickGridOn, openStudioInChromium, SCREENSHOTS, SHARED_VIDEOS, type StudioInChromium } from '../support/studioInChromium';
 
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'e2e');
-const VIDEO = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos', 'WolfgangLanger_Pexels.mp4');
+const VIDEO = path.join(SHARED_VIDEOS, 'WolfgangLanger_Pexels.mp4');
 
-let api: StudioApi;
-let server: BrowserServer;
-let browser: Browser;
+let studio: StudioInChromium;
 let page: Page;
+let call: ApiCall;
 let project: string;
 let videoId: number;
-const pageProblems: string[] = [];
-let callId = 1;
-
-async function call<T>(method: string, params: Record<string, unknown>): Promise<T> {
-  const response = await api.dispatch({ v: API_VERSION, id: callId++, method, params });
-  if (!response.ok) throw new Error(response.error.message);
-  return response.result as T;
-}
 
 type StoredLabel = { frameIndex: number; valence: number; arousal: number; origin: string };
 const storedLabels = () => call<StoredLabel[]>('labels.list', { project, videoId });
 const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `labelling-${name}.png`) });
 
-async function clickGrid(valence: number, arousal: number): Promise<void> {
-  const box = await page.getByTestId('affect-grid').boundingBox();
-  if (!box) throw new Error('no affect grid');
-  await page.mouse.click(box.x + ((valence + 1) / 2) * box.width, box.y + ((1 - arousal) / 2) * box.height);
-}
+const clickGrid = (valence: number, arousal: number) => clickGridOn(page, valence, arousal);
 
 async function labelCount(): Promise<number> {
   const text = (await page.locator('.undo-state').textContent()) ?? '';
@@ -47,8 +30,8 @@ async function labelCount(): Promise<number> {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-home-')) });
+  studio = await openStudioInChromium();
+  ({ page, call } = studio);
   project = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-label-')), 'study');
   await call('projects.create', { dir: project, name: 'Labelling study' });
   const { jobId } = await call<{ jobId: string }>('videos.import', { project, paths: [VIDEO] });
@@ -58,25 +41,13 @@ beforeAll(async () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   videoId = (await call<{ id: number }[]>('videos.list', { project }))[0]?.id as number;
-
-  server = await startBrowserServer({ api, rendererDir: rendererDir() });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(message.text());
-  });
-  page.on('pageerror', (error) => pageProblems.push(error.message));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await api?.close();
-});
+afterAll(() => studio?.close());
 
 describe('labelling in Chromium', () => {
   it('opens the workspace straight from a link to the video, showing frame 0', async () => {
-    await page.goto(`${server.url}#${new URLSearchParams({ project, video: String(videoId) })}`);
+    await page.goto(`${studio.server.url}#${new URLSearchParams({ project, video: String(videoId) })}`);
     await page.locator('[data-testid=workspace][data-ready=true]').waitFor();
     await expect.poll(() => page.getByTestId('frame-readout').textContent()).toContain('frame 0 / 471');
     await shot('1-open');
@@ -162,6 +133,6 @@ describe('labelling in Chromium', () => {
   });
 
   it('raised no console errors or CSP violations', () => {
-    expect(pageProblems).toEqual([]);
+    expect(studio.problems).toEqual([]);
   });
 });

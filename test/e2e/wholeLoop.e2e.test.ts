@@ -6,31 +6,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_VERSION } from '../../src-main/api/contract';
-import { createStudioApi, type StudioApi } from '../../src-main/api/studioApi';
-import { startBrowserServer, type BrowserServer } from '../../src-main/server/browserServer';
-import { rendererDir } from '../../src-main/server/rendererDir';
-import { launchChromium } from '../support/chromium';
+import type { ApiCall } from '../support/apiCall';
+import {
+  clickGrid as clickGridOn,
+  createProjectThroughUi,
+  openStudioInChromium,
+  SCREENSHOTS,
+  SHARED_VIDEOS,
+  type StudioInChromium,
+} from '../support/studioInChromium';
 
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'e2e');
-const VIDEO = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos', 'WolfgangLanger_Pexels.mp4');
+const VIDEO = path.join(SHARED_VIDEOS, 'WolfgangLanger_Pexels.mp4');
 
-let api: StudioApi;
-let server: BrowserServer;
-let browser: Browser;
+let studio: StudioInChromium;
 let page: Page;
+let call: ApiCall;
 const projectsRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-loop-'));
 const project = path.join(projectsRoot, 'Loop study');
-const pageProblems: string[] = [];
-let callId = 1;
-
-async function call<T>(method: string, params: Record<string, unknown>): Promise<T> {
-  const response = await api.dispatch({ v: API_VERSION, id: callId++, method, params });
-  if (!response.ok) throw new Error(response.error.message);
-  return response.result as T;
-}
 
 type Label = { frameIndex: number; valence: number; arousal: number };
 type Predictions = { valence: (number | null)[]; anchors: number };
@@ -44,37 +38,19 @@ const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `l
 const readout = () => page.getByTestId('frame-readout').textContent();
 const labelCount = async () => Number(/(\d+) labels/.exec((await page.locator('.undo-state').textContent()) ?? '')?.[1]);
 
-async function clickGrid(valence: number, arousal: number): Promise<void> {
-  const box = await page.getByTestId('affect-grid').boundingBox();
-  if (!box) throw new Error('no affect grid');
-  await page.mouse.click(box.x + ((valence + 1) / 2) * box.width, box.y + ((1 - arousal) / 2) * box.height);
-}
+const clickGrid = (valence: number, arousal: number) => clickGridOn(page, valence, arousal);
 
 beforeAll(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-home-')) });
-  server = await startBrowserServer({ api, rendererDir: rendererDir() });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(message.text());
-  });
-  page.on('pageerror', (error) => pageProblems.push(error.message));
+  studio = await openStudioInChromium();
+  ({ page, call } = studio);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await api?.close();
-});
+afterAll(() => studio?.close());
 
 describe('the whole labelling loop in Chromium', () => {
   it('creates a project, imports the video and finds its faces', { timeout: 120_000 }, async () => {
-    await page.goto(server.url);
-    await page.getByLabel('Name').fill('Loop study');
-    await page.getByLabel('Location').fill(projectsRoot);
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByTestId('project-view').waitFor();
+    await page.goto(studio.server.url);
+    await createProjectThroughUi(page, 'Loop study', projectsRoot);
     await page.getByLabel('Paths to import').fill(VIDEO);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect.poll(() => page.getByTestId('faces-status').first().textContent(), { timeout: 100_000, interval: 500 }).toMatch(/of 472 frames/);
@@ -143,6 +119,6 @@ describe('the whole labelling loop in Chromium', () => {
   });
 
   it('raised no console errors or CSP violations', () => {
-    expect(pageProblems).toEqual([]);
+    expect(studio.problems).toEqual([]);
   });
 });

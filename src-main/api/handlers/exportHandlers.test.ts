@@ -5,18 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addVideo, tempDir } from '../../../test/support/labelProject';
 import { createProject } from '../../core/project/projectFolder';
 import { ProjectSession } from '../../core/project/projectSession';
-import { API_VERSION } from '../contract';
+import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
 import { createStudioApi, type StudioApi } from '../studioApi';
 
 let api: StudioApi;
 let project: string;
-let nextId = 1;
-
-async function call(method: string, params: Record<string, unknown>) {
-  const response = await api.dispatch({ v: API_VERSION, id: nextId++, method, params });
-  if (!response.ok) throw new Error(response.error.message);
-  return response.result as never;
-}
+let call: ApiCall;
 
 beforeAll(async () => {
   project = path.join(tempDir(), 'p');
@@ -25,6 +19,7 @@ beforeAll(async () => {
   addVideo(session, 'clip.mp4', 20);
   await session.close();
   api = createStudioApi({ mode: 'browser', configDir: tempDir() });
+  call = apiCaller(api);
 });
 
 afterAll(() => api.close());

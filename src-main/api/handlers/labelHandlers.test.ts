@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { API_VERSION } from '../contract';
+import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
 import { createStudioApi, type StudioApi } from '../studioApi';
 
 const VIDEO = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
@@ -13,16 +13,11 @@ let project: string;
 let videoId: number;
 let annotatorId: number;
 const events: unknown[] = [];
-let nextId = 1;
-
-async function call(method: string, params: Record<string, unknown>) {
-  const response = await api.dispatch({ v: API_VERSION, id: nextId++, method, params });
-  if (!response.ok) throw new Error(response.error.message);
-  return response.result as never;
-}
+let call: ApiCall;
 
 beforeAll(async () => {
   api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-labels-api-')) });
+  call = apiCaller(api);
   api.events.subscribe((event) => events.push(event));
   project = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'affect-labels-api-')), 'p');
   await call('projects.create', { dir: project });

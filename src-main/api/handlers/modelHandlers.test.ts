@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { API_VERSION } from '../contract';
+import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
 import { createStudioApi, type StudioApi } from '../studioApi';
 import { PROJECT_DB_FILE } from '../../core/project/projectFolder';
 import Database from 'better-sqlite3';
@@ -17,13 +17,7 @@ let api: StudioApi;
 let project: string;
 let videoId: number;
 let annotatorId: number;
-let nextId = 1;
-
-async function call<T>(method: string, params: Record<string, unknown>): Promise<T> {
-  const response = await api.dispatch({ v: API_VERSION, id: nextId++, method, params });
-  if (!response.ok) throw new Error(response.error.message);
-  return response.result as T;
-}
+let call: ApiCall;
 
 async function waitForJob(jobId: string): Promise<{ state: string; error?: string | null; result?: unknown }> {
   let job: { jobId: string; state: string; error?: string | null; result?: unknown } | undefined;
@@ -48,6 +42,7 @@ type Predictions = {
 
 beforeAll(async () => {
   api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-model-api-')) });
+  call = apiCaller(api);
   project = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'affect-model-api-')), 'p');
   await call('projects.create', { dir: project });
   const { jobId } = await call<{ jobId: string }>('videos.import', { project, paths: [VIDEO] });

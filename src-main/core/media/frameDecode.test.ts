@@ -10,6 +10,7 @@ import { decodeFrameAt, decodeFrameBySeek, decodeFrameRange, decodeFrames, encod
 import { indexFrames } from './frameIndex';
 import { fitWithin } from './frameSize';
 import { decodeImage } from './imageSequence';
+import { processesReading } from '../../../test/support/processes';
 
 const videos = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos');
 const { ffmpeg, ffprobe } = resolveFfmpegPaths();
@@ -46,16 +47,6 @@ function nth<T>(items: readonly T[], i: number): T {
   const item = items.at(i);
   if (item === undefined) throw new Error(`no item ${i} of ${items.length}`);
   return item;
-}
-
-function processesReading(file: string): string[] {
-  return fs.readdirSync('/proc').filter((pid) => {
-    try {
-      return /^\d+$/.test(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(file);
-    } catch {
-      return false; // exited while we looked
-    }
-  });
 }
 
 describe('decodeFrames and decodeFrameAt', () => {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpegPaths } from './ffmpegPaths';
 import { indexFrames } from './frameIndex';
+import { processesReading } from '../../../test/support/processes';
 
 const videos = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos');
 const { ffprobe } = resolveFfmpegPaths();
@@ -115,12 +116,3 @@ describe('indexFrames', () => {
   });
 });
 
-function processesReading(file: string): string[] {
-  return fs.readdirSync('/proc').filter((pid) => {
-    try {
-      return /^\d+$/.test(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(file);
-    } catch {
-      return false; // exited while we looked
-    }
-  });
-}
