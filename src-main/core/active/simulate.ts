@@ -11,6 +11,7 @@
  *   labelled frames, current predictions with their sd and anchor spread), never from the hidden labels.
  * - Accuracy is the CCC, pooled over every still-unlabelled frame of every video.
  */
+import { clipsOf } from '../affect/fewshot';
 import { ccc } from '../affect/metrics';
 import { DESCRIPTOR_DIM, projectDescriptors, type LinearPairHead } from '../affect/pairHead';
 import { anchorOutputsFromProjections, DEFAULT_PROPAGATION, VideoPropagation, type ProjectedFrames, type Propagated, type PropagationSettings } from '../affect/propagate';
@@ -33,18 +34,6 @@ export interface SimVideo {
   times: Float64Array;
 }
 
-/** Dataset indices per clip, each clip in frame order; clips in order of first appearance. */
-export function clipsInOrder(items: readonly SimItem[]): Map<string, number[]> {
-  const byClip = new Map<string, number[]>();
-  items.forEach((item, i) => {
-    const list = byClip.get(item.clip);
-    if (list) list.push(i);
-    else byClip.set(item.clip, [i]);
-  });
-  for (const list of byClip.values()) list.sort((a, b) => (items[a] as SimItem).frame - (items[b] as SimItem).frame);
-  return byClip;
-}
-
 function videoOf(id: string, indices: number[], frameSec: number): SimVideo {
   return { id, items: indices, times: Float64Array.from(indices, (_, f) => f * frameSec) };
 }
@@ -57,7 +46,7 @@ function videoOf(id: string, indices: number[], frameSec: number): SimVideo {
 export function pseudoVideos(items: readonly SimItem[], options: { minClips: number; maxClips: number; frameSec: number; random: () => number }): SimVideo[] {
   const { minClips, maxClips, frameSec, random } = options;
   if (!(minClips >= 1 && maxClips >= minClips)) throw new RangeError(`clips per video must satisfy 1 <= min <= max, not ${minClips}..${maxClips}`);
-  const clips = shuffled([...clipsInOrder(items).values()], random);
+  const clips = shuffled([...clipsOf(items).values()], random);
   const runs: number[][][] = [];
   for (let start = 0; start < clips.length; ) {
     const size = minClips + Math.floor(random() * (maxClips - minClips + 1));
@@ -71,7 +60,7 @@ export function pseudoVideos(items: readonly SimItem[], options: { minClips: num
 
 /** Each clip as a video of its own (data labelled frame by frame), clips with fewer than `minFrames` left out. */
 export function clipVideos(items: readonly SimItem[], options: { frameSec: number; minFrames?: number }): SimVideo[] {
-  return [...clipsInOrder(items).entries()].filter(([, indices]) => indices.length >= (options.minFrames ?? 1)).map(([clip, indices]) => videoOf(clip, indices, options.frameSec));
+  return [...clipsOf(items).entries()].filter(([, indices]) => indices.length >= (options.minFrames ?? 1)).map(([clip, indices]) => videoOf(clip, indices, options.frameSec));
 }
 
 /** The paper's support set: frames 0, k, 2k, ... */

@@ -123,14 +123,15 @@ function knn(data: FewshotData, support: readonly number[], k = 3): Prediction {
   return out;
 }
 
-function clipsOf(items: readonly FewshotItem[]): Map<string, number[]> {
+/** Indices per clip, each clip in frame order; clips in order of first appearance. */
+export function clipsOf(items: readonly { clip: string; frame: number }[]): Map<string, number[]> {
   const byClip = new Map<string, number[]>();
   items.forEach((item, i) => {
     const list = byClip.get(item.clip);
     if (list) list.push(i);
     else byClip.set(item.clip, [i]);
   });
-  for (const list of byClip.values()) list.sort((a, b) => (items[a] as FewshotItem).frame - (items[b] as FewshotItem).frame);
+  for (const list of byClip.values()) list.sort((a, b) => (items[a] as { frame: number }).frame - (items[b] as { frame: number }).frame);
   return byClip;
 }
 

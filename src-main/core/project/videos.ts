@@ -23,17 +23,8 @@ export interface VideoRecord {
   importedAt: string;
 }
 
-export interface NewVideo {
-  kind: VideoKind;
-  path: string;
-  displayName: string;
-  contentHash: string;
-  sizeBytes: number;
-  codec: string | null;
-  width: number;
-  height: number;
-  avgFps: number | null;
-}
+/** What an import knows before indexing; frame count, duration and status come from the index. */
+export type NewVideo = Pick<VideoRecord, 'kind' | 'path' | 'displayName' | 'contentHash' | 'sizeBytes' | 'codec' | 'width' | 'height' | 'avgFps'>;
 
 export interface FrameRow {
   frameIndex: number;
@@ -108,12 +99,6 @@ export function listFramesBetween(db: Db, id: VideoId, from: number, to: number)
        WHERE video_id = ? AND frame_index >= ? AND frame_index < ? ORDER BY frame_index`,
     )
     .all(id, from, to) as FrameRow[];
-}
-
-export function getFrame(db: Db, id: VideoId, frameIndex: number): FrameRow | undefined {
-  return db
-    .prepare('SELECT frame_index AS frameIndex, pts_sec AS ptsSec, image_file AS imageFile FROM frames WHERE video_id = ? AND frame_index = ?')
-    .get(id, frameIndex) as FrameRow | undefined;
 }
 
 /** The last frame lasts as long as the median gap between frames (its own duration is not in the stream). */
