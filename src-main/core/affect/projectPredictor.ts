@@ -31,7 +31,10 @@ export interface VideoPrediction extends Propagated {
   anchorSpread: { valence: Float32Array; arousal: Float32Array };
   anchors: number;
   head: HeadInUse;
-  /** How well the model predicts each of this video's labels when that label is held back; null below 3 labels. */
+  /**
+   * How well the model predicts each of this video's labels when that label is held back; null below 3 labels or
+   * when not asked for (it costs one smoothing pass per label, too much for every caller).
+   */
   heldOut: HeldOutAgreement | null;
 }
 
@@ -56,6 +59,7 @@ interface VideoState {
 
 export class ProjectPredictor {
   private readonly videos = new Map<string, VideoState>();
+  private loadedHead: { modelId: number; head: LinearPairHead } | null = null;
   private readonly frameCache = new Map<VideoId, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; encoderId: ModelId | null }>();
 
   constructor(
@@ -68,7 +72,7 @@ export class ProjectPredictor {
     this.videos.clear();
   }
 
-  predict(videoId: VideoId, annotatorId: AnnotatorId): VideoPrediction {
+  predict(videoId: VideoId, annotatorId: AnnotatorId, options: { heldOut?: boolean } = {}): VideoPrediction {
     const head = this.activeHead();
     const state = this.videoState(videoId, annotatorId, head);
     const anchors = this.anchorsFor(videoId, annotatorId, head.head, state.projected);
@@ -91,7 +95,7 @@ export class ProjectPredictor {
       anchorSpread: state.propagation.anchorSpread(),
       anchors: state.propagation.anchorCount,
       head: head.info,
-      heldOut: heldOutAgreement(state.propagation, anchors.filter((a) => a.own).slice(0, MAX_HELD_OUT)),
+      heldOut: options.heldOut ? heldOutAgreement(state.propagation, anchors.filter((a) => a.own).slice(0, MAX_HELD_OUT)) : null,
     };
   }
 
@@ -135,8 +139,11 @@ export class ProjectPredictor {
       | { id: number; name: string; version: string; file: string }
       | undefined;
     if (!row || row.file === PRIOR_HEAD_FILE) return { head: priorHead(), info: { modelId: null, name: 'circumplex prior', version: '1' }, key: 'prior' };
-    const bytes = fs.readFileSync(path.resolve(this.projectDir, row.file));
-    return { head: readLinearHead(bytes), info: { modelId: row.id, name: row.name, version: row.version }, key: `model-${row.id}` };
+    // Every prediction asks for the active head: read and decode its file once, not on every label edit.
+    if (this.loadedHead?.modelId !== row.id) {
+      this.loadedHead = { modelId: row.id, head: readLinearHead(fs.readFileSync(path.resolve(this.projectDir, row.file))) };
+    }
+    return { head: this.loadedHead.head, info: { modelId: row.id, name: row.name, version: row.version }, key: `model-${row.id}` };
   }
 
   /** model_runs needs a pair head row: the built-in prior is registered once, inactive, the first time it is saved. */
