@@ -4,6 +4,14 @@ import { studio } from '../api/studio';
 import { reportFailure } from './reportFailure';
 import { readPlace, writePlace } from '../navigation';
 
+/** A video's thumbnail strip as the page shows it: a data: URL and the frame each tile stands for. */
+export interface ThumbnailImage {
+  url: string;
+  tileWidth: number;
+  tileHeight: number;
+  frameIndexes: number[];
+}
+
 /** The open project's videos and jobs, kept current by pushed events. */
 export const useProjectStore = defineStore('project', {
   state: () => ({
@@ -11,7 +19,7 @@ export const useProjectStore = defineStore('project', {
     videos: [] as VideoSummary[],
     jobs: [] as JobProgress[],
     /** data: URLs of each video's thumbnail strip, with the tile size to crop it. */
-    thumbnails: {} as Record<number, { url: string; tileWidth: number; tileHeight: number; frameIndexes: number[] }>,
+    thumbnails: {} as Record<number, ThumbnailImage>,
     error: null as string | null,
     /** Face analysis of each video (how many frames are analysed, faces found, on which execution provider). */
     analysis: {} as Record<number, AnalysisStatus>,
