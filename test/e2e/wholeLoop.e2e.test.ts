@@ -114,6 +114,8 @@ describe('the whole labelling loop in Chromium', () => {
     await page.locator('[data-testid=workspace][data-ready=true]').waitFor();
     await expect.poll(labelCount).toBe(4);
     await expect.poll(() => page.getByTestId('model-panel').textContent()).toContain('4 labels');
+    // The range to accept starts at the restored frame, not at a video whose length was not known yet.
+    expect(await page.locator('input[name=accept-to]').inputValue()).toBe('24');
     expect(await labels()).toEqual(before);
     await shot('7-reloaded');
   });
