@@ -385,7 +385,7 @@ export const methods = {
 export const events = {
   'job.progress': JobProgress,
   'data.changed': z.object({
-    entity: z.enum(['recentProjects', 'project', 'videos', 'labels', 'predictions', 'suggestions']),
+    entity: z.enum(['recentProjects', 'videos', 'labels', 'predictions']),
     projectPath: z.string().optional(),
   }),
 } as const;

@@ -2,6 +2,7 @@
  * One open ProjectSession per project folder, shared by every client of this process. Job updates of each
  * session become `job.progress` events carrying the project they belong to.
  */
+import { TRAIN_HEAD_JOB } from '../core/affect/trainJob';
 import { getJob } from '../core/jobs/jobStore';
 import type { JobUpdate } from '../core/jobs/jobRunner';
 import { ProjectSession } from '../core/project/projectSession';
@@ -20,7 +21,8 @@ export class ProjectSessions {
     if (!session) {
       session = ProjectSession.open(dir, (update, owner) => {
         this.events.emit('job.progress', jobProgress(owner, update));
-        if (update.state === 'done') this.events.emit('data.changed', { entity: 'videos', projectPath: dir });
+        // A trained head becomes the active one, so every video's predictions change; other jobs change videos.
+        if (update.state === 'done') this.events.emit('data.changed', { entity: update.kind === TRAIN_HEAD_JOB ? 'predictions' : 'videos', projectPath: dir });
       });
       this.open.set(dir, session);
     }

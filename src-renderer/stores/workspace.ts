@@ -15,6 +15,14 @@ function serially<T>(work: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/** Labels are append-only, so the set of row ids changes with every edit. */
+function ownLabelIds(labels: Map<number, Label>): string {
+  return [...labels.values()]
+    .map((label) => label.id)
+    .sort((a, b) => a - b)
+    .join(',');
+}
+
 /** The video being labelled: where the playhead is, the annotator's labels, and the undo history. */
 export const useWorkspaceStore = defineStore('workspace', {
   state: () => ({
@@ -87,6 +95,26 @@ export const useWorkspaceStore = defineStore('workspace', {
       ]);
       this.predictions = predictions;
       this.suggestions = suggestions;
+    },
+    /**
+     * Labels, predictions or faces changed outside this view (another window, an import, a trained head, analysis
+     * finishing): reload what depends on them. Queued behind any edit being saved, so it never reads half of one.
+     */
+    refresh(what: 'labels' | 'predictions' | 'faces') {
+      return serially(() =>
+        this.guard(async () => {
+          if (!this.ready) return;
+          if (what === 'labels') {
+            const before = ownLabelIds(this.labels);
+            await this.reloadLabels();
+            // This view's own edits reload the model as they are saved; only someone else's need it again.
+            if (ownLabelIds(this.labels) === before) return;
+          }
+          if (what === 'faces') await this.reloadFaces();
+          await this.reloadModel();
+          this.syncDraft();
+        }),
+      );
     },
     /** The next suggested frame after the current one (wrapping round), or null when there are none. */
     nextSuggestion(): number | null {

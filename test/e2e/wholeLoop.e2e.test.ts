@@ -1,7 +1,8 @@
 /**
  * The whole loop of the studio in Chromium, through the UI only, on WolfgangLanger_Pexels.mp4: create a
  * project, import, analyse, label three frames on the grid, see predictions fill the timeline, open a
- * suggestion and label it, undo, redo, reload and find everything still there. A screenshot per step.
+ * suggestion and label it, undo, redo, reload and find everything still there, then see a label saved elsewhere
+ * show up with its predictions and suggestions. A screenshot per step.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -75,7 +76,7 @@ describe('the whole labelling loop in Chromium', () => {
 
   it('opens a suggestion and labels it', async () => {
     const first = page.locator('.suggestion').first();
-    const frame = Number(/frame (\d+)/.exec((await first.textContent()) ?? '')?.[1]);
+    const frame = Number(/frame (\d+)/.exec((await first.locator('.suggestion-frame').textContent()) ?? '')?.[1]);
     expect(Number.isInteger(frame)).toBe(true);
     await first.click();
     await expect.poll(readout).toContain(`frame ${frame} /`);
@@ -118,6 +119,18 @@ describe('the whole labelling loop in Chromium', () => {
     expect(await page.locator('input[name=accept-to]').inputValue()).toBe('24');
     expect(await labels()).toEqual(before);
     await shot('7-reloaded');
+  });
+
+  it('follows a label saved elsewhere: the count, the predictions and the suggestions update without a click', async () => {
+    const suggested = async () => (await page.locator('.suggestion-frame').allTextContents()).map((text) => Number(/frame (\d+)/.exec(text)?.[1]));
+    const [frame] = await suggested();
+    expect(Number.isInteger(frame)).toBe(true);
+    // Another window (or the CLI through a second client) labels the first suggested frame.
+    await call('labels.setMany', { ...(await ids()), origin: 'manual', labels: [{ frameIndex: frame, valence: -0.5, arousal: 0.3 }] });
+    await expect.poll(labelCount).toBe(5);
+    await expect.poll(() => page.getByTestId('model-panel').textContent()).toContain('5 labels');
+    await expect.poll(suggested).not.toContain(frame);
+    await shot('8-labelled-elsewhere');
   });
 
   it('raised no console errors or CSP violations', () => {
