@@ -49,16 +49,19 @@ const WEIGHTS_WITH_PREDICTIONS = { uncertainty: 0.35, disagreement: 0.25, covera
 const WEIGHTS_WITHOUT = { uncertainty: 0, disagreement: 0, coverage: 0.6, gap: 0.4 };
 
 export function suggestFrames(signals: FrameSignals, options: SuggestOptions): Suggestion[] {
-  const candidates = candidateFrames(signals, options.maxCandidates ?? 4000);
+  const candidates = candidateFrames(signals, options.maxCandidates ?? 2000);
   if (candidates.length === 0 || options.count <= 0) return [];
   const minGap = options.minGapFrames ?? Math.max(12, Math.round(signals.frameCount * 0.01));
   const duplicateCosine = options.duplicateCosine ?? 0.999;
   const weights = signals.predictionSd ? WEIGHTS_WITH_PREDICTIONS : WEIGHTS_WITHOUT;
 
-  const unit = signals.descriptors.map((d) => (d ? normalised(d) : null));
-  const anchors = [...signals.labelled].filter((f) => unit[f]);
+  // Only candidates and labelled frames are compared, as unit rows of one packed array each (cheap on long videos).
+  const dim = (signals.descriptors[candidates[0] as number] as Float32Array).length;
+  const anchors = [...signals.labelled].filter((f) => signals.descriptors[f]);
+  const candidateRows = unitRows(candidates.map((f) => signals.descriptors[f] as Float32Array), dim);
+  const anchorRows = unitRows(anchors.map((f) => signals.descriptors[f] as Float32Array), dim);
   // Cosine distance from each candidate to its nearest labelled (or already picked) frame.
-  const nearest = candidates.map((f) => nearestDistance(unit[f] as Float32Array, anchors.map((a) => unit[a] as Float32Array)));
+  const nearest = candidates.map((_, i) => nearestDistance(candidateRows, i, anchorRows, anchors.length, dim));
   const labelTimes = [...signals.labelled].map((f) => Number(signals.ptsSec[f]));
   const gapSec = candidates.map((f) => nearestTimeGap(Number(signals.ptsSec[f]), labelTimes));
 
@@ -97,12 +100,11 @@ export function suggestFrames(signals: FrameSignals, options: SuggestOptions): S
       reasons: reasonsFor(frame, signals, nearest[best] as number, gapSec[best] as number, labelTimes.length > 0),
     });
     // The pick now counts as labelled: update coverage and gap, and rule out its near-duplicates.
-    const pickedUnit = unit[frame] as Float32Array;
     const pickedTime = Number(signals.ptsSec[frame]);
     for (let i = 0; i < candidates.length; i++) {
       if (taken[i]) continue;
       const other = candidates[i] as number;
-      const cosine = dot(unit[other] as Float32Array, pickedUnit);
+      const cosine = rowDot(candidateRows, i, candidateRows, best, dim);
       if (Math.abs(other - frame) < minGap || cosine > duplicateCosine) {
         taken[i] = 1;
         continue;
@@ -142,22 +144,29 @@ function reasonsFor(frame: number, signals: FrameSignals, distance: number, gap:
   return reasons;
 }
 
-function normalised(v: Float32Array): Float32Array {
-  let norm = 0;
-  for (const x of v) norm += x * x;
-  norm = Math.sqrt(norm) || 1;
-  return v.map((x) => x / norm);
+/** The vectors scaled to unit length, packed row after row. */
+function unitRows(vectors: readonly Float32Array[], dim: number): Float32Array {
+  const rows = new Float32Array(vectors.length * dim);
+  vectors.forEach((v, r) => {
+    let norm = 0;
+    for (let k = 0; k < dim; k++) norm += (v[k] as number) ** 2;
+    const inverse = 1 / (Math.sqrt(norm) || 1);
+    for (let k = 0; k < dim; k++) rows[r * dim + k] = (v[k] as number) * inverse;
+  });
+  return rows;
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
+function rowDot(a: Float32Array, i: number, b: Float32Array, j: number, dim: number): number {
   let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
+  const ai = i * dim;
+  const bj = j * dim;
+  for (let k = 0; k < dim; k++) sum += (a[ai + k] as number) * (b[bj + k] as number);
   return sum;
 }
 
-function nearestDistance(v: Float32Array, others: readonly Float32Array[]): number {
+function nearestDistance(rows: Float32Array, i: number, others: Float32Array, count: number, dim: number): number {
   let best = Infinity;
-  for (const other of others) best = Math.min(best, 1 - dot(v, other));
+  for (let j = 0; j < count; j++) best = Math.min(best, 1 - rowDot(rows, i, others, j, dim));
   return best;
 }
 

@@ -3,7 +3,6 @@ import { suggestFrames, type Suggestion } from '../active/suggest';
 import type { AnnotatorId, VideoId } from '../ids';
 import { currentLabels } from '../project/labels';
 import type { ProjectSession } from '../project/projectSession';
-import { listFrames } from '../project/videos';
 import type { VideoPrediction } from './projectPredictor';
 
 /** Seconds after the last change before a video's predictions are saved as its model run (for exports). */
@@ -22,7 +21,7 @@ export function suggestNext(session: ProjectSession, videoId: VideoId, annotator
   return suggestFrames(
     {
       frameCount: prediction.valence.length,
-      ptsSec: listFrames(session.db, videoId).map((frame) => frame.ptsSec),
+      ptsSec: session.predictor.frameTimes(videoId),
       hasFace: prediction.hasFace,
       labelled,
       descriptors: session.predictor.descriptors(videoId),

@@ -134,6 +134,11 @@ export class ProjectPredictor {
     return this.frameData(videoId).descriptors;
   }
 
+  /** Presentation time of each frame, seconds (cached with the descriptors). */
+  frameTimes(videoId: VideoId): Float64Array {
+    return this.frameData(videoId).times;
+  }
+
   private activeHead(): { head: LinearPairHead; info: HeadInUse; key: string } {
     const row = this.db.prepare(`SELECT id, name, version, file FROM models WHERE kind = 'pair_head' AND active = 1`).get() as
       | { id: number; name: string; version: string; file: string }
