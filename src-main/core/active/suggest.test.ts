@@ -34,6 +34,16 @@ describe('next-frame suggestions', () => {
     }
   });
 
+  it('never suggests a frame within half the minimum gap of a label, however unlike the label it looks', () => {
+    const labelled = new Set([100, 500, 900]);
+    // Frames next to the labels look unlike everything (a blink, a detector jitter): still not worth a label.
+    const signals = video({ labelled });
+    const descriptors = signals.descriptors.map((d, f) => (d && [...labelled].some((l) => Math.abs(f - l) === 3) ? Float32Array.from({ length: 8 }, (_, k) => (k === 7 ? 1 : 0)) : d));
+    const suggestions = suggestFrames({ ...signals, descriptors }, { count: 20, minGapFrames: 20 });
+    expect(suggestions.length).toBeGreaterThan(10);
+    for (const { frameIndex } of suggestions) for (const label of labelled) expect(Math.abs(frameIndex - label)).toBeGreaterThanOrEqual(10);
+  });
+
   it('keeps a batch diverse: no two suggestions near each other in time', () => {
     const suggestions = suggestFrames(video(), { count: 20, minGapFrames: 25 });
     const frames = suggestions.map((s) => s.frameIndex).sort((a, b) => a - b);

@@ -37,7 +37,7 @@ export interface Suggestion {
 
 export interface SuggestOptions {
   count: number;
-  /** No two suggestions closer than this many frames (default: 1% of the video, at least 12). */
+  /** No two suggestions closer than this many frames, and none closer than half of it to a label (default: 1% of the video, at least 12). */
   minGapFrames?: number;
   /** Descriptors more similar than this (cosine) to a picked frame count as the same view (default 0.999). */
   duplicateCosine?: number;
@@ -49,9 +49,9 @@ const WEIGHTS_WITH_PREDICTIONS = { uncertainty: 0.35, disagreement: 0.25, covera
 const WEIGHTS_WITHOUT = { uncertainty: 0, disagreement: 0, coverage: 0.6, gap: 0.4 };
 
 export function suggestFrames(signals: FrameSignals, options: SuggestOptions): Suggestion[] {
-  const candidates = candidateFrames(signals, options.maxCandidates ?? 2000);
-  if (candidates.length === 0 || options.count <= 0) return [];
   const minGap = options.minGapFrames ?? Math.max(12, Math.round(signals.frameCount * 0.01));
+  const candidates = candidateFrames(signals, Math.ceil(minGap / 2), options.maxCandidates ?? 2000);
+  if (candidates.length === 0 || options.count <= 0) return [];
   const duplicateCosine = options.duplicateCosine ?? 0.999;
   const weights = signals.predictionSd ? WEIGHTS_WITH_PREDICTIONS : WEIGHTS_WITHOUT;
 
@@ -116,10 +116,16 @@ export function suggestFrames(signals: FrameSignals, options: SuggestOptions): S
   return picked;
 }
 
-function candidateFrames(signals: FrameSignals, maxCandidates: number): number[] {
+/**
+ * Frames with a face that are neither labelled nor within `nearLabelFrames` of a label: a frame a few frames
+ * from a label would mostly repeat it, however its descriptor jitters.
+ */
+function candidateFrames(signals: FrameSignals, nearLabelFrames: number, maxCandidates: number): number[] {
+  const nearLabel = new Uint8Array(signals.frameCount);
+  for (const f of signals.labelled) nearLabel.fill(1, Math.max(0, f - nearLabelFrames + 1), Math.min(signals.frameCount, f + nearLabelFrames));
   const all: number[] = [];
   for (let f = 0; f < signals.frameCount; f++) {
-    if (signals.hasFace[f] === 1 && !signals.labelled.has(f) && signals.descriptors[f]) all.push(f);
+    if (signals.hasFace[f] === 1 && !nearLabel[f] && signals.descriptors[f]) all.push(f);
   }
   if (all.length <= maxCandidates) return all;
   const step = all.length / maxCandidates;
