@@ -34,14 +34,24 @@ describe('next-frame suggestions', () => {
     }
   });
 
-  it('never suggests a frame within half the minimum gap of a label, however unlike the label it looks', () => {
+  it('never suggests a frame within a quarter second of a label, however unlike the label it looks', () => {
     const labelled = new Set([100, 500, 900]);
     // Frames next to the labels look unlike everything (a blink, a detector jitter): still not worth a label.
     const signals = video({ labelled });
     const descriptors = signals.descriptors.map((d, f) => (d && [...labelled].some((l) => Math.abs(f - l) === 3) ? Float32Array.from({ length: 8 }, (_, k) => (k === 7 ? 1 : 0)) : d));
-    const suggestions = suggestFrames({ ...signals, descriptors }, { count: 20, minGapFrames: 20 });
+    const suggestions = suggestFrames({ ...signals, descriptors }, { count: 20 });
     expect(suggestions.length).toBeGreaterThan(10);
-    for (const { frameIndex } of suggestions) for (const label of labelled) expect(Math.abs(frameIndex - label)).toBeGreaterThanOrEqual(10);
+    for (const { frameIndex } of suggestions) for (const label of labelled) expect(Math.abs(frameIndex - label) / 25).toBeGreaterThanOrEqual(0.25);
+  });
+
+  it('still suggests on a long video labelled densely', () => {
+    const frameCount = 30_000;
+    const descriptors = Array.from({ length: frameCount }, (_, f) => Float32Array.from({ length: 8 }, (_, k) => Math.cos(f / 500 + k)));
+    const labelled = new Set(Array.from({ length: 1000 }, (_, i) => i * 30));
+    const signals = video({ frameCount, ptsSec: Array.from({ length: frameCount }, (_, f) => f / 25), hasFace: new Uint8Array(frameCount).fill(1), descriptors, labelled });
+    const suggestions = suggestFrames(signals, { count: 8 });
+    expect(suggestions).toHaveLength(8);
+    for (const { frameIndex } of suggestions) expect(labelled.has(frameIndex)).toBe(false);
   });
 
   it('keeps a batch diverse: no two suggestions near each other in time', () => {

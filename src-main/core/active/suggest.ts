@@ -37,8 +37,10 @@ export interface Suggestion {
 
 export interface SuggestOptions {
   count: number;
-  /** No two suggestions closer than this many frames, and none closer than half of it to a label (default: 1% of the video, at least 12). */
+  /** No two suggestions closer than this many frames (default: 1% of the video, at least 12). */
   minGapFrames?: number;
+  /** No suggestion closer than this to a label, seconds (default 0.25). */
+  nearLabelSec?: number;
   /** Descriptors more similar than this (cosine) to a picked frame count as the same view (default 0.999). */
   duplicateCosine?: number;
   /** At most this many candidates are scored (evenly spaced), which bounds the cost on long videos. */
@@ -49,9 +51,9 @@ const WEIGHTS_WITH_PREDICTIONS = { uncertainty: 0.35, disagreement: 0.25, covera
 const WEIGHTS_WITHOUT = { uncertainty: 0, disagreement: 0, coverage: 0.6, gap: 0.4 };
 
 export function suggestFrames(signals: FrameSignals, options: SuggestOptions): Suggestion[] {
-  const minGap = options.minGapFrames ?? Math.max(12, Math.round(signals.frameCount * 0.01));
-  const candidates = candidateFrames(signals, Math.ceil(minGap / 2), options.maxCandidates ?? 2000);
+  const candidates = candidateFrames(signals, options.nearLabelSec ?? 0.25, options.maxCandidates ?? 2000);
   if (candidates.length === 0 || options.count <= 0) return [];
+  const minGap = options.minGapFrames ?? Math.max(12, Math.round(signals.frameCount * 0.01));
   const duplicateCosine = options.duplicateCosine ?? 0.999;
   const weights = signals.predictionSd ? WEIGHTS_WITH_PREDICTIONS : WEIGHTS_WITHOUT;
 
@@ -117,15 +119,15 @@ export function suggestFrames(signals: FrameSignals, options: SuggestOptions): S
 }
 
 /**
- * Frames with a face that are neither labelled nor within `nearLabelFrames` of a label: a frame a few frames
- * from a label would mostly repeat it, however its descriptor jitters.
+ * Frames with a face that are neither labelled nor within `nearLabelSec` of a label: a frame a few frames from a
+ * label would mostly repeat it, however its descriptor jitters.
  */
-function candidateFrames(signals: FrameSignals, nearLabelFrames: number, maxCandidates: number): number[] {
-  const nearLabel = new Uint8Array(signals.frameCount);
-  for (const f of signals.labelled) nearLabel.fill(1, Math.max(0, f - nearLabelFrames + 1), Math.min(signals.frameCount, f + nearLabelFrames));
+function candidateFrames(signals: FrameSignals, nearLabelSec: number, maxCandidates: number): number[] {
+  const labelTimes = Float64Array.from(signals.labelled, (f) => Number(signals.ptsSec[f])).sort();
   const all: number[] = [];
   for (let f = 0; f < signals.frameCount; f++) {
-    if (signals.hasFace[f] === 1 && !nearLabel[f] && signals.descriptors[f]) all.push(f);
+    if (signals.hasFace[f] !== 1 || !signals.descriptors[f] || signals.labelled.has(f)) continue;
+    if (gapToSorted(Number(signals.ptsSec[f]), labelTimes) >= nearLabelSec) all.push(f);
   }
   if (all.length <= maxCandidates) return all;
   const step = all.length / maxCandidates;
@@ -174,6 +176,20 @@ function nearestDistance(rows: Float32Array, i: number, others: Float32Array, co
   let best = Infinity;
   for (let j = 0; j < count; j++) best = Math.min(best, 1 - rowDot(rows, i, others, j, dim));
   return best;
+}
+
+/** Distance from t to the nearest of `sorted` (ascending), by binary search; Infinity when it is empty. */
+function gapToSorted(t: number, sorted: Float64Array): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  const after = lo < sorted.length ? (sorted[lo] as number) - t : Infinity;
+  const before = lo > 0 ? t - (sorted[lo - 1] as number) : Infinity;
+  return Math.min(after, before);
 }
 
 function nearestTimeGap(t: number, times: readonly number[]): number {
