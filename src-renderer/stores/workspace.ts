@@ -55,6 +55,8 @@ export const useWorkspaceStore = defineStore('workspace', {
     /** 1 for analysed frames without a face; null until the video has been analysed at all. */
     noFaceMask: (state): Uint8Array | null =>
       state.faces.length === 0 ? null : Uint8Array.from({ length: state.frameTimes.length }, (_, f) => (state.faces[f] && !state.faces[f].face ? 1 : 0)),
+    /** Whether analysis found a face anywhere in the video (cached: the template reads it on every frame shown). */
+    hasAnyFace: (state) => state.faces.some((f) => f?.face),
     labelList: (state) => [...state.labels.values()].sort((a, b) => a.frameIndex - b.frameIndex),
   },
   actions: {

@@ -51,7 +51,9 @@ const WEIGHTS_WITH_PREDICTIONS = { uncertainty: 0.35, disagreement: 0.25, covera
 const WEIGHTS_WITHOUT = { uncertainty: 0, disagreement: 0, coverage: 0.6, gap: 0.4 };
 
 export function suggestFrames(signals: FrameSignals, options: SuggestOptions): Suggestion[] {
-  const candidates = candidateFrames(signals, options.nearLabelSec ?? 0.25, options.maxCandidates ?? 2000);
+  // Sorted once: both the candidate filter and the time-gap signal look up the nearest label by binary search.
+  const labelTimes = Float64Array.from(signals.labelled, (f) => Number(signals.ptsSec[f])).sort();
+  const candidates = candidateFrames(signals, labelTimes, options.nearLabelSec ?? 0.25, options.maxCandidates ?? 2000);
   if (candidates.length === 0 || options.count <= 0) return [];
   const minGap = options.minGapFrames ?? Math.max(12, Math.round(signals.frameCount * 0.01));
   const duplicateCosine = options.duplicateCosine ?? 0.999;
@@ -64,8 +66,7 @@ export function suggestFrames(signals: FrameSignals, options: SuggestOptions): S
   const anchorRows = unitRows(anchors.map((f) => signals.descriptors[f] as Float32Array), dim);
   // Cosine distance from each candidate to its nearest labelled (or already picked) frame.
   const nearest = candidates.map((_, i) => nearestDistance(candidateRows, i, anchorRows, anchors.length, dim));
-  const labelTimes = [...signals.labelled].map((f) => Number(signals.ptsSec[f]));
-  const gapSec = candidates.map((f) => nearestTimeGap(Number(signals.ptsSec[f]), labelTimes));
+  const gapSec = candidates.map((f) => gapToSorted(Number(signals.ptsSec[f]), labelTimes));
 
   const uncertainty = candidates.map((f) => axisMean(signals.predictionSd, f));
   const disagreement = candidates.map((f) => axisMax(signals.anchorSpread, f));
@@ -122,8 +123,7 @@ export function suggestFrames(signals: FrameSignals, options: SuggestOptions): S
  * Frames with a face that are neither labelled nor within `nearLabelSec` of a label: a frame a few frames from a
  * label would mostly repeat it, however its descriptor jitters.
  */
-function candidateFrames(signals: FrameSignals, nearLabelSec: number, maxCandidates: number): number[] {
-  const labelTimes = Float64Array.from(signals.labelled, (f) => Number(signals.ptsSec[f])).sort();
+function candidateFrames(signals: FrameSignals, labelTimes: Float64Array, nearLabelSec: number, maxCandidates: number): number[] {
   const all: number[] = [];
   for (let f = 0; f < signals.frameCount; f++) {
     if (signals.hasFace[f] !== 1 || !signals.descriptors[f] || signals.labelled.has(f)) continue;
@@ -190,12 +190,6 @@ function gapToSorted(t: number, sorted: Float64Array): number {
   const after = lo < sorted.length ? (sorted[lo] as number) - t : Infinity;
   const before = lo > 0 ? t - (sorted[lo - 1] as number) : Infinity;
   return Math.min(after, before);
-}
-
-function nearestTimeGap(t: number, times: readonly number[]): number {
-  let best = Infinity;
-  for (const other of times) best = Math.min(best, Math.abs(t - other));
-  return best;
 }
 
 function axisMean(series: AxisSeries | null, frame: number): number {
