@@ -194,7 +194,7 @@ describe('browser-mode server', () => {
       await page.locator('.app-bar-meta').waitFor();
       expect(page.url()).toBe(`${root(server)}#project=%2Ftmp%2Fp`);
       expect(page.url()).not.toContain(server.token);
-      expect(await page.evaluate(() => document.cookie)).toBe('');
+      expect(await page.evaluate('document.cookie')).toBe('');
       expect(await page.context().cookies()).toEqual([
         expect.objectContaining({ name: `affect-studio-${server.port}`, httpOnly: true, sameSite: 'Strict', secure: false, path: '/' }),
       ]);

@@ -16,8 +16,9 @@ const MODEL = path.join(ROOT, 'models', 'emotion.onnx');
 /** Runs `script` in a new Node process with an empty HOME and the given environment; returns what HOME holds after. */
 function runWithFreshHome(script: string, env: Record<string, string> = {}) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-ort-home-'));
-  const environment: NodeJS.ProcessEnv = { ...process.env, ...env, HOME: home };
-  delete environment.ORT_DISABLE_TELEMETRY;
+  // Without whatever this test process inherited (another test may have loaded the wrapper in it).
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'ORT_DISABLE_TELEMETRY'));
+  const environment: NodeJS.ProcessEnv = { ...inherited, ...env, HOME: home };
   const run = spawnSync(process.execPath, ['-e', script], { env: environment, encoding: 'utf8' });
   return { ...run, homeEntries: fs.readdirSync(home, { recursive: true }) };
 }
@@ -26,7 +27,7 @@ const openSession = (ort: string) => `${ort}.InferenceSession.create(${JSON.stri
 
 describe('ONNX Runtime wrapper', () => {
   it('opens a session that writes nothing under HOME, even when the user set ORT_DISABLE_TELEMETRY=0', () => {
-    for (const env of [{}, { ORT_DISABLE_TELEMETRY: '0' }]) {
+    for (const env of [{}, { ORT_DISABLE_TELEMETRY: '0' }] as Record<string, string>[]) {
       const run = runWithFreshHome(`const ort = require(${JSON.stringify(WRAPPER)}); ${openSession('ort')}`, env);
       expect(run.stdout + run.stderr).toContain('session ok');
       expect(run.homeEntries).toEqual([]);
