@@ -1,7 +1,7 @@
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vite';
 
-// Relative base: the same build is served from Electron's app:// protocol and from browser mode's /TOKEN/ path.
+// Relative base: the same build is served from Electron's app:// protocol and from browser mode's server.
 export default defineConfig({
   root: 'src-renderer',
   base: './',

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../src-main/core/inference/onnxRuntime';
 import { ANALYZE_CHUNK_FRAMES, ANALYZE_JOB, ANALYZE_MAX_SIDE, type AnalyzeResult } from '../src-main/core/analysis/analyzeJob';
 import { SessionFactory } from '../src-main/core/inference/executionProviders';
 import { defaultModelsDir } from '../src-main/core/inference/modelRegistry';

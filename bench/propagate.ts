@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../src-main/core/inference/onnxRuntime';
 import { DESCRIPTOR_DIM, projectDescriptors, writePairHead } from '../src-main/core/affect/pairHead';
 import { anchorOutputsFromProjections, propagateVideo, VideoPropagation, type Anchor } from '../src-main/core/affect/propagate';
 import { PRIOR_HEAD_CARD, priorHead } from '../src-main/core/affect/priorHead';

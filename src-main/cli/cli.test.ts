@@ -110,7 +110,7 @@ describe('affect-studio CLI', () => {
     expect(stderr).toMatch(/\/no\/such\/file\.mp4 does not exist/);
   });
 
-  it('serve prints a loopback URL with a token and stops cleanly on SIGTERM', async () => {
+  it('serve prints a loopback URL whose token buys a cookie, and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN, 'serve', '--json'], { env: { ...process.env, AFFECT_STUDIO_HOME: tempDir() } });
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -121,9 +121,10 @@ describe('affect-studio CLI', () => {
       child.once('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
     });
     const { url } = JSON.parse(line) as { url: string };
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[\w-]{32}\/$/);
-    const page = await fetch(url);
-    expect(page.status).toBe(200);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);
+    const page = await fetch(url, { redirect: 'manual' });
+    expect(page.status).toBe(303);
+    expect((await fetch(new URL('/', url), { headers: { Cookie: page.headers.get('set-cookie')?.split(';')[0] ?? '' } })).status).toBe(200);
     const withoutToken = await fetch(new URL('/', url));
     expect(withoutToken.status).toBe(401);
     child.kill('SIGTERM');

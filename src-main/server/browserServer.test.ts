@@ -5,9 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { launchChromium } from '../../test/support/chromium';
 import { API_VERSION } from '../api/contract';
 import { createStudioApi, type StudioApi } from '../api/studioApi';
 import { startBrowserServer, type BrowserServer } from './browserServer';
+import { rendererDir } from './rendererDir';
 
 const servers: BrowserServer[] = [];
 afterEach(async () => {
@@ -22,9 +24,9 @@ function fakeRenderer(): string {
   return dir;
 }
 
-async function start(): Promise<{ server: BrowserServer; api: StudioApi }> {
+async function start(renderer = fakeRenderer()): Promise<{ server: BrowserServer; api: StudioApi }> {
   const api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-home-')) });
-  const server = await startBrowserServer({ api, rendererDir: fakeRenderer() });
+  const server = await startBrowserServer({ api, rendererDir: renderer });
   servers.push(server);
   return { server, api };
 }
@@ -32,7 +34,7 @@ async function start(): Promise<{ server: BrowserServer; api: StudioApi }> {
 type Target = string | { port: number; path: string };
 
 function get(target: Target, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  const { port, path } = typeof target === 'string' ? { port: Number(new URL(target).port), path: new URL(target).pathname } : target;
+  const { port, path } = typeof target === 'string' ? { port: Number(new URL(target).port), path: new URL(target).pathname + new URL(target).search } : target;
   return new Promise((resolve, reject) => {
     http
       .get({ host: '127.0.0.1', port, path, headers }, (res) => {
@@ -44,9 +46,9 @@ function get(target: Target, headers: Record<string, string> = {}): Promise<{ st
   });
 }
 
-function openSocket(url: string, origin?: string): Promise<WebSocket> {
+function openSocket(url: string, options: { origin?: string; cookie?: string } = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, origin ? { origin } : {});
+    const ws = new WebSocket(url, { ...(options.origin ? { origin: options.origin } : {}), headers: options.cookie ? { Cookie: options.cookie } : {} });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
@@ -56,44 +58,81 @@ function nextMessage(ws: WebSocket): Promise<unknown> {
   return new Promise((resolve) => ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))));
 }
 
-const apiUrl = (server: BrowserServer) => `${server.url.replace('http:', 'ws:')}api`;
+const apiUrl = (server: BrowserServer) => `ws://127.0.0.1:${server.port}/api`;
+const root = (server: BrowserServer) => `http://127.0.0.1:${server.port}/`;
+
+/** Follows the printed URL as a browser would: the `name=value` of the cookie its redirect sets. */
+async function cookieFrom(server: BrowserServer): Promise<string> {
+  const setCookie = (await get(server.url)).headers['set-cookie']?.[0] ?? '';
+  return setCookie.split(';')[0] ?? '';
+}
 
 describe('browser-mode server', () => {
   it('prints a 127.0.0.1 URL carrying a long random token', async () => {
     const { server } = await start();
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}\/$/);
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
     const other = await start();
     expect(other.server.token).not.toBe(server.token);
   });
 
-  it('serves the UI with a strict CSP only under the token', async () => {
+  it('trades the token for an HttpOnly, SameSite=Strict cookie named after the port, and redirects to the clean URL', async () => {
     const { server } = await start();
-    const page = await get(server.url);
+    const response = await get(server.url);
+    expect(response.status).toBe(303);
+    expect(response.headers.location).toBe('/');
+    expect(response.headers['set-cookie']).toHaveLength(1);
+    const attributes = (response.headers['set-cookie']?.[0] ?? '').split(';').map((part) => part.trim());
+    expect(attributes[0]).toBe(`affect-studio-${server.port}=${server.token}`);
+    expect(attributes.slice(1).sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict']);
+  });
+
+  it('serves the UI with a strict CSP to the cookie', async () => {
+    const { server } = await start();
+    const cookie = await cookieFrom(server);
+    const page = await get(root(server), { Cookie: cookie });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>studio</title>');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).not.toContain('unsafe');
-    expect((await get(`${server.url}assets/app.js`)).headers['content-type']).toContain('text/javascript');
+    expect((await get(`${root(server)}assets/app.js`, { Cookie: cookie })).headers['content-type']).toContain('text/javascript');
   });
 
-  it('refuses every request without the right token with 401', async () => {
+  it('refuses with 401 every request without a valid token or cookie, and says which URL to open', async () => {
     const { server } = await start();
-    const root = `http://127.0.0.1:${server.port}`;
-    for (const url of [`${root}/`, `${root}/index.html`, `${root}/assets/app.js`, `${root}/${'x'.repeat(32)}/`, `${root}/${server.token.slice(0, -1)}/`]) {
-      expect((await get(url)).status, url).toBe(401);
+    const other = await start();
+    const base = root(server);
+    const refused: [string, Record<string, string>][] = [
+      [base, {}],
+      [`${base}index.html`, {}],
+      [`${base}assets/app.js`, {}],
+      [`${base}?token=${'x'.repeat(32)}`, {}],
+      [`${base}?token=${server.token.slice(0, -1)}`, {}],
+      [`${base}${server.token}/`, {}],
+      [base, { Cookie: `affect-studio-${server.port}=${server.token.slice(0, -1)}` }],
+      [base, { Cookie: `affect-studio-${other.server.port}=${server.token}` }],
+      [base, { Cookie: await cookieFrom(other.server) }],
+    ];
+    for (const [url, headers] of refused) {
+      const response = await get(url, headers);
+      expect(response.status, `${url} ${JSON.stringify(headers)}`).toBe(401);
+      expect(response.body).toMatch(/open the URL .* printed at start-up/);
+      expect(response.headers['set-cookie']).toBeUndefined();
     }
   });
 
   it('refuses a Host header that is not the loopback address (DNS rebinding)', async () => {
     const { server } = await start();
+    const cookie = await cookieFrom(server);
     expect((await get(server.url, { Host: `evil.example:${server.port}` })).status).toBe(403);
+    expect((await get(root(server), { Host: `evil.example:${server.port}`, Cookie: cookie })).status).toBe(403);
   });
 
   it('does not serve files outside the UI folder', async () => {
     const { server } = await start();
+    const cookie = await cookieFrom(server);
     // Raw request paths: a URL object would resolve the dot segments before they reach the server.
     for (const escape of ['..%2f..%2f..%2fetc%2fpasswd', '../../package.json', '%2e%2e/%2e%2e/package.json', 'assets/..%2f..%2f..%2fetc%2fhosts']) {
-      const response = await get({ port: server.port, path: `/${server.token}/${escape}` });
+      const response = await get({ port: server.port, path: `/${escape}` }, { Cookie: cookie });
       expect(response.status, escape).toBe(404);
     }
   });
@@ -116,15 +155,19 @@ describe('browser-mode server', () => {
     }
   });
 
-  it('refuses a WebSocket without the token or from another origin', async () => {
+  it('refuses a WebSocket without the cookie, with the token in its URL instead, or from another origin', async () => {
     const { server } = await start();
-    await expect(openSocket(`ws://127.0.0.1:${server.port}/api`)).rejects.toThrow(/401/);
-    await expect(openSocket(apiUrl(server), 'http://evil.example')).rejects.toThrow(/401/);
+    const cookie = await cookieFrom(server);
+    await expect(openSocket(apiUrl(server))).rejects.toThrow(/401/);
+    await expect(openSocket(`${apiUrl(server)}?token=${server.token}`)).rejects.toThrow(/401/);
+    await expect(openSocket(apiUrl(server), { cookie: `affect-studio-${server.port}=${'x'.repeat(32)}` })).rejects.toThrow(/401/);
+    await expect(openSocket(apiUrl(server), { cookie, origin: 'http://evil.example' })).rejects.toThrow(/401/);
+    (await openSocket(apiUrl(server), { cookie, origin: `http://127.0.0.1:${server.port}` })).close();
   });
 
   it('answers API calls over the WebSocket and survives malformed messages', async () => {
     const { server } = await start();
-    const ws = await openSocket(apiUrl(server), `http://127.0.0.1:${server.port}`);
+    const ws = await openSocket(apiUrl(server), { cookie: await cookieFrom(server), origin: `http://127.0.0.1:${server.port}` });
     ws.send('{ not json');
     expect(await nextMessage(ws)).toMatchObject({ id: null, ok: false, error: { code: 'bad_request' } });
     ws.send(JSON.stringify({ v: API_VERSION, id: 3, method: 'app.info', params: {} }));
@@ -134,10 +177,32 @@ describe('browser-mode server', () => {
 
   it('pushes events to connected clients', async () => {
     const { server, api } = await start();
-    const ws = await openSocket(apiUrl(server));
+    const ws = await openSocket(apiUrl(server), { cookie: await cookieFrom(server) });
     const received = nextMessage(ws);
     api.events.emit('data.changed', { entity: 'recentProjects' });
     expect(await received).toEqual({ event: 'data.changed', payload: { entity: 'recentProjects' } });
     ws.close();
+  });
+
+  it('in Chromium: the printed URL ends on the clean address, the page reaches the API, and scripts cannot read the cookie', async () => {
+    const { server } = await start(rendererDir());
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}#project=%2Ftmp%2Fp`);
+      // The start screen shows the version it fetched from main over the WebSocket.
+      await page.locator('.app-bar-meta').waitFor();
+      expect(page.url()).toBe(`${root(server)}#project=%2Ftmp%2Fp`);
+      expect(page.url()).not.toContain(server.token);
+      expect(await page.evaluate('document.cookie')).toBe('');
+      expect(await page.context().cookies()).toEqual([
+        expect.objectContaining({ name: `affect-studio-${server.port}`, httpOnly: true, sameSite: 'Strict', secure: false, path: '/' }),
+      ]);
+      await page.reload();
+      await page.locator('.app-bar-meta').waitFor();
+      expect(page.url()).not.toContain(server.token);
+    } finally {
+      await browser.close();
+    }
   });
 });

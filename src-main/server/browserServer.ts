@@ -1,9 +1,12 @@
 /**
  * Browser mode: serves the renderer and the API over HTTP + WebSocket on 127.0.0.1 only.
  *
- * Every URL lives under a random per-run token (`http://127.0.0.1:PORT/TOKEN/`), so the page's own relative
- * asset and WebSocket URLs carry it without cookies; anything else gets 401. The Host header must name the
- * loopback address (defeats DNS rebinding) and a browser's WebSocket Origin must be the page itself.
+ * Access needs the random per-run token, as in Jupyter, but the token never stays in the address bar (where it
+ * would end up in history, screenshots and screen shares): the URL printed at start-up (`/?token=...`) sets an
+ * HttpOnly, SameSite=Strict cookie and redirects (303) to the same page without the token. Every later request,
+ * and the WebSocket at `/api`, is authorised by that cookie; anything else gets 401. The cookie's name carries the
+ * port, so two studios on one machine do not overwrite each other's. The Host header must name the loopback
+ * address (defeats DNS rebinding) and a browser's WebSocket Origin must be the page itself.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -18,6 +21,7 @@ import { contentTypeOf } from './contentTypes';
 
 export const LOOPBACK = '127.0.0.1';
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+const UNAUTHORIZED = 'Unauthorized: open the URL that affect-studio serve printed at start-up (it carries the token).';
 
 export interface BrowserServer {
   url: string;
@@ -36,25 +40,38 @@ export async function startBrowserServer(options: {
     throw new Error(`The studio's UI is not built (no ${path.join(rendererDir, 'index.html')}). Run "npm run build".`);
   }
   const token = crypto.randomBytes(24).toString('base64url');
-  const prefix = `/${token}/`;
   let port = 0;
+  const cookieName = () => `affect-studio-${port}`;
 
   const hostIsLoopback = (host: string | undefined) => host === `${LOOPBACK}:${port}` || host === `localhost:${port}`;
+  const hasCookie = (req: http.IncomingMessage) => sameSecret(cookieValue(req.headers.cookie, cookieName()), token);
 
   const server = http.createServer((req, res) => {
-    const url = req.url ?? '/';
+    const [pathname = '/', query = ''] = (req.url ?? '/').split('?', 2);
     if (!hostIsLoopback(req.headers.host)) return refuse(res, 403, 'Forbidden: unexpected Host header.');
-    if (!hasToken(url, prefix)) return refuse(res, 401, 'Unauthorized: this URL needs the token printed at start-up.');
+    const offered = new URLSearchParams(query).get('token');
+    if (offered !== null) {
+      if (!sameSecret(offered, token)) return refuse(res, 401, UNAUTHORIZED);
+      // Always to the root: the page keeps its state in the fragment, which the browser carries over.
+      res.writeHead(303, {
+        Location: '/',
+        'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-store',
+      });
+      res.end();
+      return;
+    }
+    if (!hasCookie(req)) return refuse(res, 401, UNAUTHORIZED);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
-    serveStatic(rendererDir, decodePath(url.slice(prefix.length)), res);
+    serveStatic(rendererDir, decodePath(pathname), res);
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    const url = req.url ?? '/';
     const origin = req.headers.origin;
     const originOk = origin === undefined || origin === `http://${req.headers.host}`;
-    if (!hostIsLoopback(req.headers.host) || !originOk || url.split('?')[0] !== `${prefix}api`) {
+    if (!hostIsLoopback(req.headers.host) || !originOk || !hasCookie(req) || (req.url ?? '/').split('?')[0] !== '/api') {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -73,7 +90,7 @@ export async function startBrowserServer(options: {
   });
 
   return {
-    url: `http://${LOOPBACK}:${port}${prefix}`,
+    url: `http://${LOOPBACK}:${port}/?token=${token}`,
     token,
     port,
     close: async () => {
@@ -100,16 +117,25 @@ function serveApi(ws: WebSocket, api: StudioApi): void {
   });
 }
 
-function hasToken(url: string, prefix: string): boolean {
-  // Constant-time comparison of the token part, so its characters cannot be guessed one by one.
-  const candidate = Buffer.from(url.slice(0, prefix.length));
-  const expected = Buffer.from(prefix);
-  return candidate.length === expected.length && crypto.timingSafeEqual(candidate, expected);
+/** Constant-time comparison (of fixed-length digests), so the token cannot be guessed character by character. */
+function sameSecret(candidate: string | undefined, secret: string): boolean {
+  if (candidate === undefined) return false;
+  const digest = (text: string) => crypto.createHash('sha256').update(text).digest();
+  return crypto.timingSafeEqual(digest(candidate), digest(secret));
 }
 
-function decodePath(rest: string): string | null {
+/** The value of cookie `name` in a Cookie header (`a=1; b=2`), if it is there. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const [key, ...value] = pair.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+function decodePath(pathname: string): string | null {
   try {
-    return decodeURIComponent(rest.split('?')[0] ?? '');
+    return decodeURIComponent(pathname.slice(1));
   } catch {
     return null;
   }

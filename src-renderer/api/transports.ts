@@ -11,7 +11,7 @@ export function ipcTransport(bridge: AffectStudioBridge): Transport {
   };
 }
 
-/** Browser mode: the API endpoint sits beside the page, under the same per-run token path. */
+/** Browser mode: the API endpoint is `/api` on the page's own server, authorised by the cookie the token URL set. */
 export function webSocketTransport(url: string): Transport {
   const socket = new WebSocket(url);
   const opened = new Promise<void>((resolve, reject) => {
@@ -62,7 +62,7 @@ export function webSocketTransport(url: string): Transport {
 export function connect(): Transport {
   const bridge = (window as unknown as Record<string, AffectStudioBridge | undefined>)[BRIDGE_KEY];
   if (bridge) return ipcTransport(bridge);
-  const url = new URL('api', window.location.href);
+  const url = new URL('/api', window.location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.search = '';
   return webSocketTransport(url.toString());

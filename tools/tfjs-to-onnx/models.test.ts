@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../../src-main/core/inference/onnxRuntime';
 import { describe, expect, it } from 'vitest';
 import type { CardTensor, ModelCard } from './model-card';
 import { buildShippedModel, cardText, MODELS_DIR, sha256, SHIPPED_MODELS } from './shipped-models';

@@ -2,7 +2,7 @@
  * Every entry of the op table, checked against the TFJS reference runtime on a one- or two-node graph built in
  * memory (tiny tensors: the whole file runs in about a second).
  */
-import * as ort from 'onnxruntime-node';
+import * as ort from '../../src-main/core/inference/onnxRuntime';
 import { describe, expect, it } from 'vitest';
 import { convertTfjsModel, resolveNode, UnsupportedOpError, type ConvertOptions } from './convert';
 import { OP_TABLE } from './ops';

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../../src-main/core/inference/onnxRuntime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODELS_DIR } from './shipped-models';
 import { decodeRgb, FACES_DIR, HUMAN_MODELS, loadReference, maxAbs, maxAbsDiff, readModelFiles, runOrt, runReference, seededUniform, stack } from './testing';

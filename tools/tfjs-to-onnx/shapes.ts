@@ -3,7 +3,7 @@
  * run on zeros at batch 1 gives them, and a second run at batch 2 proves the batch really is dynamic (a Reshape
  * that still bakes in batch 1 fails or keeps its size there).
  */
-import * as ort from 'onnxruntime-node';
+import * as ort from '../../src-main/core/inference/onnxRuntime';
 import type { ElemTypeName, IoInfo } from './onnx-graph';
 
 const ORT_TYPES: Partial<Record<ort.Tensor.Type, ElemTypeName>> = { float32: 'float32', int32: 'int32', int64: 'int64', bool: 'bool' };

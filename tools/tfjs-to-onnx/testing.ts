@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../../src-main/core/inference/onnxRuntime';
 import type { ModelJson } from './tfjs-graph';
 
 export const HUMAN_MODELS = path.resolve(__dirname, '../../node_modules/@vladmandic/human/models');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import * as ort from '../inference/onnxRuntime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SessionFactory } from '../inference/executionProviders';
 import { loadModel } from '../inference/modelRegistry';

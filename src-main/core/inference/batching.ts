@@ -3,7 +3,7 @@
  * bounded batch keeps memory flat on long videos. Outputs come back per item, copied out of the batch buffer
  * so that an item can be kept or sent to another process without dragging the whole batch along.
  */
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxRuntime';
 import type { LoadedModel } from './modelRegistry';
 
 export const DEFAULT_MAX_BATCH = 32;

@@ -1,4 +1,4 @@
-import type * as ort from 'onnxruntime-node';
+import type * as ort from './onnxRuntime';
 import { describe, expect, it } from 'vitest';
 import { providerChain, SessionFactory, type CreateSession } from './executionProviders';
 

@@ -3,7 +3,7 @@
  * cannot start (missing CUDA libraries, no GPU) instead of falling back, so each provider is tried on its own and
  * its failure is kept, to be shown to the user next to the one that is in use.
  */
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxRuntime';
 
 export type ExecutionProvider = 'cuda' | 'dml' | 'coreml' | 'cpu';
 

@@ -4,7 +4,7 @@
  * outputs of the promised shape with finite values. Each check returns problems in words, not booleans, so a
  * rejected model tells the lab exactly what to fix.
  */
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxRuntime';
 import type { ModelCard, ModelRole, TensorSpec } from './modelCard';
 
 type Dim = number | string;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type * as ort from 'onnxruntime-node';
+import type * as ort from './onnxRuntime';
 import { StudioError } from '../errors';
 import { cardPathFor, readModelCard, type ModelCard, type ModelRole } from './modelCard';
 import { checkCardMatchesModel, checkRoleContract, fixedBatchOf, smokeTest } from './modelContract';
