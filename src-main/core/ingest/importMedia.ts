@@ -43,6 +43,8 @@ export interface ImportOptions {
   cacheDir: string;
   signal: AbortSignal;
   onFrames: (framesSoFar: number) => void;
+  /** Runs inside the transaction that commits the item, so whatever it records lands with the item or not at all. */
+  onCommit?: (item: ImportedItem) => void;
 }
 
 export interface ImportedItem {
@@ -132,12 +134,12 @@ async function importIndexed(
   try {
     const { frames, clip } = await work(id);
     options.signal.throwIfAborted();
-    let labels = 0;
-    db.transaction(() => {
+    return db.transaction(() => {
       completeVideoIndex(db, id, frames);
-      if (clip) labels = importClipLabels(db, id, clip, frames);
+      const item = { videoId: id, frames: frames.length, labels: clip ? importClipLabels(db, id, clip, frames) : 0 };
+      options.onCommit?.(item);
+      return item;
     })();
-    return { videoId: id, frames: frames.length, labels };
   } catch (error) {
     discardIncompleteVideo(db, id);
     throw error;
