@@ -2,30 +2,19 @@
  * A killed `affect-studio import` run again: the real launcher in child processes, SIGKILLed while it indexes a
  * longer video made here with the bundled ffmpeg; the same command again must finish the import and succeed.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/labelProject';
-import { resolveFfmpegPaths } from '../core/media/ffmpegPaths';
+import { countDecodedFrames, makeTestVideo } from '../../test/support/madeVideos';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'affect-studio.js');
 const home = tempDir('affect-resume-home-');
 const env = { ...process.env, AFFECT_STUDIO_HOME: home };
-const { ffmpeg, ffprobe } = resolveFfmpegPaths();
 
 let long: string;
 let short: string;
-
-function makeVideo(file: string, seconds: number): string {
-  execFileSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=30:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', file]);
-  return file;
-}
-
-function countedFrames(file: string): number {
-  return Number(execFileSync(ffprobe, ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file]).toString().trim());
-}
 
 function cli(args: string[]) {
   const result = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
@@ -56,8 +45,8 @@ function jobStates(project: string): string[] {
 
 beforeAll(() => {
   const media = tempDir('affect-resume-media-');
-  long = makeVideo(path.join(media, 'session-long.mp4'), 90);
-  short = makeVideo(path.join(media, 'session-short.mp4'), 2);
+  long = makeTestVideo(path.join(media, 'session-long.mp4'), 90);
+  short = makeTestVideo(path.join(media, 'session-short.mp4'), 2);
 }, 120_000);
 
 describe('rerunning a killed import', () => {
@@ -71,14 +60,14 @@ describe('rerunning a killed import', () => {
 
     const again = cli(['import', project, long, short]);
     expect(again.stderr).not.toMatch(/already in this project/);
-    expect(again.stdout).toBe(`imported ${long}: ${countedFrames(long)} frames\nimported ${short}: ${countedFrames(short)} frames\n`);
+    expect(again.stdout).toBe(`imported ${long}: ${countDecodedFrames(long)} frames\nimported ${short}: ${countDecodedFrames(short)} frames\n`);
     expect(again.code).toBe(0);
     expect(jobStates(project)).toEqual(['done']);
 
     const videos = JSON.parse(cli(['videos', project, '--json']).stdout) as { path: string; status: string; frames: number }[];
     expect(videos.map((v) => [v.path, v.status, v.frames])).toEqual([
-      [long, 'ready', countedFrames(long)],
-      [short, 'ready', countedFrames(short)],
+      [long, 'ready', countDecodedFrames(long)],
+      [short, 'ready', countDecodedFrames(short)],
     ]);
   }, 180_000);
 

@@ -27,7 +27,8 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
     if (values.json) io.out(JSON.stringify({ state: job?.state, outcomes }) + '\n');
     else {
       for (const outcome of outcomes) {
-        io.out(outcome.error ? `failed   ${outcome.path}: ${outcome.error}\n` : `imported ${outcome.path}: ${outcome.frames} frames${outcome.labels ? `, ${outcome.labels} labels` : ''}\n`);
+        const warning = outcome.warning ? `; warning: ${outcome.warning}` : '';
+        io.out(outcome.error ? `failed   ${outcome.path}: ${outcome.error}\n` : `imported ${outcome.path}: ${outcome.frames} frames${outcome.labels ? `, ${outcome.labels} labels` : ''}${warning}\n`);
       }
     }
     if (job?.state !== 'done') {
@@ -56,9 +57,10 @@ export async function videosCommand(values: Values, rest: string[], io: CliIo): 
       height: video.height,
       codec: video.codec,
       status: video.missing ? 'missing' : video.status,
+      warning: video.warning,
     }));
     if (values.json) io.out(JSON.stringify(videos) + '\n');
-    else for (const v of videos) io.out(`${v.id}\t${v.status}\t${v.frames} frames\t${v.width}x${v.height}\t${v.codec ?? ''}\t${v.path}\n`);
+    else for (const v of videos) io.out(`${v.id}\t${v.status}\t${v.frames} frames\t${v.width}x${v.height}\t${v.codec ?? ''}\t${v.path}${v.warning ? `\twarning: ${v.warning}` : ''}\n`);
     return 0;
   } finally {
     await session.close();

@@ -19,6 +19,7 @@ export interface ImportOutcome {
   videoId?: VideoId;
   frames?: number;
   labels?: number;
+  warning?: string | null;
   error?: string;
 }
 
