@@ -1,7 +1,7 @@
 /** `affect-studio import` and `affect-studio videos`: the project's media from the command line. */
 import path from 'node:path';
 import type { JobId } from '../core/ids';
-import { checkImportPaths, findResumedImport, IMPORT_JOB, type ImportOutcome } from '../core/ingest/importJob';
+import { checkImportPaths, findUnfinishedImport, IMPORT_JOB, type ImportOutcome } from '../core/ingest/importJob';
 import { listProjectVideos } from '../core/ingest/videoAccess';
 import { ProjectSession } from '../core/project/projectSession';
 import { UsageError, type CliIo, type Values } from './args';
@@ -19,7 +19,7 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
   });
   try {
     // The same command run again after it was killed finishes the interrupted import instead of starting anew.
-    const jobId: JobId = findResumedImport(session.jobs, targets) ?? session.jobs.enqueue(IMPORT_JOB, { paths: targets });
+    const jobId: JobId = findUnfinishedImport(session.jobs, targets) ?? session.jobs.enqueue(IMPORT_JOB, { paths: targets });
     void io.untilStopped().then(() => session.jobs.cancel(jobId));
     await session.jobs.idle();
     const job = session.jobs.get(jobId);

@@ -42,11 +42,11 @@ export function checkImportPaths(paths: readonly string[]): string[] {
 }
 
 /**
- * The import of exactly these paths that was interrupted (the app or the command was killed) and has just been
- * resumed, if any: running the same import again should finish that one, not start a second that would find
- * its own videos "already in this project".
+ * An unfinished import of exactly these paths, if any: typically one interrupted by a kill and resumed when the
+ * project was opened again. Asking for the same import again should finish that one, not start a second that
+ * would find its videos "already in this project".
  */
-export function findResumedImport(jobs: JobRunner, paths: readonly string[]): JobId | undefined {
+export function findUnfinishedImport(jobs: JobRunner, paths: readonly string[]): JobId | undefined {
   const wanted = JSON.stringify(paths);
   return jobs
     .list()
