@@ -140,7 +140,7 @@ describe('affect-studio export and import-labels', () => {
     const thesis = path.join(dir, 'thesis.csv');
     fs.writeFileSync(thesis, 'chapter 3 data');
     const refused = await cli('export', project, '--format', 'csv', '--out', thesis, '--force');
-    expect(refused).toEqual({ code: 1, stdout: '', stderr: `affect-studio: ${thesis} was not written by Affect Studio, even with --force. Choose another name or move it.\n` });
+    expect(refused).toEqual({ code: 1, stdout: '', stderr: `affect-studio: ${thesis} was not written by Affect Studio, so it is not replaced, even with --force. Choose another name or move it.\n` });
     expect(fs.readFileSync(thesis, 'utf8')).toBe('chapter 3 data');
 
     const nova = path.join(dir, 'nova');
@@ -149,7 +149,7 @@ describe('affect-studio export and import-labels', () => {
     const [own] = JSON.parse(first.stdout).files as string[];
     fs.writeFileSync(own as string, 'edited by hand');
     const edited = await cli('export', project, '--format', 'nova', '--out', nova, '--force');
-    expect(edited.stderr).toBe(`affect-studio: ${own} was changed after Affect Studio wrote it, so it is no longer the studio's file, even with --force. Choose another name or move it.\n`);
+    expect(edited.stderr).toBe(`affect-studio: ${own} was changed after Affect Studio wrote it, so it is no longer the studio's file and it is not replaced, even with --force. Choose another name or move it.\n`);
     expect(edited.code).toBe(1);
     expect(fs.readFileSync(own as string, 'utf8')).toBe('edited by hand');
   });

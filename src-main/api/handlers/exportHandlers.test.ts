@@ -49,7 +49,7 @@ describe('labels exchange and agreement over the API', () => {
     const foreign = path.join(fs.realpathSync(folder), 'theirs.csv');
     fs.writeFileSync(foreign, 'not ours');
     await expect(call('exports.write', { project, format: 'csv', folder, name: 'theirs.csv', overwrite: true })).rejects.toThrow(
-      `${foreign} was not written by Affect Studio, even with --force. Choose another name or move it.`,
+      `${foreign} was not written by Affect Studio, so it is not replaced, even with --force. Choose another name or move it.`,
     );
     expect(fs.readFileSync(foreign, 'utf8')).toBe('not ours');
     expect(await call('exports.write', { project, format: 'csv', folder, name: 'out.csv', overwrite: true, annotator: 'Ben' })).toEqual(written);

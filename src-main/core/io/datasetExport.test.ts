@@ -164,7 +164,7 @@ describe('dataset export on a real analysed video', () => {
     const notes = path.join(again.folder, 'images', 'my-notes.txt');
     fs.writeFileSync(notes, 'notes');
     await expect(exportDataset(session.db, { ...target, overwrite: true }, { annotators: ['Ben'], cropSize: 32 })).rejects.toThrow(
-      `${notes} was not written by Affect Studio, so ${again.folder} is not replaced, even with --force. Choose another name or move it.`,
+      `${notes} was not written by Affect Studio, so ${again.folder} is not replaced, even with --force. Choose another name or move that file.`,
     );
     expect(fs.readFileSync(notes, 'utf8')).toBe('notes');
     expect(readLabels(again.folder).every((r) => r.annotator === 'Ana')).toBe(true);
@@ -175,7 +175,7 @@ describe('dataset export on a real analysed video', () => {
     fs.writeFileSync(path.join(folder, 'mine', 'thesis.tex'), 'x');
     const thesis = path.join(fs.realpathSync(folder), 'mine', 'thesis.tex');
     await expect(exportDataset(session.db, { folder, name: 'mine', overwrite: true, ledger }, { cropSize: 32 })).rejects.toThrow(
-      `${thesis} was not written by Affect Studio, so ${path.dirname(thesis)} is not replaced, even with --force. Choose another name or move it.`,
+      `${thesis} was not written by Affect Studio, so ${path.dirname(thesis)} is not replaced, even with --force. Choose another name or move that file.`,
     );
     expect(fs.readdirSync(path.join(folder, 'mine'))).toEqual(['thesis.tex']);
     await expect(exportDataset(session.db, { folder, name: '../up', overwrite: true, ledger })).rejects.toThrow(/not a plain file name/);

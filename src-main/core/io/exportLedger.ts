@@ -9,14 +9,21 @@
  * lines: several studio processes (the app, a CLI run) may export at once, and a short O_APPEND write lands
  * whole. An entry is appended before the rename that puts its file in place, so a crash can leave an entry
  * without its file (harmless: no file has those bytes) but never a file of ours without its entry. A lost or
- * unreadable ledger only makes the studio refuse more, never replace more.
+ * unreadable ledger only makes the studio refuse more, never replace more. Dataset exports add an entry per
+ * image, so past COMPACT_ABOVE_BYTES the ledger is rewritten with only the newest entries of files that still
+ * exist (an export racing the rewrite in another process may lose its entries: its files then count as foreign).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
+import { writeFileAtomic } from '../paths/atomicWrite';
 
 export const EXPORT_LEDGER_FILE = 'written-exports.jsonl';
+/** Every check reads the whole ledger: keep it to a few milliseconds' reading. */
+export const COMPACT_ABOVE_BYTES = 4 << 20;
+/** Per path, the newest two: the file on disk and, should the studio have died before its rename, the one before. */
+const ENTRIES_KEPT_PER_PATH = 2;
 
 /** `ours`: still what the studio wrote; `changed`: the studio wrote this path but the bytes differ now. */
 export type Ownership = 'ours' | 'changed' | 'foreign';
@@ -73,9 +80,17 @@ export class ExportLedger {
       } finally {
         fs.closeSync(fd);
       }
+      if (fs.statSync(this.file).size > COMPACT_ABOVE_BYTES) this.compact();
     } catch (error) {
       throw new StudioError(`Cannot record the export in ${this.file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was written. Check that the studio's settings folder is writable.`, { cause: error });
     }
+  }
+
+  private compact(): void {
+    const kept = [...this.read()]
+      .filter(([file]) => fs.lstatSync(file, { throwIfNoEntry: false })?.isFile())
+      .flatMap(([, entries]) => entries.slice(-ENTRIES_KEPT_PER_PATH));
+    writeFileAtomic(this.file, kept.map((entry) => JSON.stringify(entry) + '\n').join(''));
   }
 
   private read(): Map<string, Entry[]> {
@@ -88,7 +103,10 @@ export class ExportLedger {
     }
     for (const line of text.split('\n')) {
       const entry = parseEntry(line);
-      if (entry) byPath.set(entry.path, [...(byPath.get(entry.path) ?? []), entry]);
+      if (!entry) continue;
+      const versions = byPath.get(entry.path);
+      if (versions) versions.push(entry);
+      else byPath.set(entry.path, [entry]);
     }
     return byPath;
   }

@@ -73,11 +73,11 @@ export function writeExport(target: ExportTarget, files: readonly OutputFile[], 
 export function checkReplaceable(target: Pick<ExportTarget, 'overwrite' | 'ledger'>, files: readonly string[], within?: string): void {
   const existing = files.filter((file) => fs.lstatSync(file, { throwIfNoEntry: false }));
   if (existing.length === 0) return;
-  const where = within === undefined ? '' : `, so ${within} is not replaced`;
+  const replaced = `${within ?? 'it'} is not replaced, even with --force. Choose another name or move ${within === undefined ? 'it' : 'that file'}.`;
   for (const [file, owner] of target.ledger.ownership(existing)) {
-    if (owner === 'foreign') throw new StudioError(`${file} was not written by Affect Studio${where}, even with --force. Choose another name or move it.`);
+    if (owner === 'foreign') throw new StudioError(`${file} was not written by Affect Studio, so ${replaced}`);
     if (owner === 'changed') {
-      throw new StudioError(`${file} was changed after Affect Studio wrote it, so it is no longer the studio's file${where}, even with --force. Choose another name or move it.`);
+      throw new StudioError(`${file} was changed after Affect Studio wrote it, so it is no longer the studio's file and ${replaced}`);
     }
   }
   if (!target.overwrite) {

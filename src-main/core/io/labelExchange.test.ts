@@ -106,7 +106,7 @@ describe('export targets', () => {
     fs.writeFileSync(file, 'precious');
     for (const overwrite of [false, true]) {
       expect(() => exportLabels(s.db, 'csv', { folder: dir, name: 'labels.csv', overwrite, ledger }, {})).toThrow(
-        `${file} was not written by Affect Studio, even with --force. Choose another name or move it.`,
+        `${file} was not written by Affect Studio, so it is not replaced, even with --force. Choose another name or move it.`,
       );
     }
     expect(fs.readFileSync(file, 'utf8')).toBe('precious');
@@ -137,7 +137,7 @@ describe('export targets', () => {
     fs.appendFileSync(file as string, ' ');
     const edited = fs.readFileSync(file as string, 'utf8');
     expect(() => exportLabels(s.db, 'json', { folder: dir, name: 'labels.json', overwrite: true, ledger }, {})).toThrow(
-      `${file} was changed after Affect Studio wrote it, so it is no longer the studio's file, even with --force. Choose another name or move it.`,
+      `${file} was changed after Affect Studio wrote it, so it is no longer the studio's file and it is not replaced, even with --force. Choose another name or move it.`,
     );
     expect(fs.readFileSync(file as string, 'utf8')).toBe(edited);
     // Another settings folder (another user, a lost ledger) knows none of the studio's files: it refuses too.
@@ -162,13 +162,13 @@ describe('export targets', () => {
     fs.writeFileSync(own, 'hand-made tiers');
     const other = fs.readFileSync(replaced[1] as string, 'utf8');
     expect(() => exportLabels(s.db, 'elan', { folder: dir, name: 'elan', overwrite: true, ledger }, { videoId: a })).toThrow(
-      `${own} was changed after Affect Studio wrote it, so it is no longer the studio's file, even with --force. Choose another name or move it.`,
+      `${own} was changed after Affect Studio wrote it, so it is no longer the studio's file and it is not replaced, even with --force. Choose another name or move it.`,
     );
     const stranger = path.join(tempDir(), 'elan');
     fs.mkdirSync(stranger);
     fs.writeFileSync(path.join(stranger, path.basename(own)), 'theirs');
     expect(() => exportLabels(s.db, 'elan', { folder: path.dirname(stranger), name: 'elan', overwrite: true, ledger }, {})).toThrow(
-      `${path.join(fs.realpathSync(stranger), path.basename(own))} was not written by Affect Studio, even with --force. Choose another name or move it.`,
+      `${path.join(fs.realpathSync(stranger), path.basename(own))} was not written by Affect Studio, so it is not replaced, even with --force. Choose another name or move it.`,
     );
     expect(fs.readFileSync(own, 'utf8')).toBe('hand-made tiers');
     expect(fs.readFileSync(replaced[1] as string, 'utf8')).toBe(other);
