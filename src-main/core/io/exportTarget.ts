@@ -92,7 +92,7 @@ function checkName(name: string): void {
 }
 
 /** A link could point anywhere, so exports neither write through one nor replace one. */
-export function refuseLink(file: string): void {
+function refuseLink(file: string): void {
   const stat = fs.lstatSync(file, { throwIfNoEntry: false });
   if (stat?.isSymbolicLink()) throw new StudioError(`${file} is a symbolic link; exports do not write through links.`);
 }
