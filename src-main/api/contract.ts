@@ -60,6 +60,8 @@ export const VideoSummary = z.object({
   displayName: z.string(),
   status: z.enum(['indexing', 'ready', 'failed']),
   error: z.string().nullable(),
+  /** The video imported but something is amiss, e.g. "the file ends at 6.4 s of 15.3 s: ...". */
+  warning: z.string().nullable(),
   codec: z.string().nullable(),
   width: z.number().int(),
   height: z.number().int(),

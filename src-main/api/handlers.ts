@@ -2,6 +2,7 @@
  * Binds each API method to the core, one module per area under handlers/. Transport-agnostic: Electron and
  * the WebSocket server build their dispatcher from the same handlers, differing only in the services passed in.
  */
+import type { ExportLedger } from '../core/io/exportLedger';
 import type { RecentProjects } from '../core/project/recentProjects';
 import type { Handlers } from './dispatcher';
 import type { EventHub } from './eventHub';
@@ -18,6 +19,8 @@ export interface ApiServices {
   mode: 'electron' | 'browser';
   appVersion: string;
   recent: RecentProjects;
+  /** The files exports wrote, so that only those are ever replaced. */
+  exportLedger: ExportLedger;
   events: EventHub;
   sessions: ProjectSessions;
   /** A native folder picker; absent in browser mode, where the UI asks for a typed path instead. */

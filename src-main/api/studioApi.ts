@@ -1,5 +1,6 @@
 /** Assembles the API once per process: the handlers over the core, their dispatcher and the event hub. */
 import { appVersion } from '../core/appVersion';
+import { ExportLedger } from '../core/io/exportLedger';
 import { RecentProjects } from '../core/project/recentProjects';
 import { createDispatcher, type Dispatch } from './dispatcher';
 import { EventHub } from './eventHub';
@@ -25,6 +26,7 @@ export function createStudioApi(options: {
     mode: options.mode,
     appVersion: appVersion(),
     recent: new RecentProjects(options.configDir),
+    exportLedger: new ExportLedger(options.configDir),
     events,
     chooseFolder: options.chooseFolder,
   });

@@ -28,10 +28,13 @@ function pngSize(file: string): { width: number; height: number } {
   return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
 }
 
+/** One studio settings folder for every command here, as on a user's machine: it remembers what exports wrote. */
+const STUDIO_HOME = tempDir();
+
 async function cli(...args: string[]) {
   let stdout = '';
   let stderr = '';
-  const env = { ...process.env, AFFECT_STUDIO_HOME: tempDir() };
+  const env = { ...process.env, AFFECT_STUDIO_HOME: STUDIO_HOME };
   const code = await runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t), env, untilStopped: () => new Promise(() => undefined) });
   return { code, stdout, stderr };
 }

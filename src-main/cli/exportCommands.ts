@@ -1,10 +1,13 @@
 /** `affect-studio export` and `affect-studio import-labels`: labels out of and into a project. */
 import path from 'node:path';
+import { defaultConfigDir } from '../core/appDirs';
 import type { VideoId } from '../core/ids';
 import { exportDataset, type DatasetOptions } from '../core/io/datasetExport';
 import { parseSplitRatios } from '../core/io/datasetSplit';
 import { readSubjectsFile } from '../core/io/datasetSubjects';
 import { EXPORT_FORMATS, exportLabels, type ExportFormat } from '../core/io/exportLabels';
+import { ExportLedger } from '../core/io/exportLedger';
+import type { ExportTarget } from '../core/io/exportTarget';
 import { importLabels } from '../core/io/labelImport';
 import { ProjectSession } from '../core/project/projectSession';
 import { UsageError, type CliIo, type Values } from './args';
@@ -19,11 +22,10 @@ export async function exportCommand(values: Values, rest: string[], io: CliIo): 
   if (format === 'dataset') return datasetCommand(values, project, out, io);
   const session = ProjectSession.open(path.resolve(project));
   try {
-    // The folder the user chose is --out's parent: the export may write nowhere else.
     const files = exportLabels(
       session.db,
       format,
-      { folder: path.dirname(out), name: path.basename(out), overwrite: values.force ?? false },
+      exportTarget(out, values, io),
       { videoId: videoOption(values), annotator: singleAnnotator(values) },
     );
     io.out(values.json ? JSON.stringify({ files }) + '\n' : files.map((file) => `wrote ${file}\n`).join(''));
@@ -47,7 +49,7 @@ async function datasetCommand(values: Values, project: string, out: string, io: 
   const session = ProjectSession.open(path.resolve(project));
   try {
     if (values.subjects !== undefined) options.subjects = readSubjectsFile(session.db, path.resolve(values.subjects));
-    const result = await exportDataset(session.db, { folder: path.dirname(out), name: path.basename(out), overwrite: values.force ?? false }, options);
+    const result = await exportDataset(session.db, exportTarget(out, values, io), options);
     const { folder, images, rows, splits } = result;
     io.out(
       values.json
@@ -58,6 +60,11 @@ async function datasetCommand(values: Values, project: string, out: string, io: 
   } finally {
     await session.close();
   }
+}
+
+/** The folder the user chose is --out's parent: the export may write nowhere else. */
+function exportTarget(out: string, values: Values, io: CliIo): ExportTarget {
+  return { folder: path.dirname(out), name: path.basename(out), overwrite: values.force ?? false, ledger: new ExportLedger(defaultConfigDir(io.env)) };
 }
 
 function imageFormatOption(text: string | undefined): DatasetOptions['imageFormat'] {

@@ -19,13 +19,16 @@ import { runCli } from './main';
 const VIDEO = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
 const FRAMES = 72;
 
+/** One studio settings folder for every command here, as on a user's machine: it remembers what exports wrote. */
+const STUDIO_HOME = tempDir();
+
 async function cli(...args: string[]) {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
     out: (t) => (stdout += t),
     err: (t) => (stderr += t),
-    env: { ...process.env, AFFECT_STUDIO_HOME: tempDir() },
+    env: { ...process.env, AFFECT_STUDIO_HOME: STUDIO_HOME },
     untilStopped: () => new Promise(() => undefined),
   });
   return { code, stdout, stderr };
@@ -132,6 +135,25 @@ describe('affect-studio agreement', () => {
 });
 
 describe('affect-studio export and import-labels', () => {
+  it('refuses, even with --force, to replace a file or a folder\'s file it did not write, and leaves both untouched', async () => {
+    const dir = fs.realpathSync(tempDir());
+    const thesis = path.join(dir, 'thesis.csv');
+    fs.writeFileSync(thesis, 'chapter 3 data');
+    const refused = await cli('export', project, '--format', 'csv', '--out', thesis, '--force');
+    expect(refused).toEqual({ code: 1, stdout: '', stderr: `affect-studio: ${thesis} was not written by Affect Studio, so it is not replaced, even with --force. Choose another name or move it.\n` });
+    expect(fs.readFileSync(thesis, 'utf8')).toBe('chapter 3 data');
+
+    const nova = path.join(dir, 'nova');
+    const first = await cli('export', project, '--format', 'nova', '--out', nova, '--json');
+    expect(first.code, first.stderr).toBe(0);
+    const [own] = JSON.parse(first.stdout).files as string[];
+    fs.writeFileSync(own as string, 'edited by hand');
+    const edited = await cli('export', project, '--format', 'nova', '--out', nova, '--force');
+    expect(edited.stderr).toBe(`affect-studio: ${own} was changed after Affect Studio wrote it, so it is no longer the studio's file and it is not replaced, even with --force. Choose another name or move it.\n`);
+    expect(edited.code).toBe(1);
+    expect(fs.readFileSync(own as string, 'utf8')).toBe('edited by hand');
+  });
+
   it('exports csv, refuses to overwrite without --force, and re-imports into a fresh project', async () => {
     const out = path.join(tempDir(), 'labels.csv');
     const first = await cli('export', project, '--format', 'csv', '--out', out, '--annotator', 'Ana', '--json');
@@ -141,6 +163,7 @@ describe('affect-studio export and import-labels', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists/);
     expect((await cli('export', project, '--format', 'csv', '--out', out, '--annotator', 'Ana', '--force')).code).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^video_id,/);
 
     const fresh = await projectWithVideo();
     const imported = await cli('import-labels', fresh, out, '--json');

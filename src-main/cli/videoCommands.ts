@@ -1,7 +1,7 @@
 /** `affect-studio import` and `affect-studio videos`: the project's media from the command line. */
 import path from 'node:path';
 import type { JobId } from '../core/ids';
-import { checkImportPaths, IMPORT_JOB, type ImportOutcome } from '../core/ingest/importJob';
+import { checkImportPaths, findUnfinishedImport, IMPORT_JOB, type ImportOutcome } from '../core/ingest/importJob';
 import { listProjectVideos } from '../core/ingest/videoAccess';
 import { ProjectSession } from '../core/project/projectSession';
 import { UsageError, type CliIo, type Values } from './args';
@@ -18,7 +18,8 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
     lastLine = line;
   });
   try {
-    const jobId: JobId = session.jobs.enqueue(IMPORT_JOB, { paths: targets });
+    // The same command run again after it was killed finishes the interrupted import instead of starting anew.
+    const jobId: JobId = findUnfinishedImport(session.jobs, targets) ?? session.jobs.enqueue(IMPORT_JOB, { paths: targets });
     void io.untilStopped().then(() => session.jobs.cancel(jobId));
     await session.jobs.idle();
     const job = session.jobs.get(jobId);
@@ -26,7 +27,8 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
     if (values.json) io.out(JSON.stringify({ state: job?.state, outcomes }) + '\n');
     else {
       for (const outcome of outcomes) {
-        io.out(outcome.error ? `failed   ${outcome.path}: ${outcome.error}\n` : `imported ${outcome.path}: ${outcome.frames} frames${outcome.labels ? `, ${outcome.labels} labels` : ''}\n`);
+        const warning = outcome.warning ? `; warning: ${outcome.warning}` : '';
+        io.out(outcome.error ? `failed   ${outcome.path}: ${outcome.error}\n` : `imported ${outcome.path}: ${outcome.frames} frames${outcome.labels ? `, ${outcome.labels} labels` : ''}${warning}\n`);
       }
     }
     if (job?.state !== 'done') {
@@ -55,9 +57,10 @@ export async function videosCommand(values: Values, rest: string[], io: CliIo): 
       height: video.height,
       codec: video.codec,
       status: video.missing ? 'missing' : video.status,
+      warning: video.warning,
     }));
     if (values.json) io.out(JSON.stringify(videos) + '\n');
-    else for (const v of videos) io.out(`${v.id}\t${v.status}\t${v.frames} frames\t${v.width}x${v.height}\t${v.codec ?? ''}\t${v.path}\n`);
+    else for (const v of videos) io.out(`${v.id}\t${v.status}\t${v.frames} frames\t${v.width}x${v.height}\t${v.codec ?? ''}\t${v.path}${v.warning ? `\twarning: ${v.warning}` : ''}\n`);
     return 0;
   } finally {
     await session.close();

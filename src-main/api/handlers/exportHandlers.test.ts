@@ -44,6 +44,16 @@ describe('labels exchange and agreement over the API', () => {
     await expect(call('exports.write', { project, format: 'csv', folder, name: 'out.csv' })).rejects.toThrow(/already exists/);
     await expect(call('exports.write', { project, format: 'csv', folder, name: '../out.csv', overwrite: true })).rejects.toThrow(/not a plain file name/);
     expect(await call('exports.write', { project, format: 'elan', folder, name: 'elan' })).toMatchObject({ files: [expect.stringMatching(/1-clip\.elan\.txt$/)] });
+
+    // A file the studio did not write is never replaced, even with overwrite; its own earlier export is.
+    const foreign = path.join(fs.realpathSync(folder), 'theirs.csv');
+    fs.writeFileSync(foreign, 'not ours');
+    await expect(call('exports.write', { project, format: 'csv', folder, name: 'theirs.csv', overwrite: true })).rejects.toThrow(
+      `${foreign} was not written by Affect Studio, so it is not replaced, even with --force. Choose another name or move it.`,
+    );
+    expect(fs.readFileSync(foreign, 'utf8')).toBe('not ours');
+    expect(await call('exports.write', { project, format: 'csv', folder, name: 'out.csv', overwrite: true, annotator: 'Ben' })).toEqual(written);
+    expect(fs.readFileSync(written.files[0] as string, 'utf8')).not.toContain('Ana');
   });
 
   it('sets blind mode and then lists only the viewer\'s labels', async () => {

@@ -7,11 +7,11 @@ import { resolveUserPath } from '../../core/paths/userPath';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
 
-export function exportHandlers({ sessions, events }: ApiServices) {
+export function exportHandlers({ sessions, events, exportLedger: ledger }: ApiServices) {
   return {
     'exports.write': async ({ project, format, folder, name, videoId, annotator, overwrite, dataset }) => {
       if (format === 'dataset') {
-        const { files } = await exportDataset(sessions.get(project).db, { folder, name, overwrite: overwrite ?? false }, {
+        const { files } = await exportDataset(sessions.get(project).db, { folder, name, overwrite: overwrite ?? false, ledger }, {
           videoId: videoId as VideoId | undefined,
           annotators: annotator !== undefined ? [annotator] : dataset?.annotators,
           predictions: dataset?.predictions,
@@ -26,7 +26,7 @@ export function exportHandlers({ sessions, events }: ApiServices) {
       const files = exportLabels(
         sessions.get(project).db,
         format,
-        { folder, name, overwrite: overwrite ?? false },
+        { folder, name, overwrite: overwrite ?? false, ledger },
         { videoId: videoId as VideoId | undefined, annotator },
       );
       return { files };

@@ -1,6 +1,6 @@
 /** A project's videos and jobs: import, list, relink, frames for the viewer, thumbnails, job control. */
 import type { JobId, VideoId } from '../../core/ids';
-import { checkImportPaths, IMPORT_JOB } from '../../core/ingest/importJob';
+import { checkImportPaths, findUnfinishedImport, IMPORT_JOB } from '../../core/ingest/importJob';
 import { relinkVideo } from '../../core/ingest/relink';
 import { frameTimes, listProjectVideos, readViewerFrames, thumbnailStrip } from '../../core/ingest/videoAccess';
 import type { Handlers } from '../dispatcher';
@@ -12,7 +12,9 @@ export function videoHandlers({ sessions, events }: ApiServices) {
     'videos.list': ({ project }) => listProjectVideos(sessions.get(project)),
     'videos.import': ({ project, paths }) => {
       const session = sessions.get(project);
-      return { jobId: session.jobs.enqueue(IMPORT_JOB, { paths: checkImportPaths(paths) }) };
+      const targets = checkImportPaths(paths);
+      // As in the CLI: the same import asked for again while it is still to finish is that import, not a second.
+      return { jobId: findUnfinishedImport(session.jobs, targets) ?? session.jobs.enqueue(IMPORT_JOB, { paths: targets }) };
     },
     'videos.relink': async ({ project, videoId, path }) => {
       const session = sessions.get(project);

@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
-import type { VideoId } from '../ids';
-import type { JobContext, JobHandler } from '../jobs/jobRunner';
+import type { JobId, VideoId } from '../ids';
+import type { JobContext, JobHandler, JobRunner } from '../jobs/jobRunner';
 import { resolveUserPath } from '../paths/userPath';
 import type { ProjectSession } from '../project/projectSession';
-import { estimateFrameCount, importFrameFolder, importVideoFile } from './importMedia';
+import { estimateFrameCount, importFrameFolder, importVideoFile, type ImportedItem } from './importMedia';
 
 export const IMPORT_JOB = 'import';
 
@@ -19,6 +19,7 @@ export interface ImportOutcome {
   videoId?: VideoId;
   frames?: number;
   labels?: number;
+  warning?: string | null;
   error?: string;
 }
 
@@ -40,6 +41,18 @@ export function checkImportPaths(paths: readonly string[]): string[] {
   return resolved;
 }
 
+/**
+ * An unfinished import of exactly these paths, if any: typically one interrupted by a kill and resumed when the
+ * project was opened again. Asking for the same import again should finish that one, not start a second that
+ * would find its videos "already in this project".
+ */
+export function findUnfinishedImport(jobs: JobRunner, paths: readonly string[]): JobId | undefined {
+  const wanted = JSON.stringify(paths);
+  return jobs
+    .list()
+    .find((job) => job.kind === IMPORT_JOB && (job.state === 'queued' || job.state === 'running') && JSON.stringify((job.params as ImportParams).paths) === wanted)?.id;
+}
+
 export function importJobHandler(session: ProjectSession): JobHandler {
   return async (rawParams, context) => {
     const { paths } = rawParams as ImportParams;
@@ -52,7 +65,9 @@ export function importJobHandler(session: ProjectSession): JobHandler {
     for (let i = saved?.next ?? 0; i < paths.length; i++) {
       const item = paths[i] as string;
       const onFrames = (n: number) => context.progress(Math.min(total, doneBefore + n), total, `Importing ${path.basename(item)}`);
-      outcomes.push(await importOne(session, item, context, onFrames));
+      // Saved in the transaction that commits the item, so a kill cannot leave it imported but still to do.
+      const onCommit = (outcome: ImportOutcome) => context.saveCheckpoint({ next: i + 1, outcomes: [...outcomes, outcome] } satisfies ImportCheckpoint);
+      outcomes.push(await importOne(session, item, context, onFrames, onCommit));
       doneBefore += estimates[i] as number;
       context.saveCheckpoint({ next: i + 1, outcomes } satisfies ImportCheckpoint);
       context.progress(doneBefore, total);
@@ -66,9 +81,10 @@ async function importOne(
   item: string,
   context: JobContext,
   onFrames: (n: number) => void,
+  onCommit: (outcome: ImportOutcome) => void,
 ): Promise<ImportOutcome> {
   try {
-    const options = { db: session.db, cacheDir: session.cacheDir, signal: context.signal, onFrames };
+    const options = { db: session.db, cacheDir: session.cacheDir, signal: context.signal, onFrames, onCommit: (imported: ImportedItem) => onCommit({ path: item, ...imported }) };
     const imported = fs.statSync(item).isDirectory() ? await importFrameFolder(item, options) : await importVideoFile(item, options);
     return { path: item, ...imported };
   } catch (error) {

@@ -21,6 +21,7 @@ import {
   completeVideoIndex,
   discardIncompleteVideo,
   findVideoByHash,
+  indexedDurationSec,
   insertIndexingVideo,
   type FrameRow,
   type NewVideo,
@@ -43,13 +44,24 @@ export interface ImportOptions {
   cacheDir: string;
   signal: AbortSignal;
   onFrames: (framesSoFar: number) => void;
+  /** Runs inside the transaction that commits the item, so whatever it records lands with the item or not at all. */
+  onCommit?: (item: ImportedItem) => void;
 }
 
 export interface ImportedItem {
   videoId: VideoId;
   frames: number;
   labels: number;
+  /** Kept with the video record too: the item imported, but not all is well (e.g. the file ends early). */
+  warning: string | null;
 }
+
+/**
+ * A file that stops decoding this far before its stated duration is called out (a damaged or partly copied
+ * file): half a second at least, so a last frame's rounding or a missing trailing frame or two stays quiet.
+ */
+const ENDS_EARLY_MIN_SEC = 0.5;
+const ENDS_EARLY_MIN_SHARE = 0.02;
 
 /** A cheap guess of the frames a path holds, for the job's progress bar (0 when it cannot be read). */
 export async function estimateFrameCount(target: string): Promise<number> {
@@ -79,12 +91,21 @@ export async function importVideoFile(file: string, options: ImportOptions): Pro
   return importIndexed(video, options, async (id) => {
     const frames = await indexFrames(file, { signal: options.signal, onProgress: options.onFrames });
     if (frames.length === 0) throw new StudioError(`${video.displayName} has no video frames that can be decoded.`);
+    const warning = endsEarlyWarning(indexedDurationSec(frames), probe.durationSec);
     const { jpeg } = thumbnailPaths(options.cacheDir, id);
     fs.mkdirSync(path.dirname(jpeg), { recursive: true });
     const strip = await makeThumbnailStrip(file, jpeg, { frames, count: Math.min(THUMBNAIL_TILES, frames.length), tileHeight: THUMBNAIL_HEIGHT });
     writeThumbnailMeta(options.cacheDir, id, { tileWidth: strip.tileWidth, tileHeight: strip.tileHeight, frameIndexes: strip.frameIndexes });
-    return { frames, clip: null };
+    return { frames, clip: null, warning };
   });
+}
+
+/** "the file ends at 6.4 s of 15.3 s: ...": the frames that decode are imported, and the user learns what is not. */
+function endsEarlyWarning(decodedSec: number, statedSec: number | null): string | null {
+  if (statedSec === null) return null;
+  const missingSec = statedSec - decodedSec;
+  if (missingSec < Math.max(ENDS_EARLY_MIN_SEC, ENDS_EARLY_MIN_SHARE * statedSec)) return null;
+  return `the file ends at ${decodedSec.toFixed(1)} s of ${statedSec.toFixed(1)} s: the rest does not decode (truncated or damaged?)`;
 }
 
 export async function importFrameFolder(dir: string, options: ImportOptions): Promise<ImportedItem> {
@@ -108,7 +129,7 @@ export async function importFrameFolder(dir: string, options: ImportOptions): Pr
     const frames = images.map((imageFile, frameIndex) => ({ frameIndex, ptsSec: frameIndex / FRAME_FOLDER_FPS, imageFile }));
     options.onFrames(frames.length);
     await writeFolderThumbnails(dir, images, video, options.cacheDir, id);
-    return { frames, clip };
+    return { frames, clip, warning: null };
   });
 }
 
@@ -119,7 +140,7 @@ export async function importFrameFolder(dir: string, options: ImportOptions): Pr
 async function importIndexed(
   video: NewVideo,
   options: ImportOptions,
-  work: (id: VideoId) => Promise<{ frames: FrameRow[]; clip: AfewVaClip | null }>,
+  work: (id: VideoId) => Promise<{ frames: FrameRow[]; clip: AfewVaClip | null; warning: string | null }>,
 ): Promise<ImportedItem> {
   const { db } = options;
   const existing = findVideoByHash(db, video.contentHash);
@@ -130,14 +151,14 @@ async function importIndexed(
 
   const id = insertIndexingVideo(db, video);
   try {
-    const { frames, clip } = await work(id);
+    const { frames, clip, warning } = await work(id);
     options.signal.throwIfAborted();
-    let labels = 0;
-    db.transaction(() => {
-      completeVideoIndex(db, id, frames);
-      if (clip) labels = importClipLabels(db, id, clip, frames);
+    return db.transaction(() => {
+      completeVideoIndex(db, id, frames, warning);
+      const item = { videoId: id, frames: frames.length, labels: clip ? importClipLabels(db, id, clip, frames) : 0, warning };
+      options.onCommit?.(item);
+      return item;
     })();
-    return { videoId: id, frames: frames.length, labels };
   } catch (error) {
     discardIncompleteVideo(db, id);
     throw error;

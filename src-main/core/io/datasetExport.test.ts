@@ -19,6 +19,10 @@ import { completeVideoIndex, insertIndexingVideo, listFrames, listVideos, type V
 import { parseCsv } from './csv';
 import { exportDataset, LABEL_COLUMNS } from './datasetExport';
 import { assignSplits, parseSplitRatios, SPLIT_NAMES } from './datasetSplit';
+import { ExportLedger } from './exportLedger';
+
+/** One studio settings folder for the whole file: what one export wrote, a later one may replace. */
+const ledger = new ExportLedger(tempDir());
 
 const VIDEO = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
 
@@ -69,7 +73,7 @@ afterAll(() => session.close());
 describe('dataset export on a real analysed video', () => {
   it('writes one aligned 224x224 RGB crop per labelled frame with a face, the labels, the split and a README', async () => {
     const folder = tempDir();
-    const result = await exportDataset(session.db, { folder, name: 'ds', overwrite: false });
+    const result = await exportDataset(session.db, { folder, name: 'ds', overwrite: false, ledger });
     const dir = path.join(fs.realpathSync(folder), 'ds');
     expect(result.folder).toBe(dir);
 
@@ -122,7 +126,7 @@ describe('dataset export on a real analysed video', () => {
     const run = addPredictions(session, real.id, real.frameCount);
     try {
       const folder = tempDir();
-      const result = await exportDataset(session.db, { folder, name: 'ben', overwrite: false }, { annotators: ['Ben'], predictions: true, cropSize: 64, imageFormat: 'jpeg' });
+      const result = await exportDataset(session.db, { folder, name: 'ben', overwrite: false, ledger }, { annotators: ['Ben'], predictions: true, cropSize: 64, imageFormat: 'jpeg' });
       const dir = result.folder;
       const rows = readLabels(dir);
       const human = rows.filter((r) => r.source === 'human');
@@ -138,7 +142,7 @@ describe('dataset export on a real analysed video', () => {
       expect(size.toString().trim()).toBe('mjpeg,64,64');
       expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain('mtclar 1.2');
 
-      const without = await exportDataset(session.db, { folder, name: 'ben-only', overwrite: false }, { annotators: ['Ben'], cropSize: 32 });
+      const without = await exportDataset(session.db, { folder, name: 'ben-only', overwrite: false, ledger }, { annotators: ['Ben'], cropSize: 32 });
       expect(readLabels(without.folder).map((r) => r.source)).toEqual(Array(12).fill('human'));
     } finally {
       session.db.prepare('DELETE FROM predictions WHERE run_id = ?').run(run);
@@ -147,24 +151,36 @@ describe('dataset export on a real analysed video', () => {
 
   it('never overwrites without overwrite, and then replaces only an earlier dataset export', async () => {
     const folder = tempDir();
-    const target = { folder, name: 'ds', overwrite: false };
+    const target = { folder, name: 'ds', overwrite: false, ledger };
     await exportDataset(session.db, target, { annotators: ['Ben'], cropSize: 32 });
     const before = fs.readFileSync(path.join(folder, 'ds', 'labels.csv'), 'utf8');
     await expect(exportDataset(session.db, target, { cropSize: 32 })).rejects.toThrow(/already exists.*--force/);
     expect(fs.readFileSync(path.join(folder, 'ds', 'labels.csv'), 'utf8')).toBe(before);
 
-    const again = await exportDataset(session.db, { ...target, overwrite: true }, { annotators: ['Ana'], cropSize: 32 });
+    const again = await exportDataset(session.db, { ...target, overwrite: true, ledger }, { annotators: ['Ana'], cropSize: 32 });
     expect(readLabels(again.folder).every((r) => r.annotator === 'Ana')).toBe(true);
     expect(fs.readdirSync(folder)).toEqual(['ds']);
+    // A file of the user's inside the studio's own dataset: replacing the folder would delete it, so no.
+    const notes = path.join(again.folder, 'images', 'my-notes.txt');
+    fs.writeFileSync(notes, 'notes');
+    await expect(exportDataset(session.db, { ...target, overwrite: true }, { annotators: ['Ben'], cropSize: 32 })).rejects.toThrow(
+      `${notes} was not written by Affect Studio, so ${again.folder} is not replaced, even with --force. Choose another name or move that file.`,
+    );
+    expect(fs.readFileSync(notes, 'utf8')).toBe('notes');
+    expect(readLabels(again.folder).every((r) => r.annotator === 'Ana')).toBe(true);
+    fs.rmSync(notes);
     fs.mkdirSync(path.join(folder, 'empty'));
-    expect((await exportDataset(session.db, { folder, name: 'empty', overwrite: false }, { annotators: ['Ben'], cropSize: 32 })).images).toBe(12);
+    expect((await exportDataset(session.db, { folder, name: 'empty', overwrite: false, ledger }, { annotators: ['Ben'], cropSize: 32 })).images).toBe(12);
     fs.mkdirSync(path.join(folder, 'mine'));
     fs.writeFileSync(path.join(folder, 'mine', 'thesis.tex'), 'x');
-    await expect(exportDataset(session.db, { folder, name: 'mine', overwrite: true }, { cropSize: 32 })).rejects.toThrow(/not an earlier export/);
+    const thesis = path.join(fs.realpathSync(folder), 'mine', 'thesis.tex');
+    await expect(exportDataset(session.db, { folder, name: 'mine', overwrite: true, ledger }, { cropSize: 32 })).rejects.toThrow(
+      `${thesis} was not written by Affect Studio, so ${path.dirname(thesis)} is not replaced, even with --force. Choose another name or move that file.`,
+    );
     expect(fs.readdirSync(path.join(folder, 'mine'))).toEqual(['thesis.tex']);
-    await expect(exportDataset(session.db, { folder, name: '../up', overwrite: true })).rejects.toThrow(/not a plain file name/);
+    await expect(exportDataset(session.db, { folder, name: '../up', overwrite: true, ledger })).rejects.toThrow(/not a plain file name/);
     fs.symlinkSync(tempDir(), path.join(folder, 'link'));
-    await expect(exportDataset(session.db, { folder, name: 'link', overwrite: true })).rejects.toThrow(/symbolic link/);
+    await expect(exportDataset(session.db, { folder, name: 'link', overwrite: true, ledger })).rejects.toThrow(/symbolic link/);
   }, 60_000);
 });
 
@@ -203,7 +219,7 @@ describe('dataset split', () => {
     const folder = tempDir();
     const options = { annotators: ['Cy'], cropSize: 32 };
 
-    const one = await exportDataset(session.db, { folder, name: 'a', overwrite: false }, { ...options, seed: '7' });
+    const one = await exportDataset(session.db, { folder, name: 'a', overwrite: false, ledger }, { ...options, seed: '7' });
     expect(one.rows).toBe(80);
     const byVideo = splitsOf(one.folder);
     expect([...byVideo.keys()].sort()).toEqual(ids.map(String).sort());
@@ -213,16 +229,16 @@ describe('dataset split', () => {
     expect([one.splits.train.images, one.splits.val.images, one.splits.test.images]).toEqual([56, 12, 12]);
 
     // Deterministic for a seed; another seed moves videos around; other shares are followed.
-    const same = await exportDataset(session.db, { folder, name: 'b', overwrite: false }, { ...options, seed: '7' });
+    const same = await exportDataset(session.db, { folder, name: 'b', overwrite: false, ledger }, { ...options, seed: '7' });
     expect(splitsOf(same.folder)).toEqual(byVideo);
-    const other = await exportDataset(session.db, { folder, name: 'c', overwrite: false }, { ...options, seed: '8' });
+    const other = await exportDataset(session.db, { folder, name: 'c', overwrite: false, ledger }, { ...options, seed: '8' });
     expect(splitsOf(other.folder)).not.toEqual(byVideo);
-    const shares = await exportDataset(session.db, { folder, name: 'd', overwrite: false }, { ...options, split: parseSplitRatios('60,20,20') });
+    const shares = await exportDataset(session.db, { folder, name: 'd', overwrite: false, ledger }, { ...options, split: parseSplitRatios('60,20,20') });
     expect(count(splitsOf(shares.folder))).toEqual([12, 4, 4]);
 
     // Grouped by subject (two videos each): no subject in two splits, 60/20/20 of 10 equal subjects is 6/2/2.
     const subjects = new Map<VideoId, string>(ids.map((id, i) => [id, `person${i % 10}`]));
-    const bySubject = await exportDataset(session.db, { folder, name: 'e', overwrite: false }, { ...options, subjects, split: { train: 60, val: 20, test: 20 }, seed: '1' });
+    const bySubject = await exportDataset(session.db, { folder, name: 'e', overwrite: false, ledger }, { ...options, subjects, split: { train: 60, val: 20, test: 20 }, seed: '1' });
     const subjectSplits = new Map<string, Set<string>>();
     for (const r of readLabels(bySubject.folder)) subjectSplits.set(r.subject as string, (subjectSplits.get(r.subject as string) ?? new Set()).add(r.split as string));
     expect(subjectSplits.size).toBe(10);
@@ -263,17 +279,17 @@ describe('dataset export refusals', () => {
       const { id } = ensureAnnotator(s.db, 'Ana', 'human');
       appendLabels(s.db, [{ videoId, frameIndex: 2, annotatorId: id, valence: 0.1, arousal: 0.2, origin: 'manual' }]);
       const folder = tempDir();
-      await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false }, { videoId })).rejects.toThrow(/never\.mp4 \(video 1\) has not been analysed.*Analyse it first/);
-      await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false })).rejects.toThrow(/never\.mp4/);
+      await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false, ledger }, { videoId })).rejects.toThrow(/never\.mp4 \(video 1\) has not been analysed.*Analyse it first/);
+      await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false, ledger })).rejects.toThrow(/never\.mp4/);
       expect(fs.readdirSync(folder)).toEqual([]);
-      await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false }, { annotators: ['Nobody'] })).rejects.toThrow(/no annotator named "Nobody"/);
+      await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false, ledger }, { annotators: ['Nobody'] })).rejects.toThrow(/no annotator named "Nobody"/);
       // Analysed (a face on frame 2) but the file is gone: named before anything is written.
       s.db.prepare(`INSERT INTO models (kind, name, version, sha256, card, file, created_at) VALUES ('encoder', 'enc', '1', 'x', '{}', 'x.onnx', 'now')`).run();
       s.db
         .prepare(`INSERT INTO face_analyses (video_id, encoder_id, provider, settings, frames_done, frame_count, started_at, finished_at) VALUES (?, 1, 'cpu', '{}', 10, 10, 'now', 'now')`)
         .run(videoId);
       s.db.prepare('INSERT INTO faces (video_id, frame_index, box_x, box_y, box_w, box_h, score) VALUES (?, 2, 10, 10, 30, 30, 0.9)').run(videoId);
-      await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false })).rejects.toThrow(/never\.mp4 \(video 1\) is not at \/media\/never\.mp4 any more; relink it/);
+      await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false, ledger })).rejects.toThrow(/never\.mp4 \(video 1\) is not at \/media\/never\.mp4 any more; relink it/);
       expect(fs.readdirSync(folder)).toEqual([]);
     } finally {
       await s.close();

@@ -1,12 +1,14 @@
 /**
  * Where an export may write. The user chooses a folder; everything written lands inside it (after resolving
- * symbolic links), nothing existing is replaced unless they said so, and each file is written atomically.
+ * symbolic links), nothing existing is replaced unless they said so and the studio wrote it (exportLedger.ts),
+ * and each file is written atomically.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
 import { writeFileAtomic } from '../paths/atomicWrite';
 import { isInside, resolveUserPath } from '../paths/userPath';
+import type { ExportLedger } from './exportLedger';
 
 export interface ExportTarget {
   /** The folder the user chose (absolute). */
@@ -14,6 +16,8 @@ export interface ExportTarget {
   /** A file name inside it (or, for formats that write several files, the name of a folder to create). */
   name: string;
   overwrite: boolean;
+  /** What the studio wrote before: only those files may be replaced. */
+  ledger: ExportLedger;
 }
 
 export interface OutputFile {
@@ -46,14 +50,39 @@ export function writeExport(target: ExportTarget, files: readonly OutputFile[], 
     const out = kind === 'folder' ? path.join(base, file.name) : base;
     refuseLink(out);
     if (!isInside(folder, out)) throw new StudioError(`${out} is outside ${folder}; exports stay inside the chosen folder.`);
-    if (!target.overwrite && fs.existsSync(out)) {
-      throw new StudioError(`${out} already exists. Choose another name, or allow overwriting (--force).`);
-    }
     return out;
   });
+  checkReplaceable(target, paths);
   if (kind === 'folder') fs.mkdirSync(base, { recursive: true });
-  files.forEach((file, i) => writeFileAtomic(paths[i] as string, file.data));
+  files.forEach((file, i) => {
+    const out = paths[i] as string;
+    writeFileAtomic(out, file.data, () => {
+      // Again at the last moment: a file or link may have appeared at the target while we worked.
+      refuseLink(out);
+      checkReplaceable(target, [out]);
+      target.ledger.record([{ path: out, data: file.data }]);
+    });
+  });
   return paths;
+}
+
+/**
+ * Existing files among `files` may be replaced only with `overwrite` and only if the studio wrote them and
+ * nobody changed them since; anything else is refused whatever `overwrite` says.
+ */
+export function checkReplaceable(target: Pick<ExportTarget, 'overwrite' | 'ledger'>, files: readonly string[], within?: string): void {
+  const existing = files.filter((file) => fs.lstatSync(file, { throwIfNoEntry: false }));
+  if (existing.length === 0) return;
+  const replaced = `${within ?? 'it'} is not replaced, even with --force. Choose another name or move ${within === undefined ? 'it' : 'that file'}.`;
+  for (const [file, owner] of target.ledger.ownership(existing)) {
+    if (owner === 'foreign') throw new StudioError(`${file} was not written by Affect Studio, so ${replaced}`);
+    if (owner === 'changed') {
+      throw new StudioError(`${file} was changed after Affect Studio wrote it, so it is no longer the studio's file and ${replaced}`);
+    }
+  }
+  if (!target.overwrite) {
+    throw new StudioError(`${within ?? existing[0]} already exists. Choose another name, or allow overwriting (--force).`);
+  }
 }
 
 function checkName(name: string): void {

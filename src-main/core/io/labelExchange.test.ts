@@ -10,6 +10,10 @@ import type { ProjectSession } from '../project/projectSession';
 import { parseCsv } from './csv';
 import { exportLabels } from './exportLabels';
 import { importLabels } from './labelImport';
+import { ExportLedger } from './exportLedger';
+
+/** One studio settings folder for the whole file: what one export wrote, a later one may replace. */
+const ledger = new ExportLedger(tempDir());
 
 const sessions: ProjectSession[] = [];
 afterEach(async () => {
@@ -53,7 +57,7 @@ describe('csv export', () => {
   it('writes one row per frame and annotator, with predictions and blanks filling the rest', () => {
     const { s } = labelledProject();
     const out = path.join(tempDir(), 'labels.csv');
-    expect(exportLabels(s.db, 'csv', { folder: path.dirname(out), name: 'labels.csv', overwrite: false }, {})).toEqual([fs.realpathSync(path.dirname(out)) + '/labels.csv']);
+    expect(exportLabels(s.db, 'csv', { folder: path.dirname(out), name: 'labels.csv', overwrite: false, ledger }, {})).toEqual([fs.realpathSync(path.dirname(out)) + '/labels.csv']);
     const [header, ...rows] = parseCsv(fs.readFileSync(out, 'utf8')).map((r) => r.fields);
     expect(header).toEqual(['video_id', 'video', 'frame', 'time_s', 'valence', 'arousal', 'source', 'valence_sd', 'arousal_sd', 'annotator', 'model_version']);
     // 40 frames of a (frame 5 twice: two annotators) + 10 of b.
@@ -69,7 +73,7 @@ describe('csv export', () => {
   it('re-imports into a fresh project without loss (values, frames, annotators, edited origin)', () => {
     const { s } = labelledProject();
     const dir = tempDir();
-    exportLabels(s.db, 'csv', { folder: dir, name: 'all.csv', overwrite: false }, {});
+    exportLabels(s.db, 'csv', { folder: dir, name: 'all.csv', overwrite: false, ledger }, {});
     const fresh = session();
     addVideo(fresh, 'clip_a.mp4', 40);
     addVideo(fresh, 'clip "b", take 2.mp4', 10);
@@ -81,29 +85,94 @@ describe('csv export', () => {
   it('exports one video and one annotator; json carries the same rows', () => {
     const { s, a } = labelledProject();
     const dir = tempDir();
-    exportLabels(s.db, 'csv', { folder: dir, name: 'ana.csv', overwrite: false }, { videoId: a, annotator: 'Ana' });
+    exportLabels(s.db, 'csv', { folder: dir, name: 'ana.csv', overwrite: false, ledger }, { videoId: a, annotator: 'Ana' });
     const rows = parseCsv(fs.readFileSync(path.join(dir, 'ana.csv'), 'utf8')).slice(1);
     expect(rows).toHaveLength(40);
     expect(new Set(rows.map((r) => r.fields[9]))).toEqual(new Set(['Ana', '']));
-    exportLabels(s.db, 'json', { folder: dir, name: 'ana.json', overwrite: false }, { videoId: a, annotator: 'Ana' });
+    exportLabels(s.db, 'json', { folder: dir, name: 'ana.json', overwrite: false, ledger }, { videoId: a, annotator: 'Ana' });
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'ana.json'), 'utf8'));
     expect(json).toMatchObject({ format: 'affect-studio-frames', version: 1, scale: { min: -1, max: 1 }, videos: [{ id: a, name: 'clip_a.mp4', frameCount: 40 }] });
     expect(json.videos[0].frames).toHaveLength(40);
     expect(json.videos[0].frames[5]).toEqual({ frame: 5, timeSec: 5 / 30, valence: 1 / 3, arousal: -1, source: 'human', valenceSd: null, arousalSd: null, annotator: 'Ana', modelVersion: null });
-    expect(() => exportLabels(s.db, 'csv', { folder: dir, name: 'x.csv', overwrite: false }, { annotator: 'Nobody' })).toThrow(/no annotator named "Nobody"/);
+    expect(() => exportLabels(s.db, 'csv', { folder: dir, name: 'x.csv', overwrite: false, ledger }, { annotator: 'Nobody' })).toThrow(/no annotator named "Nobody"/);
   });
 });
 
 describe('export targets', () => {
-  it('refuses to overwrite unless asked, and then replaces the file whole', () => {
+  it('never replaces a file the studio did not write, even with overwrite, and leaves it untouched', () => {
     const { s } = labelledProject();
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'labels.csv'), 'precious');
-    expect(() => exportLabels(s.db, 'csv', { folder: dir, name: 'labels.csv', overwrite: false }, {})).toThrow(/already exists.*--force/);
-    expect(fs.readFileSync(path.join(dir, 'labels.csv'), 'utf8')).toBe('precious');
-    exportLabels(s.db, 'csv', { folder: dir, name: 'labels.csv', overwrite: true }, {});
-    expect(fs.readFileSync(path.join(dir, 'labels.csv'), 'utf8')).toMatch(/^video_id,/);
+    const file = path.join(fs.realpathSync(dir), 'labels.csv');
+    fs.writeFileSync(file, 'precious');
+    for (const overwrite of [false, true]) {
+      expect(() => exportLabels(s.db, 'csv', { folder: dir, name: 'labels.csv', overwrite, ledger }, {})).toThrow(
+        `${file} was not written by Affect Studio, so it is not replaced, even with --force. Choose another name or move it.`,
+      );
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('precious');
     expect(fs.readdirSync(dir)).toEqual(['labels.csv']);
+  });
+
+  it('replaces its own earlier export only when asked, whole', () => {
+    const { s } = labelledProject();
+    const dir = tempDir();
+    const [file] = exportLabels(s.db, 'csv', { folder: dir, name: 'labels.csv', overwrite: false, ledger }, { annotator: 'Ben' });
+    const first = fs.readFileSync(file as string, 'utf8');
+    expect(() => exportLabels(s.db, 'csv', { folder: dir, name: 'labels.csv', overwrite: false, ledger }, {})).toThrow(`${file} already exists. Choose another name, or allow overwriting (--force).`);
+    expect(fs.readFileSync(file as string, 'utf8')).toBe(first);
+    exportLabels(s.db, 'csv', { folder: dir, name: 'labels.csv', overwrite: true, ledger }, {});
+    const second = fs.readFileSync(file as string, 'utf8');
+    expect(second).toMatch(/^video_id,/);
+    expect(second).not.toBe(first);
+    expect(fs.readdirSync(dir)).toEqual(['labels.csv']);
+    // Replaced twice running: the studio's second file is as much its own as the first.
+    exportLabels(s.db, 'csv', { folder: dir, name: 'labels.csv', overwrite: true, ledger }, { annotator: 'Ana' });
+    expect(fs.readFileSync(file as string, 'utf8')).toContain('Ana');
+  });
+
+  it('refuses its own export once someone edited it, saying it is no longer the studio\'s file', () => {
+    const { s } = labelledProject();
+    const dir = tempDir();
+    const [file] = exportLabels(s.db, 'json', { folder: dir, name: 'labels.json', overwrite: false, ledger }, {});
+    fs.appendFileSync(file as string, ' ');
+    const edited = fs.readFileSync(file as string, 'utf8');
+    expect(() => exportLabels(s.db, 'json', { folder: dir, name: 'labels.json', overwrite: true, ledger }, {})).toThrow(
+      `${file} was changed after Affect Studio wrote it, so it is no longer the studio's file and it is not replaced, even with --force. Choose another name or move it.`,
+    );
+    expect(fs.readFileSync(file as string, 'utf8')).toBe(edited);
+    // Another settings folder (another user, a lost ledger) knows none of the studio's files: it refuses too.
+    const [again] = exportLabels(s.db, 'csv', { folder: dir, name: 'fresh.csv', overwrite: false, ledger }, {});
+    expect(() => exportLabels(s.db, 'csv', { folder: dir, name: 'fresh.csv', overwrite: true, ledger: new ExportLedger(tempDir()) }, {})).toThrow(/fresh\.csv was not written by Affect Studio/);
+    expect(fs.existsSync(again as string)).toBe(true);
+  });
+
+  it('a folder export replaces its own files, keeps files it did not write, and refuses to replace a foreign one', () => {
+    const { s, a } = labelledProject();
+    const dir = tempDir();
+    const files = exportLabels(s.db, 'elan', { folder: dir, name: 'elan', overwrite: false, ledger }, {});
+    const folder = path.dirname(files[0] as string);
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'my notes');
+    const replaced = exportLabels(s.db, 'elan', { folder: dir, name: 'elan', overwrite: true, ledger }, { annotator: 'Ben' });
+    expect(replaced).toEqual(files);
+    expect(fs.readFileSync(path.join(folder, 'notes.txt'), 'utf8')).toBe('my notes');
+    expect(fs.readdirSync(folder).sort()).toEqual([...files.map((f) => path.basename(f)), 'notes.txt'].sort());
+
+    // A file of the user's under a name the export writes: nothing in the folder is touched.
+    const own = replaced[0] as string;
+    fs.writeFileSync(own, 'hand-made tiers');
+    const other = fs.readFileSync(replaced[1] as string, 'utf8');
+    expect(() => exportLabels(s.db, 'elan', { folder: dir, name: 'elan', overwrite: true, ledger }, { videoId: a })).toThrow(
+      `${own} was changed after Affect Studio wrote it, so it is no longer the studio's file and it is not replaced, even with --force. Choose another name or move it.`,
+    );
+    const stranger = path.join(tempDir(), 'elan');
+    fs.mkdirSync(stranger);
+    fs.writeFileSync(path.join(stranger, path.basename(own)), 'theirs');
+    expect(() => exportLabels(s.db, 'elan', { folder: path.dirname(stranger), name: 'elan', overwrite: true, ledger }, {})).toThrow(
+      `${path.join(fs.realpathSync(stranger), path.basename(own))} was not written by Affect Studio, so it is not replaced, even with --force. Choose another name or move it.`,
+    );
+    expect(fs.readFileSync(own, 'utf8')).toBe('hand-made tiers');
+    expect(fs.readFileSync(replaced[1] as string, 'utf8')).toBe(other);
+    expect(fs.readdirSync(stranger)).toEqual([path.basename(own)]);
   });
 
   it('refuses names that leave the folder and links that point out of it, writing nothing', () => {
@@ -111,14 +180,14 @@ describe('export targets', () => {
     const dir = tempDir();
     const outside = tempDir();
     for (const name of ['../escape.csv', '..', 'sub/x.csv', '']) {
-      expect(() => exportLabels(s.db, 'csv', { folder: dir, name, overwrite: true }, {})).toThrow(/not a plain file name/);
+      expect(() => exportLabels(s.db, 'csv', { folder: dir, name, overwrite: true, ledger }, {})).toThrow(/not a plain file name/);
     }
     fs.symlinkSync(path.join(outside, 'target.csv'), path.join(dir, 'link.csv'));
-    expect(() => exportLabels(s.db, 'csv', { folder: dir, name: 'link.csv', overwrite: true }, {})).toThrow(/symbolic link/);
+    expect(() => exportLabels(s.db, 'csv', { folder: dir, name: 'link.csv', overwrite: true, ledger }, {})).toThrow(/symbolic link/);
     fs.symlinkSync(outside, path.join(dir, 'linked-folder'));
-    expect(() => exportLabels(s.db, 'nova', { folder: dir, name: 'linked-folder', overwrite: true }, {})).toThrow(/symbolic link/);
+    expect(() => exportLabels(s.db, 'nova', { folder: dir, name: 'linked-folder', overwrite: true, ledger }, {})).toThrow(/symbolic link/);
     expect(fs.readdirSync(outside)).toEqual([]);
-    expect(() => exportLabels(s.db, 'csv', { folder: path.join(dir, 'missing'), name: 'a.csv', overwrite: false }, {})).toThrow(/not an existing folder/);
+    expect(() => exportLabels(s.db, 'csv', { folder: path.join(dir, 'missing'), name: 'a.csv', overwrite: false, ledger }, {})).toThrow(/not an existing folder/);
   });
 });
 
@@ -195,7 +264,7 @@ describe('AFEW-VA', () => {
     s.db.prepare('INSERT INTO faces (video_id, frame_index, box_x, box_y, box_w, box_h, score, landmarks) VALUES (?, 2, 0, 0, 1, 1, 0.9, ?)').run(v, blob);
 
     const out = tempDir();
-    const files = exportLabels(s.db, 'afew-va', { folder: out, name: 'afew', overwrite: false }, {});
+    const files = exportLabels(s.db, 'afew-va', { folder: out, name: 'afew', overwrite: false, ledger }, {});
     expect(files.map((f) => path.basename(f))).toEqual(['017.json']);
     const exported = JSON.parse(fs.readFileSync(files[0] as string, 'utf8'));
     expect(exported.video_id).toBe('017');
@@ -214,8 +283,8 @@ describe('AFEW-VA', () => {
     expect(snapshot(s)).toEqual([]);
     label(s, v, 'Ana', [[1, 0.5, 0.5]]);
     label(s, v, 'Ben', [[1, 0.4, 0.5]]);
-    expect(() => exportLabels(s.db, 'afew-va', { folder: tempDir(), name: 'x', overwrite: false }, {})).toThrow(/several annotators on frame 1/);
-    const [written] = exportLabels(s.db, 'afew-va', { folder: tempDir(), name: 'x', overwrite: false }, { annotator: 'Ben' });
+    expect(() => exportLabels(s.db, 'afew-va', { folder: tempDir(), name: 'x', overwrite: false, ledger }, {})).toThrow(/several annotators on frame 1/);
+    const [written] = exportLabels(s.db, 'afew-va', { folder: tempDir(), name: 'x', overwrite: false, ledger }, { annotator: 'Ben' });
     expect(JSON.parse(fs.readFileSync(written as string, 'utf8'))).toEqual({ video_id: '001', frames: { '00001': { valence: 4, arousal: 5 } } });
   });
 });
@@ -223,7 +292,7 @@ describe('AFEW-VA', () => {
 describe('NOVA and ELAN files', () => {
   it('NOVA: per layer and scheme an XML header and a score;confidence data file, one line per sample at the video rate', () => {
     const { s, a } = labelledProject();
-    const files = exportLabels(s.db, 'nova', { folder: tempDir(), name: 'nova', overwrite: false }, { videoId: a });
+    const files = exportLabels(s.db, 'nova', { folder: tempDir(), name: 'nova', overwrite: false, ledger }, { videoId: a });
     expect(files.map((f) => path.basename(f)).sort()).toEqual(
       ['Ana', 'Ben', 'model'].flatMap((layer) => ['arousal', 'valence'].flatMap((scheme) => [`1-clip_a.${layer}.${scheme}.annotation`, `1-clip_a.${layer}.${scheme}.annotation~`])).sort(),
     );
@@ -249,7 +318,7 @@ describe('NOVA and ELAN files', () => {
 
   it('ELAN: tab-delimited tier, begin ms, end ms, value; one annotation per labelled frame, never overlapping', () => {
     const { s, a } = labelledProject();
-    const [file] = exportLabels(s.db, 'elan', { folder: tempDir(), name: 'elan', overwrite: false }, { videoId: a });
+    const [file] = exportLabels(s.db, 'elan', { folder: tempDir(), name: 'elan', overwrite: false, ledger }, { videoId: a });
     expect(path.basename(file as string)).toBe('1-clip_a.elan.txt');
     const [header, ...lines] = fs.readFileSync(file as string, 'utf8').trimEnd().split('\n').map((l) => l.split('\t'));
     expect(header).toEqual(['tier', 'begin_ms', 'end_ms', 'value']);

@@ -183,6 +183,10 @@ export const migrations: readonly string[] = [
      logits    BLOB NOT NULL CHECK (length(logits) = 4 * dim),
      PRIMARY KEY (face_id, model_id)
    ) STRICT, WITHOUT ROWID;`,
+
+  // 4: what an import noticed about a video that still imported (issue 12), e.g. a file whose frames stop
+  // before its stated duration; shown with the video wherever it is listed.
+  `ALTER TABLE videos ADD COLUMN warning TEXT;`,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

@@ -20,6 +20,8 @@ export interface VideoRecord {
   avgFps: number | null;
   status: VideoStatus;
   error: string | null;
+  /** Something the user should know about a video that imported, e.g. that the file ends early. */
+  warning: string | null;
   importedAt: string;
 }
 
@@ -34,7 +36,7 @@ export interface FrameRow {
 
 const SELECT_VIDEO = `SELECT id, kind, path, display_name AS displayName, content_hash AS contentHash, size_bytes AS sizeBytes,
   codec, width, height, frame_count AS frameCount, duration_sec AS durationSec, avg_fps AS avgFps, status, error,
-  imported_at AS importedAt FROM videos`;
+  warning, imported_at AS importedAt FROM videos`;
 
 export function listVideos(db: Db): VideoRecord[] {
   return db.prepare(`${SELECT_VIDEO} ORDER BY id`).all() as VideoRecord[];
@@ -60,20 +62,25 @@ export function insertIndexingVideo(db: Db, video: NewVideo): VideoId {
 }
 
 /** Commits the whole frame index and marks the video ready, in one transaction: all frames or none. */
-export function completeVideoIndex(db: Db, id: VideoId, frames: readonly FrameRow[]): void {
+export function completeVideoIndex(db: Db, id: VideoId, frames: readonly FrameRow[], warning: string | null = null): void {
   const insert = db.prepare('INSERT INTO frames (video_id, frame_index, pts_sec, image_file) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
     db.prepare('DELETE FROM frames WHERE video_id = ?').run(id);
     for (const frame of frames) insert.run(id, frame.frameIndex, frame.ptsSec, frame.imageFile ?? null);
-    const last = frames.at(-1);
-    const first = frames[0];
-    const durationSec = first && last ? Math.max(0, last.ptsSec - first.ptsSec) + frameStepSec(frames) : 0;
-    db.prepare(`UPDATE videos SET status = 'ready', frame_count = ?, duration_sec = ?, error = NULL WHERE id = ?`).run(
+    db.prepare(`UPDATE videos SET status = 'ready', frame_count = ?, duration_sec = ?, error = NULL, warning = ? WHERE id = ?`).run(
       frames.length,
-      durationSec,
+      indexedDurationSec(frames),
+      warning,
       id,
     );
   })();
+}
+
+/** How long the indexed frames last: first to last timestamp, plus the last frame's own duration. */
+export function indexedDurationSec(frames: readonly FrameRow[]): number {
+  const last = frames.at(-1);
+  const first = frames[0];
+  return first && last ? Math.max(0, last.ptsSec - first.ptsSec) + frameStepSec(frames) : 0;
 }
 
 /** Removes a video whose import never completed (no labels can point at it: it had no frames). */
