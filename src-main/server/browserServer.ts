@@ -46,7 +46,12 @@ export async function startBrowserServer(options: {
     if (!hostIsLoopback(req.headers.host)) return refuse(res, 403, 'Forbidden: unexpected Host header.');
     if (!hasToken(url, prefix)) return refuse(res, 401, 'Unauthorized: this URL needs the token printed at start-up.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
-    serveStatic(rendererDir, decodePath(url.slice(prefix.length)), res);
+    try {
+      serveStatic(rendererDir, decodePath(url.slice(prefix.length)), res, api.reportUnexpected);
+    } catch (error) {
+      // A file that vanished or cannot be read between the checks and the read: a bug report, not a crash.
+      failed(res, api.reportUnexpected(`serving ${url.slice(prefix.length)}`, error));
+    }
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -115,7 +120,7 @@ function decodePath(rest: string): string | null {
   }
 }
 
-function serveStatic(root: string, relative: string | null, res: http.ServerResponse): void {
+function serveStatic(root: string, relative: string | null, res: http.ServerResponse, reportUnexpected: StudioApi['reportUnexpected']): void {
   if (relative === null || relative.includes('\0')) return refuse(res, 400, 'Bad request.');
   const file = path.resolve(root, relative === '' ? 'index.html' : relative);
   if (!isInside(root, file) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
@@ -128,7 +133,18 @@ function serveStatic(root: string, relative: string | null, res: http.ServerResp
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-store',
   });
-  fs.createReadStream(file).pipe(res);
+  fs.createReadStream(file)
+    .on('error', (error) => {
+      // The status line is already sent: cutting the response is the only way left to say it failed.
+      reportUnexpected(`serving ${relative}`, error);
+      res.destroy();
+    })
+    .pipe(res);
+}
+
+function failed(res: http.ServerResponse, line: string): void {
+  if (res.headersSent) res.destroy();
+  else refuse(res, 500, line);
 }
 
 function refuse(res: http.ServerResponse, status: number, message: string): void {
