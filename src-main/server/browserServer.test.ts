@@ -22,9 +22,9 @@ function fakeRenderer(): string {
   return dir;
 }
 
-async function start(): Promise<{ server: BrowserServer; api: StudioApi }> {
-  const api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-home-')) });
-  const server = await startBrowserServer({ api, rendererDir: fakeRenderer() });
+async function start(rendererDir = fakeRenderer(), configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-home-'))): Promise<{ server: BrowserServer; api: StudioApi }> {
+  const api = createStudioApi({ mode: 'browser', configDir });
+  const server = await startBrowserServer({ api, rendererDir });
   servers.push(server);
   return { server, api };
 }
@@ -139,5 +139,28 @@ describe('browser-mode server', () => {
     api.events.emit('data.changed', { entity: 'recentProjects' });
     expect(await received).toEqual({ event: 'data.changed', payload: { entity: 'recentProjects' } });
     ws.close();
+  });
+
+  it('logs a file that fails while being read, cuts that response, and keeps serving', async () => {
+    const renderer = fakeRenderer();
+    // A regular file by stat whose every read fails (EIO): what a dying disk under the UI folder looks like.
+    fs.symlinkSync('/proc/self/mem', path.join(renderer, 'assets', 'broken.js'));
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-home-'));
+    const { server } = await start(renderer, home);
+
+    const outcome = await new Promise<string>((resolve) => {
+      http
+        .get(`${server.url}assets/broken.js`, (res) => {
+          res.on('error', (error) => resolve(`cut: ${error.message}`));
+          res.on('end', () => resolve('complete'));
+          res.resume();
+        })
+        .on('error', (error) => resolve(`cut: ${error.message}`));
+    });
+    expect(outcome).toMatch(/^cut: /);
+    const log = fs.readFileSync(path.join(home, 'logs', 'errors.log'), 'utf8');
+    expect(log).toContain('serving assets/broken.js');
+    expect(log).toContain('EIO');
+    expect((await get(server.url)).status).toBe(200);
   });
 });
