@@ -1,14 +1,12 @@
 /**
  * What opening a project checks: a large project is checked in a worker while writes are refused with a clear
- * sentence, then becomes writable (or stays read-only when damaged), and the API reports the access on open.
+ * sentence, then becomes writable (or stays read-only when damaged).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSyntheticProject, damagePages, leafPages } from '../../../test/support/syntheticProject';
-import { API_VERSION } from '../../api/contract';
-import { createStudioApi } from '../../api/studioApi';
 import type { AnnotatorId, VideoId } from '../ids';
 import { appendLabel } from './labels';
 import type { ProjectAccess } from './projectAccess';
@@ -50,23 +48,6 @@ describe('opening a project', () => {
       expect(label(session)).toThrow(/^Not saved: this project is open read-only because its database is damaged \(/);
     } finally {
       await session.close();
-    }
-  });
-
-  it('returns the access from projects.open and refuses labels.set on a damaged project through the API', async () => {
-    const dir = project(true);
-    const api = createStudioApi({ mode: 'browser', configDir: tempDir() });
-    try {
-      const opened = await api.dispatch({ v: API_VERSION, id: 1, method: 'projects.open', params: { dir } });
-      expect(opened).toMatchObject({ ok: true, result: { path: dir, access: { mode: 'read-only' } } });
-      const saved = await api.dispatch({
-        v: API_VERSION, id: 2, method: 'labels.set',
-        params: { project: dir, videoId: 1, annotatorId: 1, frameIndex: 3, valence: 0, arousal: 0, origin: 'manual' },
-      });
-      expect(saved).toMatchObject({ ok: false, error: { code: 'failed' } });
-      if (!saved.ok) expect(saved.error.message).toMatch(/^Not saved: this project is open read-only because its database is damaged/);
-    } finally {
-      await api.close();
     }
   });
 });

@@ -24,10 +24,12 @@ import { openProjectDb, unwritableReason, type Db } from './projectDb';
 export type JobUpdateListener = (update: JobUpdate, session: ProjectSession) => void;
 
 /**
- * Databases up to this size are checked before `open` returns. From `npm run bench -- open-check`: quick_check
- * reads about 1 GB/s here, so 64 MB stays under ~70 ms, unnoticeable beside the UI's first render.
+ * Databases up to this size are checked before `open` returns. `npm run bench -- open-check` measured quick_check
+ * at 190-390 MB/s on this 2-core machine (warm cache; an analysed frame takes ~10 kB, so 100,000 frames are ~1 GB
+ * and 5 s), so 16 MB costs at most ~85 ms, unnoticeable beside the UI's first render; a larger project (from
+ * about 1,500 analysed frames) is checked in the background.
  */
-export const SYNC_CHECK_MAX_BYTES = 64 * 1024 * 1024;
+export const SYNC_CHECK_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface SessionOptions {
   onJobUpdate?: JobUpdateListener;
