@@ -24,16 +24,21 @@ export function quickCheck(db: Db): string[] {
   }
 }
 
-export function quickCheckInWorker(file: string): Promise<string[]> {
+/** The same in a worker thread; null when `signal` stopped it first (the project was closed meanwhile). */
+export function quickCheckInWorker(file: string, signal: AbortSignal): Promise<string[] | null> {
   return new Promise((resolve) => {
     const worker = new Worker(path.join(__dirname, `integrityWorker${OWN_EXTENSION}`), {
       workerData: { file },
       execArgv: OWN_EXTENSION === '.ts' ? ['--import', 'tsx'] : [],
     });
-    worker.once('message', (problems: string[]) => {
+    const stop = () => void worker.terminate().then(() => resolve(null));
+    signal.addEventListener('abort', stop, { once: true });
+    const settle = (problems: string[]) => {
+      signal.removeEventListener('abort', stop);
       void worker.terminate();
       resolve(problems);
-    });
-    worker.once('error', (error) => resolve([`the check itself failed: ${error.message}`]));
+    };
+    worker.once('message', settle);
+    worker.once('error', (error) => settle([`the check itself failed: ${error.message}`]));
   });
 }

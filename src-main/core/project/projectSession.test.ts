@@ -50,4 +50,12 @@ describe('opening a project', () => {
       await session.close();
     }
   });
+
+  it('stops the background check when the project is closed before it ends', async () => {
+    const changes: ProjectAccess[] = [];
+    const session = ProjectSession.open(project(false), { syncCheckMaxBytes: 0, onAccessChange: (access) => changes.push(access) });
+    await session.close();
+    expect((await session.checked).mode).toBe('read-only');
+    expect(changes).toEqual([]);
+  });
 });

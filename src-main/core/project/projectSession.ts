@@ -18,8 +18,8 @@ import { JobRunner, type JobUpdate } from '../jobs/jobRunner';
 import { resolveUserPath } from '../paths/userPath';
 import { quickCheck, quickCheckInWorker } from './integrityCheck';
 import { guardWrites, READ_WRITE, salvageAdvice, type ProjectAccess } from './projectAccess';
-import { openProject, PROJECT_DB_FILE, type ProjectInfo } from './projectFolder';
-import { openProjectDb, unwritableReason, type Db } from './projectDb';
+import { openProjectFolder, PROJECT_DB_FILE, type ProjectInfo } from './projectFolder';
+import { unwritableReason, type Db } from './projectDb';
 
 export type JobUpdateListener = (update: JobUpdate, session: ProjectSession) => void;
 
@@ -46,13 +46,14 @@ export class ProjectSession {
   /** Predictions from the labels, kept per video and updated label by label. */
   readonly predictor: ProjectPredictor;
   private currentAccess: ProjectAccess = READ_WRITE;
+  private readonly stopCheck = new AbortController();
   /** Settles when the project's access is final (at once unless a large project is checked in the background). */
   readonly checked: Promise<ProjectAccess>;
 
   private constructor(dir: string, options: SessionOptions) {
-    this.info = openProject(dir);
-    const file = path.join(this.info.path, PROJECT_DB_FILE);
-    const db = openProjectDb(file, { create: false });
+    const { info, db } = openProjectFolder(dir);
+    this.info = info;
+    const file = path.join(info.path, PROJECT_DB_FILE);
     this.db = guardWrites(db, () => this.currentAccess, this.info.path);
     this.predictor = new ProjectPredictor(this.db, this.info.path);
     const onJobUpdate = options.onJobUpdate ?? (() => undefined);
@@ -71,7 +72,8 @@ export class ProjectSession {
       this.checked = Promise.resolve(this.currentAccess);
     } else {
       this.currentAccess = { mode: 'read-only', reason: 'it is still being checked for damage; saving works again in a few seconds' };
-      this.checked = quickCheckInWorker(file).then((problems) => {
+      this.checked = quickCheckInWorker(file, this.stopCheck.signal).then((problems) => {
+        if (problems === null) return this.currentAccess;
         this.currentAccess = this.accessAfterCheck(problems);
         if (this.currentAccess.mode === 'read-write') this.jobs.resumeInterrupted();
         options.onAccessChange?.(this.currentAccess, this);
@@ -100,7 +102,8 @@ export class ProjectSession {
   }
 
   async close(): Promise<void> {
-    // A background check holds its own connection: let it finish so no worker outlives the session.
+    // A background check holds its own connection: stop it so no worker outlives the session.
+    this.stopCheck.abort();
     await this.checked;
     await this.jobs.stop();
     this.db.close();
