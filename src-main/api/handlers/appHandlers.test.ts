@@ -44,4 +44,23 @@ describe('project access through the API', () => {
       await api.close();
     }
   });
+
+  it('opens a large project at once, read-only while it is checked, and announces when it becomes writable', async () => {
+    const dir = path.join(tempDir(), 'study');
+    // Face analysis makes ~10 kB a frame: 2,000 analysed frames are past the inline check's 16 MB.
+    buildSyntheticProject(dir, { videos: 1, framesPerVideo: 2000, labelsPerVideo: 10, annotators: 1, analysedVideos: 1 });
+    const api = createStudioApi({ mode: 'browser', configDir: tempDir() });
+    const announced = new Promise<unknown>((resolve) =>
+      api.events.subscribe((event) => {
+        if (event.event === 'project.access') resolve(event.payload);
+      }),
+    );
+    try {
+      const opened = await api.dispatch({ v: API_VERSION, id: 1, method: 'projects.open', params: { dir } });
+      expect(opened).toMatchObject({ ok: true, result: { access: { mode: 'read-only', reason: expect.stringContaining('still being checked') } } });
+      expect(await announced).toEqual({ projectPath: dir, access: { mode: 'read-write' } });
+    } finally {
+      await api.close();
+    }
+  });
 });

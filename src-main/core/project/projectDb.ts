@@ -78,7 +78,7 @@ export function openProjectDbReadOnly(file: string): Db {
     if (version > LATEST_SCHEMA_VERSION) throw newerSchema(file, version);
     if (version < LATEST_SCHEMA_VERSION) {
       throw new StudioError(
-        `${file} needs upgrading to this version of the studio, but ${unwritableReason(file)}: make it writable and open it again.`,
+        `${file} has schema ${version} and needs upgrading to ${LATEST_SCHEMA_VERSION}, which needs write access: make its folder and file writable and open the project once.`,
       );
     }
     return db;
