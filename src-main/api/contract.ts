@@ -16,11 +16,19 @@ const absolutePath = z
   .max(4096, 'path is too long')
   .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
 
+/** Whether the open project can be saved to; when not, the reason says why and what to do (shown as a banner). */
+export const ProjectAccess = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('read-write') }),
+  z.object({ mode: z.literal('read-only'), reason: z.string() }),
+]);
+export type ProjectAccess = z.infer<typeof ProjectAccess>;
+
 export const ProjectSummary = z.object({
   path: z.string(),
   name: z.string(),
   createdAt: z.string(),
   schemaVersion: z.number().int(),
+  access: ProjectAccess,
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;
 
@@ -390,6 +398,8 @@ export const events = {
     entity: z.enum(['recentProjects', 'videos', 'labels', 'predictions']),
     projectPath: z.string().optional(),
   }),
+  /** A large project's background check finished: it is now writable, or damaged and stays read-only. */
+  'project.access': z.object({ projectPath: z.string(), access: ProjectAccess }),
 } as const;
 
 export type MethodName = keyof typeof methods;

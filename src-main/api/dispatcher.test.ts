@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../core/errors';
 import { API_VERSION } from './contract';
+import { errorLogFile } from '../core/errorLog';
 import { createDispatcher, type Handlers } from './dispatcher';
 import { createStudioApi } from './studioApi';
 
@@ -57,27 +58,38 @@ describe('API dispatcher', () => {
     if (!response.ok) expect(response.error.message).toContain('/definitely/not/here does not exist');
   });
 
-  it('reports a crashing handler or a result that breaks the contract as an internal error, and keeps serving', async () => {
-    const logged: string[] = [];
-    const base = createStudioApi({ mode: 'browser', configDir: tempDir() });
+  it('reports a crashing handler or a result that breaks the contract in one line naming the log, stack in the log', async () => {
+    const configDir = tempDir();
+    const base = createStudioApi({ mode: 'browser', configDir });
     const handlers = {
       'app.info': () => {
-        throw new TypeError('boom');
+        throw new TypeError('boom\nsecond line');
       },
       'projects.recent': () => [{ path: 3 }],
       'projects.create': () => {
         throw new StudioError('clear message');
       },
     } as unknown as Handlers;
-    const dispatch = createDispatcher(handlers, (line) => logged.push(line));
+    const dispatch = createDispatcher(handlers, base.reportUnexpected);
+    const log = errorLogFile(configDir);
 
-    expect(await dispatch(request('app.info'))).toMatchObject({ ok: false, error: { code: 'internal' } });
-    expect(await dispatch(request('projects.recent'))).toMatchObject({ ok: false, error: { code: 'internal' } });
+    const crashed = await dispatch(request('app.info'));
+    expect(crashed).toMatchObject({ ok: false, error: { code: 'internal' } });
+    if (!crashed.ok) {
+      expect(crashed.error.message).toBe(`unexpected error in app.info: boom (details in ${log})`);
+      expect(crashed.error.message).not.toContain(' at ');
+    }
+    const breach = await dispatch(request('projects.recent'));
+    expect(breach).toMatchObject({ ok: false, error: { code: 'internal' } });
+    if (!breach.ok) expect(breach.error.message).toMatch(/^unexpected error in projects\.recent: the result breaks the API contract: .* \(details in /);
     expect(await dispatch(request('projects.create', { dir: '/tmp/a' }))).toMatchObject({
       ok: false,
       error: { code: 'failed', message: 'clear message' },
     });
-    expect(logged).toHaveLength(2);
+    const logged = fs.readFileSync(log, 'utf8');
+    expect(logged).toContain('TypeError: boom\nsecond line\n    at ');
+    expect(logged).toContain('projects.recent');
+    expect(logged).not.toContain('clear message');
     expect((await base.dispatch(request('app.info'))).ok).toBe(true);
   });
 

@@ -13,7 +13,11 @@ export type Handlers = {
 
 export type Dispatch = (raw: unknown) => Promise<ResponseEnvelope>;
 
-export function createDispatcher(handlers: Handlers, log: (message: string) => void = console.error): Dispatch {
+/**
+ * `reportUnexpected` logs an error that is a bug (with its stack, where the user cannot see it) and returns the
+ * one line the client is sent instead, which names the log file.
+ */
+export function createDispatcher(handlers: Handlers, reportUnexpected: (context: string, error: unknown) => string): Dispatch {
   return async (raw) => {
     const request = RequestEnvelope.safeParse(raw);
     if (!request.success) {
@@ -30,14 +34,13 @@ export function createDispatcher(handlers: Handlers, log: (message: string) => v
       const handler = handlers[method] as (p: unknown) => unknown;
       const result = methods[method].result.safeParse(await handler(parsedParams.data));
       if (!result.success) {
-        log(`api: ${method} produced a result that breaks the contract: ${describeZodError(result.error)}`);
-        return fail(id, 'internal', `${method}: internal error (result does not match the API contract)`);
+        const breach = new Error(`the result breaks the API contract: ${describeZodError(result.error)}`);
+        return fail(id, 'internal', reportUnexpected(method, breach));
       }
       return { id, ok: true, result: result.data };
     } catch (error) {
       if (error instanceof StudioError) return fail(id, 'failed', error.message);
-      log(`api: ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return fail(id, 'internal', `${method}: internal error: ${error instanceof Error ? error.message : String(error)}`);
+      return fail(id, 'internal', reportUnexpected(method, error));
     }
   };
 }

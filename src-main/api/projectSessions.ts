@@ -1,6 +1,7 @@
 /**
  * One open ProjectSession per project folder, shared by every client of this process. Job updates of each
- * session become `job.progress` events carrying the project they belong to.
+ * session become `job.progress` events carrying the project they belong to, and the end of a large project's
+ * background check a `project.access` event.
  */
 import { TRAIN_HEAD_JOB } from '../core/affect/trainJob';
 import { getJob } from '../core/jobs/jobStore';
@@ -19,10 +20,13 @@ export class ProjectSessions {
     const dir = resolveUserPath(projectPath);
     let session = this.open.get(dir);
     if (!session) {
-      session = ProjectSession.open(dir, (update, owner) => {
-        this.events.emit('job.progress', jobProgress(owner, update));
-        // A trained head becomes the active one, so every video's predictions change; other jobs change videos.
-        if (update.state === 'done') this.events.emit('data.changed', { entity: update.kind === TRAIN_HEAD_JOB ? 'predictions' : 'videos', projectPath: dir });
+      session = ProjectSession.open(dir, {
+        onJobUpdate: (update, owner) => {
+          this.events.emit('job.progress', jobProgress(owner, update));
+          // A trained head becomes the active one, so every video's predictions change; other jobs change videos.
+          if (update.state === 'done') this.events.emit('data.changed', { entity: update.kind === TRAIN_HEAD_JOB ? 'predictions' : 'videos', projectPath: dir });
+        },
+        onAccessChange: (access) => this.events.emit('project.access', { projectPath: dir, access }),
       });
       this.open.set(dir, session);
     }

@@ -1,5 +1,6 @@
 /** Assembles the API once per process: the handlers over the core, their dispatcher and the event hub. */
 import { appVersion } from '../core/appVersion';
+import { logUnexpected } from '../core/errorLog';
 import { ExportLedger } from '../core/io/exportLedger';
 import { RecentProjects } from '../core/project/recentProjects';
 import { createDispatcher, type Dispatch } from './dispatcher';
@@ -10,6 +11,8 @@ import { createHandlers, type ApiServices } from './handlers';
 export interface StudioApi {
   dispatch: Dispatch;
   events: EventHub;
+  /** Logs an error that is a bug and returns the one line to show instead (see errorLog.ts). */
+  reportUnexpected: (context: string, error: unknown) => string;
   /** Stops running jobs (they resume on the next start) and closes every open project. */
   close(): Promise<void>;
 }
@@ -30,5 +33,6 @@ export function createStudioApi(options: {
     events,
     chooseFolder: options.chooseFolder,
   });
-  return { dispatch: createDispatcher(handlers), events, close: () => sessions.closeAll() };
+  const reportUnexpected = (context: string, error: unknown) => logUnexpected(options.configDir, context, error);
+  return { dispatch: createDispatcher(handlers, reportUnexpected), events, reportUnexpected, close: () => sessions.closeAll() };
 }

@@ -1,14 +1,13 @@
 /** `affect-studio agreement` and `affect-studio fuse`: how well annotators agree, and their fused gold layer. */
-import path from 'node:path';
 import { AXES, FUSION_METHODS, fuseAnnotators, projectAgreement, toJsonSafe, type AxisAgreement, type FusionMethod } from '../core/affect/projectAgreement';
-import { ProjectSession } from '../core/project/projectSession';
+import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
 
 export async function agreementCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const [project, ...extra] = rest;
   if (project === undefined || extra.length > 0) throw new UsageError('agreement needs exactly one project folder');
-  const session = ProjectSession.open(path.resolve(project));
+  const session = await openSession(project, io);
   try {
     const report = projectAgreement(session.db, { videoId: videoOption(values), annotators: values.annotator });
     if (values.json) {
@@ -31,7 +30,7 @@ export async function fuseCommand(values: Values, rest: string[], io: CliIo): Pr
   if (project === undefined || extra.length > 0) throw new UsageError('fuse needs exactly one project folder');
   const method = (values.method ?? 'ewe') as FusionMethod;
   if (!Object.hasOwn(FUSION_METHODS, method)) throw new UsageError(`--method must be mean or ewe, not "${values.method}"`);
-  const session = ProjectSession.open(path.resolve(project));
+  const session = await openSession(project, io);
   try {
     const result = fuseAnnotators(session.db, method, { videoId: videoOption(values), annotators: values.annotator });
     io.out(values.json ? JSON.stringify(result) + '\n' : `saved ${result.labels} labels as "${result.annotator.name}"\n`);

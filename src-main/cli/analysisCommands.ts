@@ -1,10 +1,9 @@
 /** `affect-studio analyze` and `affect-studio faces`: the face analysis from the command line. */
-import path from 'node:path';
 import { faceFrames } from '../core/analysis/analysisAccess';
 import { ANALYZE_JOB, checkAnalyzable, type AnalyzeResult } from '../core/analysis/analyzeJob';
 import type { JobId, VideoId } from '../core/ids';
 import { listProjectVideos } from '../core/ingest/videoAccess';
-import { ProjectSession } from '../core/project/projectSession';
+import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
 
 function videoOption(values: Values): VideoId | undefined {
@@ -19,7 +18,7 @@ export async function analyzeCommand(values: Values, rest: string[], io: CliIo):
   if (project === undefined || extra.length > 0) throw new UsageError('analyze needs exactly one project folder (and optionally --video ID)');
   const only = videoOption(values);
   let lastLine = '';
-  const session = ProjectSession.open(path.resolve(project), (update) => {
+  const session = await openSession(project, io, (update) => {
     if (values.json || update.kind !== ANALYZE_JOB || update.state !== 'running' || update.total === 0) return;
     const line = `analysing: ${Math.floor((100 * update.done) / update.total)}% (${update.done}/${update.total} frames)`;
     if (line !== lastLine) io.err(`${line}\n`);
@@ -52,7 +51,7 @@ export async function facesCommand(values: Values, rest: string[], io: CliIo): P
   const [project, ...extra] = rest;
   const videoId = videoOption(values);
   if (project === undefined || extra.length > 0 || videoId === undefined) throw new UsageError('faces needs a project folder and --video ID');
-  const session = ProjectSession.open(path.resolve(project));
+  const session = await openSession(project, io);
   try {
     const result = faceFrames(session, videoId);
     if (values.json) io.out(JSON.stringify(result.frames) + '\n');

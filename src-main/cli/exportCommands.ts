@@ -9,7 +9,7 @@ import { EXPORT_FORMATS, exportLabels, type ExportFormat } from '../core/io/expo
 import { ExportLedger } from '../core/io/exportLedger';
 import type { ExportTarget } from '../core/io/exportTarget';
 import { importLabels } from '../core/io/labelImport';
-import { ProjectSession } from '../core/project/projectSession';
+import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
 
 export async function exportCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
@@ -20,7 +20,7 @@ export async function exportCommand(values: Values, rest: string[], io: CliIo): 
   if (values.out === undefined) throw new UsageError('export needs --out (the file, or for afew-va, nova, elan and dataset the folder, to write)');
   const out = path.resolve(values.out);
   if (format === 'dataset') return datasetCommand(values, project, out, io);
-  const session = ProjectSession.open(path.resolve(project));
+  const session = await openSession(project, io);
   try {
     const files = exportLabels(
       session.db,
@@ -46,7 +46,7 @@ async function datasetCommand(values: Values, project: string, out: string, io: 
     split: values.split === undefined ? undefined : parseSplitRatios(values.split),
     seed: values.seed,
   };
-  const session = ProjectSession.open(path.resolve(project));
+  const session = await openSession(project, io);
   try {
     if (values.subjects !== undefined) options.subjects = readSubjectsFile(session.db, path.resolve(values.subjects));
     const result = await exportDataset(session.db, exportTarget(out, values, io), options);
@@ -79,7 +79,7 @@ export async function importLabelsCommand(values: Values, rest: string[], io: Cl
   if (project === undefined || file === undefined || extra.length > 0) throw new UsageError('import-labels needs a project folder and one file');
   const format = values.format ?? (file.toLowerCase().endsWith('.json') ? 'afew-va' : 'csv');
   if (format !== 'csv' && format !== 'afew-va') throw new UsageError(`--format must be csv or afew-va, not "${format}"`);
-  const session = ProjectSession.open(path.resolve(project));
+  const session = await openSession(project, io);
   try {
     const result = importLabels(session.db, path.resolve(file), {
       format,

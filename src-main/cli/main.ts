@@ -7,7 +7,9 @@ import { createStudioApi } from '../api/studioApi';
 import { defaultConfigDir } from '../core/appDirs';
 import { appVersion } from '../core/appVersion';
 import { StudioError } from '../core/errors';
+import { logUnexpected } from '../core/errorLog';
 import { createProject } from '../core/project/projectFolder';
+import { salvageCommand } from './salvageCommand';
 import { RecentProjects } from '../core/project/recentProjects';
 import { startBrowserServer } from '../server/browserServer';
 import { parse, UsageError, type CliIo, type Values } from './args';
@@ -25,6 +27,7 @@ export const USAGE = `Usage: affect-studio <command> [options]
 Commands:
   serve [--port N]                 run the studio in browser mode on 127.0.0.1 and print its URL
   project create <dir> [--name N]  create a new project in an empty or new folder
+  project salvage <dir> <new-dir>  copy what is readable of a damaged project into a new one, and say what was lost
   import <project> <path>...       import video files, folders of frames and AFEW-VA clips
   videos <project>                 list the project's videos
   analyze <project> [--video ID]   find, track and encode the face in every frame (all videos by default)
@@ -72,7 +75,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`affect-studio: ${error.message}\n`);
       return 1;
     }
-    io.err(`affect-studio: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.err(`affect-studio: ${logUnexpected(defaultConfigDir(io.env), `affect-studio ${argv[0] ?? ''}`.trim(), error)}\n`);
     return 1;
   }
 }
@@ -149,6 +152,7 @@ async function serve(values: Values, rest: string[], io: CliIo): Promise<number>
 
 function projectCommand(values: Values, rest: string[], io: CliIo): number {
   const [sub, dir, ...extra] = rest;
+  if (sub === 'salvage') return salvageCommand(values, rest.slice(1), io);
   if (sub !== 'create') throw new UsageError(sub === undefined ? 'project needs a subcommand' : `unknown project subcommand "${sub}"`);
   if (dir === undefined) throw new UsageError('project create needs a folder');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);

@@ -4,7 +4,6 @@
  * model run (at once, not after the API's debounce); predictions reads that run back, or computes it when the run
  * is missing or older than the labels and head it should reflect.
  */
-import path from 'node:path';
 import type { HeadInUse } from '../core/affect/projectPredictor';
 import { TRAIN_HEAD_JOB } from '../core/affect/trainJob';
 import type { ValidationMetrics } from '../core/affect/trainHead';
@@ -15,6 +14,7 @@ import type { AnnotatorId, JobId, VideoId } from '../core/ids';
 import { requireVideo } from '../core/ingest/videoAccess';
 import { ensureAnnotator, listAnnotators, type Annotator } from '../core/project/annotators';
 import { ProjectSession } from '../core/project/projectSession';
+import { openSession } from './openSession';
 import { listFrames, listVideos } from '../core/project/videos';
 import { UsageError, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
@@ -28,7 +28,7 @@ export async function labelCommand(values: Values, rest: string[], io: CliIo): P
   const frameIndex = integerOption('--frame', values.frame);
   const valence = axisValue('--valence', values.valence);
   const arousal = axisValue('--arousal', values.arousal);
-  const session = ProjectSession.open(path.resolve(project));
+  const session = await openSession(project, io);
   try {
     const video = requireVideo(session, videoId);
     if (frameIndex < 0) throw new StudioError(`${video.displayName} has ${video.frameCount} frames (0-${video.frameCount - 1}); frame ${frameIndex} does not exist.`);
@@ -57,7 +57,7 @@ interface TrainOutcome {
 export async function trainCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const project = oneProject('train', rest);
   let lastLine = '';
-  const session = ProjectSession.open(path.resolve(project), (update) => {
+  const session = await openSession(project, io, (update) => {
     if (values.json || update.kind !== TRAIN_HEAD_JOB || update.state !== 'running' || update.total === 0) return;
     const line = `training: ${Math.floor((100 * update.done) / update.total)}%`;
     if (line !== lastLine) io.err(`${line}\n`);
@@ -90,7 +90,7 @@ export async function trainCommand(values: Values, rest: string[], io: CliIo): P
 export async function propagateCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const project = oneProject('propagate', rest);
   const only = videoOption(values);
-  const session = ProjectSession.open(path.resolve(project));
+  const session = await openSession(project, io);
   try {
     const annotator = chosenAnnotator(session, values);
     const videos = only === undefined ? listVideos(session.db).filter((v) => isAnalysed(session, v.id)).map((v) => v.id) : [requireAnalysed(session, only)];
@@ -127,7 +127,7 @@ export async function predictionsCommand(values: Values, rest: string[], io: Cli
   const project = oneProject('predictions', rest);
   const videoId = videoOption(values);
   if (videoId === undefined) throw new UsageError('predictions needs a project folder and --video ID');
-  const session = ProjectSession.open(path.resolve(project));
+  const session = await openSession(project, io);
   try {
     const annotator = chosenAnnotator(session, values);
     requireAnalysed(session, videoId);

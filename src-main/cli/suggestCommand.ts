@@ -4,14 +4,13 @@
  * the studio shows). The annotator is --annotator NAME if given, else the project's first human annotator; a
  * project without one gets the first batch of a video with no labels.
  */
-import path from 'node:path';
 import { suggestNext } from '../core/affect/predictionViews';
 import { getAnalysis } from '../core/analysis/analysisStore';
 import { StudioError } from '../core/errors';
 import type { AnnotatorId } from '../core/ids';
 import { requireVideo } from '../core/ingest/videoAccess';
 import { listAnnotators } from '../core/project/annotators';
-import { ProjectSession } from '../core/project/projectSession';
+import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
 
@@ -26,7 +25,7 @@ export async function suggestCommand(values: Values, rest: string[], io: CliIo):
   const count = values.n === undefined ? DEFAULT_SUGGESTIONS : Number(values.n);
   if (values.n !== undefined && (values.n.trim() === '' || !Number.isSafeInteger(count) || count < 1)) throw new UsageError(`--n must be a whole number >= 1, not "${values.n}"`);
 
-  const session = ProjectSession.open(path.resolve(project));
+  const session = await openSession(project, io);
   try {
     const video = requireVideo(session, videoId);
     if (!getAnalysis(session.db, videoId)?.finishedAt) throw new StudioError(`${video.displayName} (video ${videoId}) has not been analysed yet: run "affect-studio analyze" first.`);

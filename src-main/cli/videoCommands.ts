@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { JobId } from '../core/ids';
 import { checkImportPaths, findUnfinishedImport, IMPORT_JOB, type ImportOutcome } from '../core/ingest/importJob';
 import { listProjectVideos } from '../core/ingest/videoAccess';
-import { ProjectSession } from '../core/project/projectSession';
+import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
 
 export async function importCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
@@ -11,7 +11,7 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
   if (project === undefined || paths.length === 0) throw new UsageError('import needs a project and at least one file or folder');
   const targets = checkImportPaths(paths.map((p) => path.resolve(p)));
   let lastLine = '';
-  const session = ProjectSession.open(path.resolve(project), (update) => {
+  const session = await openSession(project, io, (update) => {
     if (values.json || update.state !== 'running' || update.total === 0) return;
     const line = `importing: ${Math.floor((100 * update.done) / update.total)}% (${update.done}/${update.total} frames)`;
     if (line !== lastLine) io.err(`${line}\n`);
@@ -44,7 +44,7 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
 export async function videosCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const [project, ...extra] = rest;
   if (project === undefined || extra.length > 0) throw new UsageError('videos needs exactly one project folder');
-  const session = ProjectSession.open(path.resolve(project));
+  const session = await openSession(project, io);
   try {
     const videos = listProjectVideos(session).map((video) => ({
       id: video.id,

@@ -24,9 +24,9 @@ function fakeRenderer(): string {
   return dir;
 }
 
-async function start(renderer = fakeRenderer()): Promise<{ server: BrowserServer; api: StudioApi }> {
-  const api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-home-')) });
-  const server = await startBrowserServer({ api, rendererDir: renderer });
+async function start(rendererDir = fakeRenderer(), configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-home-'))): Promise<{ server: BrowserServer; api: StudioApi }> {
+  const api = createStudioApi({ mode: 'browser', configDir });
+  const server = await startBrowserServer({ api, rendererDir });
   servers.push(server);
   return { server, api };
 }
@@ -204,5 +204,29 @@ describe('browser-mode server', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it('logs a file that fails while being read, cuts that response, and keeps serving', async () => {
+    const renderer = fakeRenderer();
+    // A regular file by stat whose every read fails (EIO): what a dying disk under the UI folder looks like.
+    fs.symlinkSync('/proc/self/mem', path.join(renderer, 'assets', 'broken.js'));
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-home-'));
+    const { server } = await start(renderer, home);
+
+    const cookie = await cookieFrom(server);
+    const outcome = await new Promise<string>((resolve) => {
+      http
+        .get({ host: '127.0.0.1', port: server.port, path: '/assets/broken.js', headers: { Cookie: cookie } }, (res) => {
+          res.on('error', (error) => resolve(`cut: ${error.message}`));
+          res.on('end', () => resolve('complete'));
+          res.resume();
+        })
+        .on('error', (error) => resolve(`cut: ${error.message}`));
+    });
+    expect(outcome).toMatch(/^cut: /);
+    const log = fs.readFileSync(path.join(home, 'logs', 'errors.log'), 'utf8');
+    expect(log).toContain('serving assets/broken.js');
+    expect(log).toContain('EIO');
+    expect((await get(root(server), { Cookie: cookie })).status).toBe(200);
   });
 });

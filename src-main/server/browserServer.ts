@@ -64,7 +64,12 @@ export async function startBrowserServer(options: {
     }
     if (!hasCookie(req)) return refuse(res, 401, UNAUTHORIZED);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
-    serveStatic(rendererDir, decodePath(pathname), res);
+    try {
+      serveStatic(rendererDir, decodePath(pathname), res, api.reportUnexpected);
+    } catch (error) {
+      // A file that vanished or cannot be read between the checks and the read: a bug report, not a crash.
+      failed(res, api.reportUnexpected(`serving ${pathname}`, error));
+    }
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -141,7 +146,7 @@ function decodePath(pathname: string): string | null {
   }
 }
 
-function serveStatic(root: string, relative: string | null, res: http.ServerResponse): void {
+function serveStatic(root: string, relative: string | null, res: http.ServerResponse, reportUnexpected: StudioApi['reportUnexpected']): void {
   if (relative === null || relative.includes('\0')) return refuse(res, 400, 'Bad request.');
   const file = path.resolve(root, relative === '' ? 'index.html' : relative);
   if (!isInside(root, file) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
@@ -154,7 +159,18 @@ function serveStatic(root: string, relative: string | null, res: http.ServerResp
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-store',
   });
-  fs.createReadStream(file).pipe(res);
+  fs.createReadStream(file)
+    .on('error', (error) => {
+      // The status line is already sent: cutting the response is the only way left to say it failed.
+      reportUnexpected(`serving ${relative}`, error);
+      res.destroy();
+    })
+    .pipe(res);
+}
+
+function failed(res: http.ServerResponse, line: string): void {
+  if (res.headersSent) res.destroy();
+  else refuse(res, 500, line);
 }
 
 function refuse(res: http.ServerResponse, status: number, message: string): void {

@@ -22,6 +22,10 @@ export const useProjectsStore = defineStore('projects', {
       studio.on('data.changed', ({ entity }) => {
         if (entity === 'recentProjects') void this.refreshRecent();
       });
+      // A large project's background check ended: it became writable, or was found damaged.
+      studio.on('project.access', ({ projectPath, access }) => {
+        if (this.current?.path === projectPath) this.current = { ...this.current, access };
+      });
       await this.run(async () => {
         this.info = await studio.call('app.info', {});
         this.recent = await studio.call('projects.recent', {});

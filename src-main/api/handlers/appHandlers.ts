@@ -1,6 +1,6 @@
 /** The app itself and its projects: info, recent list, create/open, the folder picker. */
 import { defaultProjectsDir } from '../../core/appDirs';
-import { createProject, openProject } from '../../core/project/projectFolder';
+import { createProject } from '../../core/project/projectFolder';
 import { resolveUserPath } from '../../core/paths/userPath';
 import { API_VERSION } from '../contract';
 import type { Handlers } from '../dispatcher';
@@ -8,9 +8,13 @@ import type { ApiServices } from '../handlers';
 
 export function appHandlers(services: ApiServices) {
   const { recent, events } = services;
-  const opened = (project: { path: string; name: string }) => {
-    recent.remember(project);
+  // Opening the session here (not on the first later call) checks the project now, so the UI learns at once
+  // whether it is read-only.
+  const open = (dir: string) => {
+    const session = services.sessions.get(dir);
+    recent.remember(session.info);
     events.emit('data.changed', { entity: 'recentProjects' });
+    return { ...session.info, access: session.access };
   };
 
   return {
@@ -25,15 +29,10 @@ export function appHandlers(services: ApiServices) {
     }),
     'projects.recent': () => recent.list(),
     'projects.create': ({ dir, name }) => {
-      const project = createProject(dir, name);
-      opened(project);
-      return project;
+      createProject(dir, name);
+      return open(dir);
     },
-    'projects.open': ({ dir }) => {
-      const project = openProject(dir);
-      opened(project);
-      return project;
-    },
+    'projects.open': ({ dir }) => open(dir),
     'projects.forgetRecent': ({ dir }) => {
       recent.forget(resolveUserPath(dir));
       events.emit('data.changed', { entity: 'recentProjects' });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
 import { resolveUserPath } from '../paths/userPath';
+import { salvageAdvice } from './projectAccess';
 import { openProjectDb, type Db } from './projectDb';
 
 export const PROJECT_DB_FILE = 'project.sqlite';
@@ -61,6 +62,13 @@ export function createProject(dirInput: string, name?: string): ProjectInfo {
 }
 
 export function openProject(dirInput: string): ProjectInfo {
+  const { info, db } = openProjectFolder(dirInput);
+  db.close();
+  return info;
+}
+
+/** The project's info and its open database, for a session that keeps the connection. */
+export function openProjectFolder(dirInput: string): { info: ProjectInfo; db: Db } {
   const dir = resolveUserPath(dirInput);
   if (!fs.existsSync(dir)) throw new StudioError(`${dir} does not exist.`);
   if (!isProjectFolder(dir)) {
@@ -68,9 +76,10 @@ export function openProject(dirInput: string): ProjectInfo {
   }
   const db = openProjectDb(path.join(dir, PROJECT_DB_FILE), { create: false });
   try {
-    return readInfo(db, dir);
-  } finally {
+    return { info: readInfo(db, dir), db };
+  } catch (error) {
     db.close();
+    throw new StudioError(`The project database in ${dir} is damaged where the project's name is kept: ${salvageAdvice(dir)}.`, { cause: error });
   }
 }
 

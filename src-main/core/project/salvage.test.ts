@@ -1,0 +1,114 @@
+/**
+ * A damaged project: a real project file with several videos, face analysis and labels over many pages, some
+ * pages overwritten with random bytes. It must open read-only and say why (not fail later), refuse every write
+ * in one sentence, and salvage must bring back every label that lived on an undamaged page, bit-identical.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { buildSyntheticProject, damagePages, leafPages, rowidsOnPage } from '../../../test/support/syntheticProject';
+import { StudioError } from '../errors';
+import type { AnnotatorId, VideoId } from '../ids';
+import { appendLabel } from './labels';
+import { ProjectSession } from './projectSession';
+import { salvageProject } from './salvage';
+
+const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'affect-salvage-'));
+type LabelRow = Record<string, unknown>;
+
+function allRows(file: string, sql: string): LabelRow[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(sql).all() as LabelRow[];
+  } finally {
+    db.close();
+  }
+}
+
+function damagedProject() {
+  const dir = path.join(tempDir(), 'study');
+  const { file, videoIds } = buildSyntheticProject(dir, { videos: 3, framesPerVideo: 600, labelsPerVideo: 150, annotators: 2, analysedVideos: 1, embeddingDim: 64 });
+  const before = allRows(file, 'SELECT * FROM labels ORDER BY id');
+  const faceRows = allRows(file, 'SELECT * FROM faces ORDER BY id').length;
+  const pages = leafPages(file, 'labels');
+  // Two leaf pages in the middle of the labels table and one of its index: damage anywhere but the pages' edges.
+  const damaged = [pages[3] as number, pages[Math.floor(pages.length / 2)] as number];
+  const lostIds = new Set(damaged.flatMap((page) => rowidsOnPage(file, page)));
+  const indexPage = leafPages(file, 'labels_by_frame')[1] as number;
+  damagePages(file, [...damaged, indexPage]);
+  return { dir, file, videoIds, before, lostIds, pages, faceRows };
+}
+
+describe('a damaged project', () => {
+  it('opens read-only naming the damage, and refuses a write in one sentence', async () => {
+    const { dir, videoIds } = damagedProject();
+    const session = ProjectSession.open(dir);
+    try {
+      expect(session.access.mode).toBe('read-only');
+      if (session.access.mode === 'read-only') {
+        expect(session.access.reason).toMatch(/^its database is damaged \(.+\): copy what is readable into a new project with `affect-studio project salvage /);
+      }
+      const write = () => appendLabel(session.db, { videoId: videoIds[0] as VideoId, frameIndex: 1, annotatorId: 1 as AnnotatorId, valence: 0, arousal: 0, origin: 'manual' });
+      expect(write).toThrow(StudioError);
+      expect(write).toThrow(/^Not saved: this project is open read-only because its database is damaged/);
+      expect(session.jobs.list().length).toBe(0);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('salvages every label on an undamaged page, bit-identical, into a project that opens read-write', async () => {
+    const { dir, before, lostIds, pages, faceRows } = damagedProject();
+    expect(pages.length).toBeGreaterThan(10);
+    expect(before.length).toBe(900);
+    expect(lostIds.size).toBeGreaterThan(20);
+
+    const target = path.join(tempDir(), 'rescued');
+    const report = salvageProject(dir, target);
+
+    const labels = report.tables.find((table) => table.table === 'labels');
+    expect(labels).toMatchObject({ copied: before.length - lostIds.size, lost: lostIds.size });
+    const ranges = [...lostIds].sort((a, b) => a - b);
+    expect(labels?.details.join('; ')).toContain(`${ranges[0]}-`);
+    for (const table of ['annotators', 'videos', 'frames', 'models', 'face_analyses', 'faces', 'embeddings', 'face_expressions']) {
+      expect(report.tables.find((t) => t.table === table)?.lost, table).toBe(0);
+    }
+    expect(report.tables.find((t) => t.table === 'faces')?.copied).toBe(faceRows);
+    expect(report.reanalyse).toEqual([]);
+
+    const after = new Map(allRows(path.join(target, 'project.sqlite'), 'SELECT * FROM labels').map((row) => [row.id, row]));
+    for (const row of before) {
+      if (lostIds.has(row.id as number)) expect(after.has(row.id)).toBe(false);
+      else expect(after.get(row.id)).toStrictEqual(row);
+    }
+
+    const rescued = ProjectSession.open(target);
+    try {
+      expect(rescued.access).toEqual({ mode: 'read-write' });
+      const id = appendLabel(rescued.db, { videoId: 1 as VideoId, frameIndex: 5, annotatorId: 1 as AnnotatorId, valence: 0.5, arousal: -0.5, origin: 'manual' });
+      expect(id).toBeGreaterThan(before.length);
+    } finally {
+      await rescued.close();
+    }
+  });
+
+  it('drops the face analysis of a video whose faces were partly lost, and says to analyse it again', () => {
+    const dir = path.join(tempDir(), 'study');
+    const { file } = buildSyntheticProject(dir, { videos: 2, framesPerVideo: 300, labelsPerVideo: 20, annotators: 1, analysedVideos: 2, embeddingDim: 64 });
+    const facesPerVideo = allRows(file, 'SELECT video_id, count(*) AS n FROM faces GROUP BY video_id');
+    const facePages = leafPages(file, 'faces');
+    const page = facePages[Math.floor(facePages.length / 4)] as number;
+    const lost = rowidsOnPage(file, page);
+    damagePages(file, [page]);
+
+    const report = salvageProject(dir, path.join(tempDir(), 'rescued'));
+    expect(report.tables.find((t) => t.table === 'faces')?.details).toEqual([`rowids ${lost[0]}-${lost.at(-1)} unreadable`]);
+    expect(report.reanalyse).toEqual([1]);
+    const kept = allRows(path.join(report.to, 'project.sqlite'), 'SELECT video_id, count(*) AS n FROM faces GROUP BY video_id');
+    expect(kept).toEqual(facesPerVideo.filter((row) => row.video_id === 2));
+    expect(allRows(path.join(report.to, 'project.sqlite'), 'SELECT video_id FROM face_analyses')).toEqual([{ video_id: 2 }]);
+    expect(report.tables.find((t) => t.table === 'labels')?.lost).toBe(0);
+  });
+});
