@@ -13,7 +13,7 @@ import { SessionFactory } from '../inference/executionProviders';
 import { defaultModelsDir, loadModel } from '../inference/modelRegistry';
 import { decodeImage } from '../media/imageSequence';
 import { listImageFrames } from '../media/imageSequence';
-import { parseCsv, sniffSeparator } from '../io/csv';
+import { parseTable } from '../io/csv';
 import { decimalNumber, wholeNumber } from '../strictNumbers';
 import { findAfewVaJson, readAfewVaClip } from '../io/afewVa';
 import { writeFileAtomic } from '../paths/atomicWrite';
@@ -54,10 +54,7 @@ export function readLabelledImages(datasetPath: string, range?: [number, number]
 }
 
 function readCsv(file: string, toUnit: (x: number, what: string) => number): LabelledImage[] {
-  const text = fs.readFileSync(file, 'utf8');
-  const separator = sniffSeparator(text);
-  const decimalComma = separator !== ',';
-  const records = parseCsv(text, separator);
+  const { records, decimalComma } = parseTable(fs.readFileSync(file, 'utf8'));
   const header = records[0]?.fields.map((f) => f.trim().toLowerCase()) ?? [];
   const missing = REQUIRED.filter((name) => !header.includes(name));
   if (missing.length > 0) throw new StudioError(`${path.basename(file)} lacks the column(s) ${missing.join(', ')}; it needs ${REQUIRED.join(', ')}.`);

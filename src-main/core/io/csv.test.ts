@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCsvRow, parseCsv, sniffSeparator } from './csv';
+import { formatCsvRow, parseCsv, parseTable, sniffSeparator } from './csv';
 
 describe('RFC 4180 CSV', () => {
   it('reads quoted fields with commas, doubled quotes and line breaks, keeping the starting line of each record', () => {
@@ -39,6 +39,12 @@ describe('CSV separators', () => {
       ['a', 'b'],
       ['1,5', '2'],
     ]);
+  });
+
+  it('frees the comma for decimals only in semicolon and tab tables', () => {
+    expect(parseTable('a;b\n1;0,5\n')).toMatchObject({ separator: ';', decimalComma: true });
+    expect(parseTable('a\tb\n').decimalComma).toBe(true);
+    expect(parseTable('a,b\n1,"0,5"\n')).toMatchObject({ separator: ',', decimalComma: false });
   });
 
   it('names the separator a quoted field must end at', () => {

@@ -77,6 +77,19 @@ export function parseCsv(text: string, separator: CsvSeparator = sniffSeparator(
   return records;
 }
 
+export interface CsvTable {
+  records: CsvRecord[];
+  separator: CsvSeparator;
+  /** A semicolon or tab frees the comma for decimals: `0,5` is how much of Europe writes 0.5. */
+  decimalComma: boolean;
+}
+
+/** A table in whichever separator its header uses, and whether its numbers may have a decimal comma. */
+export function parseTable(text: string): CsvTable {
+  const separator = sniffSeparator(text);
+  return { records: parseCsv(text, separator), separator, decimalComma: separator !== ',' };
+}
+
 /** One CSV line (with CRLF, as RFC 4180 prescribes); fields holding a comma, quote or line end are quoted. */
 export function formatCsvRow(fields: readonly (string | number | null)[]): string {
   return (

@@ -15,7 +15,7 @@ import type { VideoId } from '../ids';
 import { appendLabels } from '../project/labels';
 import { ensureAnnotator } from '../project/annotators';
 import type { ProjectSession } from '../project/projectSession';
-import { parseCsv, sniffSeparator } from './csv';
+import { parseTable } from './csv';
 import { readSubjectsFile } from './datasetSubjects';
 import { exportLabels } from './exportLabels';
 import { importLabels, type LabelImportOptions } from './labelImport';
@@ -46,7 +46,7 @@ afterAll(async () => {
 
 /** Label rows the import should bring in, read independently of labelImport: not predicted, not empty. */
 function labelRowsIn(text: string): number {
-  const [header, ...rows] = parseCsv(text, sniffSeparator(text));
+  const [header, ...rows] = parseTable(text).records;
   const col = (name: string) => header?.fields.findIndex((f) => f.trim().toLowerCase() === name) ?? -1;
   const [source, valence, arousal] = [col('source'), col('valence'), col('arousal')];
   const cell = (fields: string[], i: number) => (i < 0 ? '' : (fields[i] ?? '').trim());

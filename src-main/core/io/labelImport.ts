@@ -15,7 +15,7 @@ import { readAfewVaJson } from './afewVa';
 import { frameKey } from './afewVaExport';
 import { shownText } from '../shownText';
 import { decimalNumber, wholeNumber } from '../strictNumbers';
-import { parseCsv, sniffSeparator, type CsvRecord } from './csv';
+import { parseTable, type CsvTable } from './csv';
 
 export interface LabelImportOptions {
   format: 'csv' | 'afew-va';
@@ -64,16 +64,14 @@ export function importLabels(db: Db, file: string, options: LabelImportOptions):
 function readCsvLabels(db: Db, file: string, options: LabelImportOptions): PendingLabel[] {
   const name = path.basename(file);
   const text = readText(file);
-  const separator = sniffSeparator(text);
-  // A semicolon or tab frees the comma for decimals: `0,5` is how much of Europe writes 0.5.
-  const decimalComma = separator !== ',';
-  let records: CsvRecord[];
+  let table: CsvTable;
   try {
-    records = parseCsv(text, separator);
+    table = parseTable(text);
   } catch (error) {
     throw new StudioError(`${name} is not valid CSV: ${(error as Error).message}`);
   }
-  const [header, ...rows] = records;
+  const { decimalComma } = table;
+  const [header, ...rows] = table.records;
   if (!header) throw new StudioError(`${name} is empty.`);
   const column = new Map(header.fields.map((field, i) => [field.trim().toLowerCase(), i]));
   const missing = ['frame', 'valence', 'arousal'].filter((c) => !column.has(c));
