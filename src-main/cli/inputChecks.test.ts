@@ -176,6 +176,15 @@ describe('--range with AFEW-VA, whose scale is known', () => {
     expect(err).toBe('affect-studio: AFEW-VA files are always on [-10, 10]; a range applies to CSV files only.\n');
   });
 
+  it('import-labels refuses an AFEW-VA value written as text, naming the frame and field', async () => {
+    const before = labelCount();
+    const json = file('003.json', JSON.stringify({ frames: { '00001': { valence: 5, arousal: -2 }, '00002': { valence: '0x10', arousal: 1 } } }));
+    const { code, err } = await cli('import-labels', project, json, '--video', '1');
+    expect(code).toBe(1);
+    expect(err).toBe('affect-studio: 003.json is not an AFEW-VA label file: frames.00002.valence: Invalid input: expected number, received string\n');
+    expect(labelCount()).toBe(before);
+  });
+
   it('evaluate refuses a range for an AFEW-VA folder instead of dividing by 10 twice', async () => {
     const dataset = tempDir();
     fs.mkdirSync(path.join(dataset, '001'));
