@@ -185,6 +185,13 @@ describe('--range with AFEW-VA, whose scale is known', () => {
     expect(labelCount()).toBe(before);
   });
 
+  it('import-labels refuses an AFEW-VA file that labels no frame, or hides one behind "__proto__"', async () => {
+    const empty = file('004.json', JSON.stringify({ frames: {} }));
+    expect((await cli('import-labels', project, empty, '--video', '1')).err).toBe('affect-studio: 004.json labels no frame; nothing was imported.\n');
+    const proto = file('005.json', '{"frames": {"__proto__": {"valence": 1, "arousal": 1}}}');
+    expect((await cli('import-labels', project, proto, '--video', '1')).err).toBe('affect-studio: 005.json is not valid JSON: a "__proto__" key is not allowed\n');
+  });
+
   it('evaluate refuses a range for an AFEW-VA folder instead of dividing by 10 twice', async () => {
     const dataset = tempDir();
     fs.mkdirSync(path.join(dataset, '001'));
@@ -221,14 +228,14 @@ describe('--out into a missing folder', () => {
 });
 
 describe('a reader that closes the pipe early', () => {
-  it('videos | head -1 prints one line and exits 0 without an error', () => {
+  it('videos | head -1 prints one line and exits 0 without an error', async () => {
     // 3000 videos make far more output than a pipe buffers, so the CLI is still writing when head exits.
     const session = newSession();
     session.db.transaction(() => {
       for (let i = 0; i < 3000; i++) addVideo(session, `v${i}.mp4`, 1);
     })();
     const folder = session.info.path;
-    void session.close();
+    await session.close();
     const run = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" videos "$2" | head -1', process.execPath, BIN, folder], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);

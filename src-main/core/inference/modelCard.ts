@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { StudioError } from '../errors';
 import { issuePath, oneLineText } from '../shownText';
+import { parseUserJson } from '../strictJson';
 
 /** A card broken everywhere is reported by its first few problems, on one line. */
 const MAX_ISSUES = 3;
@@ -54,7 +55,7 @@ export function cardPathFor(onnxFile: string): string {
 export function readModelCard(cardFile: string): ModelCard {
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(cardFile, 'utf8'));
+    raw = parseUserJson(fs.readFileSync(cardFile, 'utf8'));
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : oneLineText((error as Error).message);
     throw new StudioError(`Cannot read the model card ${cardFile}: ${reason}.`);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '../errors';
 import { issuePath, oneLineText } from '../shownText';
+import { parseUserJson } from '../strictJson';
 
 /** AFEW-VA's published scale; the core works on [-1, 1]. */
 export const AFEW_VA_SCALE = 10;
@@ -67,7 +68,7 @@ export function readAfewVaJson(jsonFile: string): AfewVaDocument {
   const name = path.basename(jsonFile);
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+    raw = parseUserJson(fs.readFileSync(jsonFile, 'utf8'));
   } catch (error) {
     throw new StudioError(`${name} is not valid JSON: ${oneLineText((error as Error).message)}`);
   }

@@ -153,6 +153,7 @@ function readAfewVaLabels(db: Db, file: string, options: LabelImportOptions): Pe
   if (options.range !== undefined) throw new StudioError('AFEW-VA files are always on [-10, 10]; a range applies to CSV files only.');
   const video = requireVideo(db, options.videoId);
   const document = readAfewVaJson(file);
+  if (document.frames.length === 0) throw new StudioError(`${path.basename(file)} labels no frame; nothing was imported.`);
   const frameOf = new Map(listFrames(db, video.id).map((frame) => [frameKey(frame.imageFile ?? null, frame.frameIndex), frame.frameIndex]));
   const unknown = document.frames.filter((frame) => !frameOf.has(frame.key)).map((frame) => frame.key);
   if (unknown.length > 0) {
