@@ -8,6 +8,8 @@ import { seededRandom } from '../../src-main/core/affect/random';
 import { StudioError } from '../../src-main/core/errors';
 
 export const FUZZ_ITERATIONS = Number.parseInt(process.env.FUZZ_ITERATIONS ?? '', 10) || 2000;
+/** Per fuzz test: the suite's minute, and more for a long run (about 20 ms an import on a busy machine). */
+export const FUZZ_TIMEOUT_MS = Math.max(60_000, FUZZ_ITERATIONS * 20);
 
 export interface Mutant {
   /** The mutations applied, in order, e.g. "bit-flip+swap-lines". */

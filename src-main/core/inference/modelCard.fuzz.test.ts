@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/labelProject';
-import { expectUserMessage, FUZZ_ITERATIONS, mutants, writeMutant } from '../../../test/support/fuzz';
+import { expectUserMessage, FUZZ_ITERATIONS, FUZZ_TIMEOUT_MS, mutants, writeMutant } from '../../../test/support/fuzz';
 import { readModelCard } from './modelCard';
 import { SessionFactory } from './executionProviders';
 import { defaultModelsDir, loadModel } from './modelRegistry';
@@ -18,7 +18,7 @@ const SHIPPED_CARDS = ['emotion', 'blazeface', 'facemesh'].map((name) => fs.read
 const FULL_LOADS = 6;
 
 describe('fuzzing model cards', () => {
-  it(`reads ${FUZZ_ITERATIONS} mutated cards, refusing the broken ones in one line, and loads a sample of the rest`, async () => {
+  it(`reads ${FUZZ_ITERATIONS} mutated cards, refusing the broken ones in one line, and loads a sample of the rest`, { timeout: FUZZ_TIMEOUT_MS }, async () => {
     const dir = tempDir('affect-card-fuzz-');
     const card = path.join(dir, 'mutant.card.json');
     const encoder = path.join(defaultModelsDir(), 'emotion.onnx');

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPredictions, addVideo, newSession, tempDir } from '../../../test/support/labelProject';
-import { check, expectUserMessage, FUZZ_ITERATIONS, mutants, writeMutant } from '../../../test/support/fuzz';
+import { check, expectUserMessage, FUZZ_ITERATIONS, FUZZ_TIMEOUT_MS, mutants, writeMutant } from '../../../test/support/fuzz';
 import { readLabelledImages } from '../affect/labelledImages';
 import type { VideoId } from '../ids';
 import { appendLabels } from '../project/labels';
@@ -74,7 +74,7 @@ function importOnce(file: string, bytes: Buffer, options: LabelImportOptions, wh
 }
 
 describe('fuzzing the label imports into a real project', () => {
-  it(`labels CSV: ${FUZZ_ITERATIONS} mutants of studio exports land whole or not at all`, () => {
+  it(`labels CSV: ${FUZZ_ITERATIONS} mutants of studio exports land whole or not at all`, { timeout: FUZZ_TIMEOUT_MS }, () => {
     exportLabels(session.db, 'csv', { folder: dir, name: 'export.csv', overwrite: true }, {});
     const exported = fs.readFileSync(path.join(dir, 'export.csv'));
     const european = Buffer.from(exported.toString('utf8').replaceAll(',', ';').replace(/(\d)\.(\d)/g, '$1,$2'));
@@ -91,7 +91,7 @@ describe('fuzzing the label imports into a real project', () => {
     expect(landed).toBeGreaterThan(FUZZ_ITERATIONS / 50);
   });
 
-  it(`AFEW-VA JSON: ${FUZZ_ITERATIONS} mutants land whole or not at all`, () => {
+  it(`AFEW-VA JSON: ${FUZZ_ITERATIONS} mutants land whole or not at all`, { timeout: FUZZ_TIMEOUT_MS }, () => {
     const landmarks = Array.from({ length: 68 }, (_, i) => [i * 1.5, 100 - i]);
     const frames = Object.fromEntries([0, 1, 2, 17, 39].map((f, i) => [String(f).padStart(5, '0'), { valence: i * 2.5 - 5, arousal: 10 - i * 4.25, landmarks }]));
     const base = Buffer.from(JSON.stringify({ actor: 'Jane Doe', video_id: '017', frames }, null, 1));
@@ -122,14 +122,14 @@ describe('fuzzing the other tables users give', () => {
     return parsed;
   }
 
-  it(`subjects CSV of a dataset export: ${FUZZ_ITERATIONS} mutants`, () => {
+  it(`subjects CSV of a dataset export: ${FUZZ_ITERATIONS} mutants`, { timeout: FUZZ_TIMEOUT_MS }, () => {
     const bases = [Buffer.from('video,subject\nclip_a.mp4,P01\nclip_b.mp4,P02\n'), Buffer.from('video_id;subject\r\n1;P01\r\n2;P01\r\n')];
     // Like the label import, it lists its problems one per line, up to 20.
     const parsed = fuzzParser(bases, 23, 'subjects.csv', (file) => readSubjectsFile(session.db, file), 21);
     expect(parsed).toBeGreaterThan(FUZZ_ITERATIONS / 50);
   });
 
-  it(`labelled-image CSV of evaluate: ${FUZZ_ITERATIONS} mutants`, () => {
+  it(`labelled-image CSV of evaluate: ${FUZZ_ITERATIONS} mutants`, { timeout: FUZZ_TIMEOUT_MS }, () => {
     const bases = [
       Buffer.from('image,clip,frame,valence,arousal\na/1.png,a,1,5,3\na/2.png,a,2,9,1\nb/1.png,b,1,1,9\n'),
       Buffer.from('image;clip;frame;valence;arousal\na/1.png;a;1;5,5;3\n'),
