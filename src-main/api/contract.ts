@@ -126,6 +126,8 @@ export const Label = z.object({
 export type Label = z.infer<typeof Label>;
 
 const annotatorId = z.number().int().positive();
+/** A name that creates an annotator; the core checks it again (annotatorName) for the CLI and file imports. */
+const annotatorName = z.string().trim().min(1, 'an annotator needs a name (it is blank)').max(100);
 const frameIndex = z.number().int().nonnegative();
 const labelOrigin = z.enum(['manual', 'live', 'accepted_prediction']);
 
@@ -284,7 +286,7 @@ export const methods = {
   'videos.thumbnails': { params: z.object({ project, videoId }).strict(), result: ThumbnailStrip.nullable() },
   'annotators.list': { params: z.object({ project }).strict(), result: z.array(Annotator) },
   'annotators.add': {
-    params: z.object({ project, name: z.string().trim().min(1).max(100) }).strict(),
+    params: z.object({ project, name: annotatorName }).strict(),
     result: Annotator,
   },
   'labels.list': {
@@ -348,7 +350,7 @@ export const methods = {
         file: absolutePath,
         format: z.enum(['csv', 'afew-va']),
         range: z.tuple([z.number(), z.number()]).optional(),
-        annotator: z.string().trim().min(1).max(100).optional(),
+        annotator: annotatorName.optional(),
         videoId: videoId.optional(),
       })
       .strict(),

@@ -1,17 +1,11 @@
 /** `affect-studio analyze` and `affect-studio faces`: the face analysis from the command line. */
 import { faceFrames } from '../core/analysis/analysisAccess';
 import { ANALYZE_JOB, checkAnalyzable, type AnalyzeResult } from '../core/analysis/analyzeJob';
-import type { JobId, VideoId } from '../core/ids';
+import type { JobId } from '../core/ids';
 import { listProjectVideos } from '../core/ingest/videoAccess';
 import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
-
-function videoOption(values: Values): VideoId | undefined {
-  if (values.video === undefined) return undefined;
-  const id = Number(values.video);
-  if (!Number.isInteger(id) || id <= 0) throw new UsageError(`--video must be a video id (see "affect-studio videos"), not "${values.video}"`);
-  return id as VideoId;
-}
+import { videoOption } from './exportCommands';
 
 export async function analyzeCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const [project, ...extra] = rest;

@@ -19,9 +19,22 @@ const crash = (error: unknown) => {
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 
+// `affect-studio faces ... | head -1`: the reader has what it wanted and closed the pipe. Like any Unix tool, stop
+// quietly instead of dying with a stack trace. Commands print their result after their work is committed, so
+// nothing saved is lost. A closed stderr only silences progress and messages: the work goes on.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+let stderrOpen = true;
+process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  stderrOpen = false;
+});
+
 void runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  err: (text) => stderrOpen && process.stderr.write(text),
   env: process.env,
   untilStopped: () => stopped,
 }).then((code) => {

@@ -1,14 +1,7 @@
 /** `affect-studio evaluate`: few-shot accuracy of the studio and its baselines on a labelled face-image dataset. */
 import { PREDICTORS, runFewshot } from '../core/affect/fewshot';
 import { encodeImages, readLabelledImages } from '../core/affect/labelledImages';
-import { UsageError, type CliIo, type Values } from './args';
-
-function parseRange(text: string | undefined): [number, number] {
-  if (text === undefined) return [-1, 1];
-  const parts = text.split(',').map(Number);
-  if (parts.length !== 2 || !parts.every(Number.isFinite)) throw new UsageError(`--range must be MIN,MAX, not "${text}"`);
-  return parts as [number, number];
-}
+import { rangeOption, UsageError, wholeOption, type CliIo, type Values } from './args';
 
 export async function evaluateCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   if (rest.length > 0) throw new UsageError(`evaluate takes no positional arguments (got "${rest.join(' ')}")`);
@@ -16,11 +9,11 @@ export async function evaluateCommand(values: Values, rest: string[], io: CliIo)
   if (values.support === undefined) throw new UsageError('evaluate needs --support SPEC (first, random:K, every:K or fraction:P)');
   const anchors = values.anchors ?? 'any';
   if (anchors !== 'any' && anchors !== 'same-video') throw new UsageError(`--anchors must be same-video or any, not "${anchors}"`);
-  const draws = values.draws === undefined ? 10 : Number(values.draws);
-  const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not "${values.seed}"`);
+  const draws = values.draws === undefined ? 10 : wholeOption('--draws', values.draws);
+  if (draws < 1) throw new UsageError(`--draws must be 1 or more, not ${draws}`);
+  const seed = values.seed === undefined ? 1 : wholeOption('--seed', values.seed);
 
-  const images = readLabelledImages(values.dataset, parseRange(values.range));
+  const images = readLabelledImages(values.dataset, rangeOption(values.range));
   const encoded = await encodeImages(images, { onProgress: (done, total) => !values.json && io.err(`\rencoding ${done}/${total}`) });
   if (!values.json && !encoded.fromCache) io.err('\n');
   const run = runFewshot({ items: images, embeddings: encoded.embeddings, probabilities: encoded.probabilities }, values.support, { draws, seed, anchors });

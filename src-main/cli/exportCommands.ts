@@ -7,10 +7,10 @@ import { parseSplitRatios } from '../core/io/datasetSplit';
 import { readSubjectsFile } from '../core/io/datasetSubjects';
 import { EXPORT_FORMATS, exportLabels, type ExportFormat } from '../core/io/exportLabels';
 import { ExportLedger } from '../core/io/exportLedger';
-import type { ExportTarget } from '../core/io/exportTarget';
+import { requireExportFolder, type ExportTarget } from '../core/io/exportTarget';
 import { importLabels } from '../core/io/labelImport';
 import { openSession } from './openSession';
-import { UsageError, type CliIo, type Values } from './args';
+import { rangeOption, UsageError, wholeOption, type CliIo, type Values } from './args';
 
 export async function exportCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const [project, ...extra] = rest;
@@ -19,6 +19,8 @@ export async function exportCommand(values: Values, rest: string[], io: CliIo): 
   if (format === undefined || !EXPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
   if (values.out === undefined) throw new UsageError('export needs --out (the file, or for afew-va, nova, elan and dataset the folder, to write)');
   const out = path.resolve(values.out);
+  // Before any work (a dataset export crops every face first): the folder --out names must exist.
+  requireExportFolder(path.dirname(out));
   if (format === 'dataset') return datasetCommand(values, project, out, io);
   const session = await openSession(project, io);
   try {
@@ -41,7 +43,7 @@ async function datasetCommand(values: Values, project: string, out: string, io: 
     videoId: videoOption(values),
     annotators: values.annotator,
     predictions: values.predictions ?? false,
-    cropSize: values['crop-size'] === undefined ? undefined : Number(values['crop-size']),
+    cropSize: values['crop-size'] === undefined ? undefined : wholeOption('--crop-size', values['crop-size']),
     imageFormat: imageFormatOption(values['image-format']),
     split: values.split === undefined ? undefined : parseSplitRatios(values.split),
     seed: values.seed,
@@ -79,14 +81,11 @@ export async function importLabelsCommand(values: Values, rest: string[], io: Cl
   if (project === undefined || file === undefined || extra.length > 0) throw new UsageError('import-labels needs a project folder and one file');
   const format = values.format ?? (file.toLowerCase().endsWith('.json') ? 'afew-va' : 'csv');
   if (format !== 'csv' && format !== 'afew-va') throw new UsageError(`--format must be csv or afew-va, not "${format}"`);
+  // The call is checked whole before the project is opened.
+  const options = { format, range: rangeOption(values.range), annotator: singleAnnotator(values), videoId: videoOption(values) } as const;
   const session = await openSession(project, io);
   try {
-    const result = importLabels(session.db, path.resolve(file), {
-      format,
-      range: rangeOption(values.range),
-      annotator: singleAnnotator(values),
-      videoId: videoOption(values),
-    });
+    const result = importLabels(session.db, path.resolve(file), options);
     io.out(
       values.json
         ? JSON.stringify(result) + '\n'
@@ -100,8 +99,8 @@ export async function importLabelsCommand(values: Values, rest: string[], io: Cl
 
 export function videoOption(values: Values): VideoId | undefined {
   if (values.video === undefined) return undefined;
-  const id = Number(values.video);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`--video must be a video id (see "affect-studio videos"), not "${values.video}"`);
+  const id = wholeOption('--video', values.video);
+  if (id <= 0) throw new UsageError(`--video must be a video id (see "affect-studio videos"), not ${id}`);
   return id as VideoId;
 }
 
@@ -109,14 +108,4 @@ function singleAnnotator(values: Values): string | undefined {
   const names = values.annotator ?? [];
   if (names.length > 1) throw new UsageError('give --annotator once here');
   return names[0];
-}
-
-function rangeOption(text: string | undefined): [number, number] | undefined {
-  if (text === undefined) return undefined;
-  const parts = text.split(',').map((part) => (part.trim() === '' ? NaN : Number(part)));
-  const [min, max] = parts;
-  if (parts.length !== 2 || min === undefined || max === undefined || !Number.isFinite(min) || !Number.isFinite(max) || min >= max) {
-    throw new UsageError(`--range must be MIN,MAX with MIN < MAX (e.g. 1,9), not "${text}"`);
-  }
-  return [min, max];
 }

@@ -182,7 +182,7 @@ describe('affect-studio export and import-labels', () => {
     fs.writeFileSync(file, 'video,frame,valence,arousal,annotator\nsingle_face.mp4,1,0.5,zero,Cy\n');
     const bad = await cli('import-labels', project, file);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/line 2: arousal "zero" is not a number/);
+    expect(bad.stderr).toMatch(/line 2: arousal must be a decimal number such as 12, -0.25 or .5, not "zero"/);
     expect((await cli('export', project, '--format', 'xml', '--out', file)).code).toBe(2);
     expect((await cli('import-labels', project, file, '--range', '9,1')).code).toBe(2);
   });

@@ -12,7 +12,7 @@ import { createProject } from '../core/project/projectFolder';
 import { salvageCommand } from './salvageCommand';
 import { RecentProjects } from '../core/project/recentProjects';
 import { startBrowserServer } from '../server/browserServer';
-import { parse, UsageError, type CliIo, type Values } from './args';
+import { parse, UsageError, wholeOption, type CliIo, type Values } from './args';
 import { agreementCommand, fuseCommand } from './agreementCommands';
 import { exportCommand, importLabelsCommand } from './exportCommands';
 import { importCommand, videosCommand } from './videoCommands';
@@ -132,8 +132,8 @@ async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
 
 async function serve(values: Values, rest: string[], io: CliIo): Promise<number> {
   if (rest.length > 0) throw new UsageError(`serve takes no arguments (got "${rest.join(' ')}")`);
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not "${values.port}"`);
+  const port = values.port === undefined ? 0 : wholeOption('--port', values.port);
+  if (port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not ${port}`);
 
   const api = createStudioApi({ mode: 'browser', configDir: defaultConfigDir(io.env) });
   const server = await startBrowserServer({ api, rendererDir: rendererDir(), port }).catch((error: Error) => {

@@ -109,7 +109,7 @@ describe('label, train, propagate and predictions from the CLI', () => {
     expect((await cli('propagate', dir, '--video', '2')).err).toMatch(/no video 2/);
     const notNumber = await cli('label', dir, '--video', '1', '--frame', 'ten', '--valence', '0', '--arousal', '0');
     expect(notNumber.code).toBe(2);
-    expect(notNumber.err).toMatch(/--frame must be a whole number, not "ten"/);
+    expect(notNumber.err).toMatch(/--frame must be a whole number such as 0 or 12, not "ten"/);
     expect((await cli('label', dir, '--video', '1', '--frame', '3')).code).toBe(2);
     expect((await cli('predictions', dir, '--json')).err).toMatch(/predictions needs a project folder and --video ID/);
   });

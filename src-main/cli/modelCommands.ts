@@ -16,7 +16,7 @@ import { ensureAnnotator, listAnnotators, type Annotator } from '../core/project
 import { ProjectSession } from '../core/project/projectSession';
 import { openSession } from './openSession';
 import { listFrames, listVideos } from '../core/project/videos';
-import { UsageError, type CliIo, type Values } from './args';
+import { decimalOption, UsageError, wholeOption, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
 
 export async function labelCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
@@ -25,7 +25,7 @@ export async function labelCommand(values: Values, rest: string[], io: CliIo): P
   if (videoId === undefined || values.frame === undefined || values.valence === undefined || values.arousal === undefined) {
     throw new UsageError('label needs a project folder, --video ID, --frame N, --valence V and --arousal A');
   }
-  const frameIndex = integerOption('--frame', values.frame);
+  const frameIndex = wholeOption('--frame', values.frame);
   const valence = axisValue('--valence', values.valence);
   const arousal = axisValue('--arousal', values.arousal);
   const session = await openSession(project, io);
@@ -225,15 +225,8 @@ function requireAnalysed(session: ProjectSession, videoId: VideoId): VideoId {
   return videoId;
 }
 
-function integerOption(flag: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isSafeInteger(value)) throw new UsageError(`${flag} must be a whole number, not "${text}"`);
-  return value;
-}
-
 function axisValue(flag: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${flag} must be a number in [-1, 1], not "${text}"`);
+  const value = decimalOption(flag, text);
   if (value < -1 || value > 1) throw new StudioError(`${flag} ${text} is outside [-1, 1]: valence and arousal go from -1 to 1.`);
   return value;
 }

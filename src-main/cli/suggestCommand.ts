@@ -11,7 +11,7 @@ import type { AnnotatorId } from '../core/ids';
 import { requireVideo } from '../core/ingest/videoAccess';
 import { listAnnotators } from '../core/project/annotators';
 import { openSession } from './openSession';
-import { UsageError, type CliIo, type Values } from './args';
+import { UsageError, wholeOption, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
 
 export const DEFAULT_SUGGESTIONS = 10;
@@ -22,8 +22,8 @@ export async function suggestCommand(values: Values, rest: string[], io: CliIo):
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const videoId = videoOption(values);
   if (videoId === undefined) throw new UsageError('suggest needs --video ID');
-  const count = values.n === undefined ? DEFAULT_SUGGESTIONS : Number(values.n);
-  if (values.n !== undefined && (values.n.trim() === '' || !Number.isSafeInteger(count) || count < 1)) throw new UsageError(`--n must be a whole number >= 1, not "${values.n}"`);
+  const count = values.n === undefined ? DEFAULT_SUGGESTIONS : wholeOption('--n', values.n);
+  if (count < 1) throw new UsageError(`--n must be 1 or more, not ${count}`);
 
   const session = await openSession(project, io);
   try {

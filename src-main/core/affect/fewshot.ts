@@ -11,6 +11,8 @@
  *   smoothing per clip (propagate.ts), frames of a clip taken as one second apart.
  */
 import { StudioError } from '../errors';
+import { shownText } from '../shownText';
+import { decimalNumber, wholeNumber } from '../strictNumbers';
 import { metricSet, type MetricSet } from './metrics';
 import { DESCRIPTOR_DIM, EMBEDDING_DIM, EXPRESSION_DIM, projectDescriptors, type LinearPairHead } from './pairHead';
 import { anchorOutputsFromProjections, DEFAULT_PROPAGATION, VideoPropagation, type PropagationSettings } from './propagate';
@@ -22,11 +24,15 @@ export type SupportSpec = { kind: 'first' } | { kind: 'random'; k: number } | { 
 
 export function parseSupportSpec(spec: string): SupportSpec {
   if (spec === 'first') return { kind: 'first' };
-  const match = /^(random|every|fraction):(.+)$/.exec(spec);
-  const value = Number(match?.[2]);
-  if (match?.[1] === 'fraction' && value > 0 && value < 1) return { kind: 'fraction', p: value };
-  if ((match?.[1] === 'random' || match?.[1] === 'every') && Number.isInteger(value) && value >= 1) return { kind: match[1], k: value };
-  throw new StudioError(`The support set "${spec}" is not one of: first, random:K, every:K (K a whole number >= 1), fraction:P (0 < P < 1).`);
+  const match = /^(random|every|fraction):(.*)$/.exec(spec);
+  if (match?.[1] === 'fraction') {
+    const p = decimalNumber(match[2] as string, `The support set's P in ${shownText(spec)}`);
+    if (p > 0 && p < 1) return { kind: 'fraction', p };
+  } else if (match?.[1] === 'random' || match?.[1] === 'every') {
+    const k = wholeNumber(match[2] as string, `The support set's K in ${shownText(spec)}`);
+    if (k >= 1) return { kind: match[1], k };
+  }
+  throw new StudioError(`The support set ${shownText(spec)} is not one of: first, random:K, every:K (K a whole number >= 1), fraction:P (0 < P < 1).`);
 }
 
 export interface FewshotItem {

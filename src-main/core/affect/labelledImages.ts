@@ -13,7 +13,8 @@ import { SessionFactory } from '../inference/executionProviders';
 import { defaultModelsDir, loadModel } from '../inference/modelRegistry';
 import { decodeImage } from '../media/imageSequence';
 import { listImageFrames } from '../media/imageSequence';
-import { parseCsv } from '../io/csv';
+import { parseTable } from '../io/csv';
+import { decimalNumber, wholeNumber } from '../strictNumbers';
 import { findAfewVaJson, readAfewVaClip } from '../io/afewVa';
 import { writeFileAtomic } from '../paths/atomicWrite';
 import { EMBEDDING_DIM, EXPRESSION_DIM } from './pairHead';
@@ -28,22 +29,32 @@ export interface LabelledImage {
 
 const REQUIRED = ['image', 'clip', 'frame', 'valence', 'arousal'] as const;
 
-/** `range` maps the file's scale [min, max] linearly onto [-1, 1]; values outside it are an error. */
-export function readLabelledImages(datasetPath: string, range: [number, number] = [-1, 1]): LabelledImage[] {
+/**
+ * `range` maps a CSV's scale [min, max] linearly onto [-1, 1] (default [-1, 1]); values outside it are an error.
+ * AFEW-VA's scale is known ([-10, 10]), so a range given with an AFEW-VA folder is refused, not applied twice.
+ */
+export function readLabelledImages(datasetPath: string, range?: [number, number]): LabelledImage[] {
   if (!fs.existsSync(datasetPath)) throw new StudioError(`The dataset ${datasetPath} does not exist.`);
-  const [min, max] = range;
+  const isFolder = fs.statSync(datasetPath).isDirectory();
+  if (!isFolder && /\.json$/i.test(datasetPath)) {
+    throw new StudioError(`${datasetPath} is a JSON file: give the AFEW-VA folder (its clip folders hold the images and NNN.json), or a CSV.`);
+  }
+  if (isFolder && range !== undefined) {
+    throw new StudioError(`AFEW-VA labels are always on [-10, 10] and are converted to [-1, 1]; leave out the range (it applies to CSV datasets only).`);
+  }
+  const [min, max] = range ?? [-1, 1];
   if (!(max > min)) throw new StudioError(`The range ${min},${max} is empty: give MIN,MAX with MIN < MAX.`);
   const toUnit = (x: number, what: string) => {
     if (!Number.isFinite(x) || x < min || x > max) throw new StudioError(`${what} is ${x}, outside the range ${min} to ${max} (set it with --range MIN,MAX).`);
     return ((x - min) / (max - min)) * 2 - 1;
   };
-  const images = fs.statSync(datasetPath).isDirectory() ? readAfewVaFolder(datasetPath, toUnit) : readCsv(datasetPath, toUnit);
+  const images = isFolder ? readAfewVaFolder(datasetPath, toUnit) : readCsv(datasetPath, toUnit);
   if (images.length === 0) throw new StudioError(`The dataset ${datasetPath} has no labelled images.`);
   return images;
 }
 
 function readCsv(file: string, toUnit: (x: number, what: string) => number): LabelledImage[] {
-  const records = parseCsv(fs.readFileSync(file, 'utf8'));
+  const { records, decimalComma } = parseTable(fs.readFileSync(file, 'utf8'));
   const header = records[0]?.fields.map((f) => f.trim().toLowerCase()) ?? [];
   const missing = REQUIRED.filter((name) => !header.includes(name));
   if (missing.length > 0) throw new StudioError(`${path.basename(file)} lacks the column(s) ${missing.join(', ')}; it needs ${REQUIRED.join(', ')}.`);
@@ -51,22 +62,19 @@ function readCsv(file: string, toUnit: (x: number, what: string) => number): Lab
   const dir = path.dirname(file);
   return records.slice(1).map(({ line, fields }) => {
     const get = (name: (typeof REQUIRED)[number]) => (fields[col[name]] ?? '').trim();
-    const number = (name: 'frame' | 'valence' | 'arousal') => {
-      const value = Number(get(name));
-      if (get(name) === '' || !Number.isFinite(value)) throw new StudioError(`Line ${line} of ${path.basename(file)}: ${name} "${get(name)}" is not a number.`);
-      return value;
-    };
+    const where = `Line ${line} of ${path.basename(file)}:`;
+    const number = (name: 'valence' | 'arousal') => decimalNumber(get(name), `${where} ${name}`, { decimalComma });
     return {
       file: path.resolve(dir, get('image')),
       clip: get('clip'),
-      frame: number('frame'),
+      frame: wholeNumber(get('frame'), `${where} frame`),
       valence: toUnit(number('valence'), `Line ${line}: valence`),
       arousal: toUnit(number('arousal'), `Line ${line}: arousal`),
     };
   });
 }
 
-/** AFEW-VA's own scale is [-10, 10]; its reader already divides by 10, so `range` applies to [-1, 1] values. */
+/** AFEW-VA's own scale is [-10, 10]; its reader divides by 10, so `toUnit` here is the identity on [-1, 1]. */
 function readAfewVaFolder(dir: string, toUnit: (x: number, what: string) => number): LabelledImage[] {
   const clips = fs
     .readdirSync(dir, { withFileTypes: true })

@@ -6,9 +6,21 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { StudioError } from '../errors';
+import { issuePath, oneLineText } from '../shownText';
+import { parseUserJson } from '../strictJson';
+
+/** A card broken everywhere is reported by its first few problems, on one line. */
+const MAX_ISSUES = 3;
 
 export const MODEL_ROLES = ['detector', 'landmarks', 'encoder', 'pair_head'] as const;
 export type ModelRole = (typeof MODEL_ROLES)[number];
+
+/**
+ * The smoke inference allocates an input of the card's size for a model with free spatial dimensions: a card
+ * saying 10^9 pixels must be refused as a card, not crash the load. Far above any face model's input.
+ */
+const MAX_INPUT_SIDE = 4096;
+const MAX_EMBEDDING_DIM = 65_536;
 
 const TensorSpec = z.object({
   name: z.string().min(1),
@@ -24,10 +36,10 @@ const ModelCardSchema = z.looseObject({
   role: z.enum(MODEL_ROLES),
   file: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
-  embeddingDim: z.number().int().positive().optional(),
+  embeddingDim: z.number().int().positive().max(MAX_EMBEDDING_DIM).optional(),
   preprocessing: z
     .looseObject({
-      size: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).optional(),
+      size: z.object({ width: z.number().int().positive().max(MAX_INPUT_SIDE), height: z.number().int().positive().max(MAX_INPUT_SIDE) }).optional(),
     })
     .optional(),
   inputs: z.array(TensorSpec).min(1),
@@ -43,15 +55,17 @@ export function cardPathFor(onnxFile: string): string {
 export function readModelCard(cardFile: string): ModelCard {
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(cardFile, 'utf8'));
+    raw = parseUserJson(fs.readFileSync(cardFile, 'utf8'));
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : oneLineText((error as Error).message);
     throw new StudioError(`Cannot read the model card ${cardFile}: ${reason}.`);
   }
   const parsed = ModelCardSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(card)'} ${issue.message}`).join('; ');
-    throw new StudioError(`The model card ${cardFile} is not valid: ${problems}.`);
+    const { issues } = parsed.error;
+    const problems = issues.slice(0, MAX_ISSUES).map((issue) => `${issuePath(issue.path, '(card)')} ${oneLineText(issue.message)}`).join('; ');
+    const more = issues.length > MAX_ISSUES ? ` (and ${issues.length - MAX_ISSUES} more)` : '';
+    throw new StudioError(`The model card ${cardFile} is not valid: ${problems}${more}.`);
   }
   return parsed.data;
 }

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '../errors';
+import { issuePath, oneLineText } from '../shownText';
+import { parseUserJson } from '../strictJson';
 
 /** AFEW-VA's published scale; the core works on [-1, 1]. */
 export const AFEW_VA_SCALE = 10;
@@ -66,14 +68,14 @@ export function readAfewVaJson(jsonFile: string): AfewVaDocument {
   const name = path.basename(jsonFile);
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+    raw = parseUserJson(fs.readFileSync(jsonFile, 'utf8'));
   } catch (error) {
-    throw new StudioError(`${name} is not valid JSON: ${(error as Error).message}`);
+    throw new StudioError(`${name} is not valid JSON: ${oneLineText((error as Error).message)}`);
   }
   const parsed = AfewVaFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new StudioError(`${name} is not an AFEW-VA label file: ${issue?.path.join('.') || '(top level)'}: ${issue?.message}`);
+    throw new StudioError(`${name} is not an AFEW-VA label file: ${issuePath(issue?.path ?? [])}: ${oneLineText(issue?.message ?? '')}`);
   }
   const keys = Object.keys(parsed.data.frames).sort((a, b) => Number(a) - Number(b));
   return {

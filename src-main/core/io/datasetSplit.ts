@@ -5,6 +5,8 @@
  */
 import { seededRandom as seededNumberRandom } from '../affect/random';
 import { StudioError } from '../errors';
+import { shownText } from '../shownText';
+import { decimalNumber } from '../strictNumbers';
 
 export const SPLIT_NAMES = ['train', 'val', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];
@@ -17,10 +19,10 @@ export const DEFAULT_SPLIT_SEED = '0';
 
 /** "70,15,15" or "0.8,0.1,0.1" (any non-negative shares, normalised to sum to 1). */
 export function parseSplitRatios(text: string): SplitRatios {
-  const parts = text.split(',').map((part) => (part.trim() === '' ? NaN : Number(part)));
-  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0)) {
-    throw new StudioError(`The split must be three non-negative shares TRAIN,VAL,TEST (e.g. 70,15,15), not "${text}".`);
-  }
+  const texts = text.split(',');
+  if (texts.length !== 3) throw new StudioError(`The split must be three non-negative shares TRAIN,VAL,TEST (e.g. 70,15,15), not ${shownText(text)}.`);
+  const parts = texts.map((part, i) => decimalNumber(part, `The ${SPLIT_NAMES[i]} share of the split`));
+  if (parts.some((p) => p < 0)) throw new StudioError(`The split must be three non-negative shares TRAIN,VAL,TEST (e.g. 70,15,15), not ${shownText(text)}.`);
   return normaliseRatios({ train: parts[0] as number, val: parts[1] as number, test: parts[2] as number });
 }
 

@@ -8,6 +8,7 @@ import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
 import type { Db } from '../project/projectDb';
 import { listVideos } from '../project/videos';
+import { shownText } from '../shownText';
 import { parseCsv } from './csv';
 
 export function readSubjectsFile(db: Db, file: string): Map<VideoId, string> {
@@ -33,7 +34,7 @@ export function readSubjectsFile(db: Db, file: string): Map<VideoId, string> {
     const key = ((idAt >= 0 ? fields[idAt] : fields[nameAt]) ?? '').trim();
     const video = idAt >= 0 ? videos.find((v) => String(v.id) === key) : videos.find((v) => v.displayName === key || path.basename(v.path) === key);
     if (subject === '') problems.push(`line ${line}: no subject`);
-    else if (!video) problems.push(`line ${line}: this project has no video "${key}"`);
+    else if (!video) problems.push(`line ${line}: this project has no video ${shownText(key)}`);
     else if (result.has(video.id) && result.get(video.id) !== subject) problems.push(`line ${line}: ${video.displayName} is given two subjects`);
     else result.set(video.id, subject);
   }

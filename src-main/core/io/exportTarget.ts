@@ -28,15 +28,23 @@ export interface OutputFile {
 
 /** The chosen folder (real path) and the export's own path in it, after the checks every export needs. */
 export function resolveExportBase(target: ExportTarget): { folder: string; base: string } {
-  const folderInput = resolveUserPath(target.folder);
-  if (!fs.existsSync(folderInput) || !fs.statSync(folderInput).isDirectory()) {
-    throw new StudioError(`${folderInput} is not an existing folder; choose the folder to export into.`);
-  }
-  const folder = fs.realpathSync(folderInput);
+  const folder = requireExportFolder(target.folder);
   checkName(target.name);
   const base = path.join(folder, target.name);
   refuseLink(base);
   return { folder, base };
+}
+
+/**
+ * The real path of the folder to export into, which must exist: an export never creates the user's folders, so a
+ * typo in a path cannot scatter files, and the message names the folder to create.
+ */
+export function requireExportFolder(folderPath: string): string {
+  const folder = resolveUserPath(folderPath);
+  const stat = fs.statSync(folder, { throwIfNoEntry: false });
+  if (!stat) throw new StudioError(`The folder ${folder} does not exist; create it first, or export into an existing folder.`);
+  if (!stat.isDirectory()) throw new StudioError(`${folder} is a file, not a folder; export into a folder.`);
+  return fs.realpathSync(folder);
 }
 
 /** Writes every file or, if any one is refused, none: all checks happen before the first write. */

@@ -187,7 +187,7 @@ describe('export targets', () => {
     fs.symlinkSync(outside, path.join(dir, 'linked-folder'));
     expect(() => exportLabels(s.db, 'nova', { folder: dir, name: 'linked-folder', overwrite: true, ledger }, {})).toThrow(/symbolic link/);
     expect(fs.readdirSync(outside)).toEqual([]);
-    expect(() => exportLabels(s.db, 'csv', { folder: path.join(dir, 'missing'), name: 'a.csv', overwrite: false, ledger }, {})).toThrow(/not an existing folder/);
+    expect(() => exportLabels(s.db, 'csv', { folder: path.join(dir, 'missing'), name: 'a.csv', overwrite: false, ledger }, {})).toThrow(/The folder .*missing does not exist; create it first/);
   });
 });
 
@@ -228,12 +228,12 @@ describe('csv import refuses a malformed file whole, naming every bad line', () 
     );
     expect(message).toMatch(/nothing was saved/);
     expect(message.split('\n').slice(1)).toEqual([
-      'line 3: valence "abc" is not a number.',
+      'line 3: valence must be a decimal number such as 12, -0.25 or .5, not "abc".',
       'line 4: arousal 1.5 is outside the range [-1, 1].',
       'line 5: frame 1 of clip_a.mp4 by Ana is already on line 2.',
       'line 6: no video in this project matches "nope.mp4".',
       'line 7: clip_a.mp4 has 40 frames (0-39); there is no frame 40.',
-      'line 8: frame "x" is not a frame index (0, 1, 2, ...).',
+      'line 8: frame must be a whole number such as 0 or 12, not "x".',
       'line 9: 4 fields where the header has 5.',
     ]);
   });

@@ -7,13 +7,15 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { StudioError } from '../errors';
 import type { AnnotatorId, VideoId } from '../ids';
-import { ensureAnnotator } from '../project/annotators';
+import { annotatorName, ensureAnnotator } from '../project/annotators';
 import { appendLabels, type LabelOrigin } from '../project/labels';
 import type { Db } from '../project/projectDb';
 import { getVideo, listFrames, listVideos, type VideoRecord } from '../project/videos';
 import { readAfewVaJson } from './afewVa';
 import { frameKey } from './afewVaExport';
-import { parseCsv, type CsvRecord } from './csv';
+import { shownText } from '../shownText';
+import { decimalNumber, wholeNumber } from '../strictNumbers';
+import { parseTable, type CsvTable } from './csv';
 
 export interface LabelImportOptions {
   format: 'csv' | 'afew-va';
@@ -46,7 +48,9 @@ const MAX_REPORTED = 20;
 
 export function importLabels(db: Db, file: string, options: LabelImportOptions): LabelImportResult {
   if (!fs.existsSync(file)) throw new StudioError(`${file} does not exist.`);
-  const pending = options.format === 'csv' ? readCsvLabels(db, file, options) : readAfewVaLabels(db, file, options);
+  // A chosen layer's name is checked once, not on every row.
+  const checked = { ...options, annotator: options.annotator === undefined ? undefined : annotatorName(options.annotator) };
+  const pending = checked.format === 'csv' ? readCsvLabels(db, file, checked) : readAfewVaLabels(db, file, checked);
   return db.transaction(() => {
     const ids = new Map(uniq(pending.map((label) => label.annotator)).map((name) => [name, ensureAnnotator(db, name, 'import').id]));
     appendLabels(
@@ -59,13 +63,15 @@ export function importLabels(db: Db, file: string, options: LabelImportOptions):
 
 function readCsvLabels(db: Db, file: string, options: LabelImportOptions): PendingLabel[] {
   const name = path.basename(file);
-  let records: CsvRecord[];
+  const text = readText(file);
+  let table: CsvTable;
   try {
-    records = parseCsv(fs.readFileSync(file, 'utf8'));
+    table = parseTable(text);
   } catch (error) {
     throw new StudioError(`${name} is not valid CSV: ${(error as Error).message}`);
   }
-  const [header, ...rows] = records;
+  const { decimalComma } = table;
+  const [header, ...rows] = table.records;
   if (!header) throw new StudioError(`${name} is empty.`);
   const column = new Map(header.fields.map((field, i) => [field.trim().toLowerCase(), i]));
   const missing = ['frame', 'valence', 'arousal'].filter((c) => !column.has(c));
@@ -81,6 +87,16 @@ function readCsvLabels(db: Db, file: string, options: LabelImportOptions): Pendi
   const labels: PendingLabel[] = [];
   for (const { line, fields } of rows) {
     const fail = (message: string) => errors.push(`line ${line}: ${message}`);
+    /** A cell's value, or undefined with the cell's problem noted for this line. */
+    const cell = <T>(read: () => T): T | undefined => {
+      try {
+        return read();
+      } catch (error) {
+        if (!(error instanceof StudioError)) throw error;
+        fail(error.message);
+        return undefined;
+      }
+    };
     if (fields.length !== header.fields.length) {
       fail(`${fields.length} fields where the header has ${header.fields.length}.`);
       continue;
@@ -93,7 +109,7 @@ function readCsvLabels(db: Db, file: string, options: LabelImportOptions): Pendi
     // Predictions and empty frames are exported for completeness; they are not anyone's labels.
     if (source === 'predicted' || (source === '' && get('valence') === '' && get('arousal') === '')) continue;
     if (source !== '' && source !== 'human' && source !== 'edited') {
-      fail(`source "${source}" is not human, edited or predicted.`);
+      fail(`source ${shownText(source)} is not human, edited or predicted.`);
       continue;
     }
     const video = options.videoId !== undefined ? requireVideo(db, options.videoId) : findVideo(get('video'), get('video_id'));
@@ -101,27 +117,21 @@ function readCsvLabels(db: Db, file: string, options: LabelImportOptions): Pendi
       fail(video);
       continue;
     }
-    const frame = get('frame');
-    const frameIndex = /^\d+$/.test(frame) ? Number(frame) : NaN;
-    if (!Number.isSafeInteger(frameIndex)) {
-      fail(`frame "${frame}" is not a frame index (0, 1, 2, ...).`);
-      continue;
-    }
-    if (frameIndex >= video.frameCount) {
+    const frameIndex = cell(() => wholeNumber(get('frame'), 'frame'));
+    if (frameIndex === undefined) continue;
+    if (frameIndex < 0 || frameIndex >= video.frameCount) {
       fail(`${video.displayName} has ${video.frameCount} frames (0-${video.frameCount - 1}); there is no frame ${frameIndex}.`);
       continue;
     }
     const [valence, arousal] = (['valence', 'arousal'] as const).map((axis) => {
-      const text = get(axis);
-      const value = text === '' ? NaN : Number(text);
-      if (!Number.isFinite(value)) fail(`${axis} "${text}" is not a number.`);
-      else if (value < min || value > max) fail(`${axis} ${text} is outside the range [${min}, ${max}].`);
+      const value = cell(() => decimalNumber(get(axis), axis, { decimalComma }));
+      if (value === undefined) return NaN;
+      if (value < min || value > max) fail(`${axis} ${value} is outside the range [${min}, ${max}].`);
       else return toUnit(value, min, max);
       return NaN;
     }) as [number, number];
-    const annotator = options.annotator ?? get('annotator');
-    if (annotator === '') fail('the annotator is empty.');
-    if (Number.isNaN(valence) || Number.isNaN(arousal) || annotator === '') continue;
+    const annotator = cell(() => annotatorName(options.annotator ?? get('annotator')));
+    if (Number.isNaN(valence) || Number.isNaN(arousal) || annotator === undefined) continue;
     const key = `${video.id}/${frameIndex}/${annotator}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
@@ -143,6 +153,7 @@ function readAfewVaLabels(db: Db, file: string, options: LabelImportOptions): Pe
   if (options.range !== undefined) throw new StudioError('AFEW-VA files are always on [-10, 10]; a range applies to CSV files only.');
   const video = requireVideo(db, options.videoId);
   const document = readAfewVaJson(file);
+  if (document.frames.length === 0) throw new StudioError(`${path.basename(file)} labels no frame; nothing was imported.`);
   const frameOf = new Map(listFrames(db, video.id).map((frame) => [frameKey(frame.imageFile ?? null, frame.frameIndex), frame.frameIndex]));
   const unknown = document.frames.filter((frame) => !frameOf.has(frame.key)).map((frame) => frame.key);
   if (unknown.length > 0) {
@@ -161,6 +172,14 @@ function readAfewVaLabels(db: Db, file: string, options: LabelImportOptions): Pe
   }));
 }
 
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new StudioError(`Cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** Matches a row to a video by name (display name or file name) first, since ids differ between projects. */
 function videoMatcher(db: Db): (name: string, id: string) => VideoRecord | string {
   const ready = listVideos(db).filter((video) => video.status === 'ready');
@@ -168,11 +187,11 @@ function videoMatcher(db: Db): (name: string, id: string) => VideoRecord | strin
     if (name !== '') {
       const byName = ready.filter((video) => video.displayName === name || path.basename(video.path) === name);
       if (byName.length === 1) return byName[0] as VideoRecord;
-      if (byName.length > 1 && id === '') return `several videos are named "${name}"; add a video_id column or choose the video.`;
+      if (byName.length > 1 && id === '') return `several videos are named ${shownText(name)}; add a video_id column or choose the video.`;
     }
     const byId = id === '' ? undefined : ready.find((video) => String(video.id) === id);
     if (byId && (name === '' || byId.displayName === name || path.basename(byId.path) === name)) return byId;
-    return `no video in this project matches ${[name && `"${name}"`, id && `id ${id}`].filter(Boolean).join(' / ')}.`;
+    return `no video in this project matches ${[name && shownText(name), id && `id ${shownText(id)}`].filter(Boolean).join(' / ')}.`;
   };
 }
 

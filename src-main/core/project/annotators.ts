@@ -1,4 +1,6 @@
+import { StudioError } from '../errors';
 import type { AnnotatorId } from '../ids';
+import { shownText } from '../shownText';
 import type { Db } from './projectDb';
 
 export type AnnotatorKind = 'human' | 'import';
@@ -13,8 +15,24 @@ export function listAnnotators(db: Db): Annotator[] {
   return db.prepare('SELECT id, name, kind FROM annotators ORDER BY id').all() as Annotator[];
 }
 
-/** The annotator of that name, created on first use (names are unique within a project). */
-export function ensureAnnotator(db: Db, name: string, kind: AnnotatorKind): Annotator {
+/** Longest annotator name; the API's schema allows the same. */
+export const MAX_ANNOTATOR_NAME = 100;
+
+/**
+ * A name as the studio keeps it: trimmed, not blank, one line of printable text. A blank name would be a layer
+ * no one can pick, and a name is shown in lists and messages, where a line break or control character would lie.
+ */
+export function annotatorName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '') throw new StudioError(`An annotator needs a name; ${shownText(name)} is blank.`);
+  if (/[\p{Cc}\u2028\u2029]/u.test(trimmed)) throw new StudioError(`The annotator name ${shownText(name)} holds a line break or control character.`);
+  if (trimmed.length > MAX_ANNOTATOR_NAME) throw new StudioError(`The annotator name ${shownText(name)} is longer than ${MAX_ANNOTATOR_NAME} characters.`);
+  return trimmed;
+}
+
+/** The annotator of that name (see `annotatorName`), created on first use (names are unique within a project). */
+export function ensureAnnotator(db: Db, rawName: string, kind: AnnotatorKind): Annotator {
+  const name = annotatorName(rawName);
   db.prepare('INSERT INTO annotators (name, kind, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING').run(
     name,
     kind,
