@@ -5,7 +5,7 @@
  */
 import { TRAIN_HEAD_JOB } from '../core/affect/trainJob';
 import { getJob } from '../core/jobs/jobStore';
-import type { JobUpdate } from '../core/jobs/jobRunner';
+import type { JobUpdate, ReportUnexpected } from '../core/jobs/jobRunner';
 import { ProjectSession } from '../core/project/projectSession';
 import { resolveUserPath } from '../core/paths/userPath';
 import type { JobProgress } from './contract';
@@ -14,7 +14,10 @@ import type { EventHub } from './eventHub';
 export class ProjectSessions {
   private readonly open = new Map<string, ProjectSession>();
 
-  constructor(private readonly events: EventHub) {}
+  constructor(
+    private readonly events: EventHub,
+    private readonly reportUnexpected: ReportUnexpected,
+  ) {}
 
   get(projectPath: string): ProjectSession {
     const dir = resolveUserPath(projectPath);
@@ -27,6 +30,7 @@ export class ProjectSessions {
           if (update.state === 'done') this.events.emit('data.changed', { entity: update.kind === TRAIN_HEAD_JOB ? 'predictions' : 'videos', projectPath: dir });
         },
         onAccessChange: (access) => this.events.emit('project.access', { projectPath: dir, access }),
+        reportUnexpected: this.reportUnexpected,
       });
       this.open.set(dir, session);
     }

@@ -23,7 +23,8 @@ export function createStudioApi(options: {
   chooseFolder?: ApiServices['chooseFolder'];
 }): StudioApi {
   const events = new EventHub();
-  const sessions = new ProjectSessions(events);
+  const reportUnexpected = (context: string, error: unknown) => logUnexpected(options.configDir, context, error);
+  const sessions = new ProjectSessions(events, reportUnexpected);
   const handlers = createHandlers({
     sessions,
     mode: options.mode,
@@ -33,6 +34,5 @@ export function createStudioApi(options: {
     events,
     chooseFolder: options.chooseFolder,
   });
-  const reportUnexpected = (context: string, error: unknown) => logUnexpected(options.configDir, context, error);
   return { dispatch: createDispatcher(handlers, reportUnexpected), events, reportUnexpected, close: () => sessions.closeAll() };
 }

@@ -4,11 +4,16 @@
  * before anything else, so a script's log shows why a later write failed.
  */
 import path from 'node:path';
+import { defaultConfigDir } from '../core/appDirs';
+import { logUnexpected } from '../core/errorLog';
 import { ProjectSession, type JobUpdateListener } from '../core/project/projectSession';
 import type { CliIo } from './args';
 
 export async function openSession(project: string, io: CliIo, onJobUpdate?: JobUpdateListener): Promise<ProjectSession> {
-  const session = ProjectSession.open(path.resolve(project), { onJobUpdate });
+  const session = ProjectSession.open(path.resolve(project), {
+    onJobUpdate,
+    reportUnexpected: (context, error) => logUnexpected(defaultConfigDir(io.env), context, error),
+  });
   const access = await session.checked;
   if (access.mode === 'read-only') io.err(`affect-studio: opened read-only: ${access.reason}\n`);
   return session;

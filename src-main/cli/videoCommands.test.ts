@@ -26,6 +26,7 @@ describe('a video that ends early, from the command line', () => {
 
     const imported = cli(['import', project, file]);
     expect(imported.stdout).toBe(`imported ${file}: ${frames} frames; warning: ${warning}\n`);
+    expect(imported.stderr.trimEnd().split('\n').at(-1)).toBe('done: 1 imported, 1 with a warning');
     expect(imported.code).toBe(0);
 
     expect(cli(['videos', project]).stdout).toBe(`1\tready\t${frames} frames\t320x240\th264\t${file}\twarning: ${warning}\n`);

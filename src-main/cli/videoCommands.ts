@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { JobId } from '../core/ids';
 import { checkImportPaths, findUnfinishedImport, IMPORT_JOB, type ImportOutcome } from '../core/ingest/importJob';
+import { importSummary } from '../core/ingest/importSummary';
 import { listProjectVideos } from '../core/ingest/videoAccess';
 import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
@@ -30,6 +31,8 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
         const warning = outcome.warning ? `; warning: ${outcome.warning}` : '';
         io.out(outcome.error ? `failed   ${outcome.path}: ${outcome.error}\n` : `imported ${outcome.path}: ${outcome.frames} frames${outcome.labels ? `, ${outcome.labels} labels` : ''}${warning}\n`);
       }
+      // Where the progress lines went: stdout stays one line per path for scripts.
+      if (job?.state === 'done') io.err(`${importSummary(outcomes)}\n`);
     }
     if (job?.state !== 'done') {
       io.err(`affect-studio: import ${job?.state ?? 'lost'}${job?.error ? `: ${job.error}` : ''}\n`);

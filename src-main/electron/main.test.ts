@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_REQUEST_CHANNEL } from '../api/bridge';
+import { errorLogFile } from '../core/errorLog';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -130,13 +131,44 @@ async function startAndBecomeReady(): Promise<void> {
   await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
 }
 
+// main.ts's process-wide handlers are captured rather than installed, so they neither pile up across tests nor
+// replace vitest's own.
+const processHandlers = new Map<string, Listener>();
+const originalProcessOn = process.on.bind(process);
+
 describe('Electron main', () => {
   beforeEach(() => {
     fake.reset();
     fake.state.userData = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-studio-main-'));
+    processHandlers.clear();
+    vi.spyOn(process, 'on').mockImplementation((name: string | symbol, listener: Listener) => {
+      if (name === 'uncaughtException' || name === 'unhandledRejection') processHandlers.set(name, listener);
+      else originalProcessOn(name, listener);
+      return process;
+    });
   });
 
-  afterEach(() => fs.rmSync(fake.state.userData, { recursive: true, force: true }));
+  afterEach(() => {
+    vi.restoreAllMocks();
+    fs.rmSync(fake.state.userData, { recursive: true, force: true });
+  });
+
+  it.each(['uncaughtException', 'unhandledRejection'])(
+    'logs the stack of an %s and shows one line naming the log',
+    async (event) => {
+      await startAndBecomeReady();
+      const bug = new TypeError('cannot read properties of undefined (reading "frames")');
+      processHandlers.get(event)?.(bug);
+      const log = errorLogFile(fake.state.userData);
+      expect(fs.readFileSync(log, 'utf8')).toContain(bug.stack);
+      expect(fake.electron.dialog.showErrorBox).toHaveBeenCalledOnce();
+      const [, line] = fake.electron.dialog.showErrorBox.mock.calls[0] as [string, string];
+      expect(line).toContain('cannot read properties of undefined');
+      expect(line).toContain(log);
+      expect(line).not.toContain('\n');
+      expect(fake.electron.app.quit).not.toHaveBeenCalled();
+    },
+  );
 
   it('quits when the single-instance lock is held by another instance', async () => {
     fake.state.lock = false;

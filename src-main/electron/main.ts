@@ -1,6 +1,7 @@
 /** Electron entry point: wires the modules of this folder together and owns the app's lifecycle. */
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { createStudioApi, type StudioApi } from '../api/studioApi';
+import { logUnexpected } from '../core/errorLog';
 import { installAppProtocol, registerAppScheme } from './appProtocol';
 import { chooseFolder } from './folderDialog';
 import { bindApiToIpc } from './ipcBinding';
@@ -9,6 +10,14 @@ import { denyAllPermissions } from './permissions';
 import { createMainWindow } from './window';
 
 registerAppScheme();
+
+// A bug that escapes everything shows one line naming the error log instead of Electron's stack dialog; the stack
+// goes to the same log the API uses (the userData folder), never into a project.
+const showUnexpected = (error: unknown): void => {
+  dialog.showErrorBox('Affect Studio: unexpected error', logUnexpected(app.getPath('userData'), 'Affect Studio', error));
+};
+process.on('uncaughtException', showUnexpected);
+process.on('unhandledRejection', showUnexpected);
 
 // A second studio on the same config folder would race on the recent-projects list and the open project.
 if (!app.requestSingleInstanceLock()) {

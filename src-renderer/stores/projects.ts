@@ -14,6 +14,14 @@ export const useProjectsStore = defineStore('projects', {
     error: null as string | null,
     connectionLost: false,
   }),
+  getters: {
+    /**
+     * Why nothing can be saved in the open project, or null when it is writable: write controls are disabled
+     * with this as their tooltip, so a refusal is seen before the work is done rather than after.
+     */
+    readOnlyReason: (state): string | null =>
+      state.current?.access.mode === 'read-only' ? `Read-only: nothing can be saved because ${state.current.access.reason}` : null,
+  },
   actions: {
     async init() {
       studio.onDisconnect(() => {

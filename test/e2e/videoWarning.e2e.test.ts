@@ -1,6 +1,6 @@
 /**
  * A video that ends before its stated duration, imported through the UI in Chromium: the video table shows where
- * the file ends, on that video's row only.
+ * the file ends, on that video's row only, and the import job's summary counts the warning.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,6 +34,8 @@ describe('a video that ends early, in the video table', () => {
     await expect.poll(() => warnings.count()).toBe(1);
     expect(await warnings.textContent()).toBe(`the file ends at ${endsAt} s of 15.3 s: the rest does not decode (truncated or damaged?)`);
     expect(await page.locator(`[data-testid=videos] tr:has-text("session-07-cut.mp4") [data-testid=video-warning]`).count()).toBe(1);
+    const importJob = page.locator('[data-testid=jobs] .job:has(.job-title:text-is("Import")) .job-state');
+    await expect.poll(() => importJob.allTextContents(), { timeout: 30_000 }).toEqual(['done: 2 imported, 1 with a warning']);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'video-ends-early.png') });
   });
 

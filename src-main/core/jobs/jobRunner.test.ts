@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { errorLogFile, logUnexpected } from '../errorLog';
+import { StudioError } from '../errors';
 import { createProject, PROJECT_DB_FILE } from '../project/projectFolder';
 import { openProjectDb } from '../project/projectDb';
 import { JobRunner, type JobContext, type JobHandler, type JobUpdate } from './jobRunner';
@@ -68,7 +70,7 @@ describe('job runner', () => {
     const db = openProjectDb(projectDbFile(), { create: false });
     const processed: number[] = [];
     const runner = new JobRunner(db, {
-      broken: () => Promise.reject(new Error('video.mp4 is truncated')),
+      broken: () => Promise.reject(new StudioError('video.mp4 is truncated')),
       count: chunkedJob(processed),
     });
     const bad = runner.enqueue('broken', {});
@@ -76,6 +78,24 @@ describe('job runner', () => {
     await runner.idle();
     expect(runner.get(bad)).toMatchObject({ state: 'failed', error: 'video.mp4 is truncated' });
     expect(runner.get(good)?.state).toBe('done');
+  });
+
+  it('logs the stack of an unexpected failure and records the one line naming the log', async () => {
+    const db = openProjectDb(projectDbFile(), { create: false });
+    const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-jobs-config-'));
+    const bug = new TypeError("Cannot read properties of undefined (reading 'width')");
+    const runner = new JobRunner(db, { import: () => Promise.reject(bug) }, undefined, (context, error) =>
+      logUnexpected(configDir, context, error),
+    );
+    const id = runner.enqueue('import', {});
+    await runner.idle();
+    const log = errorLogFile(configDir);
+    expect(fs.readFileSync(log, 'utf8')).toContain(bug.stack);
+    const error = runner.get(id)?.error ?? '';
+    expect(runner.get(id)?.state).toBe('failed');
+    expect(error).toContain("import job: Cannot read properties of undefined (reading 'width')");
+    expect(error).toContain(log);
+    expect(error).not.toContain('\n');
   });
 
   it('resumes a job interrupted by a dead app from its last checkpoint, redoing at most the chunk in flight', async () => {

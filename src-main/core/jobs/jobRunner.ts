@@ -3,6 +3,8 @@
  * progress (done/total, rate, ETA), cancel, and resume after the app was killed: a job found 'running' at
  * start-up is restarted from its last committed checkpoint, so at most the chunk in flight is redone.
  */
+import { defaultConfigDir } from '../appDirs';
+import { logUnexpected } from '../errorLog';
 import { StudioError } from '../errors';
 import type { JobId } from '../ids';
 import type { Db } from '../project/projectDb';
@@ -30,6 +32,9 @@ export interface JobContext {
 
 export type JobHandler = (params: unknown, context: JobContext) => Promise<unknown>;
 
+/** Logs an error that is a bug and returns the one line to store and show instead (see errorLog.ts). */
+export type ReportUnexpected = (context: string, error: unknown) => string;
+
 /** How often progress is written to the database and pushed to the UI. */
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -43,6 +48,7 @@ export class JobRunner {
     private readonly db: Db,
     private readonly handlers: Readonly<Record<string, JobHandler>>,
     private readonly onUpdate: (update: JobUpdate) => void = () => undefined,
+    private readonly reportUnexpected: ReportUnexpected = (context, error) => logUnexpected(defaultConfigDir(), context, error),
   ) {}
 
   enqueue(kind: string, params: unknown): JobId {
@@ -149,11 +155,16 @@ export class JobRunner {
     } catch (error) {
       if (controller.signal.aborted && controller.signal.reason instanceof StopSignal) return;
       if (controller.signal.aborted) updateJob(this.db, job.id, { state: 'cancelled' });
-      else updateJob(this.db, job.id, { state: 'failed', error: error instanceof Error ? error.message : String(error) });
+      else updateJob(this.db, job.id, { state: 'failed', error: this.failureLine(job.kind, error) });
     } finally {
       this.controllers.delete(job.id);
     }
     this.notify(job.id, meter);
+  }
+
+  /** A StudioError already says what to do; anything else is a bug whose stack belongs in the error log. */
+  private failureLine(kind: string, error: unknown): string {
+    return error instanceof StudioError ? error.message : this.reportUnexpected(`${kind} job`, error);
   }
 
   private notify(id: JobId, meter: RateMeter | null, message?: string): void {

@@ -14,7 +14,7 @@ import { ProjectPredictor } from '../affect/projectPredictor';
 import { trainHeadJobHandler, TRAIN_HEAD_JOB } from '../affect/trainJob';
 import { analyzeJobHandler, ANALYZE_JOB } from '../analysis/analyzeJob';
 import { importJobHandler, IMPORT_JOB } from '../ingest/importJob';
-import { JobRunner, type JobUpdate } from '../jobs/jobRunner';
+import { JobRunner, type JobUpdate, type ReportUnexpected } from '../jobs/jobRunner';
 import { resolveUserPath } from '../paths/userPath';
 import { quickCheck, quickCheckInWorker } from './integrityCheck';
 import { guardWrites, READ_WRITE, salvageAdvice, type ProjectAccess } from './projectAccess';
@@ -35,6 +35,8 @@ export interface SessionOptions {
   onJobUpdate?: JobUpdateListener;
   /** Called once the background check of a large project settles the access. */
   onAccessChange?: (access: ProjectAccess, session: ProjectSession) => void;
+  /** Where a job's unexpected error goes; by default the error log in the default settings folder. */
+  reportUnexpected?: ReportUnexpected;
   /** Overrides SYNC_CHECK_MAX_BYTES (benchmarks and tests of the background path). */
   syncCheckMaxBytes?: number;
 }
@@ -61,6 +63,7 @@ export class ProjectSession {
       this.db,
       { [IMPORT_JOB]: importJobHandler(this), [ANALYZE_JOB]: analyzeJobHandler(this), [TRAIN_HEAD_JOB]: trainHeadJobHandler(this) },
       (update) => onJobUpdate(update, this),
+      options.reportUnexpected,
     );
 
     const unwritable = unwritableReason(file);
