@@ -69,7 +69,7 @@ const RECIPES: Record<TestClipName, Step[]> = {
       out: 'single_face.mp4',
       args: [
         ...lavfi('color=c=0x55606f:s=640x360:r=30'), ...still(photo('neutral', '001'), '30'),
-        '-filter_complex', "[1]scale=300:300[f];[0][f]overlay=x='170+50*sin(2*PI*t/2.4)':y='30+8*sin(2*PI*t/1.2)':shortest=1",
+        '-filter_complex', "[1]scale=330:330[f];[0][f]overlay=x='155+50*sin(2*PI*t/2.4)':y='15+8*sin(2*PI*t/1.2)':shortest=1",
         '-frames:v', '72', ...H264,
       ],
     },
