@@ -19,8 +19,9 @@ import { completeVideoIndex, insertIndexingVideo, listFrames, listVideos, type V
 import { parseCsv } from './csv';
 import { exportDataset, LABEL_COLUMNS } from './datasetExport';
 import { assignSplits, parseSplitRatios, SPLIT_NAMES } from './datasetSplit';
+import { testVideo } from '../../../test/support/testMedia';
 
-const VIDEO = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
+const VIDEO = testVideo('single_face.mp4');
 
 let session: ProjectSession;
 let real: VideoRecord;
