@@ -144,7 +144,12 @@ const RECIPES: Record<TestClipName, Step[]> = {
 
 const cacheDir = (() => {
   const { ffmpeg } = resolveFfmpegPaths();
-  const key = createHash('sha256').update(JSON.stringify({ ffmpeg, RECIPES })).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(JSON.stringify({ ffmpeg, RECIPES }));
+  // The photos' bytes too: a replaced photo under the same name must not reuse clips made from the old one.
+  for (const expression of ['neutral', 'smiling']) {
+    for (const name of fs.readdirSync(path.join(FRL_FIXTURES, expression)).sort()) hash.update(fs.readFileSync(path.join(FRL_FIXTURES, expression, name)));
+  }
+  const key = hash.digest('hex').slice(0, 12);
   return path.join(os.tmpdir(), `affect-test-media-${key}`);
 })();
 
