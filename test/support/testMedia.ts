@@ -32,9 +32,14 @@ export const TEST_CLIPS = {
   /**
    * Stand-in for face_noface.mov: HEVC 960x540 in mov with B-frames, an audio stream before the video one and
    * the index at the end; 72 frames at 30 fps with a face, then 97 at 24 fps (one black, then a fractal "sky"),
-   * joined with `-c copy`, so the frame rate changes halfway.
+   * joined with `-c copy`, so the frame rate changes halfway. The second part starts at 2.38 s, 13 ms after the
+   * first part's last frame (2.3667 s) rather than a frame interval later: two frames closer together than any
+   * frame rate of the file, which ffmpeg reports as non-monotonic DTS, as it does for the real file.
    */
-  'face_noface.mov': { frames: 169, width: 960, height: 540, faceFrames: { first: 0, last: 71 }, segments: [{ frames: 72, fps: 30 }, { frames: 97, fps: 24 }] },
+  'face_noface.mov': {
+    frames: 169, width: 960, height: 540, faceFrames: { first: 0, last: 71 },
+    segments: [{ frames: 72, fps: 30, startSec: 0 }, { frames: 97, fps: 24, startSec: 2.38 }],
+  },
   /**
    * Stand-in for noface_face.mov: HEVC 960x540 in mov, 96 frames of "sky" at 24 fps, then 72 with a face and a
    * black last frame at 30 fps; the mixed rates make ffprobe's r_frame_rate 120/1, far from the average rate.
@@ -60,8 +65,11 @@ const AAC = ['-c:a', 'aac', '-b:a', '64k'];
 const still = (file: string, rate: string) => ['-loop', '1', '-framerate', rate, '-i', file];
 const lavfi = (source: string) => ['-f', 'lavfi', '-i', source];
 
-/** One ffmpeg run: its arguments, with OUT where the output file goes and SEG0, SEG1 for earlier segments. */
-type Step = { out: string; args: string[] };
+/**
+ * One ffmpeg run: its output file name and arguments; SEGMENTS stands for a concat list of the earlier steps'
+ * outputs, with `durationsSec` (when given) as the time each segment lasts before the next one starts.
+ */
+type Step = { out: string; args: string[]; durationsSec?: number[] };
 
 const RECIPES: Record<TestClipName, Step[]> = {
   'single_face.mp4': [
@@ -103,6 +111,7 @@ const RECIPES: Record<TestClipName, Step[]> = {
     {
       out: 'face_noface.mov',
       args: ['-f', 'concat', '-safe', '0', '-i', 'SEGMENTS', ...lavfi('sine=f=300:d=6.4'), '-map', '1:a', '-map', '0:v', '-c:v', 'copy', ...AAC, '-shortest'],
+      durationsSec: [TEST_CLIPS['face_noface.mov'].segments[1].startSec],
     },
   ],
   'noface_face.mov': [
@@ -167,7 +176,7 @@ function build(name: TestClipName): void {
     for (const step of RECIPES[name]) {
       const out = path.join(work, step.out);
       const segments = path.join(work, 'segments.txt');
-      fs.writeFileSync(segments, made.map((file) => `file '${file}'\n`).join(''));
+      fs.writeFileSync(segments, made.map((file, i) => `file '${file}'\n${step.durationsSec?.[i] === undefined ? '' : `duration ${step.durationsSec[i]}\n`}`).join(''));
       const args = step.args.map((arg) => (arg === 'SEGMENTS' ? segments : arg));
       const run = spawnSync(resolveFfmpegPaths().ffmpeg, ['-v', 'error', '-nostdin', '-y', ...args, out], { encoding: 'utf8' });
       if (run.status !== 0) throw new Error(`ffmpeg could not make the test clip ${name} (${step.out}): ${run.stderr.trim()}`);

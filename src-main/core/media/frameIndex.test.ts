@@ -72,7 +72,10 @@ describe('indexFrames', () => {
     expect(spacing(10)).toBeCloseTo(1 / first.fps, 5);
     expect(spacing(150)).toBeCloseTo(1 / second.fps, 5);
     expect(times).toHaveLength(first.frames + second.frames);
-    expect(times.at(-1)).toBeCloseTo(first.frames / first.fps + (second.frames - 1) / second.fps, 6);
+    // The second part starts sooner than a frame interval after the first part's last frame: kept as it is.
+    expect(times[first.frames]).toBeCloseTo(second.startSec, 6);
+    expect(spacing(first.frames - 1)).toBeCloseTo(second.startSec - (first.frames - 1) / first.fps, 6);
+    expect(times.at(-1)).toBeCloseTo(second.startSec + (second.frames - 1) / second.fps, 6);
   });
 
   it('keeps the timestamps of a stream that does not start at zero', async () => {
