@@ -3,7 +3,8 @@
  * each shared video in a fresh project (steady frames/s, after the analysis process has started and loaded its
  * models), next to the time the models alone need per frame on the same video, measured in this run;
  * the detector-run fraction (what tracking saves); and the FRL expression-similarity triplet fraction.
- * Usage: npm run bench -- analyze [video ...]   (default: every file in ../shared/data/videos)
+ * Usage: npm run bench -- analyze [--frl DIR] [video ...]   (defaults: every file in ../shared/data/videos; the
+ * full FRL set in ../shared/data/faces-frl, a folder holding neutral/NNN.jpg and smiling/NNN.jpg)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +24,10 @@ import type { RgbImage } from '../src-main/core/vision/imageOps';
 import { analyseFrl, tripletFraction } from '../test/support/frlTriplets';
 
 const DATA = path.join(__dirname, '..', '..', 'shared', 'data', 'videos');
-const files = process.argv.length > 2 ? process.argv.slice(2) : fs.readdirSync(DATA).sort().map((name) => path.join(DATA, name));
+const args = process.argv.slice(2);
+const frlFlag = args.indexOf('--frl');
+const FRL = frlFlag >= 0 ? (args.splice(frlFlag, 2)[1] ?? '') : path.join(__dirname, '..', '..', 'shared', 'data', 'faces-frl');
+const files = args.length > 0 ? args : fs.readdirSync(DATA).sort().map((name) => path.join(DATA, name));
 const round = (x: number) => Math.round(x * 100) / 100;
 
 /** Adds the time of every ORT run of `models` to `clock.ms`: the models' own share of a pipeline run. */
@@ -123,7 +127,7 @@ async function main(): Promise<void> {
   }
 
   const start = performance.now();
-  const frl = await analyseFrl(new FacePipeline(models));
+  const frl = await analyseFrl(new FacePipeline(models), FRL);
   const embedding = tripletFraction(frl, (d) => d.embedding);
   const probs = tripletFraction(frl, (d) => d.expressionProbs ?? new Float32Array(7));
   const logits = tripletFraction(frl, (d) => d.expressionLogits ?? new Float32Array(7));

@@ -5,9 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION } from '../core/project/migrations';
+import { testVideo } from '../../test/support/testMedia';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'affect-studio.js');
-const VIDEOS = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos');
+const VIDEOS = path.dirname(testVideo('single_face.mp4'));
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'affect-cli-'));
 
 function cli(args: string[], home = tempDir()) {

@@ -17,8 +17,9 @@ import { createProject } from '../core/project/projectFolder';
 import { ProjectSession } from '../core/project/projectSession';
 import { listVideos } from '../core/project/videos';
 import { runCli } from './main';
+import { testVideo } from '../../test/support/testMedia';
 
-const VIDEO = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
+const VIDEO = testVideo('single_face.mp4');
 
 let project: string;
 

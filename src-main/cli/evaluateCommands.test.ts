@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './main';
+import { writeLabelledFaceSet } from '../../test/support/testMedia';
 
-const KERC = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'kerc-dev');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-evaluate-cli-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -31,9 +31,10 @@ describe('affect-studio evaluate', () => {
   });
 
   it('reports every predictor for queries with and without support in their clip', async () => {
-    // The first 60 KERC crops, referenced in place (the data never enters the repository).
-    const lines = fs.readFileSync(path.join(KERC, 'labels.csv'), 'utf8').trim().split('\n');
-    const rows = lines.slice(1, 61).map((line) => line.replace(/^faces\//, path.join(KERC, 'faces') + '/'));
+    // The first 60 crops of a KERC-style labelled set made from the committed FRL photos, referenced in place.
+    const { labelsCsv, facesDir } = writeLabelledFaceSet(path.join(dir, 'face-set'));
+    const lines = fs.readFileSync(labelsCsv, 'utf8').trim().split('\n');
+    const rows = lines.slice(1, 61).map((line) => line.replace(/^faces\//, facesDir + '/'));
     const file = csv('kerc60.csv', [lines[0], ...rows].join('\n') + '\n');
     const run = await cli(['evaluate', '--dataset', file, '--support', 'fraction:0.3', '--draws', '2', '--range', '1,9', '--json']);
     expect(run.err).toBe('');

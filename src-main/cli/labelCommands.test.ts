@@ -15,8 +15,9 @@ import { appendLabels, currentLabels } from '../core/project/labels';
 import { createProject } from '../core/project/projectFolder';
 import { ProjectSession } from '../core/project/projectSession';
 import { runCli } from './main';
+import { testVideo } from '../../test/support/testMedia';
 
-const VIDEO = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
+const VIDEO = testVideo('single_face.mp4');
 const FRAMES = 72;
 
 /** One studio settings folder for every command here, as on a user's machine: it remembers what exports wrote. */

@@ -12,8 +12,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DB_FILE } from '../core/project/projectFolder';
 import { runCli } from './main';
 import type { FramePrediction } from './modelCommands';
+import { testVideo } from '../../test/support/testMedia';
 
-const VIDEO = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
+const VIDEO = testVideo('single_face.mp4');
 const BIN = path.join(__dirname, '..', '..', 'bin', 'affect-studio.js');
 const FRAMES = 72;
 

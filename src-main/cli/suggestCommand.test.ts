@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './main';
+import { testVideo } from '../../test/support/testMedia';
 
-const VIDEO = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
+const VIDEO = testVideo('single_face.mp4');
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

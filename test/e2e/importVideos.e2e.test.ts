@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProjectThroughUi, openStudioInChromium, SCREENSHOTS, SHARED_VIDEOS as VIDEOS, type StudioInChromium } from '../support/studioInChromium';
+import { createProjectThroughUi, openStudioInChromium, SCREENSHOTS, type StudioInChromium } from '../support/studioInChromium';
+import { TEST_CLIPS, testVideo } from '../support/testMedia';
 
 let studio: StudioInChromium;
 let page: Page;
@@ -23,7 +24,7 @@ afterAll(() => studio?.close());
 
 describe('importing videos in Chromium', () => {
   it('refuses a path that does not exist and keeps the typed list', async () => {
-    const typed = `${path.join(VIDEOS, 'single_face.mp4')}\n/no/such/clip.mp4`;
+    const typed = `${testVideo('single_face.mp4')}\n/no/such/clip.mp4`;
     await page.getByLabel('Paths to import').fill(typed);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByTestId('error').waitFor();
@@ -32,7 +33,7 @@ describe('importing videos in Chromium', () => {
   });
 
   it('imports real videos, showing progress, and lists them as ready with thumbnails', async () => {
-    const files = ['WolfgangLanger_Pexels.mp4', 'single_face.mp4'].map((name) => path.join(VIDEOS, name));
+    const files = (['WolfgangLanger_Pexels.mp4', 'single_face.mp4'] as const).map(testVideo);
     await page.getByLabel('Paths to import').fill(files.join('\n'));
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByTestId('jobs').waitFor();
@@ -40,7 +41,7 @@ describe('importing videos in Chromium', () => {
     await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(2);
     await expect.poll(() => page.locator('[data-testid=videos] .badge-ready').count(), { timeout: 60_000 }).toBe(2);
     await expect.poll(() => page.locator('[data-testid=videos] .thumb-strip img').count(), { timeout: 20_000 }).toBe(2);
-    expect(await rows.first().textContent()).toContain('472');
+    expect(await rows.first().textContent()).toContain(String(TEST_CLIPS['WolfgangLanger_Pexels.mp4'].frames));
     expect(await page.getByTestId('jobs').textContent()).toContain('done: 2 imported');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'project-videos.png') });
   });

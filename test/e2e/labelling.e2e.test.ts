@@ -8,9 +8,10 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiCall } from '../support/apiCall';
-import { clickGrid as clickGridOn, openStudioInChromium, SCREENSHOTS, SHARED_VIDEOS, type StudioInChromium } from '../support/studioInChromium';
+import { clickGrid as clickGridOn, openStudioInChromium, SCREENSHOTS, type StudioInChromium } from '../support/studioInChromium';
+import { testVideo } from '../support/testMedia';
 
-const VIDEO = path.join(SHARED_VIDEOS, 'WolfgangLanger_Pexels.mp4');
+const VIDEO = testVideo('WolfgangLanger_Pexels.mp4');
 
 let studio: StudioInChromium;
 let page: Page;

@@ -15,11 +15,11 @@ import {
   createProjectThroughUi,
   openStudioInChromium,
   SCREENSHOTS,
-  SHARED_VIDEOS,
   type StudioInChromium,
 } from '../support/studioInChromium';
+import { testVideo } from '../support/testMedia';
 
-const VIDEO = path.join(SHARED_VIDEOS, 'WolfgangLanger_Pexels.mp4');
+const VIDEO = testVideo('WolfgangLanger_Pexels.mp4');
 
 let studio: StudioInChromium;
 let page: Page;

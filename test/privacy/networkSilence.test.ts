@@ -90,7 +90,7 @@ function makeClip(): string {
   const clip = path.join(work, 'face.mp4');
   const still = (name: string) => ['-loop', '1', '-framerate', '30', '-t', '1', '-i', path.join(FACES, name)];
   const made = spawnSync(resolveFfmpegPaths().ffmpeg, [
-    '-v', 'error', ...still('001-neutral.jpg'), ...still('001-smiling.jpg'),
+    '-v', 'error', ...still('neutral/001.jpg'), ...still('smiling/001.jpg'),
     '-filter_complex', `[0][1]concat=n=2:v=1,loop=loop=${CLIP_SECONDS / 2 - 1}:size=60,format=yuv420p`,
     '-c:v', 'libx264', '-preset', 'ultrafast', clip,
   ]);

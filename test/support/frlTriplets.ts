@@ -1,7 +1,8 @@
 /**
  * The identity-controlled expression check of ../shared/data/README.md on the Face Research Lab London Set:
  * for persons A != B, is "A smiling vs B smiling" more similar than "A smiling vs A neutral"? Shared by the
- * face pipeline's test and bench/analyze.
+ * face pipeline's test (on the committed subset, test/fixtures/faces-frl) and bench/analyze (on the full set).
+ * Either folder holds neutral/NNN.jpg and smiling/NNN.jpg.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,12 +11,11 @@ import { resolveFfmpegPaths } from '../../src-main/core/media/ffmpegPaths';
 import type { RgbImage } from '../../src-main/core/vision/imageOps';
 import type { FaceDescriptor, FacePipeline, MeshFace } from '../../src-main/core/vision/facePipeline';
 
-export const FRL_DIR = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'faces-frl');
 const SIZE = 384;
 
 /** The photos of one folder, in file-name order, decoded by one ffmpeg run (much faster than one per photo). */
-export function loadFrlPhotos(expression: 'neutral' | 'smiling'): { id: string; image: RgbImage }[] {
-  const dir = path.join(FRL_DIR, expression);
+export function loadFrlPhotos(frlDir: string, expression: 'neutral' | 'smiling'): { id: string; image: RgbImage }[] {
+  const dir = path.join(frlDir, expression);
   const ids = fs.readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort().map((f) => f.slice(0, -4));
   const bytes = SIZE * SIZE * 3;
   const run = spawnSync(
@@ -35,10 +35,10 @@ export interface FrlFaces {
 }
 
 /** Finds the faces in every photo and encodes the first (most confident) one. */
-export async function analyseFrl(pipeline: FacePipeline): Promise<FrlFaces[]> {
+export async function analyseFrl(pipeline: FacePipeline, frlDir: string): Promise<FrlFaces[]> {
   const results: FrlFaces[] = [];
   for (const expression of ['neutral', 'smiling'] as const) {
-    const photos = loadFrlPhotos(expression);
+    const photos = loadFrlPhotos(frlDir, expression);
     const found: MeshFace[][] = [];
     for (const photo of photos) found.push(await pipeline.facesInStill(photo.image));
     const inputs = photos.flatMap((photo, i) => (found[i]?.[0] ? [pipeline.encoderInput(photo.image, (found[i]?.[0] as MeshFace).landmarks)] : []));

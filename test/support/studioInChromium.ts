@@ -14,7 +14,6 @@ import { apiCaller, type ApiCall } from './apiCall';
 import { launchChromium } from './chromium';
 
 export const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'e2e');
-export const SHARED_VIDEOS = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'videos');
 
 export interface StudioInChromium {
   api: StudioApi;

@@ -10,7 +10,8 @@ import * as ort from '../../src-main/core/inference/onnxRuntime';
 import type { ModelJson } from './tfjs-graph';
 
 export const HUMAN_MODELS = path.resolve(__dirname, '../../node_modules/@vladmandic/human/models');
-export const FACES_DIR = path.resolve(__dirname, '../../../shared/data/faces-frl');
+/** The committed FRL photos (CC BY 4.0): neutral/NNN.jpg and smiling/NNN.jpg. */
+export const FACES_DIR = path.resolve(__dirname, '../../test/fixtures/faces-frl');
 
 let backendReady: Promise<boolean> | undefined;
 

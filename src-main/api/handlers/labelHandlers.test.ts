@@ -5,8 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
 import { createStudioApi, type StudioApi } from '../studioApi';
+import { testVideo } from '../../../test/support/testMedia';
 
-const VIDEO = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
+const VIDEO = testVideo('single_face.mp4');
 
 let api: StudioApi;
 let project: string;

@@ -10,8 +10,9 @@ import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
 import { createStudioApi, type StudioApi } from '../studioApi';
 import { PROJECT_DB_FILE } from '../../core/project/projectFolder';
 import Database from 'better-sqlite3';
+import { testVideo } from '../../../test/support/testMedia';
 
-const VIDEO = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
+const VIDEO = testVideo('single_face.mp4');
 
 let api: StudioApi;
 let project: string;

@@ -1,6 +1,7 @@
 /**
- * The analyze job end to end on the shared videos: real ffmpeg, the real ONNX models in the analysis process, a
- * real project file. The five short videos are imported and analysed once (beforeAll); the tests read the result.
+ * The analyze job end to end on the test clips (test/support/testMedia.ts, made from the FRL photos): real ffmpeg,
+ * the real ONNX models in the analysis process, a real project file. The five short clips are imported and
+ * analysed once (beforeAll); the tests read the result.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,8 +16,9 @@ import { listVideos } from '../project/videos';
 import { analysisStatus, faceFrames } from './analysisAccess';
 import { listFrameDescriptors, type FaceFrame, type ModelId } from './analysisStore';
 import { ANALYZE_CHUNK_FRAMES, ANALYZE_JOB, type AnalyzeResult } from './analyzeJob';
+import { TEST_CLIPS, testVideosDir } from '../../../test/support/testMedia';
 
-const VIDEOS = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos');
+const VIDEOS = testVideosDir();
 const NAMES = ['single_face.mp4', 'no_face.mp4', 'face_noface.mov', 'noface_face.mov', 'short_hamilton_clip.mp4'];
 const RUNNER = path.join(__dirname, '..', '..', '..', 'test', 'support', 'analyzeRunner.ts');
 
@@ -47,7 +49,7 @@ function runs(frames: FaceFrame[]): string {
   return out.join(' ');
 }
 
-describe('analyze job on the shared videos', () => {
+describe('analyze job on the test clips', () => {
   let dir: string;
   let session: ProjectSession;
   let ids: Map<string, VideoId>;
@@ -94,11 +96,11 @@ describe('analyze job on the shared videos', () => {
     expect(f.filter((x) => x.face).map((x) => x.frameIndex), runs(f)).toEqual([]);
   });
 
-  // Found by looking at the frames: face_noface.mov shows the face up to frame 71, 72 is black, then sky;
-  // noface_face.mov shows sky up to frame 95 and the face from 96 to 167; its last frame (168) is black.
+  // face_noface.mov shows the face up to frame 71, 72 is black, then sky; noface_face.mov shows sky up to frame
+  // 95 and the face from 96 to 167; its last frame (168) is black (as the clips are made).
   it.each([
-    ['face_noface.mov', 72, true],
-    ['noface_face.mov', 96, false],
+    ['face_noface.mov', TEST_CLIPS['face_noface.mov'].faceFrames.last + 1, true],
+    ['noface_face.mov', TEST_CLIPS['noface_face.mov'].faceFrames.first, false],
   ] as const)('%s: the face/no-face switch within 2 frames of frame %i', (name, switchAt, faceFirst) => {
     const f = framesOf(name);
     const withFace = f.filter((x) => x.face).map((x) => x.frameIndex);
@@ -112,13 +114,14 @@ describe('analyze job on the shared videos', () => {
   it('short_hamilton_clip.mp4: survives the cuts and keeps one track per shot', () => {
     const f = framesOf('short_hamilton_clip.mp4');
     const tracks = new Set(f.filter((x) => x.face).map((x) => x.track));
-    // Shots: a wide stage shot, a profile close-up (the landmark model does not see profiles), the singer frontal
-    // (frames ~84-215), then the audience (from ~216) where the subject must not hop from face to face.
+    // Shots: a test pattern, a small face far off, the "singer" close up, then an "audience" of four faces where
+    // the subject must not hop from face to face. A few frames after each cut are left to the tracker.
+    const { singer: shot, audienceFrom } = TEST_CLIPS['short_hamilton_clip.mp4'];
     expect(tracks.size, runs(f)).toBeLessThanOrEqual(4);
-    const singer = f.slice(90, 210);
+    const singer = f.slice(shot.first + 6, shot.last - 5);
     expect(singer.filter((x) => x.face).length, runs(f)).toBeGreaterThan(0.9 * singer.length);
     expect(new Set(singer.filter((x) => x.face).map((x) => x.track)).size, runs(f)).toBe(1);
-    const audience = f.slice(216).filter((x) => x.face);
+    const audience = f.slice(audienceFrom).filter((x) => x.face);
     expect(new Set(audience.map((x) => x.track)).size, runs(f)).toBeLessThanOrEqual(1);
   });
 
@@ -163,7 +166,7 @@ describe('analyze job on the shared videos', () => {
     try {
       const interrupted = faceFrames(reopened, videoId).frames.length;
       expect(interrupted).toBeGreaterThanOrEqual(2 * ANALYZE_CHUNK_FRAMES);
-      expect(interrupted).toBeLessThan(275);
+      expect(interrupted).toBeLessThan(TEST_CLIPS[name].frames);
       expect(interrupted % ANALYZE_CHUNK_FRAMES).toBe(0);
       await reopened.jobs.idle();
       expect(reopened.jobs.list().map((j) => j.state)).toEqual(['done', 'done']);

@@ -1,5 +1,6 @@
 /**
- * Import end to end on the real shared videos with the real ffmpeg/ffprobe and a real project file.
+ * Import end to end on the test clips (test/support/testMedia.ts: made by the bundled ffmpeg in the shapes and
+ * quirks of real footage) with the real ffmpeg/ffprobe and a real project file.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,9 +16,10 @@ import { listFrames, listVideos } from '../project/videos';
 import { checkImportPaths, IMPORT_JOB, type ImportOutcome } from './importJob';
 import { relinkMissingFrom, relinkVideo } from './relink';
 import { listProjectVideos, readViewerFrames } from './videoAccess';
+import { TEST_CLIPS, testVideosDir } from '../../../test/support/testMedia';
 
-const VIDEOS = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos');
-const SHARED_VIDEOS = fs.readdirSync(VIDEOS).sort().map((name) => path.join(VIDEOS, name));
+const VIDEOS = testVideosDir();
+const ALL_VIDEOS = fs.readdirSync(VIDEOS).sort().map((name) => path.join(VIDEOS, name));
 const { ffmpeg, ffprobe } = resolveFfmpegPaths();
 const tempDir = (prefix = 'affect-import-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
@@ -46,24 +48,24 @@ function snapshot(session: ProjectSession): string {
   return JSON.stringify(tables.map((t) => session.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()));
 }
 
-describe('importing the shared videos', () => {
+describe('importing the test clips', () => {
   let session: ProjectSession;
   let outcomes: ImportOutcome[];
 
   beforeAll(async () => {
     session = newSession();
-    outcomes = await runImport(session, SHARED_VIDEOS);
+    outcomes = await runImport(session, ALL_VIDEOS);
   }, 180_000);
   afterAll(() => session.close());
 
-  it('imports every shared video', () => {
+  it('imports every test clip', () => {
     expect(outcomes.filter((o) => o.error)).toEqual([]);
     expect(listVideos(session.db).map((v) => [path.basename(v.path), v.status])).toEqual(
-      SHARED_VIDEOS.map((file) => [path.basename(file), 'ready']),
+      ALL_VIDEOS.map((file) => [path.basename(file), 'ready']),
     );
   });
 
-  it.each(SHARED_VIDEOS.map((file) => [path.basename(file), file]))(
+  it.each(ALL_VIDEOS.map((file) => [path.basename(file), file]))(
     '%s: frame count equals ffprobe -count_frames and timestamps never decrease',
     (_name, file) => {
       const video = listVideos(session.db).find((v) => v.path === file);
@@ -163,7 +165,7 @@ describe('a truncated video', () => {
     expect(outcome?.error).toBeUndefined();
     const video = listVideos(session.db).find((v) => v.path === file);
     expect(video?.frameCount).toBe(countedFrames(file));
-    expect(video?.frameCount).toBeLessThan(472);
+    expect(video?.frameCount).toBeLessThan(TEST_CLIPS['WolfgangLanger_Pexels.mp4'].frames);
     await session.close();
   });
 });

@@ -20,11 +20,12 @@ import { parseCsv } from './csv';
 import { exportDataset, LABEL_COLUMNS } from './datasetExport';
 import { assignSplits, parseSplitRatios, SPLIT_NAMES } from './datasetSplit';
 import { ExportLedger } from './exportLedger';
+import { testVideo } from '../../../test/support/testMedia';
 
 /** One studio settings folder for the whole file: what one export wrote, a later one may replace. */
 const ledger = new ExportLedger(tempDir());
 
-const VIDEO = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos', 'single_face.mp4');
+const VIDEO = testVideo('single_face.mp4');
 
 let session: ProjectSession;
 let real: VideoRecord;

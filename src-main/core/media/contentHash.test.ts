@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashFile, hashFolderFrames } from './contentHash';
+import { testVideo } from '../../../test/support/testMedia';
 
-const videos = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos');
 let tmp: string;
 
 beforeAll(() => {
@@ -23,15 +23,15 @@ function folder(name: string, files: Record<string, string>): string {
 
 describe('hashFile', () => {
   it('is the SHA-256 of the whole file', async () => {
-    const file = path.join(videos, 'WolfgangLanger_Pexels.mp4');
+    const file = testVideo('WolfgangLanger_Pexels.mp4');
     expect(await hashFile(file)).toBe(createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
-    expect(await hashFile(path.join(videos, 'single_face.mp4'))).not.toBe(await hashFile(file));
+    expect(await hashFile(testVideo('single_face.mp4'))).not.toBe(await hashFile(file));
   });
 
   it('names a missing file and stops when cancelled', async () => {
     const missing = path.join(tmp, 'moved.mp4');
     await expect(hashFile(missing)).rejects.toThrow(`${missing} does not exist`);
-    await expect(hashFile(path.join(videos, 'noface_face.mov'), AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(hashFile(testVideo('noface_face.mov'), AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 

@@ -125,7 +125,9 @@ function rawFrames(
 const OUTPUT_ARGS = {
   rgb: ['-f', 'rawvideo', '-pix_fmt', 'rgb24'],
   // q 3: visually lossless at viewer sizes; baseline JPEGs, so an image ends at the first FFD9 marker.
-  jpeg: ['-f', 'image2pipe', '-vcodec', 'mjpeg', '-q:v', '3'],
+  // The encoder keeps the source time base: in 1/frame-rate ticks, two frames closer than a frame interval
+  // (where parts of different rates were joined) share a tick, and mjpeg refuses the second one.
+  jpeg: ['-f', 'image2pipe', '-vcodec', 'mjpeg', '-q:v', '3', '-enc_time_base', '-1'],
 } as const;
 
 async function* frameStream(

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpegPaths } from './ffmpegPaths';
 import { indexFrames } from './frameIndex';
 import { processesReading } from '../../../test/support/processes';
+import { TEST_CLIPS, testVideosDir } from '../../../test/support/testMedia';
 
-const videos = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos');
+const videos = testVideosDir();
 const { ffprobe } = resolveFfmpegPaths();
 const run = promisify(execFile);
 let tmp: string;
@@ -30,6 +31,18 @@ async function decoderTimestamps(file: string): Promise<number[]> {
   return (JSON.parse(stdout) as { frames: { best_effort_timestamp_time: string }[] }).frames.map((f) => Number(f.best_effort_timestamp_time));
 }
 
+/** Where the first media data (mdat) payload of an mp4/mov starts: the end of everything ffprobe needs to describe it. */
+function mediaDataStart(file: string): number {
+  const bytes = fs.readFileSync(file);
+  for (let at = 0; at + 8 <= bytes.length; ) {
+    const size = bytes.readUInt32BE(at);
+    if (bytes.toString('latin1', at + 4, at + 8) === 'mdat') return at + 8;
+    if (size < 8) break; // 64-bit or to-the-end sizes never come before mdat in the clips made here
+    at += size;
+  }
+  throw new Error(`${file} has no mdat box`);
+}
+
 function truncatedCopy(name: string, bytes: number): string {
   const source = fs.readFileSync(path.join(videos, name));
   const file = path.join(tmp, `truncated-${bytes}-${name}`);
@@ -46,7 +59,7 @@ describe('indexFrames', () => {
     expect(frames.map((f) => f.frameIndex)).toEqual(frames.map((_, i) => i));
     const times = frames.map((f) => f.ptsSec);
     expect(times).toEqual([...times].sort((a, b) => a - b));
-    // Every shared video has a decoder timestamp for every frame: none needed repair.
+    // Every test clip has a decoder timestamp for every frame: none needed repair.
     expect(times).toEqual(timestamps);
     expect(progress.at(-1)).toBe(frames.length);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
@@ -55,14 +68,19 @@ describe('indexFrames', () => {
   it('places frames by time, not by index x nominal fps: face_noface.mov changes frame rate halfway', async () => {
     const times = (await indexFrames(path.join(videos, 'face_noface.mov'))).map((f) => f.ptsSec);
     const spacing = (i: number) => (times[i + 1] ?? NaN) - (times[i] ?? NaN);
-    expect(spacing(10)).toBeCloseTo(1 / 30, 5);
-    expect(spacing(150)).toBeCloseTo(1 / 24, 5);
-    expect(times[168]).toBeCloseTo(6.360352, 6);
+    const [first, second] = TEST_CLIPS['face_noface.mov'].segments;
+    expect(spacing(10)).toBeCloseTo(1 / first.fps, 5);
+    expect(spacing(150)).toBeCloseTo(1 / second.fps, 5);
+    expect(times).toHaveLength(first.frames + second.frames);
+    // The second part starts sooner than a frame interval after the first part's last frame: kept as it is.
+    expect(times[first.frames]).toBeCloseTo(second.startSec, 6);
+    expect(spacing(first.frames - 1)).toBeCloseTo(second.startSec - (first.frames - 1) / first.fps, 6);
+    expect(times.at(-1)).toBeCloseTo(second.startSec + (second.frames - 1) / second.fps, 6);
   });
 
   it('keeps the timestamps of a stream that does not start at zero', async () => {
     const frames = await indexFrames(path.join(videos, 'short_hamilton_clip.mp4'));
-    expect(frames[0]?.ptsSec).toBeCloseTo(0.852019, 6);
+    expect(frames[0]?.ptsSec).toBeCloseTo(TEST_CLIPS['short_hamilton_clip.mp4'].startSec, 6);
   });
 
   it('indexes the frames that decode from a video cut in half (index at the front)', async () => {
@@ -70,7 +88,7 @@ describe('indexFrames', () => {
     const [frames, count] = await Promise.all([indexFrames(file), countFrames(file)]);
     expect(frames.length).toBe(count);
     expect(frames.length).toBeGreaterThan(100);
-    expect(frames.length).toBeLessThan(472);
+    expect(frames.length).toBeLessThan(TEST_CLIPS['WolfgangLanger_Pexels.mp4'].frames);
   });
 
   it('refuses a video cut in half whose index was at the end', async () => {
@@ -80,7 +98,7 @@ describe('indexFrames', () => {
 
   it('refuses a video with a video stream but no decodable frame', async () => {
     // The header (ftyp + moov) of a faststart mp4 and a few bytes of its data: ffprobe describes it, nothing decodes.
-    const file = truncatedCopy('WolfgangLanger_Pexels.mp4', 11_400);
+    const file = truncatedCopy('WolfgangLanger_Pexels.mp4', mediaDataStart(path.join(videos, 'WolfgangLanger_Pexels.mp4')) + 64);
     await expect(indexFrames(file)).rejects.toThrow(`${file} has no decodable video frames; it may be truncated or damaged`);
   });
 

@@ -29,10 +29,12 @@ export async function indexFrames(file: string, opts: IndexFramesOptions = {}): 
   const probe = await probeMedia(file);
   opts.signal?.throwIfAborted();
   const { ffprobe } = resolveFfmpegPaths();
+  // One decoding thread: with frame threading ffprobe drops the last frames before a damaged spot of a truncated
+  // file (222 of the 224 that ffmpeg decodes, on a clip cut in half), and the index must match the decode.
   const { child, exited } = spawnTool(
     ffprobe,
     [
-      '-v', 'error', '-threads', '0', '-select_streams', 'v:0',
+      '-v', 'error', '-threads', '1', '-select_streams', 'v:0',
       '-show_entries', 'frame=best_effort_timestamp_time,pts_time,pkt_dts_time', '-of', 'compact', file,
     ],
     opts.signal,

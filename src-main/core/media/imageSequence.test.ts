@@ -5,11 +5,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpegPaths } from './ffmpegPaths';
 import { decodeImage, listImageFrames } from './imageSequence';
+import { FACE_SET_CROPS_PER_CLIP, writeLabelledFaceSet } from '../../../test/support/testMedia';
 
-const faces = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'kerc-dev', 'faces');
 const { ffmpeg } = resolveFfmpegPaths();
 let tmp: string;
 let frames: string;
+/** Face crops named as KERC names them (v{clip}-face_{n}.jpg), made from the committed FRL photos. */
+let faces: string;
 
 /** testsrc frame n (it counts seconds, so distinct frames differ) as a file, and as the raw RGB it was made from. */
 function testImage(file: string, n: number): Buffer {
@@ -26,6 +28,7 @@ beforeAll(() => {
   testImage(path.join(frames, '.hidden.png'), 0);
   fs.writeFileSync(path.join(frames, 'notes.txt'), 'not a frame');
   fs.mkdirSync(path.join(frames, 'sub.png'));
+  faces = writeLabelledFaceSet(path.join(tmp, 'face-set')).facesDir;
 });
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -40,11 +43,12 @@ describe('listImageFrames', () => {
     }
   });
 
-  it('orders the KERC face crops by their frame numbers', () => {
+  it('orders KERC-style face crops by their frame numbers', () => {
     const names = listImageFrames(faces);
-    expect(names).toHaveLength(2012);
-    // Plain string order would put v10-* and v100-* between v1-face_6 and v2-face_0.
-    expect(names.slice(0, 9)).toEqual([...[0, 1, 2, 3, 4, 5, 6].map((n) => `v1-face_${n}.jpg`), 'v2-face_0.jpg', 'v2-face_1.jpg']);
+    expect(names).toHaveLength(fs.readdirSync(faces).length);
+    // Plain string order would put v10-* and v100-* between v1-face_3 and v2-face_0.
+    const firstClip = Array.from({ length: FACE_SET_CROPS_PER_CLIP }, (_, n) => `v1-face_${n}.jpg`);
+    expect(names.slice(0, FACE_SET_CROPS_PER_CLIP + 2)).toEqual([...firstClip, 'v2-face_0.jpg', 'v2-face_1.jpg']);
     expect(names.indexOf('v9-face_0.jpg')).toBeLessThan(names.indexOf('v10-face_0.jpg'));
     expect(names.indexOf('v99-face_0.jpg')).toBeLessThan(names.indexOf('v100-face_0.jpg'));
   });

@@ -5,10 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpegPaths } from './ffmpegPaths';
 import { probeMedia } from './probe';
+import { FRL_FIXTURES, TEST_CLIPS, testVideo } from '../../../test/support/testMedia';
 
-const sharedData = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data');
-const videos = path.join(sharedData, 'videos');
-const { ffmpeg } = resolveFfmpegPaths();
+const { ffmpeg, ffprobe } = resolveFfmpegPaths();
 let tmp: string;
 
 beforeAll(() => {
@@ -23,17 +22,30 @@ function makeWithFfmpeg(name: string, args: string[]): string {
   return file;
 }
 
-describe('probeMedia', () => {
-  it('describes the shared videos as the data README does', async () => {
-    const wolfgang = await probeMedia(path.join(videos, 'WolfgangLanger_Pexels.mp4'));
-    expect(wolfgang).toMatchObject({ codec: 'h264', width: 640, height: 360, declaredFrameCount: 472, hasAudio: true });
-    expect(wolfgang.avgFps).toBeCloseTo(24000 / 1001, 6);
-    expect(wolfgang.durationSec).toBeCloseTo(19.685, 3);
+/** ffprobe's own figures for the first video stream and the container, read independently of probeMedia. */
+function ffprobeFigures(file: string): { rFrameRate: string; avgFps: number; durationSec: number } {
+  const out = execFileSync(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=r_frame_rate,avg_frame_rate:format=duration', '-of', 'json', file]);
+  const json = JSON.parse(out.toString()) as { streams: { r_frame_rate: string; avg_frame_rate: string }[]; format: { duration: string } };
+  const [num, den] = (json.streams[0]?.avg_frame_rate ?? '').split('/').map(Number) as [number, number];
+  return { rFrameRate: json.streams[0]?.r_frame_rate ?? '', avgFps: num / den, durationSec: Number(json.format.duration) };
+}
 
-    const hevc = await probeMedia(path.join(videos, 'noface_face.mov'));
-    expect(hevc).toMatchObject({ codec: 'hevc', width: 960, height: 540, declaredFrameCount: 169 });
+describe('probeMedia', () => {
+  it('describes the test clips as they were made', async () => {
+    const wolfgangFile = testVideo('WolfgangLanger_Pexels.mp4');
+    const wolfgang = await probeMedia(wolfgangFile);
+    expect(wolfgang).toMatchObject({ codec: 'h264', width: 640, height: 360, declaredFrameCount: TEST_CLIPS['WolfgangLanger_Pexels.mp4'].frames, hasAudio: true });
+    expect(wolfgang.avgFps).toBeCloseTo(24000 / 1001, 6);
+    expect(wolfgang.durationSec).toBeCloseTo(ffprobeFigures(wolfgangFile).durationSec, 3);
+
+    const hevcFile = testVideo('noface_face.mov');
+    const hevc = await probeMedia(hevcFile);
+    expect(hevc).toMatchObject({ codec: 'hevc', width: 960, height: 540, declaredFrameCount: TEST_CLIPS['noface_face.mov'].frames });
     // r_frame_rate says 120 fps; the average over the stream is the honest nominal figure.
-    expect(hevc.avgFps).toBeCloseTo(519168 / 19595, 6);
+    const figures = ffprobeFigures(hevcFile);
+    expect(figures.rFrameRate).toBe('120/1');
+    expect(figures.avgFps).toBeLessThan(30);
+    expect(hevc.avgFps).toBeCloseTo(figures.avgFps, 6);
   });
 
   it('reports a video without audio, and swaps width and height for a 90° display rotation', async () => {
@@ -60,7 +72,7 @@ describe('probeMedia', () => {
     const audio = makeWithFfmpeg('tone.m4a', ['-f', 'lavfi', '-i', 'sine', '-t', '0.5']);
     await expect(probeMedia(audio)).rejects.toThrow(`${audio} has no video stream (it holds only audio)`);
 
-    const image = path.join(sharedData, 'kerc-dev', 'faces', 'v1-face_0.jpg');
+    const image = path.join(FRL_FIXTURES, 'neutral', '001.jpg');
     await expect(probeMedia(image)).rejects.toThrow(`${image} is a single image, not a video`);
     const png = makeWithFfmpeg('still.png', ['-f', 'lavfi', '-i', 'testsrc=size=32x32', '-frames:v', '1']);
     await expect(probeMedia(png)).rejects.toThrow('is a single image, not a video');

@@ -7,8 +7,9 @@ import { resolveFfmpegPaths } from './ffmpegPaths';
 import { decodeFrameAt } from './frameDecode';
 import { indexFrames } from './frameIndex';
 import { evenlySpacedFrames, makeThumbnailStrip } from './thumbnails';
+import { testVideosDir } from '../../../test/support/testMedia';
 
-const videos = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'videos');
+const videos = testVideosDir();
 const { ffmpeg, ffprobe } = resolveFfmpegPaths();
 let tmp: string;
 

@@ -1,13 +1,20 @@
 /**
- * The face pipeline on the Face Research Lab London Set (../shared/data/faces-frl, 102 people, neutral and
- * smiling): exactly one face per photo, and the identity-controlled expression check of the data README,
- * reported for the 256-d embedding and for the 7 expression probabilities.
+ * The face pipeline on the committed subset of the Face Research Lab London Set (test/fixtures/faces-frl, a few
+ * people, neutral and smiling): exactly one face per photo, and the identity-controlled expression check of the
+ * data README, reported for the 256-d embedding and for the 7 expression probabilities. The same check on all
+ * 102 people is `npm run bench -- analyze --frl DIR`.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseFrl, tripletFraction, type FrlFaces } from '../../../test/support/frlTriplets';
+import { FRL_FIXTURES } from '../../../test/support/testMedia';
 import { SessionFactory } from '../inference/executionProviders';
 import { defaultModelsDir } from '../inference/modelRegistry';
 import { FacePipeline, loadFaceModels, releaseFaceModels, type FaceModels } from './facePipeline';
+
+/** The people in the committed subset; each has a neutral and a smiling photo. */
+const PEOPLE = fs.readdirSync(path.join(FRL_FIXTURES, 'neutral')).filter((f) => f.endsWith('.jpg')).length;
 
 describe('face pipeline on the FRL photos', () => {
   let models: FaceModels;
@@ -15,12 +22,12 @@ describe('face pipeline on the FRL photos', () => {
 
   beforeAll(async () => {
     models = await loadFaceModels(defaultModelsDir(), new SessionFactory({ chain: ['cpu'] }));
-    results = await analyseFrl(new FacePipeline(models));
+    results = await analyseFrl(new FacePipeline(models), FRL_FIXTURES);
   }, 120_000);
   afterAll(() => releaseFaceModels(models));
 
-  it('finds exactly one face in each of the 204 photos', () => {
-    expect(results.length).toBe(204);
+  it('finds exactly one face in each photo', () => {
+    expect(results.length).toBe(2 * PEOPLE);
     expect(results.filter((r) => r.faces.length !== 1).map((r) => `${r.expression}/${r.id}: ${r.faces.length}`)).toEqual([]);
   });
 
@@ -29,8 +36,8 @@ describe('face pipeline on the FRL photos', () => {
       const own = results.filter((r) => r.expression === expression);
       return own.reduce((sum, r) => sum + (r.descriptor?.expressionProbs?.[3] ?? 0), 0) / own.length;
     };
-    // Measured: 0.55 vs 0.014.
-    expect(meanHappy('smiling')).toBeGreaterThan(0.4);
+    // Measured on all 102 people: 0.55 vs 0.014; on the 8 committed ones: 0.42 vs 0.006.
+    expect(meanHappy('smiling')).toBeGreaterThan(0.3);
     expect(meanHappy('neutral')).toBeLessThan(0.05);
   });
 
@@ -38,10 +45,11 @@ describe('face pipeline on the FRL photos', () => {
     const embedding = tripletFraction(results, (d) => d.embedding);
     const probs = tripletFraction(results, (d) => d.expressionProbs ?? new Float32Array(7));
     console.log(JSON.stringify({ frlTriplets: embedding.triplets, embeddingCosine: embedding.fraction, expressionProbsCosine: probs.fraction }));
-    expect(embedding.triplets).toBe(102 * 101);
-    // The expression probabilities pass the check for a majority (measured 0.61). The raw 256-d embedding does
-    // not (measured 0.20): its pooled features carry identity more than expression. Pinned so a change shows.
-    expect(probs.fraction).toBeGreaterThan(0.55);
-    expect(embedding.fraction).toBeGreaterThan(0.1);
+    expect(embedding.triplets).toBe(PEOPLE * (PEOPLE - 1));
+    // On all 102 people (bench/analyze) the expression probabilities pass the check for a majority (measured
+    // 0.61) and the raw 256-d embedding does not (0.20): its pooled features carry identity more than
+    // expression. On the 8 committed people: 0.52 and 0.04. Pinned so a change shows.
+    expect(probs.fraction).toBeGreaterThan(0.45);
+    expect(probs.fraction - embedding.fraction).toBeGreaterThan(0.3);
   });
 });
