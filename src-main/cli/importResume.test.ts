@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/labelProject';
-import { countDecodedFrames, makeTestVideo } from '../../test/support/madeVideos';
+import { countDecodedFrames, makeTestVideo } from '../../test/support/testMedia';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'affect-studio.js');
 const home = tempDir('affect-resume-home-');

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/labelProject';
-import { countDecodedFrames, makeTruncatedVideo, TRUNCATED_FPS } from '../../test/support/madeVideos';
+import { countDecodedFrames, makeTruncatedVideo, TRUNCATED_FPS } from '../../test/support/testMedia';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'affect-studio.js');
 const env = { ...process.env, AFFECT_STUDIO_HOME: tempDir('affect-cli-home-') };

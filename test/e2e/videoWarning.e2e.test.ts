@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countDecodedFrames, makeTestVideo, makeTruncatedVideo, TRUNCATED_FPS } from '../support/madeVideos';
+import { countDecodedFrames, makeTestVideo, makeTruncatedVideo, TRUNCATED_FPS } from '../support/testMedia';
 import { createProjectThroughUi, openStudioInChromium, SCREENSHOTS, type StudioInChromium } from '../support/studioInChromium';
 
 let studio: StudioInChromium;

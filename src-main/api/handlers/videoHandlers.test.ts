@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
 import { tempDir } from '../../../test/support/labelProject';
-import { countDecodedFrames, makeTestVideo, makeTruncatedVideo, TRUNCATED_FPS } from '../../../test/support/madeVideos';
+import { countDecodedFrames, makeTestVideo, makeTruncatedVideo, TRUNCATED_FPS } from '../../../test/support/testMedia';
 import { createProject } from '../../core/project/projectFolder';
 import type { VideoSummary } from '../contract';
 import { createStudioApi, type StudioApi } from '../studioApi';

@@ -16,11 +16,11 @@ import { listFrames, listVideos } from '../project/videos';
 import { checkImportPaths, IMPORT_JOB, type ImportOutcome } from './importJob';
 import { relinkMissingFrom, relinkVideo } from './relink';
 import { listProjectVideos, readViewerFrames } from './videoAccess';
-import { TEST_CLIPS, testVideosDir } from '../../../test/support/testMedia';
+import { countDecodedFrames, TEST_CLIPS, testVideosDir } from '../../../test/support/testMedia';
 
 const VIDEOS = testVideosDir();
 const ALL_VIDEOS = fs.readdirSync(VIDEOS).sort().map((name) => path.join(VIDEOS, name));
-const { ffmpeg, ffprobe } = resolveFfmpegPaths();
+const { ffmpeg } = resolveFfmpegPaths();
 const tempDir = (prefix = 'affect-import-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
 function newSession(): ProjectSession {
@@ -35,11 +35,6 @@ async function runImport(session: ProjectSession, paths: string[]): Promise<Impo
   const job = session.jobs.get(id);
   expect(job?.state, job?.error ?? '').toBe('done');
   return (job?.result as { outcomes: ImportOutcome[] }).outcomes;
-}
-
-function countedFrames(file: string): number {
-  const out = execFileSync(ffprobe, ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file]);
-  return Number(out.toString().trim());
 }
 
 /** A snapshot of everything a failed import must leave untouched. */
@@ -71,7 +66,7 @@ describe('importing the test clips', () => {
       const video = listVideos(session.db).find((v) => v.path === file);
       expect(video).toBeDefined();
       const frames = listFrames(session.db, video?.id as VideoId);
-      expect(frames.length).toBe(countedFrames(file));
+      expect(frames.length).toBe(countDecodedFrames(file));
       expect(video?.frameCount).toBe(frames.length);
       frames.forEach((frame, i) => {
         expect(frame.frameIndex).toBe(i);
@@ -164,7 +159,7 @@ describe('a truncated video', () => {
     const [outcome] = await runImport(session, [file]);
     expect(outcome?.error).toBeUndefined();
     const video = listVideos(session.db).find((v) => v.path === file);
-    expect(video?.frameCount).toBe(countedFrames(file));
+    expect(video?.frameCount).toBe(countDecodedFrames(file));
     expect(video?.frameCount).toBeLessThan(TEST_CLIPS['WolfgangLanger_Pexels.mp4'].frames);
     await session.close();
   });
