@@ -19,7 +19,8 @@ export function salvageCommand(values: Values, rest: string[], io: CliIo): numbe
 function describe(report: SalvageReport): string {
   const lines = [`Salvaged ${report.from} into the new project ${report.to}`];
   for (const table of report.tables) {
-    lines.push(`  ${table.table}: ${table.copied} copied${table.lost > 0 ? `, ${table.lost} lost (${table.details.join('; ')})` : ''}`);
+    const lost = table.details.length === 0 ? '' : `, ${table.lost > 0 ? table.lost : 'some'} lost (${table.details.join('; ')})`;
+    lines.push(`  ${table.table}: ${table.copied} copied${lost}`);
   }
   if (report.reanalyse.length > 0) lines.push(`Face analysis was incomplete and is dropped for videos ${report.reanalyse.join(', ')}: analyze them again.`);
   lines.push(`Not copied, the studio recomputes them: ${report.notCopied.join(', ')}.`);

@@ -111,4 +111,24 @@ describe('a damaged project', () => {
     expect(allRows(path.join(report.to, 'project.sqlite'), 'SELECT video_id FROM face_analyses')).toEqual([{ video_id: 2 }]);
     expect(report.tables.find((t) => t.table === 'labels')?.lost).toBe(0);
   });
+
+  it('says where the damage starts, not a made-up count, when the end of a table cannot be read', () => {
+    const dir = path.join(tempDir(), 'study');
+    const { file } = buildSyntheticProject(dir, { videos: 1, framesPerVideo: 300, labelsPerVideo: 200, annotators: 1, analysedVideos: 0, embeddingDim: 64 });
+    const pages = leafPages(file, 'labels');
+    // The last leaf is on the b-tree's rightmost path: with it gone, neither max(rowid) nor the table's size is known.
+    const last = pages.at(-1) as number;
+    const firstLost = rowidsOnPage(file, last)[0] as number;
+    const readable = allRows(file, 'SELECT * FROM labels ORDER BY id').filter((row) => (row.id as number) < firstLost);
+    damagePages(file, [last]);
+
+    const report = salvageProject(dir, path.join(tempDir(), 'rescued'));
+    expect(report.tables.find((t) => t.table === 'labels')).toEqual({
+      table: 'labels',
+      copied: readable.length,
+      lost: 0,
+      details: [`rowids from ${firstLost} on unreadable, how many rows is unknown`],
+    });
+    expect(allRows(path.join(report.to, 'project.sqlite'), 'SELECT * FROM labels ORDER BY id')).toEqual(readable);
+  });
 });

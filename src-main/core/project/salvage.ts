@@ -18,7 +18,10 @@ import { openProjectDb, openProjectDbReadOnly, type Db } from './projectDb';
 export interface TableSalvage {
   table: string;
   copied: number;
-  /** Rows that could not be read, or were read but refer to a row that could not be (counted once). */
+  /**
+   * Rows that could not be read, or were read but refer to a row that could not be (counted once). A lower
+   * bound when `details` says the end of the table is unreadable (then how many rows it had is unknown).
+   */
   lost: number;
   /** What was lost, e.g. "rowids 301-420 unreadable", "3 rows refer to unreadable frames". */
   details: string[];
@@ -102,6 +105,7 @@ function copyRowidTable(source: Db, target: Db, table: string): Copied {
     else refused++;
   };
 
+  let openEnded: [number, number] | undefined;
   let cursor = 0;
   for (;;) {
     try {
@@ -131,14 +135,20 @@ function copyRowidTable(source: Db, target: Db, table: string): Copied {
           else lostRanges.push([rowid, rowid]);
         }
       }
-      if (!found) break;
+      if (!found) {
+        if (last === null && lostRanges.at(-1)?.[1] === rowid - 1) openEnded = lostRanges.pop();
+        break;
+      }
       cursor = rowid;
     }
   }
+  // With the table's last rowid unknown, failing probes past its last readable row run on to the probe limit:
+  // that tail says where the damage starts, not how many rows it holds.
   const lost = lostRanges.reduce((sum, [a, b]) => sum + b - a + 1, 0);
   const details = lostRanges.map(([a, b]) => (a === b ? `rowid ${a} unreadable` : `rowids ${a}-${b} unreadable`));
+  if (openEnded) details.push(`rowids from ${openEnded[0]} on unreadable, how many rows is unknown`);
   if (refused > 0) details.push(`${refused} rows refer to rows that could not be read`);
-  return { report: { table, copied: rows.length, lost: lost + refused, details }, rows, lostRanges };
+  return { report: { table, copied: rows.length, lost: lost + refused, details }, rows, lostRanges: openEnded ? [...lostRanges, openEnded] : lostRanges };
 }
 
 /** The largest rowid (from the rightmost b-tree path), or null when that path itself is damaged. */
