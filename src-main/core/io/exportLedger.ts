@@ -43,19 +43,20 @@ export class ExportLedger {
 
   /** Records what is about to be written at each path (call it just before the rename). */
   record(written: readonly { path: string; data: string | Uint8Array }[]): void {
-    const lines = written.map(({ path: file, data }) => {
-      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-      return JSON.stringify({ path: file, sizeBytes: bytes.byteLength, sha256: crypto.createHash('sha256').update(bytes).digest('hex') } satisfies Entry) + '\n';
-    });
-    this.append(lines.join(''));
+    this.append(
+      written.map(({ path: file, data }) => {
+        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+        return entryLine({ path: file, sizeBytes: bytes.byteLength, sha256: crypto.createHash('sha256').update(bytes).digest('hex') });
+      }),
+    );
   }
 
   /** Records files already on disk (a folder export built in a temp folder), under the paths they will have. */
   recordFiles(files: readonly { from: string; path: string }[]): void {
-    this.append(files.map(({ from, path: file }) => JSON.stringify({ path: file, sizeBytes: fs.statSync(from).size, sha256: hashFile(from) } satisfies Entry) + '\n').join(''));
+    this.append(files.map(({ from, path: file }) => entryLine({ path: file, sizeBytes: fs.statSync(from).size, sha256: hashFile(from) })));
   }
 
-  /** Whose each existing regular file is; the ledger is read once for all of them. */
+  /** Whose each existing regular file is; the ledger is read once for all of them, each file hashed at most once. */
   ownership(files: readonly string[]): Map<string, Ownership> {
     const known = this.read();
     return new Map(
@@ -63,13 +64,17 @@ export class ExportLedger {
         const versions = known.get(file);
         if (!versions) return [file, 'foreign'];
         const stat = fs.lstatSync(file);
-        const sameSize = stat.isFile() && versions.some((v) => v.sizeBytes === stat.size);
-        return [file, sameSize && versions.some((v) => v.sizeBytes === stat.size && v.sha256 === hashFile(file)) ? 'ours' : 'changed'];
+        // Only a version of the same size can match; hashing is needed only then.
+        const sameSize = stat.isFile() ? versions.filter((v) => v.sizeBytes === stat.size) : [];
+        if (sameSize.length === 0) return [file, 'changed'];
+        const sha256 = hashFile(file);
+        return [file, sameSize.some((v) => v.sha256 === sha256) ? 'ours' : 'changed'];
       }),
     );
   }
 
-  private append(text: string): void {
+  private append(lines: readonly string[]): void {
+    const text = lines.join('');
     if (text === '') return;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
@@ -90,7 +95,7 @@ export class ExportLedger {
     const kept = [...this.read()]
       .filter(([file]) => fs.lstatSync(file, { throwIfNoEntry: false })?.isFile())
       .flatMap(([, entries]) => entries.slice(-ENTRIES_KEPT_PER_PATH));
-    writeFileAtomic(this.file, kept.map((entry) => JSON.stringify(entry) + '\n').join(''));
+    writeFileAtomic(this.file, kept.map(entryLine).join(''));
   }
 
   private read(): Map<string, Entry[]> {
@@ -110,6 +115,10 @@ export class ExportLedger {
     }
     return byPath;
   }
+}
+
+function entryLine(entry: Entry): string {
+  return JSON.stringify(entry) + '\n';
 }
 
 /** A damaged line (a torn write, a hand edit) is skipped: it can only make a file look foreign. */
