@@ -67,9 +67,11 @@ export function importJobHandler(session: ProjectSession): JobHandler {
       const onFrames = (n: number) => context.progress(Math.min(total, doneBefore + n), total, `Importing ${path.basename(item)}`);
       // Saved in the transaction that commits the item, so a kill cannot leave it imported but still to do.
       const onCommit = (outcome: ImportOutcome) => context.saveCheckpoint({ next: i + 1, outcomes: [...outcomes, outcome] } satisfies ImportCheckpoint);
-      outcomes.push(await importOne(session, item, context, onFrames, onCommit));
+      const outcome = await importOne(session, item, context, onFrames, onCommit);
+      outcomes.push(outcome);
       doneBefore += estimates[i] as number;
-      context.saveCheckpoint({ next: i + 1, outcomes } satisfies ImportCheckpoint);
+      // A failed item commits nothing, so nothing saved its checkpoint: save it here.
+      if (outcome.error !== undefined) context.saveCheckpoint({ next: i + 1, outcomes } satisfies ImportCheckpoint);
       context.progress(doneBefore, total);
     }
     return { outcomes };
