@@ -8,7 +8,7 @@ import { StudioError } from '../errors';
 
 export type CsvSeparator = ',' | ';' | '\t';
 const SEPARATORS: readonly CsvSeparator[] = [',', ';', '\t'];
-export const SEPARATOR_NAMES: Record<CsvSeparator, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+const SEPARATOR_NAMES: Record<CsvSeparator, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
 
 export interface CsvRecord {
   /** 1-based line on which the record starts (a quoted field may span several lines). */

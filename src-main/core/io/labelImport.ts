@@ -130,7 +130,7 @@ function readCsvLabels(db: Db, file: string, options: LabelImportOptions): Pendi
       else return toUnit(value, min, max);
       return NaN;
     }) as [number, number];
-    const annotator = cell(() => annotatorName(options.annotator ?? get('annotator')));
+    const annotator = options.annotator ?? cell(() => annotatorName(get('annotator')));
     if (Number.isNaN(valence) || Number.isNaN(arousal) || annotator === undefined) continue;
     const key = `${video.id}/${frameIndex}/${annotator}`;
     const earlier = seen.get(key);
