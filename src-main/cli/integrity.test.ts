@@ -2,7 +2,9 @@
  * The CLI with a damaged, an unwritable or a broken environment: every case is one line on stderr (a notice or an
  * error naming the cause and what to do), never a stack trace, and nothing saved is lost. Runs the built launcher.
  * Tests run as root here and in CI, and root ignores file permissions, so the unwritable cases run the child as
- * nobody through `setpriv` (when not root, the files' own permissions already apply).
+ * root without the capabilities that override them (`setpriv`, dropping CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH):
+ * the files' mode bits then apply to it as to their owner, while it can still read the checkout wherever it lies
+ * (a clone in a 0700 folder is out of another user's reach). When not root, the mode bits already apply.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,21 +14,17 @@ import { describe, expect, it } from 'vitest';
 import { buildSyntheticProject, damagePages, leafPages } from '../../test/support/syntheticProject';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'affect-studio.js');
-const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
+const WITHOUT_PERMISSION_OVERRIDE = ['--bounding-set', '-dac_override,-dac_read_search', '--inh-caps', '-dac_override,-dac_read_search'];
 
-/** A temp folder every user may enter (mkdtemp makes it 0700), so the unprivileged child can reach a project in it. */
 function openTempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-integrity-'));
-  fs.chmodSync(dir, 0o755);
-  return dir;
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'affect-integrity-'));
 }
 
 function cli(args: string[], options: { home?: string; unprivileged?: boolean } = {}) {
   const home = options.home ?? openTempDir();
-  fs.chmodSync(home, 0o777);
   const command = options.unprivileged && asRoot ? 'setpriv' : process.execPath;
-  const prefix = options.unprivileged && asRoot ? [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath] : [];
+  const prefix = options.unprivileged && asRoot ? [...WITHOUT_PERMISSION_OVERRIDE, process.execPath] : [];
   const result = spawnSync(command, [...prefix, BIN, ...args], { env: { ...process.env, AFFECT_STUDIO_HOME: home, HOME: home }, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -84,7 +82,6 @@ describe('affect-studio with a damaged or read-only project', () => {
 
   it('opens a database file the user may not write read-only, beside its WAL files, and exports from it', () => {
     const { dir, file } = project();
-    fs.chmodSync(dir, 0o777);
     fs.chmodSync(file, 0o444);
     const before = fs.readFileSync(file);
     const reason = `${file} is not writable (permission denied): make it writable, then open the project again`;
@@ -92,7 +89,6 @@ describe('affect-studio with a damaged or read-only project', () => {
     const refused = cli(labelArgs(dir), { unprivileged: true });
     expect(refused.stderr).toBe(`affect-studio: opened read-only: ${reason}\naffect-studio: Not saved: this project is open read-only because ${reason}.\n`);
     const out = openTempDir();
-    fs.chmodSync(out, 0o777);
     const exported = cli(['export', dir, '--format', 'csv', '--out', path.join(out, 'read-only.csv')], { unprivileged: true });
     expect(exported.code).toBe(0);
     expect(cli(['export', dir, '--format', 'csv', '--out', path.join(out, 'writable.csv')]).code).toBe(0);
