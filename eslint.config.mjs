@@ -36,7 +36,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [onlyThroughWrapper] }] },
   },
   {
-    // The domain stays free of transports and UI (DESIGN.md §3).
+    // The domain stays free of transports and UI (docs/DESIGN.md §3).
     files: ['src-main/core/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [...coreBoundaries, onlyThroughWrapper] }],

@@ -14,9 +14,9 @@ import { ANALYZE_CHUNK_FRAMES, ANALYZE_JOB, ANALYZE_MAX_SIDE, type AnalyzeResult
 import { SessionFactory } from '../src-main/core/inference/executionProviders';
 import { defaultModelsDir } from '../src-main/core/inference/modelRegistry';
 import { IMPORT_JOB } from '../src-main/core/ingest/importJob';
-import { createProject } from '../src-main/core/project/projectFolder';
-import { ProjectSession } from '../src-main/core/project/projectSession';
-import { listVideos } from '../src-main/core/project/videos';
+import { createProject } from '../src-main/core/store/projectFolder';
+import { ProjectSession } from '../src-main/core/studio/projectSession';
+import { listVideos } from '../src-main/core/store/videoStore';
 import { decodeFrames } from '../src-main/core/media/frameDecode';
 import { fitWithin } from '../src-main/core/media/frameSize';
 import { FacePipeline, loadFaceModels, releaseFaceModels, type FaceModels } from '../src-main/core/vision/facePipeline';

@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { IMPORT_JOB } from '../src-main/core/ingest/importJob';
 import { resolveFfmpegPaths } from '../src-main/core/media/ffmpegPaths';
-import { createProject } from '../src-main/core/project/projectFolder';
-import { ProjectSession } from '../src-main/core/project/projectSession';
-import { listVideos } from '../src-main/core/project/videos';
+import { createProject } from '../src-main/core/store/projectFolder';
+import { ProjectSession } from '../src-main/core/studio/projectSession';
+import { listVideos } from '../src-main/core/store/videoStore';
 
 const DATA = path.join(__dirname, '..', '..', 'shared', 'data', 'videos');
 const files = process.argv.length > 2 ? process.argv.slice(2) : fs.readdirSync(DATA).sort().map((name) => path.join(DATA, name));

@@ -1,5 +1,5 @@
 /**
- * What the open-time integrity check costs (core/project/integrityCheck.ts): a synthetic project of F frames built
+ * What the open-time integrity check costs (core/store/integrityCheck.ts): a synthetic project of F frames built
  * through the real store functions (10,000-frame videos, a face with landmarks, a 256-d embedding and logits on
  * 9 frames in 10, 300 labels per video by each of 2 annotators), then, median of 5 runs with a warm page cache:
  * opening the database alone, quick_check alone, and ProjectSession.open with the check in line and in the
@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSyntheticProject } from '../test/support/syntheticProject';
-import { quickCheck } from '../src-main/core/project/integrityCheck';
-import { openProjectDb } from '../src-main/core/project/projectDb';
-import { ProjectSession, SYNC_CHECK_MAX_BYTES } from '../src-main/core/project/projectSession';
+import { quickCheck } from '../src-main/core/store/integrityCheck';
+import { openProjectDb } from '../src-main/core/store/projectDb';
+import { ProjectSession, SYNC_CHECK_MAX_BYTES } from '../src-main/core/studio/projectSession';
 
 const { values } = parseArgs({ options: { frames: { type: 'string', default: '100000' } } });
 const frames = Number(values.frames);

@@ -1,4 +1,4 @@
-// Checks package-lock.json for the traps recorded in notes/toolchain.md: every optional platform package a
+// Checks package-lock.json for the traps recorded in docs/notes/toolchain.md: every optional platform package a
 // locked package asks for must itself be locked (rollup's newest releases lack some platforms on this
 // registry, and `npm ci` then fails on another OS), and no entry may point outside the npm registry.
 // Plain JavaScript so CI can run it before anything is installed.

@@ -3,7 +3,7 @@
  * the WebSocket server build their dispatcher from the same handlers, differing only in the services passed in.
  */
 import type { ExportLedger } from '../core/io/exportLedger';
-import type { RecentProjects } from '../core/project/recentProjects';
+import type { RecentProjects } from '../core/store/recentProjects';
 import type { Handlers } from './dispatcher';
 import type { EventHub } from './eventHub';
 import { agreementHandlers } from './handlers/agreementHandlers';

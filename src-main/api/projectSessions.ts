@@ -4,9 +4,9 @@
  * background check a `project.access` event.
  */
 import { TRAIN_HEAD_JOB } from '../core/affect/trainJob';
-import { getJob } from '../core/jobs/jobStore';
+import { getJob } from '../core/store/jobStore';
 import type { JobUpdate, ReportUnexpected } from '../core/jobs/jobRunner';
-import { ProjectSession } from '../core/project/projectSession';
+import { ProjectSession } from '../core/studio/projectSession';
 import { resolveUserPath } from '../core/paths/userPath';
 import type { JobProgress } from './contract';
 import type { EventHub } from './eventHub';

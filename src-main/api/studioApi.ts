@@ -2,7 +2,7 @@
 import { appVersion } from '../core/appVersion';
 import { logUnexpected } from '../core/errorLog';
 import { ExportLedger } from '../core/io/exportLedger';
-import { RecentProjects } from '../core/project/recentProjects';
+import { RecentProjects } from '../core/store/recentProjects';
 import { createDispatcher, type Dispatch } from './dispatcher';
 import { EventHub } from './eventHub';
 import { ProjectSessions } from './projectSessions';

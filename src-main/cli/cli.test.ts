@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LATEST_SCHEMA_VERSION } from '../core/project/migrations';
+import { LATEST_SCHEMA_VERSION } from '../core/store/migrations';
 import { testVideo } from '../../test/support/testMedia';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'affect-studio.js');

@@ -11,11 +11,11 @@ import { API_VERSION } from '../api/contract';
 import { createStudioApi } from '../api/studioApi';
 import { ANALYZE_JOB } from '../core/analysis/analyzeJob';
 import { IMPORT_JOB } from '../core/ingest/importJob';
-import { ensureAnnotator } from '../core/project/annotators';
-import { appendLabels } from '../core/project/labels';
-import { createProject } from '../core/project/projectFolder';
-import { ProjectSession } from '../core/project/projectSession';
-import { listVideos } from '../core/project/videos';
+import { ensureAnnotator } from '../core/store/annotatorStore';
+import { appendLabels } from '../core/store/labelStore';
+import { createProject } from '../core/store/projectFolder';
+import { ProjectSession } from '../core/studio/projectSession';
+import { listVideos } from '../core/store/videoStore';
 import { runCli } from './main';
 import { testVideo } from '../../test/support/testMedia';
 

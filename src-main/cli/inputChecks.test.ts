@@ -13,9 +13,9 @@ import { apiCaller } from '../../test/support/apiCall';
 import { addVideo, newSession, tempDir } from '../../test/support/labelProject';
 import { createStudioApi } from '../api/studioApi';
 import type { VideoId } from '../core/ids';
-import { currentLabels } from '../core/project/labels';
-import { PROJECT_DB_FILE } from '../core/project/projectFolder';
-import { ProjectSession } from '../core/project/projectSession';
+import { currentLabels } from '../core/store/labelStore';
+import { PROJECT_DB_FILE } from '../core/store/projectFolder';
+import { ProjectSession } from '../core/studio/projectSession';
 import { runCli } from './main';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'affect-studio.js');

@@ -10,10 +10,10 @@ import { agreementReport, ewe, pairAgreement } from '../core/affect/agreement';
 import { toJsonSafe } from '../core/affect/projectAgreement';
 import type { VideoId } from '../core/ids';
 import { checkImportPaths, IMPORT_JOB } from '../core/ingest/importJob';
-import { ensureAnnotator } from '../core/project/annotators';
-import { appendLabels, currentLabels } from '../core/project/labels';
-import { createProject } from '../core/project/projectFolder';
-import { ProjectSession } from '../core/project/projectSession';
+import { ensureAnnotator } from '../core/store/annotatorStore';
+import { appendLabels, currentLabels } from '../core/store/labelStore';
+import { createProject } from '../core/store/projectFolder';
+import { ProjectSession } from '../core/studio/projectSession';
 import { runCli } from './main';
 import { testVideo } from '../../test/support/testMedia';
 

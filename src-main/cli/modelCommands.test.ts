@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_DB_FILE } from '../core/project/projectFolder';
+import { PROJECT_DB_FILE } from '../core/store/projectFolder';
 import { runCli } from './main';
 import type { FramePrediction } from './modelCommands';
 import { testVideo } from '../../test/support/testMedia';

@@ -7,15 +7,15 @@
 import type { HeadInUse } from '../core/affect/projectPredictor';
 import { TRAIN_HEAD_JOB } from '../core/affect/trainJob';
 import type { ValidationMetrics } from '../core/affect/trainHead';
-import { getAnalysis } from '../core/analysis/analysisStore';
+import { getAnalysis } from '../core/store/analysisStore';
 import { labelVideo } from '../core/annotation/labelling';
 import { StudioError } from '../core/errors';
 import type { AnnotatorId, JobId, VideoId } from '../core/ids';
 import { requireVideo } from '../core/ingest/videoAccess';
-import { ensureAnnotator, listAnnotators, type Annotator } from '../core/project/annotators';
-import { ProjectSession } from '../core/project/projectSession';
+import { ensureAnnotator, listAnnotators, type Annotator } from '../core/store/annotatorStore';
+import { ProjectSession } from '../core/studio/projectSession';
 import { openSession } from './openSession';
-import { listFrames, listVideos } from '../core/project/videos';
+import { listFrames, listVideos } from '../core/store/videoStore';
 import { decimalOption, UsageError, wholeOption, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
 

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { defaultConfigDir } from '../core/appDirs';
 import { logUnexpected } from '../core/errorLog';
-import { ProjectSession, type JobUpdateListener } from '../core/project/projectSession';
+import { ProjectSession, type JobUpdateListener } from '../core/studio/projectSession';
 import type { CliIo } from './args';
 
 export async function openSession(project: string, io: CliIo, onJobUpdate?: JobUpdateListener): Promise<ProjectSession> {

@@ -1,9 +1,9 @@
 /** `affect-studio project salvage <dir> <new-dir>`: what was copied, what was lost, what to do next. */
 import path from 'node:path';
 import { defaultConfigDir } from '../core/appDirs';
-import { RecentProjects } from '../core/project/recentProjects';
-import { salvageProject, type SalvageReport } from '../core/project/salvage';
-import { openProject } from '../core/project/projectFolder';
+import { RecentProjects } from '../core/store/recentProjects';
+import { salvageProject, type SalvageReport } from '../core/store/salvage';
+import { openProject } from '../core/store/projectFolder';
 import { UsageError, type CliIo, type Values } from './args';
 
 export function salvageCommand(values: Values, rest: string[], io: CliIo): number {

@@ -5,11 +5,11 @@
  * project without one gets the first batch of a video with no labels.
  */
 import { suggestNext } from '../core/affect/predictionViews';
-import { getAnalysis } from '../core/analysis/analysisStore';
+import { getAnalysis } from '../core/store/analysisStore';
 import { StudioError } from '../core/errors';
 import type { AnnotatorId } from '../core/ids';
 import { requireVideo } from '../core/ingest/videoAccess';
-import { listAnnotators } from '../core/project/annotators';
+import { listAnnotators } from '../core/store/annotatorStore';
 import { openSession } from './openSession';
 import { UsageError, wholeOption, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';

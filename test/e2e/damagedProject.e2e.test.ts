@@ -12,12 +12,12 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_JOB, checkImportPaths } from '../../src-main/core/ingest/importJob';
 import { resolveFfmpegPaths } from '../../src-main/core/media/ffmpegPaths';
-import { ensureAnnotator } from '../../src-main/core/project/annotators';
+import { ensureAnnotator } from '../../src-main/core/store/annotatorStore';
 import type { VideoId } from '../../src-main/core/ids';
-import { appendLabels } from '../../src-main/core/project/labels';
-import { createProject, PROJECT_DB_FILE } from '../../src-main/core/project/projectFolder';
-import { READ_WRITE } from '../../src-main/core/project/projectAccess';
-import { ProjectSession } from '../../src-main/core/project/projectSession';
+import { appendLabels } from '../../src-main/core/store/labelStore';
+import { createProject, PROJECT_DB_FILE } from '../../src-main/core/store/projectFolder';
+import { READ_WRITE } from '../../src-main/core/store/projectAccess';
+import { ProjectSession } from '../../src-main/core/studio/projectSession';
 import { damagePages, leafPages } from '../support/syntheticProject';
 import { clickGrid, openStudioInChromium, SCREENSHOTS, type StudioInChromium } from '../support/studioInChromium';
 

@@ -3,7 +3,7 @@
  * resume test to kill at a known point. Usage: analyzeRunner.ts <project> <videoId>
  */
 import { ANALYZE_JOB } from '../../src-main/core/analysis/analyzeJob';
-import { ProjectSession } from '../../src-main/core/project/projectSession';
+import { ProjectSession } from '../../src-main/core/studio/projectSession';
 
 const [project, videoId] = process.argv.slice(2);
 const session = ProjectSession.open(project as string, (update) => {

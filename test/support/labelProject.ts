@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { VideoId } from '../../src-main/core/ids';
-import { createProject } from '../../src-main/core/project/projectFolder';
-import { ProjectSession } from '../../src-main/core/project/projectSession';
-import { completeVideoIndex, insertIndexingVideo } from '../../src-main/core/project/videos';
+import { createProject } from '../../src-main/core/store/projectFolder';
+import { ProjectSession } from '../../src-main/core/studio/projectSession';
+import { completeVideoIndex, insertIndexingVideo } from '../../src-main/core/store/videoStore';
 
 export function tempDir(prefix = 'affect-io-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -3,8 +3,8 @@
  * what it was told was saved. The parent kills it with SIGKILL at random moments.
  * Usage: labelWriter <projectDb> <videoId> <annotatorId> <frameCount> <seed>
  */
-import { appendLabel, appendLabels, type LabelValue } from '../../src-main/core/project/labels';
-import { openProjectDb } from '../../src-main/core/project/projectDb';
+import { appendLabel, appendLabels, type LabelValue } from '../../src-main/core/store/labelStore';
+import { openProjectDb } from '../../src-main/core/store/projectDb';
 import type { AnnotatorId, VideoId } from '../../src-main/core/ids';
 
 const [file, video, annotator, frames, seedText] = process.argv.slice(2);

@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { seededRandom } from '../../src-main/core/affect/random';
-import { finishAnalysis, registerEncoder, startAnalysis, writeAnalysedChunk } from '../../src-main/core/analysis/analysisStore';
+import { finishAnalysis, registerEncoder, startAnalysis, writeAnalysedChunk } from '../../src-main/core/store/analysisStore';
 import type { AnnotatorId, VideoId } from '../../src-main/core/ids';
-import { ensureAnnotator } from '../../src-main/core/project/annotators';
-import { appendLabels, type LabelValue } from '../../src-main/core/project/labels';
-import { createProject, PROJECT_DB_FILE } from '../../src-main/core/project/projectFolder';
-import { openProjectDb } from '../../src-main/core/project/projectDb';
-import { completeVideoIndex, insertIndexingVideo } from '../../src-main/core/project/videos';
+import { ensureAnnotator } from '../../src-main/core/store/annotatorStore';
+import { appendLabels, type LabelValue } from '../../src-main/core/store/labelStore';
+import { createProject, PROJECT_DB_FILE } from '../../src-main/core/store/projectFolder';
+import { openProjectDb } from '../../src-main/core/store/projectDb';
+import { completeVideoIndex, insertIndexingVideo } from '../../src-main/core/store/videoStore';
 import { initialTrackerState } from '../../src-main/core/vision/subjectTracker';
 
 export interface SyntheticProjectOptions {

@@ -1,5 +1,5 @@
 /**
- * The model card written beside each converted model (DESIGN.md §4): what the file is, what it expects, what
+ * The model card written beside each converted model (docs/DESIGN.md §4): what the file is, what it expects, what
  * it returns, where the weights come from and under which licence, and the SHA-256 that ties card and file.
  */
 import type { ElemTypeName } from './onnx-graph';

@@ -75,7 +75,7 @@ describe.each(SHIPPED_MODELS.map((spec) => [spec.id, spec] as const))('models/%s
   });
 });
 
-describe('the default encoder meets the DESIGN.md §4 contract', () => {
+describe('the default encoder meets the docs/DESIGN.md §4 contract', () => {
   it('has an `embedding` [N, D] float32 output with D = embeddingDim, and 7 expression classes', () => {
     const card = readCard('emotion');
     expect(card.role).toBe('encoder');

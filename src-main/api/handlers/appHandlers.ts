@@ -1,6 +1,6 @@
 /** The app itself and its projects: info, recent list, create/open, the folder picker. */
 import { defaultProjectsDir } from '../../core/appDirs';
-import { createProject } from '../../core/project/projectFolder';
+import { createProject } from '../../core/store/projectFolder';
 import { resolveUserPath } from '../../core/paths/userPath';
 import { API_VERSION } from '../contract';
 import type { Handlers } from '../dispatcher';

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addVideo, tempDir } from '../../../test/support/labelProject';
-import { createProject } from '../../core/project/projectFolder';
-import { ProjectSession } from '../../core/project/projectSession';
+import { createProject } from '../../core/store/projectFolder';
+import { ProjectSession } from '../../core/studio/projectSession';
 import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
 import { createStudioApi, type StudioApi } from '../studioApi';
 

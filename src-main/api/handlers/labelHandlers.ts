@@ -2,7 +2,7 @@
 import type { AnnotatorId, VideoId } from '../../core/ids';
 import { getAnnotatorView, setAnnotatorView } from '../../core/annotation/annotatorView';
 import { labelVideo, listVideoLabels, removeLabel } from '../../core/annotation/labelling';
-import { ensureAnnotator, listAnnotators } from '../../core/project/annotators';
+import { ensureAnnotator, listAnnotators } from '../../core/store/annotatorStore';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
 

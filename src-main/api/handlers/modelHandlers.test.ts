@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
 import { createStudioApi, type StudioApi } from '../studioApi';
-import { PROJECT_DB_FILE } from '../../core/project/projectFolder';
+import { PROJECT_DB_FILE } from '../../core/store/projectFolder';
 import Database from 'better-sqlite3';
 import { testVideo } from '../../../test/support/testMedia';
 

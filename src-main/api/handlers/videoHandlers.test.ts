@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
 import { tempDir } from '../../../test/support/labelProject';
 import { countDecodedFrames, makeTestVideo, makeTruncatedVideo, TRUNCATED_FPS } from '../../../test/support/testMedia';
-import { createProject } from '../../core/project/projectFolder';
+import { createProject } from '../../core/store/projectFolder';
 import type { VideoSummary } from '../contract';
 import { createStudioApi, type StudioApi } from '../studioApi';
 

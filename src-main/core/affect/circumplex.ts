@@ -1,6 +1,6 @@
 /**
  * Where the encoder's seven expression classes sit on the valence/arousal plane, for the prior pair head that
- * needs no valence/arousal training data (DESIGN.md §5).
+ * needs no valence/arousal training data (docs/DESIGN.md §5).
  *
  * Source: Warriner, Kuperman & Brysbaert (2013), "Norms of valence, arousal, and dominance for 13,915 English
  * lemmas", Behavior Research Methods 45, 1191-1207 (columns V.Mean.Sum and A.Mean.Sum, 1-9 scale), for the

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StudioError } from '../errors';
-import type { Db } from '../project/projectDb';
+import type { Db } from '../store/projectDb';
 import { writePairHead, type WrittenHead } from './pairHead';
 import type { LabelledFrame, TrainOptions, TrainProgress, TrainResult } from './trainHead';
 

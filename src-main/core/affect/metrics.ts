@@ -1,6 +1,6 @@
 /**
  * Accuracy of valence/arousal predictions against ground truth: RMSE, PCC, CCC and SAGR, the four metrics MT-CLAR
- * reports (DESIGN.md §2), pooled over all frames or per group (video, clip).
+ * reports (docs/DESIGN.md §2), pooled over all frames or per group (video, clip).
  *
  * Pure functions over plain number arrays. They do not care about the scale (the core uses [-1, 1]), except SAGR,
  * which compares signs and so assumes 0 is the neutral point of the scale.

@@ -1,9 +1,9 @@
 /**
- * The studio's pair heads (DESIGN.md §4): `emb_a` [N, D], `emb_b` [N, D] -> `similarity` [N] (logit),
+ * The studio's pair heads (docs/DESIGN.md §4): `emb_a` [N, D], `emb_b` [N, D] -> `similarity` [N] (logit),
  * `delta_valence` [N], `delta_arousal` [N], b minus a.
  *
  * D = 263: the encoder's 256-d embedding followed by its 7 expression probabilities (`frameDescriptor`). The
- * embedding alone mostly encodes identity (notes/fewshot-baselines.md: in 82-88% of FRL triplets "A smiling" is
+ * embedding alone mostly encodes identity (docs/notes/fewshot-baselines.md: in 82-88% of FRL triplets "A smiling" is
  * nearer "A neutral" than "B smiling"), the probabilities carry expression; a head fed both can weigh them.
  *
  * Both heads the studio writes are linear in the difference d = b - a:

@@ -1,8 +1,8 @@
 /** What the API shows of a project's model: predictions per video, next-frame suggestions, head versions. */
 import { suggestFrames, type Suggestion } from '../active/suggest';
 import type { AnnotatorId, VideoId } from '../ids';
-import { currentLabels } from '../project/labels';
-import type { ProjectSession } from '../project/projectSession';
+import { currentLabels } from '../store/labelStore';
+import type { ProjectSession } from '../studio/projectSession';
 import type { VideoPrediction } from './projectPredictor';
 
 /** Seconds after the last change before a video's predictions are saved as its model run (for exports). */

@@ -1,11 +1,11 @@
 /**
  * The prior pair head: usable before the project has a single label, trained on no valence/arousal data at all
- * (DESIGN.md §5). It reads only the 7 expression probabilities of the descriptor:
+ * (docs/DESIGN.md §5). It reads only the 7 expression probabilities of the descriptor:
  * - delta = (p_b - p_a) · C, with C the circumplex coordinates of the classes (circumplex.ts), i.e. the difference
  *   of the two faces' probability-weighted word-norm positions;
  * - similarity = 3 - 6 |p_b - p_a|^2: identical probabilities give a logit of 3 (0.95), and moving half the
  *   probability mass from one class to another (|dp|^2 = 0.5) gives 0 (0.5). Probability distance, not embedding
- *   distance, because the embedding mostly encodes identity (notes/fewshot-baselines.md).
+ *   distance, because the embedding mostly encodes identity (docs/notes/fewshot-baselines.md).
  */
 import { CLASS_AROUSAL, CLASS_VALENCE, EXPRESSION_CLASSES } from './circumplex';
 import { DESCRIPTOR_DIM, EMBEDDING_DIM, EXPRESSION_DIM, type LinearPairHead } from './pairHead';

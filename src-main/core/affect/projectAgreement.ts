@@ -6,10 +6,10 @@
 import { latestPredictionRun } from '../annotation/annotatorView';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
-import { ensureAnnotator, listAnnotators, type Annotator } from '../project/annotators';
-import { appendLabels, currentLabels, deleteLabel } from '../project/labels';
-import type { Db } from '../project/projectDb';
-import { getVideo, listVideos, type VideoRecord } from '../project/videos';
+import { ensureAnnotator, listAnnotators, type Annotator } from '../store/annotatorStore';
+import { appendLabels, currentLabels, deleteLabel } from '../store/labelStore';
+import type { Db } from '../store/projectDb';
+import { getVideo, listVideos, type VideoRecord } from '../store/videoStore';
 import { agreementReport, ewe, fuseMean, type AgreementReport, type RatingMatrix } from './agreement';
 
 export const AXES = ['valence', 'arousal'] as const;

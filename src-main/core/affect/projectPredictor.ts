@@ -7,12 +7,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { getAnalysis, listFrameDescriptors, type ModelId } from '../analysis/analysisStore';
+import { getAnalysis, listFrameDescriptors, type ModelId } from '../store/analysisStore';
 import { StudioError } from '../errors';
 import type { AnnotatorId, VideoId } from '../ids';
-import { currentLabels } from '../project/labels';
-import type { Db } from '../project/projectDb';
-import { listFrames, listVideos } from '../project/videos';
+import { currentLabels } from '../store/labelStore';
+import type { Db } from '../store/projectDb';
+import { listFrames, listVideos } from '../store/videoStore';
 import { DESCRIPTOR_DIM, EXPRESSION_DIM, frameDescriptor, projectDescriptors, readLinearHead, type LinearPairHead } from './pairHead';
 import { priorHead } from './priorHead';
 import { ccc, rmse } from './metrics';

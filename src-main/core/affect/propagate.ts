@@ -1,6 +1,6 @@
 /**
  * From a video's labelled frames (anchors) to a valence and arousal, with a standard deviation, for every frame
- * (DESIGN.md §2, "where we go beyond it"). Pure functions over arrays; the caller supplies the pair head's outputs
+ * (docs/DESIGN.md §2, "where we go beyond it"). Pure functions over arrays; the caller supplies the pair head's outputs
  * for (anchor, frame) pairs and owns the storage.
  *
  * 1. Candidates: each anchor a proposes label_a + delta(a -> t) for frame t (clipped to [-1, 1]).

@@ -1,6 +1,6 @@
 /**
  * Trains a linear pair head (pairHead.ts) on the project's own labels with MT-CLAR's cumulative multi-task loss
- * (DESIGN.md §2): on pairs of labelled frames,
+ * (docs/DESIGN.md §2): on pairs of labelled frames,
  *   L = w_sim BCE(similarity, |dV| <= 0.2 and |dA| <= 0.2) + w_v (delta_v - dV)^2 + w_a (delta_a - dA)^2
  *       + lambda |W - W_start|^2
  * with fresh random task weights every step (shake-shake style: uniform draws scaled to sum to 3), so no task

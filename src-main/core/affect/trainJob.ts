@@ -5,10 +5,10 @@
 import { StudioError } from '../errors';
 import type { AnnotatorId } from '../ids';
 import type { JobHandler } from '../jobs/jobRunner';
-import { currentLabels } from '../project/labels';
-import type { ProjectSession } from '../project/projectSession';
-import { listVideos } from '../project/videos';
-import { listAnnotators } from '../project/annotators';
+import { currentLabels } from '../store/labelStore';
+import type { ProjectSession } from '../studio/projectSession';
+import { listVideos } from '../store/videoStore';
+import { listAnnotators } from '../store/annotatorStore';
 import { storeTrainedHead, trainInWorker } from './headStore';
 import { priorHead } from './priorHead';
 import { MIN_TRAINING_LABELS, type LabelledFrame } from './trainHead';

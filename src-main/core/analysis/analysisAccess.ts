@@ -2,9 +2,9 @@
 import type { VideoId } from '../ids';
 import { defaultModelsDir } from '../inference/modelRegistry';
 import { requireVideo } from '../ingest/videoAccess';
-import type { ProjectSession } from '../project/projectSession';
+import type { ProjectSession } from '../studio/projectSession';
 import { probeFaceModels } from './analysisClient';
-import { getAnalysis, listFaceFrames, type FaceFrame } from './analysisStore';
+import { getAnalysis, listFaceFrames, type FaceFrame } from '../store/analysisStore';
 
 export interface AnalysisStatusView {
   videoId: number;

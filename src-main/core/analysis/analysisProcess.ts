@@ -1,7 +1,7 @@
 /**
  * Entry of the analysis process: a child of main that loads ONNX Runtime and runs the face pipeline over one
  * video, sending its results chunk by chunk. ORT lives in this one process (many worker_threads each loading ORT
- * crash, notes/toolchain.md: its two worker threads, decode and crop helper, never load it) and its synchronous
+ * crash, docs/notes/toolchain.md: its two worker threads, decode and crop helper, never load it) and its synchronous
  * runs block only this process's main thread, never the studio's. Exits when main disconnects, so a killed studio
  * never leaves it running.
  */

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VideoId } from '../ids';
 import { IMPORT_JOB } from '../ingest/importJob';
-import { createProject } from '../project/projectFolder';
-import { ProjectSession } from '../project/projectSession';
-import { listVideos } from '../project/videos';
+import { createProject } from '../store/projectFolder';
+import { ProjectSession } from '../studio/projectSession';
+import { listVideos } from '../store/videoStore';
 import { analysisStatus, faceFrames } from './analysisAccess';
-import { listFrameDescriptors, type FaceFrame, type ModelId } from './analysisStore';
+import { listFrameDescriptors, type FaceFrame, type ModelId } from '../store/analysisStore';
 import { ANALYZE_CHUNK_FRAMES, ANALYZE_JOB, type AnalyzeResult } from './analyzeJob';
 import { TEST_CLIPS, testVideosDir } from '../../../test/support/testMedia';
 

@@ -1,5 +1,5 @@
 /**
- * The "analyze" job: finds, tracks and encodes the subject's face in every frame of one video (DESIGN.md §5).
+ * The "analyze" job: finds, tracks and encodes the subject's face in every frame of one video (docs/DESIGN.md §5).
  * The models run in the analysis process; this side stores each chunk of frames together with the job's
  * checkpoint in one transaction, so a killed studio resumes at the first frame not committed and redoes at most
  * one chunk. The checkpoint carries the tracker's state, so the resumed run continues the same track.
@@ -12,12 +12,12 @@ import { defaultModelsDir } from '../inference/modelRegistry';
 import { requireVideo } from '../ingest/videoAccess';
 import type { JobHandler } from '../jobs/jobRunner';
 import { fitWithin } from '../media/frameSize';
-import type { ProjectSession } from '../project/projectSession';
-import { listFrames } from '../project/videos';
+import type { ProjectSession } from '../studio/projectSession';
+import { listFrames } from '../store/videoStore';
 import { DEFAULT_TRACKER, initialTrackerState, type TrackerState } from '../vision/subjectTracker';
 import type { AnalyzeRequest } from './analysisProtocol';
 import { runAnalysisProcess } from './analysisClient';
-import { finishAnalysis, getAnalysis, registerEncoder, rewindAnalysis, startAnalysis, writeAnalysedChunk, type ModelId } from './analysisStore';
+import { finishAnalysis, getAnalysis, registerEncoder, rewindAnalysis, startAnalysis, writeAnalysedChunk, type ModelId } from '../store/analysisStore';
 
 export const ANALYZE_JOB = 'analyze';
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addPredictions, addVideo, newSession } from '../../../test/support/labelProject';
 import type { AnnotatorId } from '../ids';
-import { ensureAnnotator } from '../project/annotators';
-import { appendLabels } from '../project/labels';
-import type { ProjectSession } from '../project/projectSession';
+import { ensureAnnotator } from '../store/annotatorStore';
+import { appendLabels } from '../store/labelStore';
+import type { ProjectSession } from '../studio/projectSession';
 import { getAnnotatorView, latestPredictionRun, setAnnotatorView, visibleLabels } from './annotatorView';
 
 let session: ProjectSession;

@@ -5,9 +5,9 @@
  */
 import { StudioError } from '../errors';
 import type { AnnotatorId, VideoId } from '../ids';
-import { listAnnotators } from '../project/annotators';
-import { currentLabels, type CurrentLabel } from '../project/labels';
-import type { Db } from '../project/projectDb';
+import { listAnnotators } from '../store/annotatorStore';
+import { currentLabels, type CurrentLabel } from '../store/labelStore';
+import type { Db } from '../store/projectDb';
 
 export interface AnnotatorView {
   activeAnnotatorId: AnnotatorId | null;

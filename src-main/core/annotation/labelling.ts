@@ -5,10 +5,10 @@
 import { StudioError } from '../errors';
 import type { AnnotatorId, VideoId } from '../ids';
 import { requireVideo } from '../ingest/videoAccess';
-import { listAnnotators } from '../project/annotators';
-import { appendLabels, currentLabels, deleteLabel, type CurrentLabel, type LabelOrigin } from '../project/labels';
+import { listAnnotators } from '../store/annotatorStore';
+import { appendLabels, currentLabels, deleteLabel, type CurrentLabel, type LabelOrigin } from '../store/labelStore';
 import { visibleLabels } from './annotatorView';
-import type { ProjectSession } from '../project/projectSession';
+import type { ProjectSession } from '../studio/projectSession';
 
 export interface LabelInput {
   frameIndex: number;

@@ -38,7 +38,7 @@ export type CreateSession = (file: string, options: ort.InferenceSession.Session
 export interface SessionFactoryOptions {
   chain?: readonly ExecutionProvider[];
   /**
-   * Intra-op threads per session. One: on the 2-core machines measured (notes/models.md) one thread per session
+   * Intra-op threads per session. One: on the 2-core machines measured (docs/notes/models.md) one thread per session
    * beat two, and the pipeline keeps the other core busy with decoding and crops.
    */
   intraOpThreads?: number;

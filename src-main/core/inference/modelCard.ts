@@ -1,5 +1,5 @@
 /**
- * The model card (DESIGN.md §4): a JSON file beside each ONNX file saying what the model is, how to feed it and
+ * The model card (docs/DESIGN.md §4): a JSON file beside each ONNX file saying what the model is, how to feed it and
  * what it returns. Only the fields the studio acts on are validated; the rest (licence, training data, upstream)
  * is kept as written, for display and export.
  */

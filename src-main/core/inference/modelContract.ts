@@ -1,5 +1,5 @@
 /**
- * The checks a model must pass before the studio uses it (DESIGN.md §4): its inputs and outputs are the ones its
+ * The checks a model must pass before the studio uses it (docs/DESIGN.md §4): its inputs and outputs are the ones its
  * card declares (names, dtypes, shapes), it meets the contract of its role, and one inference on zeros returns
  * outputs of the promised shape with finite values. Each check returns problems in words, not booleans, so a
  * rejected model tells the lab exactly what to fix.

@@ -9,7 +9,7 @@ import { StudioError } from '../errors';
 import type { JobId, VideoId } from '../ids';
 import type { JobContext, JobHandler, JobRunner } from '../jobs/jobRunner';
 import { resolveUserPath } from '../paths/userPath';
-import type { ProjectSession } from '../project/projectSession';
+import type { ProjectSession } from '../studio/projectSession';
 import { estimateFrameCount, importFrameFolder, importVideoFile, type ImportedItem } from './importMedia';
 
 export const IMPORT_JOB = 'import';

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSession, tempDir } from '../../../test/support/labelProject';
 import { countDecodedFrames, makeTestVideo, makeTruncatedVideo, TRUNCATED_FPS } from '../../../test/support/testMedia';
-import type { ProjectSession } from '../project/projectSession';
-import { getVideo, listFrames } from '../project/videos';
+import type { ProjectSession } from '../studio/projectSession';
+import { getVideo, listFrames } from '../store/videoStore';
 import { checkImportPaths, IMPORT_JOB, type ImportOutcome } from './importJob';
 import { listProjectVideos } from './videoAccess';
 

@@ -14,9 +14,9 @@ import { decodeImage, listImageFrames } from '../media/imageSequence';
 import { encodeJpeg } from '../media/jpegEncode';
 import { probeMedia } from '../media/probe';
 import { evenlySpacedFrames, makeThumbnailStrip } from '../media/thumbnails';
-import { ensureAnnotator } from '../project/annotators';
-import { appendLabels } from '../project/labels';
-import type { Db } from '../project/projectDb';
+import { ensureAnnotator } from '../store/annotatorStore';
+import { appendLabels } from '../store/labelStore';
+import type { Db } from '../store/projectDb';
 import {
   completeVideoIndex,
   discardIncompleteVideo,
@@ -25,7 +25,7 @@ import {
   insertIndexingVideo,
   type FrameRow,
   type NewVideo,
-} from '../project/videos';
+} from '../store/videoStore';
 import { thumbnailPaths, writeThumbnailMeta } from './thumbnailCache';
 
 /**

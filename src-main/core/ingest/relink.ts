@@ -9,8 +9,8 @@ import type { VideoId } from '../ids';
 import { hashFile, hashFolderFrames } from '../media/contentHash';
 import { listImageFrames } from '../media/imageSequence';
 import { resolveUserPath } from '../paths/userPath';
-import type { ProjectSession } from '../project/projectSession';
-import { getVideo, relinkVideo as storeRelink, type VideoRecord } from '../project/videos';
+import type { ProjectSession } from '../studio/projectSession';
+import { getVideo, relinkVideo as storeRelink, type VideoRecord } from '../store/videoStore';
 import { listProjectVideos, requireVideo } from './videoAccess';
 
 export async function contentHashOf(kind: VideoRecord['kind'], target: string): Promise<string> {

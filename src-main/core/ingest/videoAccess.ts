@@ -7,8 +7,8 @@ import { encodeFrameRangeAsJpeg } from '../media/frameDecode';
 import { fitWithin } from '../media/frameSize';
 import { decodeImage } from '../media/imageSequence';
 import { encodeJpeg } from '../media/jpegEncode';
-import type { ProjectSession } from '../project/projectSession';
-import { getVideo, listFrames, listFramesBetween, listVideos, type VideoRecord } from '../project/videos';
+import type { ProjectSession } from '../studio/projectSession';
+import { getVideo, listFrames, listFramesBetween, listVideos, type VideoRecord } from '../store/videoStore';
 import { readThumbnailStrip, type StoredThumbnailStrip } from './thumbnailCache';
 
 export interface VideoListing extends VideoRecord {

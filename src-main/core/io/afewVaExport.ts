@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { StudioError } from '../errors';
-import type { Db } from '../project/projectDb';
+import type { Db } from '../store/projectDb';
 import { AFEW_VA_SCALE } from './afewVa';
 import type { VideoTable } from './frameTable';
 import type { OutputFile } from './exportTarget';

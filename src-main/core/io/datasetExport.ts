@@ -7,14 +7,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { getAnalysis, type AnalysisRecord } from '../analysis/analysisStore';
+import { getAnalysis, type AnalysisRecord } from '../store/analysisStore';
 import { appVersion } from '../appVersion';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
 import { decodeFrameAt, decodeFrames } from '../media/frameDecode';
 import { decodeImage } from '../media/imageSequence';
-import type { Db } from '../project/projectDb';
-import type { VideoRecord } from '../project/videos';
+import type { Db } from '../store/projectDb';
+import type { VideoRecord } from '../store/videoStore';
 import { LANDMARK_COUNT, roiFromLandmarks, type Box } from '../vision/faceRoi';
 import { sampleRoi, type Roi } from '../vision/imageOps';
 import { formatCsvRow } from './csv';

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
-import type { Db } from '../project/projectDb';
-import { listVideos } from '../project/videos';
+import type { Db } from '../store/projectDb';
+import { listVideos } from '../store/videoStore';
 import { shownText } from '../shownText';
 import { parseCsv } from './csv';
 

@@ -1,5 +1,5 @@
 /** Every label export, from the API and the CLI alike: build the frame table, serialise, write safely. */
-import type { Db } from '../project/projectDb';
+import type { Db } from '../store/projectDb';
 import { tablesToAfewVa } from './afewVaExport';
 import { tablesToElan } from './elanTiers';
 import { writeExport, type ExportTarget } from './exportTarget';

@@ -5,8 +5,8 @@
 import { latestPredictionRun } from '../annotation/annotatorView';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
-import type { Db } from '../project/projectDb';
-import { getVideo, listFrames, listVideos, type VideoRecord } from '../project/videos';
+import type { Db } from '../store/projectDb';
+import { getVideo, listFrames, listVideos, type VideoRecord } from '../store/videoStore';
 
 /** human: a person's label; edited: a label that started as an accepted prediction; predicted: the model's. */
 export type FrameSource = 'human' | 'edited' | 'predicted';

@@ -12,9 +12,9 @@ import { addPredictions, addVideo, newSession, tempDir } from '../../../test/sup
 import { check, expectUserMessage, FUZZ_ITERATIONS, FUZZ_TIMEOUT_MS, mutants, writeMutant } from '../../../test/support/fuzz';
 import { readLabelledImages } from '../affect/labelledImages';
 import type { VideoId } from '../ids';
-import { appendLabels } from '../project/labels';
-import { ensureAnnotator } from '../project/annotators';
-import type { ProjectSession } from '../project/projectSession';
+import { appendLabels } from '../store/labelStore';
+import { ensureAnnotator } from '../store/annotatorStore';
+import type { ProjectSession } from '../studio/projectSession';
 import { parseTable } from './csv';
 import { readSubjectsFile } from './datasetSubjects';
 import { exportLabels } from './exportLabels';

@@ -2,7 +2,7 @@
  * The frame table split into layers, one per annotator plus a "model" layer, each a value (or none) for every
  * frame of the video: the shape tools with one tier or track per rater (NOVA, ELAN) need.
  */
-import type { VideoRecord } from '../project/videos';
+import type { VideoRecord } from '../store/videoStore';
 import type { FrameRow, VideoTable } from './frameTable';
 
 /** The model layer holds the predictions on frames no annotator labelled (as in the csv export). */

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { errorLogFile, logUnexpected } from '../errorLog';
 import { StudioError } from '../errors';
-import { createProject, PROJECT_DB_FILE } from '../project/projectFolder';
-import { openProjectDb } from '../project/projectDb';
+import { createProject, PROJECT_DB_FILE } from '../store/projectFolder';
+import { openProjectDb } from '../store/projectDb';
 import { JobRunner, type JobContext, type JobHandler, type JobUpdate } from './jobRunner';
 
 function projectDbFile(): string {

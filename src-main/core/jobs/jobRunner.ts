@@ -7,8 +7,8 @@ import { defaultConfigDir } from '../appDirs';
 import { logUnexpected } from '../errorLog';
 import { StudioError } from '../errors';
 import type { JobId } from '../ids';
-import type { Db } from '../project/projectDb';
-import { getJob, insertJob, listJobs, updateJob, type JobRecord, type JobState } from './jobStore';
+import type { Db } from '../store/projectDb';
+import { getJob, insertJob, listJobs, updateJob, type JobRecord, type JobState } from '../store/jobStore';
 
 export interface JobUpdate {
   jobId: JobId;

@@ -1,5 +1,5 @@
 /**
- * The default face pipeline of DESIGN.md §5 on ONNX Runtime: BlazeFace finds faces, FaceMesh confirms each (its
+ * The default face pipeline of docs/DESIGN.md §5 on ONNX Runtime: BlazeFace finds faces, FaceMesh confirms each (its
  * face flag) and gives 468 landmarks, the subject is tracked from frame to frame on its landmarks, and the
  * expression network encodes an upright grey crop of the subject into the 256-d embedding plus 7 expression
  * logits. A frame where no candidate passes the face flag has no face: nothing is carried over or interpolated.

@@ -1,5 +1,5 @@
 /**
- * The landmark part of the per-frame descriptor (DESIGN.md §5): the 468 FaceMesh points with position, roll and
+ * The landmark part of the per-frame descriptor (docs/DESIGN.md §5): the 468 FaceMesh points with position, roll and
  * size taken out, so two frames compare by facial shape (mouth open, brows raised) rather than by where the head
  * was. Origin at the midpoint of the outer eye corners, x along the eye line, unit = the distance between them.
  */

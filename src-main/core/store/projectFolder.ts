@@ -1,5 +1,5 @@
 /**
- * A project is a folder holding one SQLite database plus caches (DESIGN.md §6). This module creates and opens
+ * A project is a folder holding one SQLite database plus caches (docs/DESIGN.md §6). This module creates and opens
  * such folders; it refuses anything that would mix a project into a folder of unrelated files.
  */
 import fs from 'node:fs';

@@ -9,7 +9,7 @@ export const migrations: readonly string[] = [
      value TEXT NOT NULL
    ) STRICT;`,
 
-  // 2: media, faces, labels, models and jobs (DESIGN.md §6).
+  // 2: media, faces, labels, models and jobs (docs/DESIGN.md §6).
   `CREATE TABLE videos (
      id            INTEGER PRIMARY KEY,
      kind          TEXT NOT NULL CHECK (kind IN ('video', 'image_sequence')),

@@ -1,5 +1,5 @@
 /**
- * Labels are append-only (DESIGN.md §6): setting, moving or deleting a label adds a row, so undo, audit and
+ * Labels are append-only (docs/DESIGN.md §6): setting, moving or deleting a label adds a row, so undo, audit and
  * per-annotator layers are queries, and a crash can only ever lose the write in flight.
  */
 import { StudioError } from '../errors';

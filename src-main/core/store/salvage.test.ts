@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { buildSyntheticProject, damagePages, leafPages, rowidsOnPage } from '../../../test/support/syntheticProject';
 import { StudioError } from '../errors';
 import type { AnnotatorId, VideoId } from '../ids';
-import { appendLabel } from './labels';
-import { ProjectSession } from './projectSession';
+import { appendLabel } from './labelStore';
+import { ProjectSession } from '../studio/projectSession';
 import { salvageProject } from './salvage';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'affect-salvage-'));

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureAnnotator } from './annotators';
-import { appendLabel, appendLabels, currentLabels, deleteLabel } from './labels';
+import { ensureAnnotator } from './annotatorStore';
+import { appendLabel, appendLabels, currentLabels, deleteLabel } from './labelStore';
 import { createProject, PROJECT_DB_FILE } from './projectFolder';
 import { openProjectDb, type Db } from './projectDb';
-import { completeVideoIndex, insertIndexingVideo } from './videos';
+import { completeVideoIndex, insertIndexingVideo } from './videoStore';
 
 function projectWithVideo(frames = 100) {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'affect-labels-')), 'p');

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSyntheticProject, damagePages, leafPages } from '../../../test/support/syntheticProject';
 import type { AnnotatorId, VideoId } from '../ids';
-import { appendLabel } from './labels';
-import type { ProjectAccess } from './projectAccess';
+import { appendLabel } from '../store/labelStore';
+import type { ProjectAccess } from '../store/projectAccess';
 import { ProjectSession } from './projectSession';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'affect-session-'));

@@ -16,10 +16,10 @@ import { analyzeJobHandler, ANALYZE_JOB } from '../analysis/analyzeJob';
 import { importJobHandler, IMPORT_JOB } from '../ingest/importJob';
 import { JobRunner, type JobUpdate, type ReportUnexpected } from '../jobs/jobRunner';
 import { resolveUserPath } from '../paths/userPath';
-import { quickCheck, quickCheckInWorker } from './integrityCheck';
-import { guardWrites, READ_WRITE, salvageAdvice, type ProjectAccess } from './projectAccess';
-import { openProjectFolder, PROJECT_DB_FILE, type ProjectInfo } from './projectFolder';
-import { unwritableReason, type Db } from './projectDb';
+import { quickCheck, quickCheckInWorker } from '../store/integrityCheck';
+import { guardWrites, READ_WRITE, salvageAdvice, type ProjectAccess } from '../store/projectAccess';
+import { openProjectFolder, PROJECT_DB_FILE, type ProjectInfo } from '../store/projectFolder';
+import { unwritableReason, type Db } from '../store/projectDb';
 
 export type JobUpdateListener = (update: JobUpdate, session: ProjectSession) => void;
 

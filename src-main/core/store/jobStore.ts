@@ -1,7 +1,7 @@
 /** Persistence of jobs: every state change and checkpoint is committed, so a killed app knows what to resume. */
 import crypto from 'node:crypto';
 import type { JobId } from '../ids';
-import type { Db } from '../project/projectDb';
+import type { Db } from './projectDb';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 

@@ -5,10 +5,10 @@
  * range without a faces row have no face; they are never filled in.
  */
 import type { VideoId } from '../ids';
-import type { Db } from '../project/projectDb';
+import type { Db } from './projectDb';
 import type { Box } from '../vision/faceRoi';
 import { normalisedGeometry } from '../vision/landmarkGeometry';
-import type { AnalysedChunk } from './analysisProtocol';
+import type { AnalysedChunk } from '../analysis/analysisProtocol';
 
 export type ModelId = number & { readonly __model: true };
 
@@ -140,7 +140,7 @@ export function listFaceFrames(db: Db, videoId: VideoId): FaceFrame[] {
   });
 }
 
-/** The per-frame descriptor of DESIGN.md §5 for every face of a video: embedding, expression logits, landmark geometry. */
+/** The per-frame descriptor of docs/DESIGN.md §5 for every face of a video: embedding, expression logits, landmark geometry. */
 export interface FrameDescriptor {
   frameIndex: number;
   faceId: number;

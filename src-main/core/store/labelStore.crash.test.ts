@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureAnnotator } from './annotators';
+import { ensureAnnotator } from './annotatorStore';
 import { createProject, PROJECT_DB_FILE } from './projectFolder';
 import { openProjectDb } from './projectDb';
-import { completeVideoIndex, insertIndexingVideo } from './videos';
+import { completeVideoIndex, insertIndexingVideo } from './videoStore';
 
 const WRITER = path.join(__dirname, '..', '..', '..', 'test', 'support', 'labelWriter.ts');
 const ROUNDS = 25;
