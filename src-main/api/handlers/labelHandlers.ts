@@ -1,8 +1,8 @@
 /** Annotators and their labels: every edit is appended (the store never rewrites a label) and announced. */
+import { addAnnotator, listAnnotators } from '../../core/app/annotators';
 import type { AnnotatorId, VideoId } from '../../core/ids';
 import { getAnnotatorView, setAnnotatorView } from '../../core/annotation/annotatorView';
 import { labelVideo, listVideoLabels, removeLabel } from '../../core/annotation/labelling';
-import { ensureAnnotator, listAnnotators } from '../../core/store/annotatorStore';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
 
@@ -10,8 +10,8 @@ export function labelHandlers({ sessions, events }: ApiServices) {
   const changed = (projectPath: string) => events.emit('data.changed', { entity: 'labels', projectPath });
 
   return {
-    'annotators.list': ({ project }) => listAnnotators(sessions.get(project).db),
-    'annotators.add': ({ project, name }) => ensureAnnotator(sessions.get(project).db, name, 'human'),
+    'annotators.list': ({ project }) => listAnnotators(sessions.get(project)),
+    'annotators.add': ({ project, name }) => addAnnotator(sessions.get(project), name),
     'labels.list': ({ project, videoId, annotatorId, viewer }) =>
       listVideoLabels(sessions.get(project), videoId as VideoId, annotatorId as AnnotatorId | undefined, viewer as AnnotatorId | undefined),
     'annotators.view': ({ project }) => getAnnotatorView(sessions.get(project).db),

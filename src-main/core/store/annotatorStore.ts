@@ -1,3 +1,8 @@
+/**
+ * The `annotators` table, and the project's labelling view (who labels, blind or not) kept in `project_meta`.
+ * Synchronous functions for workflows in the process that owns the file; `sqliteAnnotatorStore` is the same
+ * behind the asynchronous AnnotatorStore seam the application layer uses (projectStores.ts).
+ */
 import { StudioError } from '../errors';
 import type { AnnotatorId } from '../ids';
 import { shownText } from '../shownText';
@@ -39,4 +44,24 @@ export function ensureAnnotator(db: Db, rawName: string, kind: AnnotatorKind): A
     new Date().toISOString(),
   );
   return db.prepare('SELECT id, name, kind FROM annotators WHERE name = ?').get(name) as Annotator;
+}
+
+/** The annotator of that id, or undefined. */
+export function getAnnotator(db: Db, id: AnnotatorId): Annotator | undefined {
+  return db.prepare('SELECT id, name, kind FROM annotators WHERE id = ?').get(id) as Annotator | undefined;
+}
+
+export interface AnnotatorStore {
+  list(): Promise<Annotator[]>;
+  get(id: AnnotatorId): Promise<Annotator | undefined>;
+  /** Creates the annotator on first use; names are unique within a project. */
+  ensure(name: string, kind: AnnotatorKind): Promise<Annotator>;
+}
+
+export function sqliteAnnotatorStore(db: Db): AnnotatorStore {
+  return {
+    list: async () => listAnnotators(db),
+    get: async (id) => getAnnotator(db, id),
+    ensure: async (name, kind) => ensureAnnotator(db, name, kind),
+  };
 }

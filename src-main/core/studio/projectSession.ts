@@ -20,6 +20,8 @@ import { quickCheck, quickCheckInWorker } from '../store/integrityCheck';
 import { guardWrites, READ_WRITE, salvageAdvice, type ProjectAccess } from '../store/projectAccess';
 import { openProjectFolder, PROJECT_DB_FILE, type ProjectInfo } from '../store/projectFolder';
 import { unwritableReason, type Db } from '../store/projectDb';
+import { sqliteStores, type ProjectStores } from '../store/projectStores';
+import type { ProjectContext } from '../app/projectContext';
 
 export type JobUpdateListener = (update: JobUpdate, session: ProjectSession) => void;
 
@@ -41,9 +43,11 @@ export interface SessionOptions {
   syncCheckMaxBytes?: number;
 }
 
-export class ProjectSession {
+export class ProjectSession implements ProjectContext {
   readonly info: ProjectInfo;
   readonly db: Db;
+  /** The asynchronous per-aggregate stores the application layer (core/app/) goes through. */
+  readonly stores: ProjectStores;
   readonly jobs: JobRunner;
   /** Predictions from the labels, kept per video and updated label by label. */
   readonly predictor: ProjectPredictor;
@@ -57,6 +61,7 @@ export class ProjectSession {
     this.info = info;
     const file = path.join(info.path, PROJECT_DB_FILE);
     this.db = guardWrites(db, () => this.currentAccess, this.info.path);
+    this.stores = sqliteStores(this.db);
     this.predictor = new ProjectPredictor(this.db, this.info.path);
     const onJobUpdate = options.onJobUpdate ?? (() => undefined);
     this.jobs = new JobRunner(
