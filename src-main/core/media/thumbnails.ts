@@ -37,10 +37,13 @@ export function planThumbnails(videoSize: FrameSize, frameCount: number, count: 
   return { frameIndexes: evenlySpacedFrames(frameCount, count), tileWidth: tile.width, tileHeight: tile.height };
 }
 
-/** The filter chain that turns a video's decoded frames into the plan's strip (one picture). */
+/**
+ * The filter chain that turns a video's decoded frames into the plan's strip (one picture). The scaler is named:
+ * ffmpeg gives `-vf` chains bicubic and `-filter_complex` graphs bilinear, and a strip should not depend on which.
+ */
 export function thumbnailFilter(plan: ThumbnailPlan): string {
   const select = plan.frameIndexes.map((n) => `eq(n\\,${n})`).join('+');
-  return `select=${select},scale=${plan.tileWidth}:${plan.tileHeight},tile=${plan.frameIndexes.length}x1`;
+  return `select=${select},scale=${plan.tileWidth}:${plan.tileHeight}:flags=bicubic,tile=${plan.frameIndexes.length}x1`;
 }
 
 /** Output options for the strip: one JPEG on stdout, every selected frame kept (no frame-rate conversion). */
