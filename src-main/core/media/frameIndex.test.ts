@@ -5,6 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpegPaths } from './ffmpegPaths';
+import { indexFrames } from './frameIndex';
+import { probeMedia } from './probe';
+import { makeThumbnailStrip, planThumbnails } from './thumbnails';
 import { frameTimesOf } from '../../../test/support/frameTimes';
 import { processesReading } from '../../../test/support/processes';
 import { TEST_CLIPS, testVideosDir } from '../../../test/support/testMedia';
@@ -127,6 +130,22 @@ describe('indexFrames', () => {
     await expect(indexing).rejects.toMatchObject({ name: 'AbortError' });
     expect(abortedAt).toBeGreaterThan(0);
     expect(processesReading(file)).toEqual([]);
+  });
+
+  it('makes the planned thumbnail strip in the same decode, or none when a planned frame is not in the video', async () => {
+    const file = path.join(videos, 'short_hamilton_clip.mp4');
+    const probe = await probeMedia(file);
+    const plan = planThumbnails(probe, 275, 6, 24);
+    const [indexed, separate] = await Promise.all([
+      indexFrames(file, probe, { thumbnails: plan }),
+      makeThumbnailStrip(file, path.join(tmp, 'hamilton-separate.jpg'), plan),
+    ]);
+    expect(indexed.frames).toEqual(await frameTimesOf(file));
+    expect(indexed.thumbnailJpeg?.equals(fs.readFileSync(separate.file))).toBe(true);
+    // Planned for 400 frames, the last two tiles (frames 300 and 366) lie past the clip's 275: no strip rather than a padded one.
+    const tooMany = await indexFrames(file, probe, { thumbnails: planThumbnails(probe, 400, 6, 24) });
+    expect(tooMany.frames).toHaveLength(275);
+    expect(tooMany.thumbnailJpeg).toBeNull();
   });
 
   it('rejects at once when already cancelled', async () => {
