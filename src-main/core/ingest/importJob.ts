@@ -58,19 +58,21 @@ export function importJobHandler(session: ProjectSession): JobHandler {
     const { paths } = rawParams as ImportParams;
     const saved = context.checkpoint as ImportCheckpoint | null;
     const outcomes = saved?.outcomes ?? [];
-    const surveys = await Promise.all(paths.map((p) => surveyPath(p)));
+    const first = saved?.next ?? 0;
+    // Only the paths still to do: a resumed import does not probe again the files it already imported.
+    const surveys = await Promise.all(paths.slice(first).map((p) => surveyPath(p)));
     const estimates = surveys.map((survey) => survey.estimatedFrames);
-    const total = estimates.reduce((sum, n) => sum + n, 0);
-    let doneBefore = estimates.slice(0, saved?.next ?? 0).reduce((sum, n) => sum + n, 0);
+    let doneBefore = outcomes.reduce((sum, outcome) => sum + (outcome.frames ?? 0), 0);
+    const total = estimates.reduce((sum, n) => sum + n, doneBefore);
 
-    for (let i = saved?.next ?? 0; i < paths.length; i++) {
+    for (let i = first; i < paths.length; i++) {
       const item = paths[i] as string;
       const onFrames = (n: number) => context.progress(Math.min(total, doneBefore + n), total, `Importing ${path.basename(item)}`);
       // Saved in the transaction that commits the item, so a kill cannot leave it imported but still to do.
       const onCommit = (outcome: ImportOutcome) => context.saveCheckpoint({ next: i + 1, outcomes: [...outcomes, outcome] } satisfies ImportCheckpoint);
-      const outcome = await importOne(session, item, surveys[i] as PathSurvey, context, onFrames, onCommit);
+      const outcome = await importOne(session, item, surveys[i - first] as PathSurvey, context, onFrames, onCommit);
       outcomes.push(outcome);
-      doneBefore += estimates[i] as number;
+      doneBefore += estimates[i - first] as number;
       // A failed item commits nothing, so nothing saved its checkpoint: save it here.
       if (outcome.error !== undefined) context.saveCheckpoint({ next: i + 1, outcomes } satisfies ImportCheckpoint);
       context.progress(doneBefore, total);

@@ -16,7 +16,7 @@ import type { ProjectSession } from '../studio/projectSession';
 import { listFrames, listVideos } from '../store/videoStore';
 import { newSession, tempDir } from '../../../test/support/labelProject';
 import { makeTruncatedVideo, testVideosDir } from '../../../test/support/testMedia';
-import { checkImportPaths, IMPORT_JOB, type ImportOutcome } from './importJob';
+import { checkImportPaths, IMPORT_JOB, importJobHandler, type ImportOutcome } from './importJob';
 import { readThumbnailStrip } from './thumbnailCache';
 
 const real = resolveFfmpegPaths();
@@ -105,5 +105,35 @@ describe('an import of video files', () => {
       expect(strip?.tileWidth).toBe(separate.tileWidth);
       expect(strip?.jpeg.equals(fs.readFileSync(separate.file)), path.basename(file)).toBe(true);
     }
+  });
+});
+
+describe('an import resumed after a kill', () => {
+  it('probes only the files still to do', async () => {
+    const [done, todo] = ['single_face.mp4', 'no_face.mp4'].map((name) => {
+      const file = path.join(dir, `resumed-${name}`);
+      fs.copyFileSync(path.join(VIDEOS, name), file);
+      return file;
+    }) as [string, string];
+    const resumed = newSession();
+    const progress: [number, number][] = [];
+    process.env.FFPROBE_PATH = loggingWrapper('ffprobe');
+    try {
+      const handle = importJobHandler(resumed);
+      const result = await handle({ paths: [done, todo] }, {
+        signal: new AbortController().signal,
+        checkpoint: { next: 1, outcomes: [{ path: done, frames: 72, labels: 0, warning: null }] },
+        progress: (doneFrames, total) => progress.push([doneFrames, total]),
+        saveCheckpoint: () => undefined,
+      });
+      expect((result as { outcomes: ImportOutcome[] }).outcomes.map((o) => [o.path, o.frames])).toEqual([[done, 72], [todo, 94]]);
+    } finally {
+      delete process.env.FFPROBE_PATH;
+      await resumed.close();
+    }
+    expect(runsOn('ffprobe', done)).toBe(0);
+    expect(runsOn('ffprobe', todo)).toBe(1);
+    // The bar counts the frames imported before the kill, then the container's 94 of the file still to do.
+    expect(progress.at(-1)).toEqual([72 + 94, 72 + 94]);
   });
 });
