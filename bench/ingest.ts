@@ -1,6 +1,7 @@
 /**
- * Ingest speed: import (probe + hash + frame index + thumbnail strip) of each shared video into a fresh
- * project, next to ffmpeg's own decode-only rate on the same file in the same run. The ratio is the figure.
+ * Ingest speed: the import job (probe + hash + one decode that indexes frames and tiles the thumbnail strip) on
+ * each shared video into a fresh project, next to ffmpeg's own decode-only rate on the same file in the same run.
+ * The ratio is the figure: importToDecodeRatio is import time / decode-only time (2 = half the decode-only rate).
  * Usage: npm run bench -- ingest [video ...]   (default: every file in ../shared/data/videos)
  */
 import { spawnSync } from 'node:child_process';

@@ -10,7 +10,7 @@ import type { JobId, VideoId } from '../ids';
 import type { JobContext, JobHandler, JobRunner } from '../jobs/jobRunner';
 import { resolveUserPath } from '../paths/userPath';
 import type { ProjectSession } from '../studio/projectSession';
-import { estimateFrameCount, importFrameFolder, importVideoFile, type ImportedItem } from './importMedia';
+import { importFrameFolder, importVideoFile, surveyPath, type ImportedItem, type PathSurvey } from './importMedia';
 
 export const IMPORT_JOB = 'import';
 
@@ -58,18 +58,21 @@ export function importJobHandler(session: ProjectSession): JobHandler {
     const { paths } = rawParams as ImportParams;
     const saved = context.checkpoint as ImportCheckpoint | null;
     const outcomes = saved?.outcomes ?? [];
-    const estimates = await Promise.all(paths.map((p) => estimateFrameCount(p)));
-    const total = estimates.reduce((sum, n) => sum + n, 0);
-    let doneBefore = estimates.slice(0, saved?.next ?? 0).reduce((sum, n) => sum + n, 0);
+    const first = saved?.next ?? 0;
+    // Only the paths still to do: a resumed import does not probe again the files it already imported.
+    const surveys = await Promise.all(paths.slice(first).map((p) => surveyPath(p)));
+    const estimates = surveys.map((survey) => survey.estimatedFrames);
+    let doneBefore = outcomes.reduce((sum, outcome) => sum + (outcome.frames ?? 0), 0);
+    const total = estimates.reduce((sum, n) => sum + n, doneBefore);
 
-    for (let i = saved?.next ?? 0; i < paths.length; i++) {
+    for (let i = first; i < paths.length; i++) {
       const item = paths[i] as string;
       const onFrames = (n: number) => context.progress(Math.min(total, doneBefore + n), total, `Importing ${path.basename(item)}`);
       // Saved in the transaction that commits the item, so a kill cannot leave it imported but still to do.
       const onCommit = (outcome: ImportOutcome) => context.saveCheckpoint({ next: i + 1, outcomes: [...outcomes, outcome] } satisfies ImportCheckpoint);
-      const outcome = await importOne(session, item, context, onFrames, onCommit);
+      const outcome = await importOne(session, item, surveys[i - first] as PathSurvey, context, onFrames, onCommit);
       outcomes.push(outcome);
-      doneBefore += estimates[i] as number;
+      doneBefore += estimates[i - first] as number;
       // A failed item commits nothing, so nothing saved its checkpoint: save it here.
       if (outcome.error !== undefined) context.saveCheckpoint({ next: i + 1, outcomes } satisfies ImportCheckpoint);
       context.progress(doneBefore, total);
@@ -81,13 +84,14 @@ export function importJobHandler(session: ProjectSession): JobHandler {
 async function importOne(
   session: ProjectSession,
   item: string,
+  survey: PathSurvey,
   context: JobContext,
   onFrames: (n: number) => void,
   onCommit: (outcome: ImportOutcome) => void,
 ): Promise<ImportOutcome> {
   try {
     const options = { db: session.db, cacheDir: session.cacheDir, signal: context.signal, onFrames, onCommit: (imported: ImportedItem) => onCommit({ path: item, ...imported }) };
-    const imported = fs.statSync(item).isDirectory() ? await importFrameFolder(item, options) : await importVideoFile(item, options);
+    const imported = survey.probe === null ? await importFrameFolder(item, options) : await importVideoFile(item, await survey.probe, options);
     return { path: item, ...imported };
   } catch (error) {
     // Cancelling or closing the project is not a property of this file: let the runner handle it.

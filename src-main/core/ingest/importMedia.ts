@@ -12,8 +12,9 @@ import { hashFile, hashFolderFrames } from '../media/contentHash';
 import { indexFrames } from '../media/frameIndex';
 import { decodeImage, listImageFrames } from '../media/imageSequence';
 import { encodeJpeg } from '../media/jpegEncode';
-import { probeMedia } from '../media/probe';
-import { evenlySpacedFrames, makeThumbnailStrip } from '../media/thumbnails';
+import { estimatedFrameCount, probeMedia, type MediaProbe } from '../media/probe';
+import { evenlySpacedFrames, makeThumbnailStrip, planThumbnails, tilesCoverStretches, type ThumbnailPlan } from '../media/thumbnails';
+import { writeFileAtomic } from '../paths/atomicWrite';
 import { ensureAnnotator } from '../store/annotatorStore';
 import { appendLabels } from '../store/labelStore';
 import type { Db } from '../store/projectDb';
@@ -63,19 +64,31 @@ export interface ImportedItem {
 const ENDS_EARLY_MIN_SEC = 0.5;
 const ENDS_EARLY_MIN_SHARE = 0.02;
 
-/** A cheap guess of the frames a path holds, for the job's progress bar (0 when it cannot be read). */
-export async function estimateFrameCount(target: string): Promise<number> {
-  try {
-    if (fs.statSync(target).isDirectory()) return listImageFrames(target).length;
-    const probe = await probeMedia(target);
-    return probe.declaredFrameCount ?? Math.round((probe.durationSec ?? 0) * (probe.avgFps ?? 0));
-  } catch {
-    return 0;
-  }
+/**
+ * What the import job learns of a path before importing anything: a guess of its frames for the progress bar
+ * and, for a video file, its probe, which the import reuses: ffprobe reads each file once. A probe that failed
+ * is kept and reported when the file's turn comes, as any bad file is, without stopping the others.
+ */
+export interface PathSurvey {
+  estimatedFrames: number;
+  /** null for a folder of frames. */
+  probe: Promise<MediaProbe> | null;
 }
 
-export async function importVideoFile(file: string, options: ImportOptions): Promise<ImportedItem> {
-  const probe = await probeMedia(file);
+export async function surveyPath(target: string): Promise<PathSurvey> {
+  if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
+    try {
+      return { estimatedFrames: listImageFrames(target).length, probe: null };
+    } catch {
+      return { estimatedFrames: 0, probe: null }; // the import says what is wrong with the folder
+    }
+  }
+  const probe = probeMedia(target);
+  // Handles the rejection for now; importVideoFile's caller awaits the same promise and reports it.
+  return { estimatedFrames: await probe.then(estimatedFrameCount, () => 0), probe };
+}
+
+export async function importVideoFile(file: string, probe: MediaProbe, options: ImportOptions): Promise<ImportedItem> {
   const contentHash = await hashFile(file, options.signal);
   const video: NewVideo = {
     kind: 'video',
@@ -89,15 +102,35 @@ export async function importVideoFile(file: string, options: ImportOptions): Pro
     avgFps: probe.avgFps,
   };
   return importIndexed(video, options, async (id) => {
-    const frames = await indexFrames(file, { signal: options.signal, onProgress: options.onFrames });
-    if (frames.length === 0) throw new StudioError(`${video.displayName} has no video frames that can be decoded.`);
+    // The strip's frames are picked from the container's frame count, so the one decode can make it too.
+    const planned = planThumbnails(probe, estimatedFrameCount(probe), THUMBNAIL_TILES, THUMBNAIL_HEIGHT);
+    const { frames, thumbnailJpeg } = await indexFrames(file, probe, { signal: options.signal, onProgress: options.onFrames, thumbnails: planned });
     const warning = endsEarlyWarning(indexedDurationSec(frames), probe.durationSec);
-    const { jpeg } = thumbnailPaths(options.cacheDir, id);
-    fs.mkdirSync(path.dirname(jpeg), { recursive: true });
-    const strip = await makeThumbnailStrip(file, jpeg, { frames, count: Math.min(THUMBNAIL_TILES, frames.length), tileHeight: THUMBNAIL_HEIGHT });
-    writeThumbnailMeta(options.cacheDir, id, { tileWidth: strip.tileWidth, tileHeight: strip.tileHeight, frameIndexes: strip.frameIndexes });
+    const strip = await keepOrRemakeStrip(file, probe, frames.length, { planned, jpeg: thumbnailJpeg }, options, id);
+    writeThumbnailMeta(options.cacheDir, id, { tileWidth: strip.tileWidth, tileHeight: strip.tileHeight, frameIndexes: [...strip.frameIndexes] });
     return { frames, clip: null, warning };
   });
+}
+
+/**
+ * Keeps the strip made while indexing when its frames still stand one for each stretch of the frames that
+ * actually decoded. When the container's count was far off (a file that ends early), the frames are known now:
+ * a second decode makes the strip from them.
+ */
+async function keepOrRemakeStrip(
+  file: string,
+  probe: MediaProbe,
+  frameCount: number,
+  made: { planned: ThumbnailPlan; jpeg: Buffer | null },
+  options: ImportOptions,
+  id: VideoId,
+): Promise<ThumbnailPlan> {
+  const { jpeg } = thumbnailPaths(options.cacheDir, id);
+  if (made.jpeg !== null && tilesCoverStretches(made.planned.frameIndexes, frameCount, THUMBNAIL_TILES)) {
+    writeFileAtomic(jpeg, made.jpeg);
+    return made.planned;
+  }
+  return makeThumbnailStrip(file, jpeg, planThumbnails(probe, frameCount, THUMBNAIL_TILES, THUMBNAIL_HEIGHT), options.signal);
 }
 
 /** "the file ends at 6.4 s of 15.3 s: ...": the frames that decode are imported, and the user learns what is not. */

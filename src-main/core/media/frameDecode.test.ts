@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../errors';
 import { resolveFfmpegPaths } from './ffmpegPaths';
 import { decodeFrameAt, decodeFrameBySeek, decodeFrameRange, decodeFrames, encodeFrameRangeAsJpeg, type DecodedFrame } from './frameDecode';
-import { indexFrames } from './frameIndex';
+import { frameTimesOf } from '../../../test/support/frameTimes';
 import { fitWithin } from './frameSize';
 import { decodeImage } from './imageSequence';
 import { processesReading } from '../../../test/support/processes';
@@ -53,7 +53,7 @@ function nth<T>(items: readonly T[], i: number): T {
 describe('decodeFrames and decodeFrameAt', () => {
   it.each(fs.readdirSync(videos))('%s: sequential decode yields the indexed frames; a seek returns exactly frame N', async (name) => {
     const file = path.join(videos, name);
-    const [index, decoded, keys] = await Promise.all([indexFrames(file), collect(decodeFrames(file, size)), keyframes(file)]);
+    const [index, decoded, keys] = await Promise.all([frameTimesOf(file), collect(decodeFrames(file, size)), keyframes(file)]);
     expect(decoded.length).toBe(index.length);
     expect(decoded.map((f) => f.frameIndex)).toEqual(index.map((f) => f.frameIndex));
     expect(decoded.every((f) => f.rgb.length === 64 * 36 * 3)).toBe(true);
@@ -99,7 +99,7 @@ describe('decodeFrames and decodeFrameAt', () => {
     for (const { name, codec } of made) {
       const file = path.join(tmp, name);
       execFileSync(ffmpeg, ['-v', 'error', '-y', ...source, ...codec, file]);
-      const [index, decoded] = await Promise.all([indexFrames(file), collect(decodeFrames(file, size))]);
+      const [index, decoded] = await Promise.all([frameTimesOf(file), collect(decodeFrames(file, size))]);
       expect(decoded.length, name).toBe(index.length);
       for (let n = 0; n < index.length; n += 7) {
         expect((await decodeFrameBySeek(file, nth(index, n), size))?.equals(nth(decoded, n).rgb), `${name} frame ${n}`).toBe(true);
@@ -118,7 +118,7 @@ describe('decodeFrames and decodeFrameAt', () => {
 
   it('falls back to counting frames when the timestamp does not single out a decoded frame', async () => {
     const file = path.join(videos, 'single_face.mp4');
-    const index = await indexFrames(file);
+    const index = await frameTimesOf(file);
     const all = await collect(decodeFrames(file, size));
     // As if this frame's timestamp had been repaired: the decoder has no frame at that time.
     const repaired = { frameIndex: 50, ptsSec: nth(index, 50).ptsSec + 0.013 };
@@ -130,7 +130,7 @@ describe('decodeFrames and decodeFrameAt', () => {
   it('slices frames that straddle pipe chunks at any size', async () => {
     const file = path.join(videos, 'short_hamilton_clip.mp4');
     const odd = { width: 250, height: 141 }; // 105,750 bytes: never a multiple of a 64 KiB chunk
-    const [index, decoded] = await Promise.all([indexFrames(file), collect(decodeFrames(file, odd))]);
+    const [index, decoded] = await Promise.all([frameTimesOf(file), collect(decodeFrames(file, odd))]);
     expect(decoded.length).toBe(index.length);
     expect((await decodeFrameAt(file, nth(index, 200), odd)).equals(nth(decoded, 200).rgb)).toBe(true);
   });
@@ -139,7 +139,7 @@ describe('decodeFrames and decodeFrameAt', () => {
     const source = fs.readFileSync(path.join(videos, 'WolfgangLanger_Pexels.mp4'));
     const file = path.join(tmp, 'half.mp4');
     fs.writeFileSync(file, source.subarray(0, source.length >> 1));
-    const [index, decoded] = await Promise.all([indexFrames(file), collect(decodeFrames(file, size))]);
+    const [index, decoded] = await Promise.all([frameTimesOf(file), collect(decodeFrames(file, size))]);
     expect(decoded.length).toBe(index.length);
     expect(decoded.length).toBeLessThan(TEST_CLIPS['WolfgangLanger_Pexels.mp4'].frames);
   });

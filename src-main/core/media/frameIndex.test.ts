@@ -6,6 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpegPaths } from './ffmpegPaths';
 import { indexFrames } from './frameIndex';
+import { probeMedia } from './probe';
+import { makeThumbnailStrip, planThumbnails } from './thumbnails';
+import { frameTimesOf } from '../../../test/support/frameTimes';
 import { processesReading } from '../../../test/support/processes';
 import { TEST_CLIPS, testVideosDir } from '../../../test/support/testMedia';
 
@@ -54,7 +57,7 @@ describe('indexFrames', () => {
   it.each(fs.readdirSync(videos))('%s: one entry per decoded frame, with the decoder timestamps, non-decreasing', async (name) => {
     const file = path.join(videos, name);
     const progress: number[] = [];
-    const [frames, count, timestamps] = await Promise.all([indexFrames(file, { onProgress: (n) => progress.push(n) }), countFrames(file), decoderTimestamps(file)]);
+    const [frames, count, timestamps] = await Promise.all([frameTimesOf(file, { onProgress: (n) => progress.push(n) }), countFrames(file), decoderTimestamps(file)]);
     expect(frames.length).toBe(count);
     expect(frames.map((f) => f.frameIndex)).toEqual(frames.map((_, i) => i));
     const times = frames.map((f) => f.ptsSec);
@@ -66,7 +69,7 @@ describe('indexFrames', () => {
   });
 
   it('places frames by time, not by index x nominal fps: face_noface.mov changes frame rate halfway', async () => {
-    const times = (await indexFrames(path.join(videos, 'face_noface.mov'))).map((f) => f.ptsSec);
+    const times = (await frameTimesOf(path.join(videos, 'face_noface.mov'))).map((f) => f.ptsSec);
     const spacing = (i: number) => (times[i + 1] ?? NaN) - (times[i] ?? NaN);
     const [first, second] = TEST_CLIPS['face_noface.mov'].segments;
     expect(spacing(10)).toBeCloseTo(1 / first.fps, 5);
@@ -79,13 +82,13 @@ describe('indexFrames', () => {
   });
 
   it('keeps the timestamps of a stream that does not start at zero', async () => {
-    const frames = await indexFrames(path.join(videos, 'short_hamilton_clip.mp4'));
+    const frames = await frameTimesOf(path.join(videos, 'short_hamilton_clip.mp4'));
     expect(frames[0]?.ptsSec).toBeCloseTo(TEST_CLIPS['short_hamilton_clip.mp4'].startSec, 6);
   });
 
   it('indexes the frames that decode from a video cut in half (index at the front)', async () => {
     const file = truncatedCopy('WolfgangLanger_Pexels.mp4', Math.floor(fs.statSync(path.join(videos, 'WolfgangLanger_Pexels.mp4')).size / 2));
-    const [frames, count] = await Promise.all([indexFrames(file), countFrames(file)]);
+    const [frames, count] = await Promise.all([frameTimesOf(file), countFrames(file)]);
     expect(frames.length).toBe(count);
     expect(frames.length).toBeGreaterThan(100);
     expect(frames.length).toBeLessThan(TEST_CLIPS['WolfgangLanger_Pexels.mp4'].frames);
@@ -93,29 +96,29 @@ describe('indexFrames', () => {
 
   it('refuses a video cut in half whose index was at the end', async () => {
     const file = truncatedCopy('face_noface.mov', Math.floor(fs.statSync(path.join(videos, 'face_noface.mov')).size / 2));
-    await expect(indexFrames(file)).rejects.toThrow(`ffprobe cannot read ${file}: moov atom not found`);
+    await expect(frameTimesOf(file)).rejects.toThrow(`ffprobe cannot read ${file}: moov atom not found`);
   });
 
   it('refuses a video with a video stream but no decodable frame', async () => {
     // The header (ftyp + moov) of a faststart mp4 and a few bytes of its data: ffprobe describes it, nothing decodes.
     const file = truncatedCopy('WolfgangLanger_Pexels.mp4', mediaDataStart(path.join(videos, 'WolfgangLanger_Pexels.mp4')) + 64);
-    await expect(indexFrames(file)).rejects.toThrow(`${file} has no decodable video frames; it may be truncated or damaged`);
+    await expect(frameTimesOf(file)).rejects.toThrow(`${file} has no decodable video frames; it may be truncated or damaged`);
   });
 
   it('refuses an audio-only file', async () => {
     const { ffmpeg } = resolveFfmpegPaths();
     const file = path.join(tmp, 'audio-only.mp4');
     execFileSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine', '-t', '0.5', file]);
-    await expect(indexFrames(file)).rejects.toThrow(`${file} has no video stream`);
+    await expect(frameTimesOf(file)).rejects.toThrow(`${file} has no video stream`);
   });
 
-  it('stops ffprobe and rejects with an AbortError when cancelled', async () => {
-    // A uniquely named link makes this test's ffprobe findable among the processes other tests start.
+  it('stops ffmpeg and rejects with an AbortError when cancelled', async () => {
+    // A uniquely named link makes this test's ffmpeg findable among the processes other tests start.
     const file = path.join(tmp, `cancel-${process.pid}.mov`);
     fs.symlinkSync(path.join(videos, 'noface_face.mov'), file);
     const controller = new AbortController();
     let abortedAt = 0;
-    const indexing = indexFrames(file, {
+    const indexing = frameTimesOf(file, {
       signal: controller.signal,
       onProgress: (n) => {
         if (!controller.signal.aborted) {
@@ -129,8 +132,24 @@ describe('indexFrames', () => {
     expect(processesReading(file)).toEqual([]);
   });
 
+  it('makes the planned thumbnail strip in the same decode, or none when a planned frame is not in the video', async () => {
+    const file = path.join(videos, 'short_hamilton_clip.mp4');
+    const probe = await probeMedia(file);
+    const plan = planThumbnails(probe, 275, 6, 24);
+    const [indexed, separate] = await Promise.all([
+      indexFrames(file, probe, { thumbnails: plan }),
+      makeThumbnailStrip(file, path.join(tmp, 'hamilton-separate.jpg'), plan),
+    ]);
+    expect(indexed.frames).toEqual(await frameTimesOf(file));
+    expect(indexed.thumbnailJpeg?.equals(fs.readFileSync(separate.file))).toBe(true);
+    // Planned for 400 frames, the last two tiles (frames 300 and 366) lie past the clip's 275: no strip rather than a padded one.
+    const tooMany = await indexFrames(file, probe, { thumbnails: planThumbnails(probe, 400, 6, 24) });
+    expect(tooMany.frames).toHaveLength(275);
+    expect(tooMany.thumbnailJpeg).toBeNull();
+  });
+
   it('rejects at once when already cancelled', async () => {
-    await expect(indexFrames(path.join(videos, 'single_face.mp4'), { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(frameTimesOf(path.join(videos, 'single_face.mp4'), { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 

@@ -90,3 +90,8 @@ function positiveNumber(value: string | undefined): number | null {
   const n = Number(value);
   return value !== undefined && Number.isFinite(n) && n > 0 ? n : null;
 }
+
+/** The frames a video should hold by its container's figures: a guess (no_face.mp4 declares 98, decodes 95). */
+export function estimatedFrameCount(probe: MediaProbe): number {
+  return probe.declaredFrameCount ?? Math.round((probe.durationSec ?? 0) * (probe.avgFps ?? 0));
+}

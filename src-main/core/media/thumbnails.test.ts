@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpegPaths } from './ffmpegPaths';
 import { decodeFrameAt } from './frameDecode';
-import { indexFrames } from './frameIndex';
-import { evenlySpacedFrames, makeThumbnailStrip } from './thumbnails';
+import { frameTimesOf } from '../../../test/support/frameTimes';
+import { evenlySpacedFrames, makeThumbnailStrip, planThumbnails, tilesCoverStretches } from './thumbnails';
 import { testVideosDir } from '../../../test/support/testMedia';
 
 const videos = testVideosDir();
@@ -40,9 +40,9 @@ function meanAbsDiff(a: Buffer, b: Buffer): number {
 describe('makeThumbnailStrip', () => {
   it('writes one sprite of evenly spaced frames, each tile showing its own frame', async () => {
     const file = path.join(videos, 'short_hamilton_clip.mp4');
-    const frames = await indexFrames(file);
+    const frames = await frameTimesOf(file);
     const outFile = path.join(tmp, 'strips', 'hamilton.jpg');
-    const strip = await makeThumbnailStrip(file, outFile, { frames, count: 8, tileHeight: 36 });
+    const strip = await makeThumbnailStrip(file, outFile, planThumbnails({ width: 640, height: 360 }, frames.length, 8, 36));
     expect(strip).toEqual({ file: outFile, tileWidth: 64, tileHeight: 36, frameIndexes: [17, 51, 85, 120, 154, 189, 223, 257] });
     expect(jpegSize(outFile)).toEqual({ width: 64 * 8, height: 36 });
     expect(fs.readdirSync(path.dirname(outFile))).toEqual(['hamilton.jpg']); // no temp file left behind
@@ -61,9 +61,9 @@ describe('makeThumbnailStrip', () => {
 
   it('makes one tile per frame when asked for more tiles than the video has frames', async () => {
     const file = path.join(videos, 'single_face.mp4');
-    const frames = await indexFrames(file);
+    const frames = await frameTimesOf(file);
     expect(frames).toHaveLength(72);
-    const strip = await makeThumbnailStrip(file, path.join(tmp, 'all.jpg'), { frames, count: 100, tileHeight: 20 });
+    const strip = await makeThumbnailStrip(file, path.join(tmp, 'all.jpg'), planThumbnails({ width: 640, height: 360 }, frames.length, 100, 20));
     expect(strip.frameIndexes).toEqual(frames.map((f) => f.frameIndex));
     expect(jpegSize(strip.file)).toEqual({ width: strip.tileWidth * 72, height: 20 });
     expect(strip.tileWidth).toBe(34); // 20 * 16/9 = 35.6, rounded down to even
@@ -71,13 +71,15 @@ describe('makeThumbnailStrip', () => {
 
   it('replaces an existing strip whole, and refuses what cannot make one', async () => {
     const file = path.join(videos, 'no_face.mp4');
-    const frames = await indexFrames(file);
+    const frames = await frameTimesOf(file);
     const outFile = path.join(tmp, 'replace.jpg');
     fs.writeFileSync(outFile, 'old strip');
-    await makeThumbnailStrip(file, outFile, { frames, count: 3, tileHeight: 18 });
+    const size = { width: 960, height: 540 };
+    await makeThumbnailStrip(file, outFile, planThumbnails(size, frames.length, 3, 18));
     expect(jpegSize(outFile)).toEqual({ width: 32 * 3, height: 18 });
-    await expect(makeThumbnailStrip(file, outFile, { frames: [], count: 3, tileHeight: 18 })).rejects.toThrow(`${file} has no frames`);
-    await expect(makeThumbnailStrip(file, outFile, { frames, count: 0, tileHeight: 18 })).rejects.toThrow('Cannot make 0 thumbnails');
+    await expect(makeThumbnailStrip(file, outFile, planThumbnails(size, 0, 3, 18))).rejects.toThrow(`${file} has no frames`);
+    expect(() => planThumbnails(size, frames.length, 0, 18)).toThrow('Cannot make 0 thumbnails');
+    expect(() => planThumbnails(size, frames.length, 3, 1)).toThrow('Cannot make thumbnails 1 pixels high');
   });
 });
 
@@ -86,5 +88,22 @@ describe('evenlySpacedFrames', () => {
     expect(evenlySpacedFrames(100, 4)).toEqual([12, 37, 62, 87]);
     expect(evenlySpacedFrames(10, 1)).toEqual([5]);
     expect(evenlySpacedFrames(3, 5)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('tilesCoverStretches', () => {
+  it('accepts what evenlySpacedFrames picks, for any frame count', () => {
+    for (let frameCount = 1; frameCount < 500; frameCount++) {
+      for (const count of [1, 5, 16]) expect(tilesCoverStretches(evenlySpacedFrames(frameCount, count), frameCount, count), `${frameCount} frames, ${count} tiles`).toBe(true);
+    }
+  });
+
+  it('accepts frames picked from a count a little off, refuses a tile outside its stretch or one missing', () => {
+    // no_face.mp4 declares 98 frames and decodes 95: the frames picked for 98 still stand one for each stretch.
+    expect(tilesCoverStretches(evenlySpacedFrames(98, 16), 95, 16)).toBe(true);
+    expect(tilesCoverStretches(evenlySpacedFrames(383, 16), 150, 16)).toBe(false); // a file that ends early
+    expect(tilesCoverStretches(evenlySpacedFrames(50, 16), 150, 16)).toBe(false); // a count far too low
+    expect(tilesCoverStretches(evenlySpacedFrames(100, 4).slice(1), 100, 4)).toBe(false);
+    expect(tilesCoverStretches([12, 37, 49, 87], 100, 4)).toBe(false); // tile 2 shows a frame of stretch 1
   });
 });
