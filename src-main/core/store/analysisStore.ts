@@ -1,7 +1,7 @@
 /**
- * The face analysis in the project database: the encoder in `models`, one `faces` row per frame with the subject's
- * face (box and landmarks in video pixels), its embedding in `embeddings`, its expression logits in
- * `face_expressions`, and per video in `face_analyses` how far the analysis got. Frames inside the analysed
+ * The face analysis in the project database: one `faces` row per frame with the subject's face (box and landmarks
+ * in video pixels), its embedding in `embeddings`, its expression logits in `face_expressions`, and per video in
+ * `face_analyses` how far the analysis got (with the encoder it used, registered by modelStore.ts). Frames inside the analysed
  * range without a faces row have no face; they are never filled in.
  */
 import type { VideoId } from '../ids';
@@ -9,30 +9,7 @@ import type { Db } from './projectDb';
 import type { Box } from '../vision/faceRoi';
 import { normalisedGeometry } from '../vision/landmarkGeometry';
 import type { AnalysedChunk } from '../analysis/analysisProtocol';
-
-export type ModelId = number & { readonly __model: true };
-
-export interface EncoderRecord {
-  name: string;
-  version: string;
-  sha256: string;
-  card: string;
-  file: string;
-}
-
-/** Registers an encoder once per file content; the first one registered becomes the project's active encoder. */
-export function registerEncoder(db: Db, encoder: EncoderRecord): ModelId {
-  return db.transaction(() => {
-    db.prepare(
-      `INSERT INTO models (kind, name, version, sha256, card, file, active, created_at)
-       VALUES ('encoder', @name, @version, @sha256, @card, @file,
-               NOT EXISTS (SELECT 1 FROM models WHERE kind = 'encoder' AND active = 1), @createdAt)
-       ON CONFLICT (kind, sha256) DO NOTHING`,
-    ).run({ ...encoder, createdAt: new Date().toISOString() });
-    const row = db.prepare(`SELECT id FROM models WHERE kind = 'encoder' AND sha256 = ?`).get(encoder.sha256) as { id: number };
-    return row.id as ModelId;
-  })();
-}
+import type { ModelId } from './modelStore';
 
 export interface AnalysisRecord {
   videoId: VideoId;
@@ -167,4 +144,17 @@ export function listFrameDescriptors(db: Db, videoId: VideoId, encoderId: ModelI
     expressionLogits: r.logits ? floats(r.logits) : null,
     geometry: normalisedGeometry(floats(r.landmarks)),
   }));
+}
+
+/** A project's face analysis as the application layer reaches it: each method one transaction. */
+export interface AnalysisStore {
+  get(videoId: VideoId): Promise<AnalysisRecord | undefined>;
+  faceFrames(videoId: VideoId): Promise<FaceFrame[]>;
+}
+
+export function sqliteAnalysisStore(db: Db): AnalysisStore {
+  return {
+    get: async (videoId) => getAnalysis(db, videoId),
+    faceFrames: async (videoId) => listFaceFrames(db, videoId),
+  };
 }
