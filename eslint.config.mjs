@@ -43,13 +43,12 @@ const FRONT_END_MAY_USE = ['src-main/core/*.ts', 'src-main/core/paths/**', 'src-
  * the import it names.
  */
 const FRONT_END_DEBTS = {
-    'api/handlers/agreementHandlers.ts': ['core/affect/projectAgreement'],
-    'api/handlers/exportHandlers.ts': ['core/io/datasetExport', 'core/io/exportLabels', 'core/io/labelImport'],
+      'api/handlers/exportHandlers.ts': ['core/io/datasetExport', 'core/io/exportLabels', 'core/io/labelImport'],
     'api/handlers/labelHandlers.ts': ['core/store/annotatorStore', 'core/annotation/labelling'],
     'api/handlers/modelHandlers.ts': ['core/affect/predictionViews', 'core/ingest/videoAccess'],
     'api/projectSessions.ts': ['core/affect/trainJob', 'core/store/jobStore'],
     'api/studioApi.ts': ['core/io/exportLedger', 'core/store/recentProjects'],
-    'cli/agreementCommands.ts': ['core/affect/projectAgreement'],
+    'cli/agreementCommands.ts': ['core/affect/projectAgreement'], // AXES and FUSION_METHODS, for the usage checks
     'cli/analysisCommands.ts': ['core/analysis/analyzeJob'],
     'cli/evaluateCommands.ts': ['core/affect/fewshot', 'core/affect/labelledImages'],
     'cli/exportCommands.ts': ['core/io/datasetExport', 'core/io/datasetSplit', 'core/io/datasetSubjects', 'core/io/exportLabels', 'core/io/exportLedger', 'core/io/exportTarget', 'core/io/labelImport'],

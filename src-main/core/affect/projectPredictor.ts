@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getAnalysis, listFrameDescriptors } from '../store/analysisStore';
 import { activePairHead, builtinPairHeadId, type ModelId } from '../store/modelStore';
+import { latestPredictionRun } from '../annotation/annotatorView';
 import { StudioError } from '../errors';
 import type { AnnotatorId, VideoId } from '../ids';
 import { currentLabels } from '../store/labelStore';
@@ -162,6 +163,16 @@ export class ProjectPredictor {
     return this.db
       .prepare('SELECT frame_index AS frameIndex, valence, arousal, valence_sd AS valenceSd, arousal_sd AS arousalSd FROM predictions WHERE run_id = ? AND video_id = ?')
       .all(run.id, videoId) as SavedFrame[];
+  }
+
+  /** The newest model run's predictions on a video, by frame (what agreement compares annotators with), or null. */
+  latestRunValues(videoId: VideoId): Map<number, { valence: number; arousal: number }> | null {
+    const run = latestPredictionRun(this.db, videoId);
+    if (!run) return null;
+    const rows = this.db
+      .prepare('SELECT frame_index AS frameIndex, valence, arousal FROM predictions WHERE run_id = ? AND video_id = ?')
+      .all(run.runId, videoId) as { frameIndex: number; valence: number; arousal: number }[];
+    return new Map(rows.map((row) => [row.frameIndex, { valence: row.valence, arousal: row.arousal }]));
   }
 
   /** The descriptors of a video's frames (null where there is no face), for suggestions and training. */

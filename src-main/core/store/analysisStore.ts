@@ -117,6 +117,34 @@ export function listFaceFrames(db: Db, videoId: VideoId): FaceFrame[] {
   });
 }
 
+/** A stored face row as exports crop it: box and landmarks (float32 pairs) in video pixels. */
+export interface StoredFace {
+  frameIndex: number;
+  trackId: number | null;
+  score: number;
+  box: Box;
+  landmarks: Buffer | null;
+}
+
+/** Every face on the frames before `beforeFrame`, by frame, the best-scored first within a frame. */
+export function listStoredFaces(db: Db, videoId: VideoId, beforeFrame: number): StoredFace[] {
+  const rows = db
+    .prepare(
+      `SELECT frame_index AS frameIndex, track_id AS trackId, score, box_x AS x, box_y AS y, box_w AS w, box_h AS h, landmarks
+       FROM faces WHERE video_id = ? AND frame_index < ? ORDER BY frame_index, score DESC`,
+    )
+    .all(videoId, beforeFrame) as (Omit<StoredFace, 'box'> & Box)[];
+  return rows.map((r) => ({ frameIndex: r.frameIndex, trackId: r.trackId, score: r.score, box: { x: r.x, y: r.y, w: r.w, h: r.h }, landmarks: r.landmarks }));
+}
+
+/** The landmarks of the best-scored face on a frame, or undefined when no face there has any. */
+export function bestFaceLandmarks(db: Db, videoId: VideoId, frameIndex: number): Buffer | undefined {
+  const row = db
+    .prepare('SELECT landmarks FROM faces WHERE video_id = ? AND frame_index = ? AND landmarks IS NOT NULL ORDER BY score DESC LIMIT 1')
+    .get(videoId, frameIndex) as { landmarks: Buffer } | undefined;
+  return row?.landmarks;
+}
+
 /** The per-frame descriptor of docs/DESIGN.md §5 for every face of a video: embedding, expression logits, landmark geometry. */
 export interface FrameDescriptor {
   frameIndex: number;

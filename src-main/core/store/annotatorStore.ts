@@ -1,11 +1,13 @@
 /**
- * The `annotators` table, and the project's labelling view (who labels, blind or not) kept in `project_meta`.
+ * The `annotators` table, the project's labelling view (who labels, blind or not) kept in `project_meta`, and
+ * annotators' layers read and written whole (through labelStore.ts, which owns the labels).
  * Synchronous functions for workflows in the process that owns the file; `sqliteAnnotatorStore` is the same
  * behind the asynchronous AnnotatorStore seam the application layer uses (projectStores.ts).
  */
 import { StudioError } from '../errors';
-import type { AnnotatorId } from '../ids';
+import type { AnnotatorId, VideoId } from '../ids';
 import { shownText } from '../shownText';
+import { appendLabels, currentLabels, deleteLabel, type CurrentLabel } from './labelStore';
 import type { Db } from './projectDb';
 
 export type AnnotatorKind = 'human' | 'import';
@@ -82,6 +84,34 @@ export function setAnnotatorView(db: Db, view: AnnotatorView): AnnotatorView {
   return getAnnotatorView(db);
 }
 
+/** A value of a layer written as a whole (a fused gold standard): the store adds who and how. */
+export interface LayerValue {
+  videoId: VideoId;
+  frameIndex: number;
+  valence: number;
+  arousal: number;
+}
+
+/**
+ * Makes `values` the layer of the imported annotator `name` (created on first use) on these videos, in one
+ * transaction: its frames there that `values` no longer cover get a delete row, as any edit would (labels are
+ * append-only).
+ */
+export function replaceImportedLayer(db: Db, name: string, videoIds: readonly VideoId[], values: readonly LayerValue[]): Annotator {
+  return db.transaction(() => {
+    const annotator = ensureAnnotator(db, name, 'import');
+    const origin = 'import';
+    const kept = new Set(values.map((value) => `${value.videoId}/${value.frameIndex}`));
+    for (const videoId of videoIds) {
+      for (const old of currentLabels(db, videoId, annotator.id)) {
+        if (!kept.has(`${videoId}/${old.frameIndex}`)) deleteLabel(db, { videoId, frameIndex: old.frameIndex, annotatorId: annotator.id, origin });
+      }
+    }
+    appendLabels(db, values.map((value) => ({ ...value, annotatorId: annotator.id, origin })));
+    return annotator;
+  })();
+}
+
 export interface AnnotatorStore {
   list(): Promise<Annotator[]>;
   get(id: AnnotatorId): Promise<Annotator | undefined>;
@@ -90,6 +120,9 @@ export interface AnnotatorStore {
   view(): Promise<AnnotatorView>;
   /** Checks and saves the view in one transaction, and returns it as saved. */
   setView(view: AnnotatorView): Promise<AnnotatorView>;
+  /** Every annotator's current labels on a video. */
+  layers(videoId: VideoId): Promise<CurrentLabel[]>;
+  replaceImportedLayer(name: string, videoIds: readonly VideoId[], values: readonly LayerValue[]): Promise<Annotator>;
 }
 
 export function sqliteAnnotatorStore(db: Db): AnnotatorStore {
@@ -99,5 +132,7 @@ export function sqliteAnnotatorStore(db: Db): AnnotatorStore {
     ensure: async (name, kind) => ensureAnnotator(db, name, kind),
     view: async () => getAnnotatorView(db),
     setView: async (view) => setAnnotatorView(db, view),
+    layers: async (videoId) => currentLabels(db, videoId),
+    replaceImportedLayer: async (name, videoIds, values) => replaceImportedLayer(db, name, videoIds, values),
   };
 }
