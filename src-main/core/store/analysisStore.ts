@@ -1,8 +1,9 @@
 /**
  * The face analysis in the project database: one `faces` row per frame with the subject's face (box and landmarks
  * in video pixels), its embedding in `embeddings`, its expression logits in `face_expressions`, and per video in
- * `face_analyses` how far the analysis got (with the encoder it used, registered by modelStore.ts). Frames inside the analysed
- * range without a faces row have no face; they are never filled in.
+ * `face_analyses` how far the analysis got (with the encoder it used, registered by modelStore.ts). Frames inside
+ * the analysed range without a faces row have no face; they are never filled in. `sqliteAnalysisStore` is the
+ * asynchronous AnalysisStore seam the application layer reads it through (projectStores.ts).
  */
 import type { VideoId } from '../ids';
 import type { Db } from './projectDb';

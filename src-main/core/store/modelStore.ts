@@ -118,7 +118,6 @@ export function listHeadVersions(db: Db): HeadVersion[] {
 /** The project's models as the application layer reaches them: each method one transaction. */
 export interface ModelStore {
   headVersions(): Promise<HeadVersion[]>;
-  activeHead(): Promise<PairHeadRecord | undefined>;
   activateHead(modelId: number): Promise<void>;
   encoders(): Promise<ProjectEncoder[]>;
 }
@@ -126,7 +125,6 @@ export interface ModelStore {
 export function sqliteModelStore(db: Db): ModelStore {
   return {
     headVersions: async () => listHeadVersions(db),
-    activeHead: async () => activePairHead(db),
     activateHead: async (modelId) => activatePairHead(db, modelId),
     encoders: async () => listEncoders(db),
   };
