@@ -19,7 +19,7 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
   });
   try {
     // The same command run again after it was killed finishes the interrupted import instead of starting anew.
-    const jobId = requestImport(session, targets);
+    const jobId = await requestImport(session, targets);
     void io.untilStopped().then(() => session.jobs.cancel(jobId));
     await session.jobs.idle();
     const job = session.jobs.get(jobId);

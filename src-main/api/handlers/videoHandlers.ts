@@ -8,7 +8,7 @@ import { jobProgress } from '../projectSessions';
 export function videoHandlers({ sessions, events }: ApiServices) {
   return {
     'videos.list': ({ project }) => listVideos(sessions.get(project)),
-    'videos.import': ({ project, paths }) => ({ jobId: requestImport(sessions.get(project), paths) }),
+    'videos.import': async ({ project, paths }) => ({ jobId: await requestImport(sessions.get(project), paths) }),
     'videos.relink': async ({ project, videoId, path }) => {
       const session = sessions.get(project);
       const relinked = await relinkVideo(session, videoId as VideoId, path);

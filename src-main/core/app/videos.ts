@@ -23,7 +23,7 @@ export async function videoOf(project: ProjectContext, id: VideoId): Promise<Vid
  * Queues the import of these files and folders. The same import asked for again while it is still to finish is
  * that import, not a second one (so a killed CLI run finishes the interrupted import instead of starting anew).
  */
-export function requestImport(project: ProjectContext, paths: readonly string[]): JobId {
+export async function requestImport(project: ProjectContext, paths: readonly string[]): Promise<JobId> {
   const targets = checkImportPaths(paths);
   return findUnfinishedImport(project.jobs, targets) ?? project.jobs.enqueue(IMPORT_JOB, { paths: targets });
 }
