@@ -1,3 +1,4 @@
+import path from 'node:path';
 import pluginVue from 'eslint-plugin-vue';
 import tseslint from 'typescript-eslint';
 
@@ -8,6 +9,110 @@ const coreBoundaries = [
   { group: ['electron', 'ws', 'vue', 'pinia'], message: 'core/ knows nothing of Electron, WebSocket or Vue.' },
   { group: ['**/api/*', '**/server/*', '**/electron/*', '**/cli/*'], message: 'core/ must not depend on its front ends.' },
 ];
+
+
+/*
+ * The order of the core's layers (docs/DESIGN.md §3), enforced as VS Code enforces its own: a module may import
+ * its own layer or a lower one, never a higher one. Front ends (api, cli, server, electron) compose the core only
+ * through the application layer and the composition root (plus the core's root utilities: errors, ids, ...);
+ * from the lower layers they may import types only, which cost nothing at run time and couple no behaviour.
+ * Tests are exempt: they may set up a project through the composition root to test any layer.
+ */
+const CORE_LAYERS = [
+  {
+    name: 'stores and pure engines',
+    globs: [
+      'src-main/core/*.ts',
+      'src-main/core/{store,media,vision,inference,onnx,paths}/**',
+      'src-main/core/affect/{propagate,metrics,agreement,pairHead,priorHead,circumplex,random,trainHead}.ts',
+      'src-main/core/active/suggest.ts',
+      // Messages to and from the analysis process: types only, shared by the store that saves what it sends.
+      'src-main/core/analysis/analysisProtocol.ts',
+    ],
+  },
+  { name: 'workflows', globs: ['src-main/core/**'] },
+  { name: 'the application layer (core/app)', globs: ['src-main/core/app/**'] },
+  { name: 'the composition root (core/studio)', globs: ['src-main/core/studio/**'] },
+];
+const FRONT_ENDS = 'src-main/{api,cli,server,electron}/**';
+// What front ends may import for its behaviour, not only its types (core/paths: how a typed path is read).
+const FRONT_END_MAY_USE = ['src-main/core/*.ts', 'src-main/core/paths/**', 'src-main/core/app/**', 'src-main/core/studio/**'];
+/*
+ * Front-end imports of lower layers that issue 13's other parts are moving behind use cases (labels,
+ * predictions, exports, jobs, evaluation, salvage). Listed so that every new one fails; delete an entry with
+ * the import it names.
+ */
+const FRONT_END_DEBTS = {
+      'api/handlers/exportHandlers.ts': ['core/io/datasetExport', 'core/io/exportLabels', 'core/io/labelImport'],
+    'api/handlers/labelHandlers.ts': ['core/store/annotatorStore', 'core/annotation/labelling'],
+    'api/handlers/modelHandlers.ts': ['core/affect/predictionViews', 'core/ingest/videoAccess'],
+    'api/projectSessions.ts': ['core/affect/trainJob', 'core/store/jobStore'],
+    'api/studioApi.ts': ['core/io/exportLedger', 'core/store/recentProjects'],
+    'cli/agreementCommands.ts': ['core/affect/projectAgreement'], // AXES and FUSION_METHODS, for the usage checks
+    'cli/analysisCommands.ts': ['core/analysis/analyzeJob'],
+    'cli/evaluateCommands.ts': ['core/affect/fewshot', 'core/affect/labelledImages'],
+    'cli/exportCommands.ts': ['core/io/datasetExport', 'core/io/datasetSplit', 'core/io/datasetSubjects', 'core/io/exportLabels', 'core/io/exportLedger', 'core/io/exportTarget', 'core/io/labelImport'],
+    'cli/main.ts': ['core/store/recentProjects'],
+    'cli/modelCommands.ts': ['core/affect/trainJob', 'core/annotation/labelling'],
+    'cli/salvageCommand.ts': ['core/store/recentProjects', 'core/store/salvage', 'core/store/projectFolder'],
+    'cli/suggestCommand.ts': ['core/affect/predictionViews', 'core/store/analysisStore', 'core/ingest/videoAccess', 'core/store/annotatorStore'],
+    'cli/videoCommands.ts': ['core/ingest/importSummary'],
+};
+
+/** `*` within a folder, `**` across folders, `{a,b}` alternatives: all the layer globs need. */
+function globRegExp(glob) {
+  const body = glob
+    .split(/(\*\*\/?|\*|\{[^}]*\}|[.])/)
+    .map((part) => {
+      if (part === '**/') return '(?:.*/)?';
+      if (part === '**') return '.*';
+      if (part === '*') return '[^/]*';
+      if (part === '.') return '\\.';
+      if (part.startsWith('{')) return `(?:${part.slice(1, -1).split(',').join('|')})`;
+      return part;
+    })
+    .join('');
+  return new RegExp(`^${body}$`);
+}
+const matches = (globs) => {
+  const patterns = globs.map(globRegExp);
+  return (file) => patterns.some((pattern) => pattern.test(file));
+};
+const layerMatchers = CORE_LAYERS.map((layer) => matches(layer.globs));
+/** Most specific first: every core file also matches the workflows' `core/**`. */
+const layerOf = (file) => [3, 2, 0, 1].find((layer) => layerMatchers[layer](file)) ?? -1;
+const isFrontEnd = matches([FRONT_ENDS]);
+const frontEndMayUse = matches(FRONT_END_MAY_USE);
+
+const coreLayers = {
+  meta: { type: 'problem', schema: [], messages: { upward: '{{from}} may not import {{to}} ({{target}}): {{why}}' } },
+  create(context) {
+    const file = path.relative(context.cwd, context.filename).split(path.sep).join('/');
+    if (/\.test\.ts$/.test(file)) return {};
+    const fromLayer = layerOf(file);
+    const frontEnd = isFrontEnd(file);
+    if (fromLayer < 0 && !frontEnd) return {};
+    const check = (node) => {
+      const source = node.source?.value;
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), source));
+      const resolved = /\.[cm]?[jt]s$/.test(target) ? target : `${target}.ts`;
+      const toLayer = layerOf(resolved);
+      if (toLayer < 0) return;
+      const typeOnly = node.importKind === 'type' || node.exportKind === 'type' || (node.specifiers?.length > 0 && node.specifiers.every((s) => s.importKind === 'type'));
+      if (frontEnd) {
+        const debt = FRONT_END_DEBTS[file.replace(/^src-main\//, '')]?.includes(resolved.replace(/^src-main\/|\.ts$/g, ''));
+        if (typeOnly || frontEndMayUse(resolved) || debt) return;
+        const why = 'front ends call the application layer (core/app) or the composition root (core/studio), and import lower layers for types only';
+        context.report({ node, messageId: 'upward', data: { from: 'a front end', to: CORE_LAYERS[toLayer].name, target: source, why } });
+      } else if (toLayer > fromLayer) {
+        const why = 'layers import only their own layer or lower ones (docs/DESIGN.md §3)';
+        context.report({ node, messageId: 'upward', data: { from: CORE_LAYERS[fromLayer].name, to: CORE_LAYERS[toLayer].name, target: source, why } });
+      }
+    };
+    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };
+  },
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist-main/', 'dist-renderer/', 'release/', 'test-results/', 'bin/'] },
@@ -41,6 +146,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [...coreBoundaries, onlyThroughWrapper] }],
     },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    plugins: { layers: { rules: { 'core-order': coreLayers } } },
+    rules: { 'layers/core-order': 'error' },
   },
   {
     files: [ORT_WRAPPER],

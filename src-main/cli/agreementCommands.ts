@@ -1,5 +1,7 @@
 /** `affect-studio agreement` and `affect-studio fuse`: how well annotators agree, and their fused gold layer. */
-import { AXES, FUSION_METHODS, fuseAnnotators, projectAgreement, toJsonSafe, type AxisAgreement, type FusionMethod } from '../core/affect/projectAgreement';
+import { AXES, FUSION_METHODS, type AxisAgreement, type FusionMethod } from '../core/affect/projectAgreement';
+import { agreementReport, fuseAnnotators } from '../core/app/agreement';
+import { toJsonSafe } from '../core/jsonSafe';
 import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
@@ -9,7 +11,7 @@ export async function agreementCommand(values: Values, rest: string[], io: CliIo
   if (project === undefined || extra.length > 0) throw new UsageError('agreement needs exactly one project folder');
   const session = await openSession(project, io);
   try {
-    const report = projectAgreement(session.db, { videoId: videoOption(values), annotators: values.annotator });
+    const report = await agreementReport(session, { videoId: videoOption(values), annotators: values.annotator });
     if (values.json) {
       io.out(JSON.stringify(toJsonSafe(report)) + '\n');
       return 0;
@@ -32,7 +34,7 @@ export async function fuseCommand(values: Values, rest: string[], io: CliIo): Pr
   if (!Object.hasOwn(FUSION_METHODS, method)) throw new UsageError(`--method must be mean or ewe, not "${values.method}"`);
   const session = await openSession(project, io);
   try {
-    const result = fuseAnnotators(session.db, method, { videoId: videoOption(values), annotators: values.annotator });
+    const result = await fuseAnnotators(session, method, { videoId: videoOption(values), annotators: values.annotator });
     io.out(values.json ? JSON.stringify(result) + '\n' : `saved ${result.labels} labels as "${result.annotator.name}"\n`);
     return 0;
   } finally {

@@ -1,8 +1,6 @@
 /** `affect-studio analyze` and `affect-studio faces`: the face analysis from the command line. */
-import { faceFrames } from '../core/analysis/analysisAccess';
-import { ANALYZE_JOB, checkAnalyzable, type AnalyzeResult } from '../core/analysis/analyzeJob';
-import type { JobId } from '../core/ids';
-import { listProjectVideos } from '../core/ingest/videoAccess';
+import { ANALYZE_JOB, type AnalyzeResult } from '../core/analysis/analyzeJob';
+import { faces, requestAnalysis } from '../core/app/analysis';
 import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
@@ -19,9 +17,7 @@ export async function analyzeCommand(values: Values, rest: string[], io: CliIo):
     lastLine = line;
   });
   try {
-    const videos = only === undefined ? listProjectVideos(session).filter((v) => v.status === 'ready' && !v.missing).map((v) => v.id) : [only];
-    for (const id of videos) checkAnalyzable(session, id);
-    const jobs: JobId[] = videos.map((videoId) => session.jobs.enqueue(ANALYZE_JOB, { videoId }));
+    const jobs = await requestAnalysis(session, only);
     void io.untilStopped().then(() => jobs.forEach((id) => session.jobs.cancel(id)));
     await session.jobs.idle();
     const outcomes = jobs.map((id) => session.jobs.get(id));
@@ -47,7 +43,7 @@ export async function facesCommand(values: Values, rest: string[], io: CliIo): P
   if (project === undefined || extra.length > 0 || videoId === undefined) throw new UsageError('faces needs a project folder and --video ID');
   const session = await openSession(project, io);
   try {
-    const result = faceFrames(session, videoId);
+    const result = await faces(session, videoId);
     if (values.json) io.out(JSON.stringify(result.frames) + '\n');
     else {
       for (const f of result.frames) {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addPredictions, tempDir } from '../../test/support/labelProject';
 import { agreementReport, ewe, pairAgreement } from '../core/affect/agreement';
-import { toJsonSafe } from '../core/affect/projectAgreement';
+import { toJsonSafe } from '../core/jsonSafe';
 import type { VideoId } from '../core/ids';
 import { checkImportPaths, IMPORT_JOB } from '../core/ingest/importJob';
 import { ensureAnnotator } from '../core/store/annotatorStore';

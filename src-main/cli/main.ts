@@ -8,7 +8,7 @@ import { defaultConfigDir } from '../core/appDirs';
 import { appVersion } from '../core/appVersion';
 import { StudioError } from '../core/errors';
 import { logUnexpected } from '../core/errorLog';
-import { createProject } from '../core/store/projectFolder';
+import { createProjectFolder } from '../core/app/projects';
 import { salvageCommand } from './salvageCommand';
 import { RecentProjects } from '../core/store/recentProjects';
 import { startBrowserServer } from '../server/browserServer';
@@ -157,8 +157,7 @@ function projectCommand(values: Values, rest: string[], io: CliIo): number {
   if (dir === undefined) throw new UsageError('project create needs a folder');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
 
-  const project = createProject(path.resolve(dir), values.name);
-  new RecentProjects(defaultConfigDir(io.env)).remember(project);
+  const project = createProjectFolder(new RecentProjects(defaultConfigDir(io.env)), path.resolve(dir), values.name);
   io.out(values.json ? JSON.stringify(project) + '\n' : `Created project "${project.name}" in ${project.path}\n`);
   return 0;
 }

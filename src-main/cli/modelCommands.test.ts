@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DB_FILE } from '../core/store/projectFolder';
 import { runCli } from './main';
-import type { FramePrediction } from './modelCommands';
+import type { FramePrediction } from '../core/app/models';
 import { testVideo } from '../../test/support/testMedia';
 
 const VIDEO = testVideo('single_face.mp4');

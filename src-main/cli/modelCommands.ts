@@ -7,15 +7,12 @@
 import type { HeadInUse } from '../core/affect/projectPredictor';
 import { TRAIN_HEAD_JOB } from '../core/affect/trainJob';
 import type { ValidationMetrics } from '../core/affect/trainHead';
-import { getAnalysis } from '../core/store/analysisStore';
 import { labelVideo } from '../core/annotation/labelling';
+import { addAnnotator, chooseAnnotator } from '../core/app/annotators';
+import { framePredictions, propagate, requestTraining } from '../core/app/models';
+import { videoOf } from '../core/app/videos';
 import { StudioError } from '../core/errors';
-import type { AnnotatorId, JobId, VideoId } from '../core/ids';
-import { requireVideo } from '../core/ingest/videoAccess';
-import { ensureAnnotator, listAnnotators, type Annotator } from '../core/store/annotatorStore';
-import { ProjectSession } from '../core/studio/projectSession';
 import { openSession } from './openSession';
-import { listFrames, listVideos } from '../core/store/videoStore';
 import { decimalOption, UsageError, wholeOption, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
 
@@ -30,10 +27,10 @@ export async function labelCommand(values: Values, rest: string[], io: CliIo): P
   const arousal = axisValue('--arousal', values.arousal);
   const session = await openSession(project, io);
   try {
-    const video = requireVideo(session, videoId);
+    const video = await videoOf(session, videoId);
     if (frameIndex < 0) throw new StudioError(`${video.displayName} has ${video.frameCount} frames (0-${video.frameCount - 1}); frame ${frameIndex} does not exist.`);
     const name = values.annotator?.[0];
-    const annotator = name === undefined ? defaultAnnotator(session) : ensureAnnotator(session.db, name, 'human');
+    const annotator = name === undefined ? await chooseAnnotator(session) : await addAnnotator(session, name);
     const [saved] = labelVideo(session, videoId, annotator.id, 'manual', [{ frameIndex, valence, arousal }]);
     const result = { videoId, frameIndex, valence: saved?.valence ?? valence, arousal: saved?.arousal ?? arousal, annotator: { id: annotator.id, name: annotator.name } };
     io.out(
@@ -64,8 +61,8 @@ export async function trainCommand(values: Values, rest: string[], io: CliIo): P
     lastLine = line;
   });
   try {
-    const annotator = chosenAnnotator(session, values);
-    const jobId: JobId = session.jobs.enqueue(TRAIN_HEAD_JOB, { annotatorId: annotator.id });
+    const annotator = await chooseAnnotator(session, values.annotator?.[0]);
+    const jobId = await requestTraining(session, annotator.id);
     void io.untilStopped().then(() => session.jobs.cancel(jobId));
     await session.jobs.idle();
     const job = session.jobs.get(jobId);
@@ -92,15 +89,8 @@ export async function propagateCommand(values: Values, rest: string[], io: CliIo
   const only = videoOption(values);
   const session = await openSession(project, io);
   try {
-    const annotator = chosenAnnotator(session, values);
-    const videos = only === undefined ? listVideos(session.db).filter((v) => isAnalysed(session, v.id)).map((v) => v.id) : [requireAnalysed(session, only)];
-    if (videos.length === 0) throw new StudioError('No video of this project has been analysed yet: run "affect-studio analyze" first.');
-    const results = videos.map((videoId) => {
-      const prediction = session.predictor.predict(videoId, annotator.id);
-      const framesPredicted = prediction.hasFace.reduce((n, f) => n + f, 0);
-      const runId = framesPredicted > 0 ? session.predictor.save(prediction, annotator.id) : null;
-      return { videoId, frames: prediction.valence.length, framesPredicted, anchors: prediction.anchors, head: prediction.head, runId };
-    });
+    const annotator = await chooseAnnotator(session, values.annotator?.[0]);
+    const results = await propagate(session, annotator.id, only);
     if (values.json) io.out(JSON.stringify({ annotator: annotator.name, videos: results }) + '\n');
     else {
       for (const r of results) {
@@ -113,26 +103,14 @@ export async function propagateCommand(values: Values, rest: string[], io: CliIo
   }
 }
 
-export interface FramePrediction {
-  frameIndex: number;
-  timeSec: number;
-  valence: number | null;
-  arousal: number | null;
-  valenceSd: number | null;
-  arousalSd: number | null;
-  face: boolean;
-}
-
 export async function predictionsCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const project = oneProject('predictions', rest);
   const videoId = videoOption(values);
   if (videoId === undefined) throw new UsageError('predictions needs a project folder and --video ID');
   const session = await openSession(project, io);
   try {
-    const annotator = chosenAnnotator(session, values);
-    requireAnalysed(session, videoId);
-    const times = listFrames(session.db, videoId).map((frame) => frame.ptsSec);
-    const frames = savedPredictions(session, videoId, annotator.id, times) ?? computedPredictions(session, videoId, annotator.id, times);
+    const annotator = await chooseAnnotator(session, values.annotator?.[0]);
+    const frames = await framePredictions(session, videoId, annotator.id);
     if (values.json) io.out(JSON.stringify(frames) + '\n');
     else {
       const f = (v: number | null) => (v === null ? '     -' : v.toFixed(3).padStart(6));
@@ -147,82 +125,11 @@ export async function predictionsCommand(values: Values, rest: string[], io: Cli
   }
 }
 
-const round = (v: number) => Math.round(v * 1000) / 1000;
-
-/**
- * The video's saved model run, if it still says what a new prediction would: made for this annotator alone, with
- * the head that is active now, after the video's analysis and after this annotator's last label change (labels on
- * every video are anchors). Null when there is none or it is out of date.
- */
-function savedPredictions(session: ProjectSession, videoId: VideoId, annotatorId: AnnotatorId, times: number[]): FramePrediction[] | null {
-  const run = session.db
-    .prepare(
-      `SELECT r.id, r.settings, r.encoder_id AS encoderId, r.created_at AS createdAt, m.active, m.file FROM model_runs AS r JOIN models AS m ON m.id = r.pair_head_id
-       WHERE r.video_id = ? ORDER BY r.id DESC LIMIT 1`,
-    )
-    .get(videoId) as { id: number; settings: string; encoderId: number; createdAt: string; active: number; file: string } | undefined;
-  const analysis = getAnalysis(session.db, videoId);
-  if (!run || !analysis?.finishedAt || run.encoderId !== analysis.encoderId || analysis.finishedAt > run.createdAt) return null;
-  const activeHead = session.db.prepare(`SELECT file FROM models WHERE kind = 'pair_head' AND active = 1`).get() as { file: string } | undefined;
-  const headIsCurrent = activeHead === undefined || activeHead.file.startsWith('builtin:') ? run.file.startsWith('builtin:') : run.active === 1;
-  const trainedOn = (JSON.parse(run.settings) as { trainingAnnotatorIds?: unknown }).trainingAnnotatorIds;
-  const sameAnnotator = Array.isArray(trainedOn) && trainedOn.length === 1 && trainedOn[0] === annotatorId;
-  const lastChange = (session.db.prepare('SELECT max(created_at) AS at FROM labels WHERE annotator_id = ?').get(annotatorId) as { at: string | null }).at;
-  if (!headIsCurrent || !sameAnnotator || (lastChange !== null && lastChange > run.createdAt)) return null;
-  const rows = session.db
-    .prepare('SELECT frame_index AS frameIndex, valence, arousal, valence_sd AS valenceSd, arousal_sd AS arousalSd FROM predictions WHERE run_id = ? AND video_id = ?')
-    .all(run.id, videoId) as { frameIndex: number; valence: number; arousal: number; valenceSd: number; arousalSd: number }[];
-  const byFrame = new Map(rows.map((row) => [row.frameIndex, row]));
-  return times.map((timeSec, frameIndex) => {
-    const row = byFrame.get(frameIndex);
-    return row
-      ? { frameIndex, timeSec, valence: round(row.valence), arousal: round(row.arousal), valenceSd: round(row.valenceSd), arousalSd: round(row.arousalSd), face: true }
-      : { frameIndex, timeSec, valence: null, arousal: null, valenceSd: null, arousalSd: null, face: false };
-  });
-}
-
-function computedPredictions(session: ProjectSession, videoId: VideoId, annotatorId: AnnotatorId, times: number[]): FramePrediction[] {
-  const p = session.predictor.predict(videoId, annotatorId);
-  return times.map((timeSec, frameIndex) => {
-    const face = p.hasFace[frameIndex] === 1;
-    const at = (values: Float32Array) => (face ? round(values[frameIndex] ?? NaN) : null);
-    return { frameIndex, timeSec, valence: at(p.valence), arousal: at(p.arousal), valenceSd: at(p.valenceSd), arousalSd: at(p.arousalSd), face };
-  });
-}
-
 function oneProject(command: string, rest: string[]): string {
   const [project, ...extra] = rest;
   if (project === undefined) throw new UsageError(`${command} needs a project folder`);
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   return project;
-}
-
-/** --annotator NAME (its first value) if given, which must exist, else the project's first human annotator. */
-function chosenAnnotator(session: ProjectSession, values: Values): Annotator {
-  const name = values.annotator?.[0];
-  if (name === undefined) return defaultAnnotator(session);
-  const found = listAnnotators(session.db).find((annotator) => annotator.name === name);
-  if (!found) {
-    const names = listAnnotators(session.db).map((annotator) => annotator.name);
-    throw new StudioError(`This project has no annotator "${name}"${names.length > 0 ? ` (it has ${names.map((n) => `"${n}"`).join(', ')})` : ''}.`);
-  }
-  return found;
-}
-
-function defaultAnnotator(session: ProjectSession): Annotator {
-  const first = listAnnotators(session.db).find((annotator) => annotator.kind === 'human');
-  if (!first) throw new StudioError('This project has no human annotator yet: give --annotator NAME (label creates it on first use).');
-  return first;
-}
-
-function isAnalysed(session: ProjectSession, videoId: VideoId): boolean {
-  return Boolean(getAnalysis(session.db, videoId)?.finishedAt);
-}
-
-function requireAnalysed(session: ProjectSession, videoId: VideoId): VideoId {
-  const video = requireVideo(session, videoId);
-  if (!isAnalysed(session, videoId)) throw new StudioError(`${video.displayName} (video ${videoId}) has not been analysed yet: run "affect-studio analyze" first.`);
-  return videoId;
 }
 
 function axisValue(flag: string, text: string): number {

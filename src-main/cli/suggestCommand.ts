@@ -27,7 +27,7 @@ export async function suggestCommand(values: Values, rest: string[], io: CliIo):
 
   const session = await openSession(project, io);
   try {
-    const video = requireVideo(session, videoId);
+    const video = requireVideo(session.db, videoId);
     if (!getAnalysis(session.db, videoId)?.finishedAt) throw new StudioError(`${video.displayName} (video ${videoId}) has not been analysed yet: run "affect-studio analyze" first.`);
     const annotators = listAnnotators(session.db);
     const name = values.annotator?.[0];

@@ -1,16 +1,15 @@
 /** `affect-studio import` and `affect-studio videos`: the project's media from the command line. */
 import path from 'node:path';
-import type { JobId } from '../core/ids';
-import { checkImportPaths, findUnfinishedImport, IMPORT_JOB, type ImportOutcome } from '../core/ingest/importJob';
+import { listVideos, requestImport } from '../core/app/videos';
+import type { ImportOutcome } from '../core/ingest/importJob';
 import { importSummary } from '../core/ingest/importSummary';
-import { listProjectVideos } from '../core/ingest/videoAccess';
 import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
 
 export async function importCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const [project, ...paths] = rest;
   if (project === undefined || paths.length === 0) throw new UsageError('import needs a project and at least one file or folder');
-  const targets = checkImportPaths(paths.map((p) => path.resolve(p)));
+  const targets = paths.map((p) => path.resolve(p));
   let lastLine = '';
   const session = await openSession(project, io, (update) => {
     if (values.json || update.state !== 'running' || update.total === 0) return;
@@ -20,7 +19,7 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
   });
   try {
     // The same command run again after it was killed finishes the interrupted import instead of starting anew.
-    const jobId: JobId = findUnfinishedImport(session.jobs, targets) ?? session.jobs.enqueue(IMPORT_JOB, { paths: targets });
+    const jobId = await requestImport(session, targets);
     void io.untilStopped().then(() => session.jobs.cancel(jobId));
     await session.jobs.idle();
     const job = session.jobs.get(jobId);
@@ -49,7 +48,7 @@ export async function videosCommand(values: Values, rest: string[], io: CliIo): 
   if (project === undefined || extra.length > 0) throw new UsageError('videos needs exactly one project folder');
   const session = await openSession(project, io);
   try {
-    const videos = listProjectVideos(session).map((video) => ({
+    const videos = (await listVideos(session)).map((video) => ({
       id: video.id,
       path: video.path,
       kind: video.kind,

@@ -1,7 +1,6 @@
 /** The app itself and its projects: info, recent list, create/open, the folder picker. */
 import { defaultProjectsDir } from '../../core/appDirs';
-import { createProject } from '../../core/store/projectFolder';
-import { resolveUserPath } from '../../core/paths/userPath';
+import { createProjectFolder, forgetRecent, recentProjects, rememberOpened } from '../../core/app/projects';
 import { API_VERSION } from '../contract';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
@@ -12,7 +11,7 @@ export function appHandlers(services: ApiServices) {
   // whether it is read-only.
   const open = (dir: string) => {
     const session = services.sessions.get(dir);
-    recent.remember(session.info);
+    rememberOpened(recent, session.info);
     events.emit('data.changed', { entity: 'recentProjects' });
     return { ...session.info, access: session.access };
   };
@@ -27,16 +26,16 @@ export function appHandlers(services: ApiServices) {
       defaultProjectsDir: defaultProjectsDir(),
       nativeDialogs: services.chooseFolder !== undefined,
     }),
-    'projects.recent': () => recent.list(),
+    'projects.recent': () => recentProjects(recent),
     'projects.create': ({ dir, name }) => {
-      createProject(dir, name);
+      createProjectFolder(recent, dir, name);
       return open(dir);
     },
     'projects.open': ({ dir }) => open(dir),
     'projects.forgetRecent': ({ dir }) => {
-      recent.forget(resolveUserPath(dir));
+      const left = forgetRecent(recent, dir);
       events.emit('data.changed', { entity: 'recentProjects' });
-      return recent.list();
+      return left;
     },
     'dialog.chooseFolder': async ({ title }) => ({
       path: services.chooseFolder ? await services.chooseFolder(title) : null,

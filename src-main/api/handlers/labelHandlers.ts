@@ -1,7 +1,7 @@
 /** Annotators and their labels: every edit is appended (the store never rewrites a label) and announced. */
 import { addAnnotator, listAnnotators } from '../../core/app/annotators';
 import type { AnnotatorId, VideoId } from '../../core/ids';
-import { getAnnotatorView, setAnnotatorView } from '../../core/annotation/annotatorView';
+import { getAnnotatorView, setAnnotatorView } from '../../core/store/annotatorStore';
 import { labelVideo, listVideoLabels, removeLabel } from '../../core/annotation/labelling';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';

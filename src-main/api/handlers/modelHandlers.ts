@@ -1,7 +1,6 @@
 /** The project's model: predictions for a video, the frames to label next, and the pair-head versions. */
-import { activateHead } from '../../core/affect/headStore';
-import { listHeads, predictVideo, suggestNext } from '../../core/affect/predictionViews';
-import { TRAIN_HEAD_JOB } from '../../core/affect/trainJob';
+import { predictVideo, suggestNext } from '../../core/affect/predictionViews';
+import { activateHead, listHeads, requestTraining } from '../../core/app/models';
 import type { AnnotatorId, VideoId } from '../../core/ids';
 import { requireVideo } from '../../core/ingest/videoAccess';
 import type { Handlers } from '../dispatcher';
@@ -13,7 +12,7 @@ export function modelHandlers({ sessions, events }: ApiServices) {
   return {
     'predictions.get': ({ project, videoId, annotatorId }) => {
       const session = sessions.get(project);
-      requireVideo(session, videoId as VideoId);
+      requireVideo(session.db, videoId as VideoId);
       const p = predictVideo(session, videoId as VideoId, annotatorId as AnnotatorId);
       return {
         videoId,
@@ -28,17 +27,16 @@ export function modelHandlers({ sessions, events }: ApiServices) {
     },
     'suggestions.list': ({ project, videoId, annotatorId, count }) => {
       const session = sessions.get(project);
-      requireVideo(session, videoId as VideoId);
+      requireVideo(session.db, videoId as VideoId);
       return suggestNext(session, videoId as VideoId, annotatorId as AnnotatorId, count);
     },
     'heads.list': ({ project }) => listHeads(sessions.get(project)),
-    'heads.train': ({ project, annotatorId }) => ({ jobId: sessions.get(project).jobs.enqueue(TRAIN_HEAD_JOB, { annotatorId }) }),
-    'heads.activate': ({ project, modelId }) => {
+    'heads.train': async ({ project, annotatorId }) => ({ jobId: await requestTraining(sessions.get(project), annotatorId as AnnotatorId) }),
+    'heads.activate': async ({ project, modelId }) => {
       const session = sessions.get(project);
-      activateHead(session.db, modelId);
-      session.predictor.reset();
+      const heads = await activateHead(session, modelId);
       events.emit('data.changed', { entity: 'predictions', projectPath: session.dir });
-      return listHeads(session);
+      return heads;
     },
   } satisfies Partial<Handlers>;
 }

@@ -6,7 +6,8 @@ import { SessionFactory } from '../inference/executionProviders';
 import { loadModel } from '../inference/modelRegistry';
 import { createProject } from '../store/projectFolder';
 import { ProjectSession } from '../studio/projectSession';
-import { activateHead, storeTrainedHead, trainInWorker } from './headStore';
+import { activatePairHead } from '../store/modelStore';
+import { storeTrainedHead, trainInWorker } from './headStore';
 import { DESCRIPTOR_DIM } from './pairHead';
 import { priorHead } from './priorHead';
 import { seededRandom } from './random';
@@ -37,7 +38,7 @@ describe('project pair heads', () => {
       expect(fs.existsSync(path.join(dir, 'models', 'pair-head-v2.onnx'))).toBe(true);
       const active = () => session.db.prepare(`SELECT version FROM models WHERE kind = 'pair_head' AND active = 1`).all();
       expect(active()).toEqual([{ version: '2' }]);
-      activateHead(session.db, first.modelId);
+      activatePairHead(session.db, first.modelId);
       expect(active()).toEqual([{ version: '1' }]);
       expect(JSON.parse(fs.readFileSync(first.cardFile, 'utf8')).validation.validationPairs).toBeGreaterThan(0);
       const model = await loadModel(second.file, { factory: new SessionFactory({ chain: ['cpu'] }), role: 'pair_head' });

@@ -1,12 +1,13 @@
 /**
  * Trained pair heads of a project: trained off the main thread, written as `<project>/models/pair-head-vN.onnx` with
- * its card (validation metrics included), and registered in the `models` table. Every version stays; exactly one
- * pair head is active.
+ * its card (validation metrics included), and registered in the `models` table (modelStore.ts). Every version
+ * stays; exactly one pair head is active.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StudioError } from '../errors';
+import { addActivePairHead } from '../store/modelStore';
 import type { Db } from '../store/projectDb';
 import { writePairHead, type WrittenHead } from './pairHead';
 import type { LabelledFrame, TrainOptions, TrainProgress, TrainResult } from './trainHead';
@@ -59,22 +60,12 @@ export function storeTrainedHead(db: Db, projectDir: string, result: TrainResult
     training: { steps: result.steps, bestStep: result.bestStep, loss: 'BCE(similar within 0.2 in V and A) + squared error of dV and dA, random task weights per step' },
     validation: result.validation,
   });
-  const now = new Date().toISOString();
-  const modelId = db.transaction(() => {
-    db.prepare(`UPDATE models SET active = 0 WHERE kind = 'pair_head'`).run();
-    const info = db
-      .prepare(`INSERT INTO models (kind, name, version, sha256, card, file, active, created_at) VALUES ('pair_head', ?, ?, ?, ?, ?, 1, ?)`)
-      .run(name, String(version), written.sha256, JSON.stringify(written.card), path.relative(projectDir, written.file), now);
-    return Number(info.lastInsertRowid);
-  })();
+  const modelId = addActivePairHead(db, {
+    name,
+    version: String(version),
+    sha256: written.sha256,
+    card: written.card,
+    file: path.relative(projectDir, written.file),
+  });
   return { ...written, modelId, version };
-}
-
-/** Makes a stored version the active pair head again (the project keeps every version). */
-export function activateHead(db: Db, modelId: number): void {
-  db.transaction(() => {
-    const row = db.prepare(`SELECT id FROM models WHERE id = ? AND kind = 'pair_head'`).get(modelId);
-    if (!row) throw new StudioError(`There is no pair head with id ${modelId} in this project.`);
-    db.prepare(`UPDATE models SET active = (id = ?) WHERE kind = 'pair_head'`).run(modelId);
-  })();
 }

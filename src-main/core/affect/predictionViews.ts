@@ -1,21 +1,27 @@
-/** What the API shows of a project's model: predictions per video, next-frame suggestions, head versions. */
+/** What the API shows of a project's model: predictions per video and next-frame suggestions. */
 import { suggestFrames, type Suggestion } from '../active/suggest';
 import type { AnnotatorId, VideoId } from '../ids';
 import { currentLabels } from '../store/labelStore';
-import type { ProjectSession } from '../studio/projectSession';
-import type { VideoPrediction } from './projectPredictor';
+import type { Db } from '../store/projectDb';
+import type { ProjectPredictor, VideoPrediction } from './projectPredictor';
+
+/** What predictions are read from: the project's database and its predictor. */
+interface PredictionSource {
+  readonly db: Db;
+  readonly predictor: ProjectPredictor;
+}
 
 /** Seconds after the last change before a video's predictions are saved as its model run (for exports). */
 const SAVE_AFTER_MS = 2000;
-const pendingSaves = new WeakMap<ProjectSession, Map<VideoId, NodeJS.Timeout>>();
+const pendingSaves = new WeakMap<PredictionSource, Map<VideoId, NodeJS.Timeout>>();
 
-export function predictVideo(session: ProjectSession, videoId: VideoId, annotatorId: AnnotatorId): VideoPrediction {
+export function predictVideo(session: PredictionSource, videoId: VideoId, annotatorId: AnnotatorId): VideoPrediction {
   const prediction = session.predictor.predict(videoId, annotatorId, { heldOut: true });
   scheduleSave(session, prediction, annotatorId);
   return prediction;
 }
 
-export function suggestNext(session: ProjectSession, videoId: VideoId, annotatorId: AnnotatorId, count: number): Suggestion[] {
+export function suggestNext(session: PredictionSource, videoId: VideoId, annotatorId: AnnotatorId, count: number): Suggestion[] {
   const prediction = session.predictor.predict(videoId, annotatorId);
   const labelled = new Set(currentLabels(session.db, videoId, annotatorId).map((label) => label.frameIndex));
   return suggestFrames(
@@ -33,29 +39,7 @@ export function suggestNext(session: ProjectSession, videoId: VideoId, annotator
   );
 }
 
-export interface HeadVersion {
-  modelId: number;
-  name: string;
-  version: string;
-  active: boolean;
-  createdAt: string;
-  validation: Record<string, number> | null;
-}
-
-export function listHeads(session: ProjectSession): HeadVersion[] {
-  const rows = session.db
-    .prepare(`SELECT id, name, version, active, created_at AS createdAt, card FROM models WHERE kind = 'pair_head' AND file NOT LIKE 'builtin:%' ORDER BY id`)
-    .all() as { id: number; name: string; version: string; active: number; createdAt: string; card: string }[];
-  return rows.map((row) => {
-    const card = JSON.parse(row.card) as { validation?: Record<string, unknown> };
-    const validation = card.validation
-      ? Object.fromEntries(Object.entries(card.validation).filter((entry): entry is [string, number] => typeof entry[1] === 'number'))
-      : null;
-    return { modelId: row.id, name: row.name, version: row.version, active: row.active === 1, createdAt: row.createdAt, validation };
-  });
-}
-
-function scheduleSave(session: ProjectSession, prediction: VideoPrediction, annotatorId: AnnotatorId): void {
+function scheduleSave(session: PredictionSource, prediction: VideoPrediction, annotatorId: AnnotatorId): void {
   const timers = pendingSaves.get(session) ?? new Map<VideoId, NodeJS.Timeout>();
   pendingSaves.set(session, timers);
   clearTimeout(timers.get(prediction.videoId));

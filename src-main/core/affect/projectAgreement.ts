@@ -1,15 +1,13 @@
 /**
- * Agreement and fusion over a project's labels: builds the frame-by-annotator matrices agreement.ts works on,
- * per video and pooled over videos, between annotators and between each annotator and the model, and saves a
- * fused gold standard as a new annotator layer.
+ * Agreement and fusion over a project's labels, as pure functions of the data the caller loaded: builds the
+ * frame-by-annotator matrices agreement.ts works on, per video and pooled over videos, between annotators and
+ * between each annotator and the model, and computes a fused gold standard for the caller to save as a layer.
  */
-import { latestPredictionRun } from '../annotation/annotatorView';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
-import { ensureAnnotator, listAnnotators, type Annotator } from '../store/annotatorStore';
-import { appendLabels, currentLabels, deleteLabel } from '../store/labelStore';
-import type { Db } from '../store/projectDb';
-import { getVideo, listVideos, type VideoRecord } from '../store/videoStore';
+import type { Annotator } from '../store/annotatorStore';
+import type { CurrentLabel } from '../store/labelStore';
+import type { VideoRecord } from '../store/videoStore';
 import { agreementReport, ewe, fuseMean, type AgreementReport, type RatingMatrix } from './agreement';
 
 export const AXES = ['valence', 'arousal'] as const;
@@ -24,6 +22,19 @@ export interface Scope {
   videoId?: VideoId;
   /** Annotator names; default every annotator except fused gold layers. */
   annotators?: readonly string[];
+}
+
+/** A V/A value by frame. */
+export type FrameValues = ReadonlyMap<number, { valence: number; arousal: number }>;
+
+/** What agreement and fusion are computed from, for the videos in scope. */
+export interface LabelledVideos {
+  videos: readonly Pick<VideoRecord, 'id' | 'displayName'>[];
+  annotators: readonly Annotator[];
+  /** Every annotator's current labels, per video. */
+  labels: ReadonlyMap<VideoId, readonly CurrentLabel[]>;
+  /** The newest model run's predictions per video; a video without one is absent. */
+  model: ReadonlyMap<VideoId, FrameValues>;
 }
 
 export interface AxisAgreement extends Omit<AgreementReport, 'pairs'> {
@@ -50,19 +61,20 @@ interface Ratings {
   arousal: number[][];
 }
 
-export function projectAgreement(db: Db, scope: Scope): ProjectAgreement {
-  const videos = selectVideos(db, scope.videoId);
-  const raters = selectRaters(db, scope.annotators, videos);
-  const perVideo = videos.map((video) => ({ video, ratings: ratingsOf(db, video.id, raters, 2) }));
-  const names = raters.map((r) => r.name);
+/** `names`: the annotators to compare (see Scope.annotators). */
+export function projectAgreement(data: LabelledVideos, names?: readonly string[]): ProjectAgreement {
+  const { videos } = data;
+  const raters = selectRaters(data, names);
+  const perVideo = videos.map((video) => ({ video, ratings: ratingsOf(labelsOf(data, video.id), raters, 2) }));
+  const raterNames = raters.map((r) => r.name);
   const model = raters.map((rater) => {
-    const pooled = concat(videos.map((video) => annotatorVsModel(db, video.id, rater)));
+    const pooled = concat(videos.map((video) => annotatorVsModel(labelsOf(data, video.id), data.model.get(video.id), rater)));
     return { annotator: rater.name, ...block(pooled, [rater.name, 'model']) };
   });
   return {
-    annotators: names,
-    ...block(concat(perVideo.map((v) => v.ratings)), names),
-    videos: perVideo.map(({ video, ratings }) => ({ videoId: video.id, name: video.displayName, ...block(ratings, names) })),
+    annotators: raterNames,
+    ...block(concat(perVideo.map((v) => v.ratings)), raterNames),
+    videos: perVideo.map(({ video, ratings }) => ({ videoId: video.id, name: video.displayName, ...block(ratings, raterNames) })),
     model,
   };
 }
@@ -74,16 +86,28 @@ export interface FusionResult {
   weights: Record<Axis, Record<string, number>> | null;
 }
 
+export interface FusedLabel {
+  videoId: VideoId;
+  frameIndex: number;
+  valence: number;
+  arousal: number;
+}
+
+/** The fused layer's values, to be saved under FUSION_METHODS[method] in place of its values on these videos. */
+export interface FusedLayer {
+  labels: FusedLabel[];
+  weights: FusionResult['weights'];
+}
+
 /**
  * Fuses the raters into one layer over every frame at least one of them labelled. EWE weights are estimated once
  * over all frames in scope (a rater's reliability is a property of the rater, and more frames estimate it better).
- * Re-fusing replaces the layer's values in scope: frames no longer covered get a delete row, as any edit would.
+ * Saving it replaces the layer's values in scope: frames no longer covered get a delete row, as any edit would.
  */
-export function fuseAnnotators(db: Db, method: FusionMethod, scope: Scope): FusionResult {
-  const videos = selectVideos(db, scope.videoId);
-  const raters = selectRaters(db, scope.annotators, videos);
+export function fuseLayer(data: LabelledVideos, method: FusionMethod, names?: readonly string[]): FusedLayer {
+  const raters = selectRaters(data, names);
   if (raters.length < 2) throw new StudioError(`Fusion needs at least two annotators with labels here; found ${raters.length}.`);
-  const frames = videos.flatMap((video) => framesRatedBy(db, video.id, raters, 1).map((frame) => ({ videoId: video.id, ...frame })));
+  const frames = data.videos.flatMap((video) => framesRatedBy(labelsOf(data, video.id), raters, 1).map((frame) => ({ videoId: video.id, ...frame })));
   if (frames.length === 0) throw new StudioError('The chosen annotators have no labels here, so there is nothing to fuse.');
   const fused = { valence: [] as number[], arousal: [] as number[] };
   let weights: FusionResult['weights'] = null;
@@ -98,55 +122,34 @@ export function fuseAnnotators(db: Db, method: FusionMethod, scope: Scope): Fusi
       fused[axis] = fuseMean(matrix);
     }
   }
-  const gold = ensureAnnotator(db, FUSION_METHODS[method], 'import');
   const labels = frames
-    .map((frame, i) => ({
-      videoId: frame.videoId,
-      frameIndex: frame.frameIndex,
-      annotatorId: gold.id,
-      valence: clamp(fused.valence[i] as number),
-      arousal: clamp(fused.arousal[i] as number),
-      origin: 'import' as const,
-    }))
+    .map((frame, i) => ({ videoId: frame.videoId, frameIndex: frame.frameIndex, valence: clamp(fused.valence[i] as number), arousal: clamp(fused.arousal[i] as number) }))
     .filter((label) => !Number.isNaN(label.valence) && !Number.isNaN(label.arousal));
-  db.transaction(() => {
-    const kept = new Set(labels.map((label) => `${label.videoId}/${label.frameIndex}`));
-    for (const video of videos) {
-      for (const old of currentLabels(db, video.id, gold.id)) {
-        if (!kept.has(`${video.id}/${old.frameIndex}`)) deleteLabel(db, { videoId: video.id, frameIndex: old.frameIndex, annotatorId: gold.id, origin: 'import' });
-      }
-    }
-    appendLabels(db, labels);
-  })();
-  return { annotator: gold, labels: labels.length, weights };
+  return { labels, weights };
 }
 
 /** Named raters, or by default every annotator with labels on these videos except the fused gold layers. */
-function selectRaters(db: Db, names: readonly string[] | undefined, videos: readonly VideoRecord[]): Annotator[] {
-  const all = listAnnotators(db);
+function selectRaters(data: LabelledVideos, names: readonly string[] | undefined): Annotator[] {
   if (names === undefined) {
-    const labelled = new Set(videos.flatMap((video) => currentLabels(db, video.id).map((label) => label.annotatorId)));
-    return all.filter((a) => labelled.has(a.id) && !FUSED_NAMES.includes(a.name));
+    const labelled = new Set(data.videos.flatMap((video) => labelsOf(data, video.id).map((label) => label.annotatorId)));
+    return data.annotators.filter((a) => labelled.has(a.id) && !FUSED_NAMES.includes(a.name));
   }
   return names.map((name) => {
-    const found = all.find((a) => a.name === name);
+    const found = data.annotators.find((a) => a.name === name);
     if (!found) throw new StudioError(`This project has no annotator named "${name}".`);
     return found;
   });
 }
 
-function selectVideos(db: Db, videoId: VideoId | undefined): VideoRecord[] {
-  if (videoId === undefined) return listVideos(db).filter((video) => video.status === 'ready');
-  const video = getVideo(db, videoId);
-  if (!video) throw new StudioError(`This project has no video ${videoId}.`);
-  return [video];
+function labelsOf(data: LabelledVideos, videoId: VideoId): readonly CurrentLabel[] {
+  return data.labels.get(videoId) ?? [];
 }
 
 /** Frames of a video labelled by at least `minRaters` of `raters`, with NaN for a rater who did not label it. */
-function framesRatedBy(db: Db, videoId: VideoId, raters: readonly Annotator[], minRaters: number) {
+function framesRatedBy(labels: readonly CurrentLabel[], raters: readonly Annotator[], minRaters: number) {
   const column = new Map(raters.map((r, j) => [r.id, j]));
   const byFrame = new Map<number, { valence: number[]; arousal: number[]; count: number }>();
-  for (const label of currentLabels(db, videoId)) {
+  for (const label of labels) {
     const j = column.get(label.annotatorId);
     if (j === undefined) continue;
     let row = byFrame.get(label.frameIndex);
@@ -164,23 +167,19 @@ function framesRatedBy(db: Db, videoId: VideoId, raters: readonly Annotator[], m
     .map(([frameIndex, row]) => ({ frameIndex, valence: row.valence, arousal: row.arousal }));
 }
 
-function ratingsOf(db: Db, videoId: VideoId, raters: readonly Annotator[], minRaters: number): Ratings {
-  const frames = framesRatedBy(db, videoId, raters, minRaters);
+function ratingsOf(labels: readonly CurrentLabel[], raters: readonly Annotator[], minRaters: number): Ratings {
+  const frames = framesRatedBy(labels, raters, minRaters);
   return { valence: frames.map((f) => f.valence), arousal: frames.map((f) => f.arousal) };
 }
 
-function annotatorVsModel(db: Db, videoId: VideoId, rater: Annotator): Ratings {
-  const run = latestPredictionRun(db, videoId);
-  if (!run) return { valence: [], arousal: [] };
-  const rows = db
-    .prepare(
-      `SELECT l.valence AS lv, l.arousal AS la, p.valence AS pv, p.arousal AS pa
-       FROM current_labels AS l JOIN predictions AS p
-         ON p.run_id = ? AND p.video_id = l.video_id AND p.frame_index = l.frame_index
-       WHERE l.video_id = ? AND l.annotator_id = ? ORDER BY l.frame_index`,
-    )
-    .all(run.runId, videoId, rater.id) as { lv: number; la: number; pv: number; pa: number }[];
-  return { valence: rows.map((r) => [r.lv, r.pv]), arousal: rows.map((r) => [r.la, r.pa]) };
+/** The rater's labels paired with the model's prediction on the same frames, in frame order. */
+function annotatorVsModel(labels: readonly CurrentLabel[], model: FrameValues | undefined, rater: Annotator): Ratings {
+  if (!model) return { valence: [], arousal: [] };
+  const pairs = labels
+    .filter((label) => label.annotatorId === rater.id && model.has(label.frameIndex))
+    .sort((a, b) => a.frameIndex - b.frameIndex)
+    .map((label) => ({ label, predicted: model.get(label.frameIndex) as { valence: number; arousal: number } }));
+  return { valence: pairs.map((p) => [p.label.valence, p.predicted.valence]), arousal: pairs.map((p) => [p.label.arousal, p.predicted.arousal]) };
 }
 
 function concat(parts: readonly Ratings[]): Ratings {
@@ -199,9 +198,4 @@ function block(ratings: Ratings, names: readonly string[]): AgreementBlock {
 
 function clamp(value: number): number {
   return Number.isNaN(value) ? value : Math.min(1, Math.max(-1, value));
-}
-
-/** JSON has no NaN: undefined statistics become null (what the CLI prints and the API returns). */
-export function toJsonSafe<T>(value: T): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
 }

@@ -7,7 +7,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { getAnalysis, listFrameDescriptors, type ModelId } from '../store/analysisStore';
+import { getAnalysis, listFrameDescriptors } from '../store/analysisStore';
+import { activePairHead, builtinPairHeadId, type ModelId } from '../store/modelStore';
+import { latestPredictionRun } from '../annotation/annotatorView';
 import { StudioError } from '../errors';
 import type { AnnotatorId, VideoId } from '../ids';
 import { currentLabels } from '../store/labelStore';
@@ -36,6 +38,15 @@ export interface VideoPrediction extends Propagated {
    * when not asked for (it costs one smoothing pass per label, too much for every caller).
    */
   heldOut: HeldOutAgreement | null;
+}
+
+/** A frame with a face in a saved model run. */
+export interface SavedFrame {
+  frameIndex: number;
+  valence: number;
+  arousal: number;
+  valenceSd: number;
+  arousalSd: number;
 }
 
 export interface HeldOutAgreement {
@@ -129,6 +140,41 @@ export class ProjectPredictor {
     })();
   }
 
+  /**
+   * The video's saved model run, if it still says what `predict` would: made for this annotator alone, with the
+   * head that is active now, after the video's analysis and after this annotator's last label change (labels on
+   * every video are anchors). Null when there is none or it is out of date. This is the one staleness rule.
+   */
+  currentSavedRun(videoId: VideoId, annotatorId: AnnotatorId): SavedFrame[] | null {
+    const run = this.db
+      .prepare(
+        `SELECT r.id, r.settings, r.encoder_id AS encoderId, r.created_at AS createdAt, r.pair_head_id AS headId, m.file FROM model_runs AS r
+         JOIN models AS m ON m.id = r.pair_head_id WHERE r.video_id = ? ORDER BY r.id DESC LIMIT 1`,
+      )
+      .get(videoId) as { id: number; settings: string; encoderId: number; createdAt: string; headId: number; file: string } | undefined;
+    const analysis = getAnalysis(this.db, videoId);
+    if (!run || !analysis?.finishedAt || run.encoderId !== analysis.encoderId || analysis.finishedAt > run.createdAt) return null;
+    const active = activePairHead(this.db);
+    const headIsCurrent = active === undefined || active.file === PRIOR_HEAD_FILE ? run.file === PRIOR_HEAD_FILE : run.headId === active.id;
+    const trainedOn = (JSON.parse(run.settings) as { trainingAnnotatorIds?: unknown }).trainingAnnotatorIds;
+    const sameAnnotator = Array.isArray(trainedOn) && trainedOn.length === 1 && trainedOn[0] === annotatorId;
+    const lastChange = (this.db.prepare('SELECT max(created_at) AS at FROM labels WHERE annotator_id = ?').get(annotatorId) as { at: string | null }).at;
+    if (!headIsCurrent || !sameAnnotator || (lastChange !== null && lastChange > run.createdAt)) return null;
+    return this.db
+      .prepare('SELECT frame_index AS frameIndex, valence, arousal, valence_sd AS valenceSd, arousal_sd AS arousalSd FROM predictions WHERE run_id = ? AND video_id = ?')
+      .all(run.id, videoId) as SavedFrame[];
+  }
+
+  /** The newest model run's predictions on a video, by frame (what agreement compares annotators with), or null. */
+  latestRunValues(videoId: VideoId): Map<number, { valence: number; arousal: number }> | null {
+    const run = latestPredictionRun(this.db, videoId);
+    if (!run) return null;
+    const rows = this.db
+      .prepare('SELECT frame_index AS frameIndex, valence, arousal FROM predictions WHERE run_id = ? AND video_id = ?')
+      .all(run.runId, videoId) as { frameIndex: number; valence: number; arousal: number }[];
+    return new Map(rows.map((row) => [row.frameIndex, { valence: row.valence, arousal: row.arousal }]));
+  }
+
   /** The descriptors of a video's frames (null where there is no face), for suggestions and training. */
   descriptors(videoId: VideoId): (Float32Array | null)[] {
     return this.frameData(videoId).descriptors;
@@ -140,9 +186,7 @@ export class ProjectPredictor {
   }
 
   private activeHead(): { head: LinearPairHead; info: HeadInUse; key: string } {
-    const row = this.db.prepare(`SELECT id, name, version, file FROM models WHERE kind = 'pair_head' AND active = 1`).get() as
-      | { id: number; name: string; version: string; file: string }
-      | undefined;
+    const row = activePairHead(this.db);
     if (!row || row.file === PRIOR_HEAD_FILE) return { head: priorHead(), info: { modelId: null, name: 'circumplex prior', version: '1' }, key: 'prior' };
     // Every prediction asks for the active head: read and decode its file once, not on every label edit.
     if (this.loadedHead?.modelId !== row.id) {
@@ -153,12 +197,7 @@ export class ProjectPredictor {
 
   /** model_runs needs a pair head row: the built-in prior is registered once, inactive, the first time it is saved. */
   private priorHeadModelId(): number {
-    const found = this.db.prepare(`SELECT id FROM models WHERE kind = 'pair_head' AND file = ?`).get(PRIOR_HEAD_FILE) as { id: number } | undefined;
-    if (found) return found.id;
-    const info = this.db
-      .prepare(`INSERT INTO models (kind, name, version, sha256, card, file, active, created_at) VALUES ('pair_head', 'circumplex prior', '1', 'builtin', '{}', ?, 0, ?)`)
-      .run(PRIOR_HEAD_FILE, new Date().toISOString());
-    return Number(info.lastInsertRowid);
+    return builtinPairHeadId(this.db, PRIOR_HEAD_FILE, 'circumplex prior');
   }
 
   private videoState(videoId: VideoId, annotatorId: AnnotatorId, head: { head: LinearPairHead; key: string }): VideoState {

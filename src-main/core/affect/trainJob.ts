@@ -6,7 +6,8 @@ import { StudioError } from '../errors';
 import type { AnnotatorId } from '../ids';
 import type { JobHandler } from '../jobs/jobRunner';
 import { currentLabels } from '../store/labelStore';
-import type { ProjectSession } from '../studio/projectSession';
+import type { Db } from '../store/projectDb';
+import type { ProjectPredictor } from './projectPredictor';
 import { listVideos } from '../store/videoStore';
 import { listAnnotators } from '../store/annotatorStore';
 import { storeTrainedHead, trainInWorker } from './headStore';
@@ -19,8 +20,15 @@ export interface TrainHeadParams {
   annotatorId: number;
 }
 
+/** What training reads and writes: the database, the project folder (heads are files in it) and the predictor. */
+interface TrainingTarget {
+  readonly db: Db;
+  readonly dir: string;
+  readonly predictor: ProjectPredictor;
+}
+
 /** The labelled frames training would use, so a caller can refuse early when there are too few. */
-export function trainingFrames(session: ProjectSession, annotatorId: AnnotatorId): { frames: LabelledFrame[]; videos: number } {
+export function trainingFrames(session: TrainingTarget, annotatorId: AnnotatorId): { frames: LabelledFrame[]; videos: number } {
   const frames: LabelledFrame[] = [];
   let videos = 0;
   for (const video of listVideos(session.db)) {
@@ -37,7 +45,7 @@ export function trainingFrames(session: ProjectSession, annotatorId: AnnotatorId
   return { frames, videos };
 }
 
-export function trainHeadJobHandler(session: ProjectSession): JobHandler {
+export function trainHeadJobHandler(session: TrainingTarget): JobHandler {
   return async (rawParams, context) => {
     const annotatorId = (rawParams as TrainHeadParams).annotatorId as AnnotatorId;
     const annotator = listAnnotators(session.db).find((a) => a.id === annotatorId);

@@ -1,13 +1,16 @@
-/** Read access to a project's face analysis for the API and the CLI: status, per-frame faces, models in use. */
+/**
+ * What the API and the CLI show of a project's face analysis, built from loaded records: a video's status, and the
+ * face models in use as the analysis process loads and checks them.
+ */
 import type { VideoId } from '../ids';
 import { defaultModelsDir } from '../inference/modelRegistry';
-import { requireVideo } from '../ingest/videoAccess';
-import type { ProjectSession } from '../studio/projectSession';
+import type { AnalysisRecord } from '../store/analysisStore';
+import type { ProjectEncoder } from '../store/modelStore';
+import type { VideoRecord } from '../store/videoStore';
 import { probeFaceModels } from './analysisClient';
-import { getAnalysis, listFaceFrames, type FaceFrame } from '../store/analysisStore';
 
 export interface AnalysisStatusView {
-  videoId: number;
+  videoId: VideoId;
   state: 'none' | 'partial' | 'done';
   framesAnalysed: number;
   frameCount: number;
@@ -17,9 +20,8 @@ export interface AnalysisStatusView {
   executionProvider: string | null;
 }
 
-export function analysisStatus(session: ProjectSession, videoId: VideoId): AnalysisStatusView {
-  const video = requireVideo(session, videoId);
-  const analysis = getAnalysis(session.db, videoId);
+export function analysisStatus(video: VideoRecord, analysis: AnalysisRecord | undefined): AnalysisStatusView {
+  const videoId = video.id;
   if (!analysis) {
     return { videoId, state: 'none', framesAnalysed: 0, frameCount: video.frameCount, facesFound: 0, detectorRuns: 0, encoder: null, executionProvider: null };
   }
@@ -35,24 +37,10 @@ export function analysisStatus(session: ProjectSession, videoId: VideoId): Analy
   };
 }
 
-export function faceFrames(session: ProjectSession, videoId: VideoId): { videoId: number; frameCount: number; frames: FaceFrame[] } {
-  const video = requireVideo(session, videoId);
-  return { videoId, frameCount: video.frameCount, frames: listFaceFrames(session.db, videoId) };
-}
-
 /** The shipped face models as the analysis process loads and checks them, plus the project's registered encoders. */
-export async function modelsInUse(session: ProjectSession, modelsDir: string = defaultModelsDir()) {
+export async function modelsInUse(projectEncoders: ProjectEncoder[], modelsDir: string = defaultModelsDir()) {
   const ready = await probeFaceModels(modelsDir);
   const encoder = ready.models.find((m) => m.role === 'encoder');
-  const projectEncoders = (
-    session.db.prepare(`SELECT id, name, version, sha256, active FROM models WHERE kind = 'encoder' ORDER BY id`).all() as {
-      id: number;
-      name: string;
-      version: string;
-      sha256: string;
-      active: number;
-    }[]
-  ).map((row) => ({ ...row, active: row.active === 1 }));
   return {
     models: ready.models.map((m) => ({
       role: m.role,

@@ -13,8 +13,9 @@ import { IMPORT_JOB } from '../ingest/importJob';
 import { createProject } from '../store/projectFolder';
 import { ProjectSession } from '../studio/projectSession';
 import { listVideos } from '../store/videoStore';
-import { analysisStatus, faceFrames } from './analysisAccess';
-import { listFrameDescriptors, type FaceFrame, type ModelId } from '../store/analysisStore';
+import { analysisStatus, faces } from '../app/analysis';
+import { listFrameDescriptors, type FaceFrame } from '../store/analysisStore';
+import type { ModelId } from '../store/modelStore';
 import { ANALYZE_CHUNK_FRAMES, ANALYZE_JOB, type AnalyzeResult } from './analyzeJob';
 import { TEST_CLIPS, testVideosDir } from '../../../test/support/testMedia';
 
@@ -68,18 +69,18 @@ describe('analyze job on the test clips', () => {
       const record = session.jobs.get(job);
       if (record?.state !== 'done') throw new Error(`${name}: ${record?.state} ${record?.error}`);
       results.set(name, record.result as AnalyzeResult);
-      frames.set(name, faceFrames(session, videoId).frames);
+      frames.set(name, (await faces(session, videoId)).frames);
     }
   }, 180_000);
   afterAll(() => session.close());
 
   const framesOf = (name: string) => frames.get(name) ?? [];
 
-  it('analyses every frame of every video and reports its progress', () => {
+  it('analyses every frame of every video and reports its progress', async () => {
     for (const name of NAMES) {
       const video = listVideos(session.db).find((v) => path.basename(v.path) === name);
       expect(framesOf(name).length, name).toBe(video?.frameCount);
-      expect(analysisStatus(session, ids.get(name) as VideoId)).toMatchObject({ state: 'done', executionProvider: 'cpu', encoder: { name: 'emotion-xception-fer2013' } });
+      expect(await analysisStatus(session, ids.get(name) as VideoId)).toMatchObject({ state: 'done', executionProvider: 'cpu', encoder: { name: 'emotion-xception-fer2013' } });
     }
     const analyzing = progress.filter((p) => p.kind === ANALYZE_JOB && p.total > 0);
     expect(analyzing.some((p) => p.done > 0 && p.done < p.total)).toBe(true);
@@ -164,13 +165,13 @@ describe('analyze job on the test clips', () => {
 
     const reopened = ProjectSession.open(killedDir);
     try {
-      const interrupted = faceFrames(reopened, videoId).frames.length;
+      const interrupted = (await faces(reopened, videoId)).frames.length;
       expect(interrupted).toBeGreaterThanOrEqual(2 * ANALYZE_CHUNK_FRAMES);
       expect(interrupted).toBeLessThan(TEST_CLIPS[name].frames);
       expect(interrupted % ANALYZE_CHUNK_FRAMES).toBe(0);
       await reopened.jobs.idle();
       expect(reopened.jobs.list().map((j) => j.state)).toEqual(['done', 'done']);
-      expect(faceFrames(reopened, videoId).frames).toEqual(framesOf(name));
+      expect((await faces(reopened, videoId)).frames).toEqual(framesOf(name));
       const vectors = (s: ProjectSession, id: VideoId) =>
         (s.db.prepare('SELECT f.frame_index, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.video_id = ? ORDER BY f.frame_index').all(id) as { vector: Buffer }[]).map((r) => r.vector.toString('hex'));
       expect(vectors(reopened, videoId)).toEqual(vectors(session, ids.get(name) as VideoId));

@@ -12,12 +12,13 @@ import { defaultModelsDir } from '../inference/modelRegistry';
 import { requireVideo } from '../ingest/videoAccess';
 import type { JobHandler } from '../jobs/jobRunner';
 import { fitWithin } from '../media/frameSize';
-import type { ProjectSession } from '../studio/projectSession';
-import { listFrames } from '../store/videoStore';
+import type { Db } from '../store/projectDb';
+import { listFrames, type VideoRecord } from '../store/videoStore';
 import { DEFAULT_TRACKER, initialTrackerState, type TrackerState } from '../vision/subjectTracker';
 import type { AnalyzeRequest } from './analysisProtocol';
 import { runAnalysisProcess } from './analysisClient';
-import { finishAnalysis, getAnalysis, registerEncoder, rewindAnalysis, startAnalysis, writeAnalysedChunk, type ModelId } from '../store/analysisStore';
+import { finishAnalysis, getAnalysis, rewindAnalysis, startAnalysis, writeAnalysedChunk } from '../store/analysisStore';
+import { registerEncoder, type ModelId } from '../store/modelStore';
 
 export const ANALYZE_JOB = 'analyze';
 
@@ -44,17 +45,16 @@ export interface AnalyzeResult {
 }
 
 /** Checks a video can be analysed before a job is queued, so a mistake is reported at once. */
-export function checkAnalyzable(session: ProjectSession, videoId: VideoId): void {
-  const video = requireVideo(session, videoId);
+export function checkAnalyzable(video: VideoRecord): void {
   if (video.status !== 'ready') throw new StudioError(`${video.displayName} cannot be analysed: it is ${video.status}.`);
   if (!fs.existsSync(video.path)) throw new StudioError(`${video.displayName} is no longer at ${video.path}. Relink it before analysing it.`);
 }
 
-export function analyzeJobHandler(session: ProjectSession, modelsDir: string = defaultModelsDir()): JobHandler {
+export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: string = defaultModelsDir()): JobHandler {
   return async (rawParams, context) => {
     const videoId = (rawParams as AnalyzeParams).videoId as VideoId;
-    checkAnalyzable(session, videoId);
-    const video = requireVideo(session, videoId);
+    const video = requireVideo(session.db, videoId);
+    checkAnalyzable(video);
     const saved = context.checkpoint as AnalyzeCheckpoint | null;
     const fromFrame = saved?.nextFrame ?? 0;
     const total = video.frameCount;

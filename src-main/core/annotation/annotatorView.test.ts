@@ -4,7 +4,8 @@ import type { AnnotatorId } from '../ids';
 import { ensureAnnotator } from '../store/annotatorStore';
 import { appendLabels } from '../store/labelStore';
 import type { ProjectSession } from '../studio/projectSession';
-import { getAnnotatorView, latestPredictionRun, setAnnotatorView, visibleLabels } from './annotatorView';
+import { getAnnotatorView, setAnnotatorView } from '../store/annotatorStore';
+import { latestPredictionRun, visibleLabels } from './annotatorView';
 
 let session: ProjectSession;
 afterEach(() => session.close());

@@ -1,42 +1,13 @@
 /**
  * Who is labelling, and whether they work blind. In blind mode an annotator sees only their own labels and no
  * prediction trained on anyone else's, so their layer stays independent and inter-rater agreement means
- * something. The setting is per project (stored in project_meta, so no schema change is needed).
+ * something. The setting is per project (annotatorStore.ts keeps it in project_meta).
  */
 import { StudioError } from '../errors';
 import type { AnnotatorId, VideoId } from '../ids';
-import { listAnnotators } from '../store/annotatorStore';
+import { getAnnotatorView } from '../store/annotatorStore';
 import { currentLabels, type CurrentLabel } from '../store/labelStore';
 import type { Db } from '../store/projectDb';
-
-export interface AnnotatorView {
-  activeAnnotatorId: AnnotatorId | null;
-  blind: boolean;
-}
-
-const ACTIVE_KEY = 'active_annotator_id';
-const BLIND_KEY = 'blind';
-
-export function getAnnotatorView(db: Db): AnnotatorView {
-  const rows = db.prepare('SELECT key, value FROM project_meta WHERE key IN (?, ?)').all(ACTIVE_KEY, BLIND_KEY) as { key: string; value: string }[];
-  const meta = new Map(rows.map((row) => [row.key, row.value]));
-  const active = meta.get(ACTIVE_KEY);
-  return { activeAnnotatorId: active ? (Number(active) as AnnotatorId) : null, blind: meta.get(BLIND_KEY) === '1' };
-}
-
-export function setAnnotatorView(db: Db, view: AnnotatorView): AnnotatorView {
-  if (view.blind && view.activeAnnotatorId === null) throw new StudioError('Blind mode needs an active annotator: choose who is labelling first.');
-  if (view.activeAnnotatorId !== null && !listAnnotators(db).some((a) => a.id === view.activeAnnotatorId)) {
-    throw new StudioError(`This project has no annotator ${view.activeAnnotatorId}.`);
-  }
-  const upsert = db.prepare('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
-  db.transaction(() => {
-    if (view.activeAnnotatorId === null) db.prepare('DELETE FROM project_meta WHERE key = ?').run(ACTIVE_KEY);
-    else upsert.run(ACTIVE_KEY, String(view.activeAnnotatorId));
-    upsert.run(BLIND_KEY, view.blind ? '1' : '0');
-  })();
-  return getAnnotatorView(db);
-}
 
 /**
  * The labels `viewer` may see on a video: everything when the project is not blind (or no viewer is named),

@@ -5,10 +5,10 @@
 import { StudioError } from '../errors';
 import type { AnnotatorId, VideoId } from '../ids';
 import { requireVideo } from '../ingest/videoAccess';
+import type { Db } from '../store/projectDb';
 import { listAnnotators } from '../store/annotatorStore';
 import { appendLabels, currentLabels, deleteLabel, type CurrentLabel, type LabelOrigin } from '../store/labelStore';
 import { visibleLabels } from './annotatorView';
-import type { ProjectSession } from '../studio/projectSession';
 
 export interface LabelInput {
   frameIndex: number;
@@ -17,14 +17,14 @@ export interface LabelInput {
 }
 
 /** `viewer` is who is looking: in blind mode they see only their own layer (annotatorView.ts). */
-export function listVideoLabels(session: ProjectSession, videoId: VideoId, annotatorId?: AnnotatorId, viewer?: AnnotatorId): CurrentLabel[] {
-  requireVideo(session, videoId);
+export function listVideoLabels(session: { readonly db: Db }, videoId: VideoId, annotatorId?: AnnotatorId, viewer?: AnnotatorId): CurrentLabel[] {
+  requireVideo(session.db, videoId);
   return visibleLabels(session.db, videoId, { annotatorId, viewer });
 }
 
 /** Saves labels on frames of one video for one annotator, all in one transaction. */
 export function labelVideo(
-  session: ProjectSession,
+  session: { readonly db: Db },
   videoId: VideoId,
   annotatorId: AnnotatorId,
   origin: Exclude<LabelOrigin, 'import'>,
@@ -35,13 +35,13 @@ export function labelVideo(
   return currentLabels(session.db, videoId, annotatorId).filter((label) => ids.has(label.id));
 }
 
-export function removeLabel(session: ProjectSession, videoId: VideoId, annotatorId: AnnotatorId, frameIndex: number): void {
+export function removeLabel(session: { readonly db: Db }, videoId: VideoId, annotatorId: AnnotatorId, frameIndex: number): void {
   checkTarget(session, videoId, annotatorId, [frameIndex]);
   deleteLabel(session.db, { videoId, annotatorId, frameIndex, origin: 'manual' });
 }
 
-function checkTarget(session: ProjectSession, videoId: VideoId, annotatorId: AnnotatorId, frames: readonly number[]): void {
-  const video = requireVideo(session, videoId);
+function checkTarget(session: { readonly db: Db }, videoId: VideoId, annotatorId: AnnotatorId, frames: readonly number[]): void {
+  const video = requireVideo(session.db, videoId);
   if (video.status !== 'ready') throw new StudioError(`${video.displayName} is still being imported; label it once it is ready.`);
   const outside = frames.filter((frame) => frame >= video.frameCount);
   if (outside.length > 0) {

@@ -1,4 +1,8 @@
-/** Use cases for a project's annotators: list them, add one. Blind mode and the active rater live in labels.ts. */
+/**
+ * Use cases for a project's annotators: list them, add one, pick one for batch work. Blind mode and the active
+ * rater live in labels.ts.
+ */
+import { StudioError } from '../errors';
 import type { Annotator } from '../store/annotatorStore';
 import type { ProjectContext } from './projectContext';
 
@@ -9,4 +13,23 @@ export function listAnnotators(project: ProjectContext): Promise<Annotator[]> {
 /** A human annotator of that name, created on first use (the store checks and trims the name). */
 export function addAnnotator(project: ProjectContext, name: string): Promise<Annotator> {
   return project.stores.annotators.ensure(name, 'human');
+}
+
+/**
+ * The annotator a batch command works for: the one named, which must exist, or else the project's first human
+ * annotator. A wrong name is refused with the names there are.
+ */
+export async function chooseAnnotator(project: ProjectContext, name?: string): Promise<Annotator> {
+  const annotators = await project.stores.annotators.list();
+  if (name === undefined) {
+    const first = annotators.find((annotator) => annotator.kind === 'human');
+    if (!first) throw new StudioError('This project has no human annotator yet: give --annotator NAME (label creates it on first use).');
+    return first;
+  }
+  const found = annotators.find((annotator) => annotator.name === name);
+  if (!found) {
+    const names = annotators.map((annotator) => `"${annotator.name}"`);
+    throw new StudioError(`This project has no annotator "${name}"${names.length > 0 ? ` (it has ${names.join(', ')})` : ''}.`);
+  }
+  return found;
 }

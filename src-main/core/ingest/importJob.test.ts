@@ -14,8 +14,8 @@ import { createProject } from '../store/projectFolder';
 import { ProjectSession } from '../studio/projectSession';
 import { listFrames, listVideos } from '../store/videoStore';
 import { checkImportPaths, IMPORT_JOB, type ImportOutcome } from './importJob';
-import { relinkMissingFrom, relinkVideo } from './relink';
-import { listProjectVideos, readViewerFrames } from './videoAccess';
+import { listVideos as listProjectVideos, relinkVideo, viewerFrames } from '../app/videos';
+import { relinkMissingFrom } from './relink';
 import { countDecodedFrames, TEST_CLIPS, testVideosDir } from '../../../test/support/testMedia';
 
 const VIDEOS = testVideosDir();
@@ -92,15 +92,15 @@ describe('importing the test clips', () => {
 
   it('serves exactly frame N for stepping, and consecutive frames for playback', async () => {
     const video = listVideos(session.db).find((v) => v.path.endsWith('single_face.mp4'));
-    const one = await readViewerFrames(session, video?.id as VideoId, 40, 1, 64, 64);
+    const one = await viewerFrames(session, video?.id as VideoId, 40, 1, 64, 64);
     expect(one).toMatchObject({ width: 64, height: 36, frames: [{ frameIndex: 40 }] });
     expect(one.frames[0]?.jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    const chunk = await readViewerFrames(session, video?.id as VideoId, 30, 20, 64, 64);
+    const chunk = await viewerFrames(session, video?.id as VideoId, 30, 20, 64, 64);
     expect(chunk.frames.map((f) => f.frameIndex)).toEqual(Array.from({ length: 20 }, (_, i) => 30 + i));
     expect(chunk.frames[10]?.jpeg.equals(one.frames[0]?.jpeg as Buffer)).toBe(true);
-    const tail = await readViewerFrames(session, video?.id as VideoId, 60, 20, 64, 64);
+    const tail = await viewerFrames(session, video?.id as VideoId, 60, 20, 64, 64);
     expect(tail.frames).toHaveLength(12);
-    await expect(readViewerFrames(session, video?.id as VideoId, 72, 1, 64, 64)).rejects.toThrow(/has no frame 72 \(it has 72\)/);
+    await expect(viewerFrames(session, video?.id as VideoId, 72, 1, 64, 64)).rejects.toThrow(/has no frame 72 \(it has 72\)/);
   });
 });
 
@@ -209,11 +209,11 @@ describe('relinking a moved video', () => {
     const moved = path.join(newHome, 'sub', 'renamed.mp4');
     fs.mkdirSync(path.dirname(moved));
     fs.renameSync(original, moved);
-    expect(listProjectVideos(session).find((v) => v.id === id)?.missing).toBe(true);
+    expect((await listProjectVideos(session)).find((v) => v.id === id)?.missing).toBe(true);
 
     await expect(relinkVideo(session, id, path.join(VIDEOS, 'no_face.mp4'))).rejects.toThrow(/is not clip\.mp4: its content differs/);
-    expect(await relinkMissingFrom(session, newHome)).toEqual([id]);
-    expect(listProjectVideos(session).find((v) => v.id === id)).toMatchObject({ path: moved, missing: false });
+    expect(await relinkMissingFrom(session.stores.videos, newHome)).toEqual([id]);
+    expect((await listProjectVideos(session)).find((v) => v.id === id)).toMatchObject({ path: moved, missing: false });
     await session.close();
   });
 });

@@ -9,7 +9,7 @@ import { StudioError } from '../errors';
 import type { JobId, VideoId } from '../ids';
 import type { JobContext, JobHandler, JobRunner } from '../jobs/jobRunner';
 import { resolveUserPath } from '../paths/userPath';
-import type { ProjectSession } from '../studio/projectSession';
+import type { Db } from '../store/projectDb';
 import { importFrameFolder, importVideoFile, surveyPath, type ImportedItem, type PathSurvey } from './importMedia';
 
 export const IMPORT_JOB = 'import';
@@ -53,7 +53,13 @@ export function findUnfinishedImport(jobs: JobRunner, paths: readonly string[]):
     .find((job) => job.kind === IMPORT_JOB && (job.state === 'queued' || job.state === 'running') && JSON.stringify((job.params as ImportParams).paths) === wanted)?.id;
 }
 
-export function importJobHandler(session: ProjectSession): JobHandler {
+/** What an import writes to: the project's database and its cache folder (thumbnail strips). */
+interface ImportTarget {
+  readonly db: Db;
+  readonly cacheDir: string;
+}
+
+export function importJobHandler(session: ImportTarget): JobHandler {
   return async (rawParams, context) => {
     const { paths } = rawParams as ImportParams;
     const saved = context.checkpoint as ImportCheckpoint | null;
@@ -82,7 +88,7 @@ export function importJobHandler(session: ProjectSession): JobHandler {
 }
 
 async function importOne(
-  session: ProjectSession,
+  session: ImportTarget,
   item: string,
   survey: PathSurvey,
   context: JobContext,

@@ -9,7 +9,7 @@ import { countDecodedFrames, makeTestVideo, makeTruncatedVideo, TRUNCATED_FPS } 
 import type { ProjectSession } from '../studio/projectSession';
 import { getVideo, listFrames } from '../store/videoStore';
 import { checkImportPaths, IMPORT_JOB, type ImportOutcome } from './importJob';
-import { listProjectVideos } from './videoAccess';
+import { listVideos } from '../app/videos';
 
 let session: ProjectSession;
 let truncated: string;
@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => session.close());
 
 describe('a video that ends before its stated duration', () => {
-  it('imports the frames that decode, and says where the file ends', () => {
+  it('imports the frames that decode, and says where the file ends', async () => {
     const decoded = countDecodedFrames(truncated);
     // The cut left a real shortfall: well under the 383 frames of 15.3 s at 25 fps, but some frames.
     expect(decoded).toBeGreaterThan(25);
@@ -39,11 +39,11 @@ describe('a video that ends before its stated duration', () => {
     const video = getVideo(session.db, outcome?.videoId as NonNullable<ImportOutcome['videoId']>);
     expect(video).toMatchObject({ status: 'ready', frameCount: decoded, warning });
     expect(listFrames(session.db, video?.id as NonNullable<ImportOutcome['videoId']>)).toHaveLength(decoded);
-    expect(listProjectVideos(session).find((v) => v.path === truncated)?.warning).toBe(warning);
+    expect((await listVideos(session)).find((v) => v.path === truncated)?.warning).toBe(warning);
   });
 
-  it('warns about nothing on a whole file', () => {
+  it('warns about nothing on a whole file', async () => {
     expect(outcomes[1]).toMatchObject({ path: whole, frames: 90, warning: null });
-    expect(listProjectVideos(session).find((v) => v.path === whole)?.warning).toBeNull();
+    expect((await listVideos(session)).find((v) => v.path === whole)?.warning).toBeNull();
   });
 });

@@ -9,16 +9,15 @@ import type { VideoId } from '../ids';
 import { hashFile, hashFolderFrames } from '../media/contentHash';
 import { listImageFrames } from '../media/imageSequence';
 import { resolveUserPath } from '../paths/userPath';
-import type { ProjectSession } from '../studio/projectSession';
-import { getVideo, relinkVideo as storeRelink, type VideoRecord } from '../store/videoStore';
-import { listProjectVideos, requireVideo } from './videoAccess';
+import type { VideoRecord, VideoStore } from '../store/videoStore';
+import { existingVideo, videoListing } from './videoAccess';
 
 export async function contentHashOf(kind: VideoRecord['kind'], target: string): Promise<string> {
   return kind === 'video' ? hashFile(target) : hashFolderFrames(target, listImageFrames(target));
 }
 
-export async function relinkVideo(session: ProjectSession, id: VideoId, newPathInput: string): Promise<VideoRecord> {
-  const video = requireVideo(session, id);
+export async function relinkVideo(videos: VideoStore, id: VideoId, newPathInput: string): Promise<VideoRecord> {
+  const video = existingVideo(await videos.get(id), id);
   const newPath = resolveUserPath(newPathInput);
   if (!fs.existsSync(newPath)) throw new StudioError(`${newPath} does not exist.`);
   const isFolder = fs.statSync(newPath).isDirectory();
@@ -28,21 +27,21 @@ export async function relinkVideo(session: ProjectSession, id: VideoId, newPathI
   if ((await contentHashOf(video.kind, newPath)) !== video.contentHash) {
     throw new StudioError(`${newPath} is not ${video.displayName}: its content differs, so its frames and labels would not match.`);
   }
-  storeRelink(session.db, id, newPath);
-  return getVideo(session.db, id) as VideoRecord;
+  await videos.relink(id, newPath);
+  return { ...video, path: newPath };
 }
 
 /** Looks in `folder` (and its direct subfolders) for every missing video file, matching size then hash. */
-export async function relinkMissingFrom(session: ProjectSession, folderInput: string): Promise<VideoId[]> {
+export async function relinkMissingFrom(videos: VideoStore, folderInput: string): Promise<VideoId[]> {
   const folder = resolveUserPath(folderInput);
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new StudioError(`${folder} is not a folder.`);
-  const missing = listProjectVideos(session).filter((video) => video.missing && video.kind === 'video');
+  const missing = (await videos.list()).map(videoListing).filter((video) => video.missing && video.kind === 'video');
   const candidates = filesUnder(folder);
   const found: VideoId[] = [];
   for (const video of missing) {
     for (const file of candidates.filter((f) => f.size === video.sizeBytes)) {
       if ((await hashFile(file.path)) === video.contentHash) {
-        storeRelink(session.db, video.id, file.path);
+        await videos.relink(video.id, file.path);
         found.push(video.id);
         break;
       }

@@ -1,4 +1,8 @@
-/** Read access to a project's videos for the viewer and timeline: exact frames, frame times, thumbnails. */
+/**
+ * Read access to a project's videos for the viewer and timeline: which video, whether its file is still there,
+ * exact frames as JPEG. Works on loaded records (the application layer loads them through its stores; workflows
+ * in the owning process may use `requireVideo` on the database).
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
@@ -7,27 +11,37 @@ import { encodeFrameRangeAsJpeg } from '../media/frameDecode';
 import { fitWithin } from '../media/frameSize';
 import { decodeImage } from '../media/imageSequence';
 import { encodeJpeg } from '../media/jpegEncode';
-import type { ProjectSession } from '../studio/projectSession';
-import { getVideo, listFrames, listFramesBetween, listVideos, type VideoRecord } from '../store/videoStore';
-import { readThumbnailStrip, type StoredThumbnailStrip } from './thumbnailCache';
+import type { Db } from '../store/projectDb';
+import { getVideo, type FrameRow, type VideoRecord } from '../store/videoStore';
 
 export interface VideoListing extends VideoRecord {
   missing: boolean;
 }
 
-export function listProjectVideos(session: ProjectSession): VideoListing[] {
-  return listVideos(session.db).map((video) => ({ ...video, missing: !fs.existsSync(video.path) }));
+/** A video as listed: with whether its file or folder has gone (moved or deleted; relink.ts finds it again). */
+export function videoListing(video: VideoRecord): VideoListing {
+  return { ...video, missing: !fs.existsSync(video.path) };
 }
 
-export function requireVideo(session: ProjectSession, id: VideoId): VideoRecord {
-  const video = getVideo(session.db, id);
+/** The video that was looked up, or the message that says the project has no such video. */
+export function existingVideo(video: VideoRecord | undefined, id: VideoId): VideoRecord {
   if (!video) throw new StudioError(`This project has no video ${id}.`);
   return video;
 }
 
-export function frameTimes(session: ProjectSession, id: VideoId): number[] {
-  requireVideo(session, id);
-  return listFrames(session.db, id).map((frame) => frame.ptsSec);
+export function requireVideo(db: Db, id: VideoId): VideoRecord {
+  return existingVideo(getVideo(db, id), id);
+}
+
+/** Frames from `fromFrame` can be shown: the video is indexed, has that frame, and its file is where it was. */
+export function checkViewable(video: VideoRecord, fromFrame: number): void {
+  if (video.status !== 'ready') throw new StudioError(`${video.displayName} is not ready yet (${video.status}).`);
+  if (fromFrame >= video.frameCount) {
+    throw new StudioError(`${video.displayName} has no frame ${fromFrame} (it has ${video.frameCount}).`);
+  }
+  if (!fs.existsSync(video.path)) {
+    throw new StudioError(`${video.displayName} is no longer at ${video.path}. Relink it to view its frames.`);
+  }
 }
 
 export interface ViewerFrames {
@@ -37,27 +51,8 @@ export interface ViewerFrames {
   frames: { frameIndex: number; ptsSec: number; jpeg: Buffer }[];
 }
 
-/**
- * Exactly frames `fromFrame` .. `fromFrame + count - 1` (fewer at the end of the video), scaled to fit within
- * maxWidth x maxHeight with the aspect kept: one frame when stepping, a chunk when playing.
- */
-export async function readViewerFrames(
-  session: ProjectSession,
-  id: VideoId,
-  fromFrame: number,
-  count: number,
-  maxWidth: number,
-  maxHeight: number,
-): Promise<ViewerFrames> {
-  const video = requireVideo(session, id);
-  if (video.status !== 'ready') throw new StudioError(`${video.displayName} is not ready yet (${video.status}).`);
-  if (fromFrame >= video.frameCount) {
-    throw new StudioError(`${video.displayName} has no frame ${fromFrame} (it has ${video.frameCount}).`);
-  }
-  if (!fs.existsSync(video.path)) {
-    throw new StudioError(`${video.displayName} is no longer at ${video.path}. Relink it to view its frames.`);
-  }
-  const wanted = listFramesBetween(session.db, id, fromFrame, fromFrame + count);
+/** The `wanted` frames of a viewable video, scaled to fit within maxWidth x maxHeight with the aspect kept. */
+export async function encodeViewerFrames(video: VideoRecord, wanted: readonly FrameRow[], maxWidth: number, maxHeight: number): Promise<ViewerFrames> {
   const size = fitWithin(video.width, video.height, maxWidth, maxHeight);
   const jpegs =
     video.kind === 'image_sequence'
@@ -66,10 +61,4 @@ export async function readViewerFrames(
         )
       : await encodeFrameRangeAsJpeg(video.path, wanted, size);
   return { ...size, frames: wanted.map((frame, i) => ({ frameIndex: frame.frameIndex, ptsSec: frame.ptsSec, jpeg: jpegs[i] as Buffer })) };
-}
-
-
-export function thumbnailStrip(session: ProjectSession, id: VideoId): StoredThumbnailStrip | null {
-  requireVideo(session, id);
-  return readThumbnailStrip(session.cacheDir, id);
 }

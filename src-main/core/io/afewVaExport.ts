@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { StudioError } from '../errors';
+import { bestFaceLandmarks } from '../store/analysisStore';
 import type { Db } from '../store/projectDb';
 import { AFEW_VA_SCALE } from './afewVa';
 import type { VideoTable } from './frameTable';
@@ -17,7 +18,6 @@ import type { OutputFile } from './exportTarget';
 const AFEW_VA_LANDMARKS = 68;
 
 export function tablesToAfewVa(db: Db, tables: readonly VideoTable[]): OutputFile[] {
-  const landmarksOf = db.prepare('SELECT landmarks FROM faces WHERE video_id = ? AND frame_index = ? AND landmarks IS NOT NULL ORDER BY score DESC LIMIT 1');
   const files = tables.map(({ video, rows }) => {
     const clip = clipName(video.kind, video.path, video.id);
     const frames: Record<string, { valence: number; arousal: number; landmarks?: [number, number][] }> = {};
@@ -28,7 +28,7 @@ export function tablesToAfewVa(db: Db, tables: readonly VideoTable[]): OutputFil
       if (frames[key]) {
         throw new StudioError(`${video.displayName} has labels by several annotators on frame ${row.frameIndex}; AFEW-VA holds one layer, so choose an annotator.`);
       }
-      const blob = (landmarksOf.get(video.id, row.frameIndex) as { landmarks: Buffer } | undefined)?.landmarks;
+      const blob = bestFaceLandmarks(db, video.id, row.frameIndex);
       const landmarks = blob ? decodeLandmarks(blob) : null;
       frames[key] = {
         valence: toAfewVaScale(row.valence),

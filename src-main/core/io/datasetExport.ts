@@ -7,15 +7,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { getAnalysis, type AnalysisRecord } from '../store/analysisStore';
+import { getAnalysis, listStoredFaces, type AnalysisRecord, type StoredFace } from '../store/analysisStore';
 import { appVersion } from '../appVersion';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
 import { decodeFrameAt, decodeFrames } from '../media/frameDecode';
 import { decodeImage } from '../media/imageSequence';
 import type { Db } from '../store/projectDb';
+import { storedProjectName } from '../store/projectFolder';
 import type { VideoRecord } from '../store/videoStore';
-import { LANDMARK_COUNT, roiFromLandmarks, type Box } from '../vision/faceRoi';
+import { LANDMARK_COUNT, roiFromLandmarks } from '../vision/faceRoi';
 import { sampleRoi, type Roi } from '../vision/imageOps';
 import { formatCsvRow } from './csv';
 import { CROP_EXTENSIONS, CropWriter, type CropImageFormat } from './cropWriter';
@@ -62,14 +63,6 @@ export const LABEL_COLUMNS = [
   'model_version', 'valence_sd', 'arousal_sd', 'face_score', 'track_id', 'crop_cx', 'crop_cy', 'crop_size',
   'crop_angle_deg', 'alignment',
 ] as const;
-
-interface StoredFace {
-  frameIndex: number;
-  trackId: number | null;
-  score: number;
-  box: Box;
-  landmarks: Buffer | null;
-}
 
 interface Crop {
   video: VideoRecord;
@@ -166,10 +159,6 @@ function selectRows(db: Db, options: DatasetOptions): VideoTable[] {
 }
 
 function planVideos(db: Db, tables: readonly VideoTable[], subjects: ReadonlyMap<VideoId, string> | undefined, format: CropImageFormat): VideoPlan[] {
-  const facesOf = db.prepare(
-    `SELECT frame_index AS frameIndex, track_id AS trackId, score, box_x AS x, box_y AS y, box_w AS w, box_h AS h, landmarks
-     FROM faces WHERE video_id = ? AND frame_index < ? ORDER BY frame_index, score DESC`,
-  );
   const plans: VideoPlan[] = [];
   for (const { video, rows } of tables) {
     if (rows.length === 0) continue; // nothing labelled: the video needs no analysis to be left out
@@ -181,8 +170,8 @@ function planVideos(db: Db, tables: readonly VideoTable[], subjects: ReadonlyMap
       throw new StudioError(`The face analysis of ${video.displayName} (video ${video.id}) is not finished (${analysis.framesDone} of ${analysis.frameCount} frames). Finish analysing it first.`);
     }
     const faces = new Map<number, StoredFace>();
-    for (const r of facesOf.all(video.id, analysis.framesDone) as (Omit<StoredFace, 'box'> & Box)[]) {
-      if (!faces.has(r.frameIndex)) faces.set(r.frameIndex, { frameIndex: r.frameIndex, trackId: r.trackId, score: r.score, box: { x: r.x, y: r.y, w: r.w, h: r.h }, landmarks: r.landmarks });
+    for (const face of listStoredFaces(db, video.id, analysis.framesDone)) {
+      if (!faces.has(face.frameIndex)) faces.set(face.frameIndex, face);
     }
     const byFrame = new Map<number, FrameRow[]>();
     for (const row of rows) byFrame.set(row.frameIndex, [...(byFrame.get(row.frameIndex) ?? []), row]);
@@ -329,7 +318,7 @@ function buildManifest(db: Db, plans: readonly VideoPlan[], splitOf: (p: VideoPl
     }
     return [...counts].map(([name, rows]) => ({ name, rows }));
   };
-  const projectName = (db.prepare(`SELECT value FROM project_meta WHERE key = 'name'`).get() as { value: string } | undefined)?.value ?? null;
+  const projectName = storedProjectName(db);
   const groups = new Map<string, { key: string; split: SplitName; subject: string | null; videoIds: number[]; images: number }>();
   for (const p of plans) {
     const g = groups.get(p.group) ?? { key: p.group, split: splitOf(p), subject: p.subject, videoIds: [], images: 0 };

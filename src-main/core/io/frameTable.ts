@@ -5,6 +5,7 @@
 import { latestPredictionRun } from '../annotation/annotatorView';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
+import { listAnnotators } from '../store/annotatorStore';
 import type { Db } from '../store/projectDb';
 import { getVideo, listFrames, listVideos, type VideoRecord } from '../store/videoStore';
 
@@ -38,7 +39,7 @@ export interface TableOptions {
 }
 
 export function frameTables(db: Db, options: TableOptions): VideoTable[] {
-  if (options.annotator !== undefined && !db.prepare('SELECT 1 FROM annotators WHERE name = ?').get(options.annotator)) {
+  if (options.annotator !== undefined && !listAnnotators(db).some((annotator) => annotator.name === options.annotator)) {
     throw new StudioError(`This project has no annotator named "${options.annotator}".`);
   }
   return selectVideos(db, options.videoId).map((video) => ({ video, rows: videoRows(db, video, options.annotator) }));

@@ -1,38 +1,16 @@
 /**
- * The face analysis in the project database: the encoder in `models`, one `faces` row per frame with the subject's
- * face (box and landmarks in video pixels), its embedding in `embeddings`, its expression logits in
- * `face_expressions`, and per video in `face_analyses` how far the analysis got. Frames inside the analysed
- * range without a faces row have no face; they are never filled in.
+ * The face analysis in the project database: one `faces` row per frame with the subject's face (box and landmarks
+ * in video pixels), its embedding in `embeddings`, its expression logits in `face_expressions`, and per video in
+ * `face_analyses` how far the analysis got (with the encoder it used, registered by modelStore.ts). Frames inside
+ * the analysed range without a faces row have no face; they are never filled in. `sqliteAnalysisStore` is the
+ * asynchronous AnalysisStore seam the application layer reads it through (projectStores.ts).
  */
 import type { VideoId } from '../ids';
 import type { Db } from './projectDb';
 import type { Box } from '../vision/faceRoi';
 import { normalisedGeometry } from '../vision/landmarkGeometry';
 import type { AnalysedChunk } from '../analysis/analysisProtocol';
-
-export type ModelId = number & { readonly __model: true };
-
-export interface EncoderRecord {
-  name: string;
-  version: string;
-  sha256: string;
-  card: string;
-  file: string;
-}
-
-/** Registers an encoder once per file content; the first one registered becomes the project's active encoder. */
-export function registerEncoder(db: Db, encoder: EncoderRecord): ModelId {
-  return db.transaction(() => {
-    db.prepare(
-      `INSERT INTO models (kind, name, version, sha256, card, file, active, created_at)
-       VALUES ('encoder', @name, @version, @sha256, @card, @file,
-               NOT EXISTS (SELECT 1 FROM models WHERE kind = 'encoder' AND active = 1), @createdAt)
-       ON CONFLICT (kind, sha256) DO NOTHING`,
-    ).run({ ...encoder, createdAt: new Date().toISOString() });
-    const row = db.prepare(`SELECT id FROM models WHERE kind = 'encoder' AND sha256 = ?`).get(encoder.sha256) as { id: number };
-    return row.id as ModelId;
-  })();
-}
+import type { ModelId } from './modelStore';
 
 export interface AnalysisRecord {
   videoId: VideoId;
@@ -140,6 +118,34 @@ export function listFaceFrames(db: Db, videoId: VideoId): FaceFrame[] {
   });
 }
 
+/** A stored face row as exports crop it: box and landmarks (float32 pairs) in video pixels. */
+export interface StoredFace {
+  frameIndex: number;
+  trackId: number | null;
+  score: number;
+  box: Box;
+  landmarks: Buffer | null;
+}
+
+/** Every face on the frames before `beforeFrame`, by frame, the best-scored first within a frame. */
+export function listStoredFaces(db: Db, videoId: VideoId, beforeFrame: number): StoredFace[] {
+  const rows = db
+    .prepare(
+      `SELECT frame_index AS frameIndex, track_id AS trackId, score, box_x AS x, box_y AS y, box_w AS w, box_h AS h, landmarks
+       FROM faces WHERE video_id = ? AND frame_index < ? ORDER BY frame_index, score DESC`,
+    )
+    .all(videoId, beforeFrame) as (Omit<StoredFace, 'box'> & Box)[];
+  return rows.map((r) => ({ frameIndex: r.frameIndex, trackId: r.trackId, score: r.score, box: { x: r.x, y: r.y, w: r.w, h: r.h }, landmarks: r.landmarks }));
+}
+
+/** The landmarks of the best-scored face on a frame, or undefined when no face there has any. */
+export function bestFaceLandmarks(db: Db, videoId: VideoId, frameIndex: number): Buffer | undefined {
+  const row = db
+    .prepare('SELECT landmarks FROM faces WHERE video_id = ? AND frame_index = ? AND landmarks IS NOT NULL ORDER BY score DESC LIMIT 1')
+    .get(videoId, frameIndex) as { landmarks: Buffer } | undefined;
+  return row?.landmarks;
+}
+
 /** The per-frame descriptor of docs/DESIGN.md §5 for every face of a video: embedding, expression logits, landmark geometry. */
 export interface FrameDescriptor {
   frameIndex: number;
@@ -167,4 +173,17 @@ export function listFrameDescriptors(db: Db, videoId: VideoId, encoderId: ModelI
     expressionLogits: r.logits ? floats(r.logits) : null,
     geometry: normalisedGeometry(floats(r.landmarks)),
   }));
+}
+
+/** A project's face analysis as the application layer reaches it: each method one transaction. */
+export interface AnalysisStore {
+  get(videoId: VideoId): Promise<AnalysisRecord | undefined>;
+  faceFrames(videoId: VideoId): Promise<FaceFrame[]>;
+}
+
+export function sqliteAnalysisStore(db: Db): AnalysisStore {
+  return {
+    get: async (videoId) => getAnalysis(db, videoId),
+    faceFrames: async (videoId) => listFaceFrames(db, videoId),
+  };
 }

@@ -1,11 +1,13 @@
 /**
- * The `annotators` table, and the project's labelling view (who labels, blind or not) kept in `project_meta`.
+ * The `annotators` table, the project's labelling view (who labels, blind or not) kept in `project_meta`, and
+ * annotators' layers read and written whole (through labelStore.ts, which owns the labels).
  * Synchronous functions for workflows in the process that owns the file; `sqliteAnnotatorStore` is the same
  * behind the asynchronous AnnotatorStore seam the application layer uses (projectStores.ts).
  */
 import { StudioError } from '../errors';
-import type { AnnotatorId } from '../ids';
+import type { AnnotatorId, VideoId } from '../ids';
 import { shownText } from '../shownText';
+import { appendLabels, currentLabels, deleteLabel, type CurrentLabel } from './labelStore';
 import type { Db } from './projectDb';
 
 export type AnnotatorKind = 'human' | 'import';
@@ -51,11 +53,76 @@ export function getAnnotator(db: Db, id: AnnotatorId): Annotator | undefined {
   return db.prepare('SELECT id, name, kind FROM annotators WHERE id = ?').get(id) as Annotator | undefined;
 }
 
+/** Who is labelling, and whether they work blind (see core/annotation/annotatorView.ts for what blind means). */
+export interface AnnotatorView {
+  activeAnnotatorId: AnnotatorId | null;
+  blind: boolean;
+}
+
+// Kept in project_meta, so the setting needed no schema change.
+const ACTIVE_KEY = 'active_annotator_id';
+const BLIND_KEY = 'blind';
+
+export function getAnnotatorView(db: Db): AnnotatorView {
+  const rows = db.prepare('SELECT key, value FROM project_meta WHERE key IN (?, ?)').all(ACTIVE_KEY, BLIND_KEY) as { key: string; value: string }[];
+  const meta = new Map(rows.map((row) => [row.key, row.value]));
+  const active = meta.get(ACTIVE_KEY);
+  return { activeAnnotatorId: active ? (Number(active) as AnnotatorId) : null, blind: meta.get(BLIND_KEY) === '1' };
+}
+
+export function setAnnotatorView(db: Db, view: AnnotatorView): AnnotatorView {
+  if (view.blind && view.activeAnnotatorId === null) throw new StudioError('Blind mode needs an active annotator: choose who is labelling first.');
+  const upsert = db.prepare('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  db.transaction(() => {
+    if (view.activeAnnotatorId !== null && !getAnnotator(db, view.activeAnnotatorId)) {
+      throw new StudioError(`This project has no annotator ${view.activeAnnotatorId}.`);
+    }
+    if (view.activeAnnotatorId === null) db.prepare('DELETE FROM project_meta WHERE key = ?').run(ACTIVE_KEY);
+    else upsert.run(ACTIVE_KEY, String(view.activeAnnotatorId));
+    upsert.run(BLIND_KEY, view.blind ? '1' : '0');
+  })();
+  return getAnnotatorView(db);
+}
+
+/** A value of a layer written as a whole (a fused gold standard): the store adds who and how. */
+export interface LayerValue {
+  videoId: VideoId;
+  frameIndex: number;
+  valence: number;
+  arousal: number;
+}
+
+/**
+ * Makes `values` the layer of the imported annotator `name` (created on first use) on these videos, in one
+ * transaction: its frames there that `values` no longer cover get a delete row, as any edit would (labels are
+ * append-only).
+ */
+export function replaceImportedLayer(db: Db, name: string, videoIds: readonly VideoId[], values: readonly LayerValue[]): Annotator {
+  return db.transaction(() => {
+    const annotator = ensureAnnotator(db, name, 'import');
+    const origin = 'import';
+    const kept = new Set(values.map((value) => `${value.videoId}/${value.frameIndex}`));
+    for (const videoId of videoIds) {
+      for (const old of currentLabels(db, videoId, annotator.id)) {
+        if (!kept.has(`${videoId}/${old.frameIndex}`)) deleteLabel(db, { videoId, frameIndex: old.frameIndex, annotatorId: annotator.id, origin });
+      }
+    }
+    appendLabels(db, values.map((value) => ({ ...value, annotatorId: annotator.id, origin })));
+    return annotator;
+  })();
+}
+
 export interface AnnotatorStore {
   list(): Promise<Annotator[]>;
   get(id: AnnotatorId): Promise<Annotator | undefined>;
   /** Creates the annotator on first use; names are unique within a project. */
   ensure(name: string, kind: AnnotatorKind): Promise<Annotator>;
+  view(): Promise<AnnotatorView>;
+  /** Checks and saves the view in one transaction, and returns it as saved. */
+  setView(view: AnnotatorView): Promise<AnnotatorView>;
+  /** Every annotator's current labels on a video. */
+  layers(videoId: VideoId): Promise<CurrentLabel[]>;
+  replaceImportedLayer(name: string, videoIds: readonly VideoId[], values: readonly LayerValue[]): Promise<Annotator>;
 }
 
 export function sqliteAnnotatorStore(db: Db): AnnotatorStore {
@@ -63,5 +130,9 @@ export function sqliteAnnotatorStore(db: Db): AnnotatorStore {
     list: async () => listAnnotators(db),
     get: async (id) => getAnnotator(db, id),
     ensure: async (name, kind) => ensureAnnotator(db, name, kind),
+    view: async () => getAnnotatorView(db),
+    setView: async (view) => setAnnotatorView(db, view),
+    layers: async (videoId) => currentLabels(db, videoId),
+    replaceImportedLayer: async (name, videoIds, values) => replaceImportedLayer(db, name, videoIds, values),
   };
 }

@@ -83,6 +83,11 @@ export function openProjectFolder(dirInput: string): { info: ProjectInfo; db: Db
   }
 }
 
+/** The name the project was created with, or null in a database that has none (salvaged, very old). */
+export function storedProjectName(db: Db): string | null {
+  return (db.prepare(`SELECT value FROM project_meta WHERE key = 'name'`).get() as { value: string } | undefined)?.value ?? null;
+}
+
 function readInfo(db: Db, dir: string): ProjectInfo {
   const rows = db.prepare('SELECT key, value FROM project_meta').all() as { key: string; value: string }[];
   const meta = new Map(rows.map((row) => [row.key, row.value]));

@@ -7,15 +7,24 @@
  * application layer (jobs, engines' loaders) may still call those synchronous functions directly: they run in
  * the process that owns the project file.
  */
+import { sqliteAnalysisStore, type AnalysisStore } from './analysisStore';
 import { sqliteAnnotatorStore, type AnnotatorStore } from './annotatorStore';
+import { sqliteModelStore, type ModelStore } from './modelStore';
 import type { Db } from './projectDb';
+import { sqliteVideoStore, type VideoStore } from './videoStore';
 
 export interface ProjectStores {
   annotators: AnnotatorStore;
+  videos: VideoStore;
+  analysis: AnalysisStore;
+  models: ModelStore;
 }
 
 export function sqliteStores(db: Db): ProjectStores {
   return {
     annotators: sqliteAnnotatorStore(db),
+    videos: sqliteVideoStore(db),
+    analysis: sqliteAnalysisStore(db),
+    models: sqliteModelStore(db),
   };
 }

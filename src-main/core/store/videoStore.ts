@@ -1,4 +1,8 @@
-/** Videos and their frame index. A video is a file or a folder of frames, known by path and content hash. */
+/**
+ * Videos and their frame index. A video is a file or a folder of frames, known by path and content hash.
+ * Synchronous functions for workflows in the process that owns the file; `sqliteVideoStore` is the same behind
+ * the asynchronous VideoStore seam the application layer uses (projectStores.ts).
+ */
 import type { VideoId } from '../ids';
 import type { Db } from './projectDb';
 
@@ -115,4 +119,24 @@ function frameStepSec(frames: readonly FrameRow[]): number {
   for (let i = 1; i < frames.length; i++) gaps.push((frames[i] as FrameRow).ptsSec - (frames[i - 1] as FrameRow).ptsSec);
   gaps.sort((a, b) => a - b);
   return gaps[Math.floor(gaps.length / 2)] as number;
+}
+
+/** A project's videos and frames as the application layer reaches them: each method one transaction. */
+export interface VideoStore {
+  list(): Promise<VideoRecord[]>;
+  get(id: VideoId): Promise<VideoRecord | undefined>;
+  relink(id: VideoId, newPath: string): Promise<void>;
+  frames(id: VideoId): Promise<FrameRow[]>;
+  /** Frames `from` (inclusive) to `to` (exclusive), in order. */
+  framesBetween(id: VideoId, from: number, to: number): Promise<FrameRow[]>;
+}
+
+export function sqliteVideoStore(db: Db): VideoStore {
+  return {
+    list: async () => listVideos(db),
+    get: async (id) => getVideo(db, id),
+    relink: async (id, newPath) => relinkVideo(db, id, newPath),
+    frames: async (id) => listFrames(db, id),
+    framesBetween: async (id, from, to) => listFramesBetween(db, id, from, to),
+  };
 }

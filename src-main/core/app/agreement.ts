@@ -1,0 +1,36 @@
+/**
+ * Use cases for inter-rater agreement and fusion: load the videos in scope, every annotator's labels on them and
+ * the newest model run, then hand them to the pure engine (affect/projectAgreement.ts); a fused layer is saved
+ * as one transaction.
+ */
+import { FUSION_METHODS, fuseLayer, projectAgreement, type FusionMethod, type FusionResult, type LabelledVideos, type ProjectAgreement, type Scope } from '../affect/projectAgreement';
+import type { VideoId } from '../ids';
+import type { ProjectContext } from './projectContext';
+import { videoOf } from './videos';
+
+export async function agreementReport(project: ProjectContext, scope: Scope): Promise<ProjectAgreement> {
+  return projectAgreement(await labelledVideos(project, scope.videoId), scope.annotators);
+}
+
+/** Saves the annotators' fused labels as the "gold (<method>)" layer of the videos in scope. */
+export async function fuseAnnotators(project: ProjectContext, method: FusionMethod, scope: Scope): Promise<FusionResult> {
+  const data = await labelledVideos(project, scope.videoId);
+  const { labels, weights } = fuseLayer(data, method, scope.annotators);
+  const annotator = await project.stores.annotators.replaceImportedLayer(
+    FUSION_METHODS[method],
+    data.videos.map((video) => video.id),
+    labels,
+  );
+  return { annotator, labels: labels.length, weights };
+}
+
+/** One video, or every video whose frames are indexed, with their labels and newest model run. */
+async function labelledVideos(project: ProjectContext, videoId: VideoId | undefined): Promise<LabelledVideos> {
+  const videos = videoId === undefined ? (await project.stores.videos.list()).filter((video) => video.status === 'ready') : [await videoOf(project, videoId)];
+  const labels = new Map(await Promise.all(videos.map(async (video) => [video.id, await project.stores.annotators.layers(video.id)] as const)));
+  const model = new Map(videos.flatMap((video) => {
+    const values = project.predictor.latestRunValues(video.id);
+    return values ? [[video.id, values] as const] : [];
+  }));
+  return { videos, annotators: await project.stores.annotators.list(), labels, model };
+}

@@ -1,0 +1,33 @@
+/** Use cases for the face analysis: ask for it, its status per video, the faces it found, the models it uses. */
+import { analysisStatus as statusView, modelsInUse as probeModels, type AnalysisStatusView } from '../analysis/analysisAccess';
+import { ANALYZE_JOB, checkAnalyzable } from '../analysis/analyzeJob';
+import type { JobId, VideoId } from '../ids';
+import type { FaceFrame } from '../store/analysisStore';
+import type { ProjectContext } from './projectContext';
+import { listVideos, videoOf } from './videos';
+
+/**
+ * Queues the analysis of one video, or of every video that is ready and where it was imported from. Every video is
+ * checked before any job is queued, so a mistake is reported at once and queues nothing.
+ */
+export async function requestAnalysis(project: ProjectContext, only?: VideoId): Promise<JobId[]> {
+  const videos = only === undefined ? (await listVideos(project)).filter((v) => v.status === 'ready' && !v.missing) : [await videoOf(project, only)];
+  videos.forEach(checkAnalyzable);
+  return videos.map((video) => project.jobs.enqueue(ANALYZE_JOB, { videoId: video.id }));
+}
+
+export async function analysisStatus(project: ProjectContext, videoId: VideoId): Promise<AnalysisStatusView> {
+  const video = await videoOf(project, videoId);
+  return statusView(video, await project.stores.analysis.get(videoId));
+}
+
+/** Every analysed frame, with or without a face; `frameCount` says how many frames the video has in all. */
+export async function faces(project: ProjectContext, videoId: VideoId): Promise<{ videoId: VideoId; frameCount: number; frames: FaceFrame[] }> {
+  const video = await videoOf(project, videoId);
+  return { videoId, frameCount: video.frameCount, frames: await project.stores.analysis.faceFrames(videoId) };
+}
+
+/** The shipped face models as the analysis process loads and checks them, plus the project's registered encoders. */
+export async function modelsInUse(project: ProjectContext, modelsDir?: string) {
+  return probeModels(await project.stores.models.encoders(), modelsDir);
+}

@@ -1,0 +1,102 @@
+/**
+ * Use cases for the project's model: its pair-head versions (list, train a new one, make one active again), and
+ * its predictions saved as model runs for batch work (propagate) and read back (the saved run while it is
+ * current, else computed: ProjectPredictor.currentSavedRun holds the one staleness rule).
+ */
+import { TRAIN_HEAD_JOB } from '../affect/trainJob';
+import type { HeadInUse } from '../affect/projectPredictor';
+import { StudioError } from '../errors';
+import type { AnnotatorId, JobId, VideoId } from '../ids';
+import type { HeadVersion } from '../store/modelStore';
+import type { ProjectContext } from './projectContext';
+import { videoOf } from './videos';
+
+export function listHeads(project: ProjectContext): Promise<HeadVersion[]> {
+  return project.stores.models.headVersions();
+}
+
+/** Queues training of the project's pair head on this annotator's labels; the new head becomes the active one. */
+export async function requestTraining(project: ProjectContext, annotatorId: AnnotatorId): Promise<JobId> {
+  if (!(await project.stores.annotators.get(annotatorId))) throw new StudioError(`This project has no annotator ${annotatorId}.`);
+  return project.jobs.enqueue(TRAIN_HEAD_JOB, { annotatorId });
+}
+
+/** Makes a stored version the active pair head again; every video's predictions change with it. */
+export async function activateHead(project: ProjectContext, modelId: number): Promise<HeadVersion[]> {
+  await project.stores.models.activateHead(modelId);
+  project.predictor.reset();
+  return listHeads(project);
+}
+
+export interface PropagatedVideo {
+  videoId: VideoId;
+  frames: number;
+  framesPredicted: number;
+  anchors: number;
+  head: HeadInUse;
+  /** The saved model run, or null when no frame had a face to predict. */
+  runId: number | null;
+}
+
+/**
+ * Predicts every frame of one or every analysed video from the annotator's labels and saves each as the video's
+ * model run at once (the studio saves after a pause in editing; a batch command has no pause to wait for).
+ */
+export async function propagate(project: ProjectContext, annotatorId: AnnotatorId, only?: VideoId): Promise<PropagatedVideo[]> {
+  const videos = only === undefined ? await analysedVideos(project) : [await requireAnalysed(project, only)];
+  if (videos.length === 0) throw new StudioError('No video of this project has been analysed yet: run "affect-studio analyze" first.');
+  return videos.map((videoId) => {
+    const prediction = project.predictor.predict(videoId, annotatorId);
+    const framesPredicted = prediction.hasFace.reduce((n, f) => n + f, 0);
+    const runId = framesPredicted > 0 ? project.predictor.save(prediction, annotatorId) : null;
+    return { videoId, frames: prediction.valence.length, framesPredicted, anchors: prediction.anchors, head: prediction.head, runId };
+  });
+}
+
+export interface FramePrediction {
+  frameIndex: number;
+  timeSec: number;
+  valence: number | null;
+  arousal: number | null;
+  valenceSd: number | null;
+  arousalSd: number | null;
+  face: boolean;
+}
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
+
+/** Per frame of an analysed video: V/A and their sd from the saved run while it is current, else computed now. */
+export async function framePredictions(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId): Promise<FramePrediction[]> {
+  await requireAnalysed(project, videoId);
+  const times = (await project.stores.videos.frames(videoId)).map((frame) => frame.ptsSec);
+  const saved = project.predictor.currentSavedRun(videoId, annotatorId);
+  if (saved) {
+    const byFrame = new Map(saved.map((row) => [row.frameIndex, row]));
+    return times.map((timeSec, frameIndex) => {
+      const row = byFrame.get(frameIndex);
+      return row
+        ? { frameIndex, timeSec, valence: round(row.valence), arousal: round(row.arousal), valenceSd: round(row.valenceSd), arousalSd: round(row.arousalSd), face: true }
+        : { frameIndex, timeSec, valence: null, arousal: null, valenceSd: null, arousalSd: null, face: false };
+    });
+  }
+  const p = project.predictor.predict(videoId, annotatorId);
+  return times.map((timeSec, frameIndex) => {
+    const face = p.hasFace[frameIndex] === 1;
+    const at = (values: Float32Array) => (face ? round(values[frameIndex] ?? NaN) : null);
+    return { frameIndex, timeSec, valence: at(p.valence), arousal: at(p.arousal), valenceSd: at(p.valenceSd), arousalSd: at(p.arousalSd), face };
+  });
+}
+
+async function analysedVideos(project: ProjectContext): Promise<VideoId[]> {
+  const videos = await project.stores.videos.list();
+  const analysed = await Promise.all(videos.map(async (video) => Boolean((await project.stores.analysis.get(video.id))?.finishedAt)));
+  return videos.filter((_, i) => analysed[i]).map((video) => video.id);
+}
+
+async function requireAnalysed(project: ProjectContext, videoId: VideoId): Promise<VideoId> {
+  const video = await videoOf(project, videoId);
+  if (!(await project.stores.analysis.get(videoId))?.finishedAt) {
+    throw new StudioError(`${video.displayName} (video ${videoId}) has not been analysed yet: run "affect-studio analyze" first.`);
+  }
+  return videoId;
+}
