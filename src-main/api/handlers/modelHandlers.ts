@@ -1,4 +1,5 @@
-/** The project's model: predictions for a video, the frames to label next, and the pair-head versions. */
+/** The project's model: predictions for a video and their held-back score, the frames to label next, and the pair-head versions. */
+import { heldBackInWorker } from '../../core/affect/heldBack';
 import { activateHead } from '../../core/affect/headStore';
 import { listHeads, predictVideo, suggestNext } from '../../core/affect/predictionViews';
 import { TRAIN_HEAD_JOB } from '../../core/affect/trainJob';
@@ -23,8 +24,12 @@ export function modelHandlers({ sessions, events }: ApiServices) {
         arousalSd: rounded(p.arousalSd, p.hasFace),
         anchors: p.anchors,
         head: p.head,
-        heldOut: p.heldOut,
       };
+    },
+    'predictions.heldOut': ({ project, videoId, annotatorId }) => {
+      const session = sessions.get(project);
+      requireVideo(session, videoId as VideoId);
+      return heldBackInWorker(session.predictor.heldBackInput(videoId as VideoId, annotatorId as AnnotatorId));
     },
     'suggestions.list': ({ project, videoId, annotatorId, count }) => {
       const session = sessions.get(project);

@@ -154,5 +154,7 @@ export function heldBackInWorker(input: HeldBackInput): Promise<HeldBackScore | 
       else reject(new StudioError(message.message));
     });
     worker.once('error', (error) => reject(new StudioError(`The held-back score's worker failed: ${error.message}`)));
+    // Settling twice is a no-op: after a reply this reject does nothing.
+    worker.once('exit', (code) => reject(new StudioError(`The held-back score's worker stopped (exit code ${code}) before it answered.`)));
   });
 }
