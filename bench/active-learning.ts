@@ -2,13 +2,14 @@
  * Active-learning simulation (issue 6): replays labelling on data with known labels and compares strategies on the
  * same videos: every k-th frame (the paper's support set), random frames, and the studio's ranker (suggest.ts).
  *
- * Data: pseudo-videos from ../shared/data/kerc-dev (evaluation only): the clips shuffled per seed and played 8-12
- * clips after one another, 1/25 s between frames, so valence and arousal change along each video; every clip is in
- * exactly one video. With `--afew-va DIR` also an AFEW-VA-format folder, each clip a video of its own.
+ * Data: with `--clips FILE`, pseudo-videos from a set rated per clip such as ../shared/data/kerc-dev/labels.csv
+ * (evaluation only): the clips shuffled per seed and played 8-12 clips after one another, 1/25 s between frames,
+ * so valence and arousal change along each video; every clip is in exactly one video. With `--afew-va DIR` an
+ * AFEW-VA-format folder, each clip a video of its own. At least one of the two is required.
  *
  * Per seed and strategy: start with no labels, then rounds; each round every video gets the frames that bring it
  * to the round's share of labels (1.5% ... 25%, at least one per video), chosen from what the studio knows before
- * the round; the labels are revealed, every video re-propagated (VideoPropagation, the project predictor's wiring:
+ * the round; the labels are revealed, every video re-propagated (the product's wiring, labelPropagation.ts:
  * own labels in place, other videos' labels weakly) and the CCC pooled over every still-unlabelled frame.
  * The head is the built-in prior head; with `--retrain-every R` a head is trained on all labels so far
  * (trainPairHead from the prior) before every R-th round, and every-k gets a head trained on its own labels.
@@ -19,31 +20,27 @@
  * Prints JSON lines: a curve per strategy (labels, CCC V/A, mean and sd over seeds), then the labels each strategy
  * needs to reach the CCC of every-20th-frame, per axis, whether ours needs at most half as many, and (pseudo-videos)
  * the share the oracle needs, which bounds what any ranker can show on that data.
- * Usage: npm run bench -- active-learning [--seeds N] [--retrain-every R] [--afew-va DIR] [--no-kerc]
+ * Usage: npm run bench -- active-learning [--clips FILE] [--afew-va DIR] [--seeds N] [--retrain-every R]
  */
 import os from 'node:os';
-import path from 'node:path';
 import { descriptors as packDescriptors } from '../src-main/core/affect/fewshot';
 import { encodeImages, readLabelledImages, type LabelledImage } from '../src-main/core/affect/labelledImages';
 import type { LinearPairHead } from '../src-main/core/affect/pairHead';
 import { priorHead } from '../src-main/core/affect/priorHead';
 import { seededRandom } from '../src-main/core/affect/random';
 import { trainPairHead, type LabelledFrame, MIN_TRAINING_LABELS } from '../src-main/core/affect/trainHead';
+import { clipVideos, pseudoVideos, type PseudoVideo } from '../src-main/core/affect/pseudoVideos';
 import {
-  clipVideos,
   everyKth,
   LabellingReplay,
   labelsToReach,
-  pseudoVideos,
   randomStrategy,
   replayStrategy,
   suggestStrategy,
   type Score,
-  type SimVideo,
   type Strategy,
 } from '../src-main/core/active/simulate';
 
-const KERC = path.join(__dirname, '..', '..', 'shared', 'data', 'kerc-dev', 'labels.csv');
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
@@ -51,6 +48,14 @@ const arg = (name: string) => {
 const SEEDS = Number(arg('--seeds') ?? 5);
 const RETRAIN_EVERY = Number(arg('--retrain-every') ?? 0);
 const AFEW_VA = arg('--afew-va');
+const CLIPS = arg('--clips');
+if (CLIPS === undefined && AFEW_VA === undefined) {
+  process.stderr.write(
+    'usage: npm run bench -- active-learning [--clips FILE] [--afew-va DIR] [--seeds N] [--retrain-every R]\n' +
+      '  at least one dataset: --clips a CSV rated per clip (e.g. ../shared/data/kerc-dev/labels.csv), --afew-va an AFEW-VA folder\n',
+  );
+  process.exit(2);
+}
 const FRAME_SEC = 1 / 25;
 const SCHEDULE = [0.015, 0.03, 0.045, 0.06, 0.08, 0.1, 0.125, 0.15, 0.2, 0.25];
 const EVERY_K = [40, 30, 25, 20, 15, 12, 10, 8, 6, 5, 4];
@@ -108,7 +113,7 @@ function average(runs: Score[][], totalFrames: number): CurvePoint[] {
   });
 }
 
-function runDataset(dataset: string, images: LabelledImage[], desc: Float32Array, makeVideos: (random: () => number) => SimVideo[], withOracle: boolean): void {
+function runDataset(dataset: string, images: LabelledImage[], desc: Float32Array, makeVideos: (random: () => number) => PseudoVideo[], withOracle: boolean): void {
   const t0 = performance.now();
   // The oracle only means something where a video is made of several clips.
   const strategies: Record<string, Strategy> = withOracle ? { ...STRATEGIES, [ORACLE]: oracleClips(images) } : STRATEGIES;
@@ -174,9 +179,9 @@ async function load(file: string, range: [number, number]) {
 }
 
 async function main(): Promise<void> {
-  if (!process.argv.includes('--no-kerc')) {
-    const { images, desc } = await load(KERC, [1, 9]);
-    runDataset('kerc-dev', images, desc, (random) => pseudoVideos(images, { minClips: 8, maxClips: 12, frameSec: FRAME_SEC, random }), true);
+  if (CLIPS) {
+    const { images, desc } = await load(CLIPS, [1, 9]);
+    runDataset(CLIPS, images, desc, (random) => pseudoVideos(images, { minClips: 8, maxClips: 12, frameSec: FRAME_SEC, random }), true);
   }
   if (AFEW_VA) {
     const { images, desc } = await load(AFEW_VA, [-1, 1]);

@@ -1,19 +1,23 @@
 /**
  * Latency of next-frame suggestions (core/active/suggest.ts), which the workspace asks for after every saved label:
  * one batch of 8 for a video of F frames with L labels, with and without predictions. Descriptors are real: the
- * kerc-dev crops' (../shared/data/kerc-dev, evaluation only), played in file order and repeated to fill F frames
- * at 25 fps; every 10th frame has no face. JSON lines on stdout: median and max over repeats, in milliseconds.
- * Usage: npm run bench -- suggest
+ * crops' of a labelled image set such as ../shared/data/kerc-dev/labels.csv (evaluation only), played in file
+ * order and repeated to fill F frames at 25 fps; every 10th frame has no face. JSON lines on stdout: median and
+ * max over repeats, in milliseconds.
+ * Usage: npm run bench -- suggest DATASET
  */
 import os from 'node:os';
-import path from 'node:path';
 import { descriptors as packDescriptors } from '../src-main/core/affect/fewshot';
 import { encodeImages, readLabelledImages } from '../src-main/core/affect/labelledImages';
 import { DESCRIPTOR_DIM } from '../src-main/core/affect/pairHead';
 import { seededRandom } from '../src-main/core/affect/random';
 import { suggestFrames, type FrameSignals } from '../src-main/core/active/suggest';
 
-const KERC = path.join(__dirname, '..', '..', 'shared', 'data', 'kerc-dev', 'labels.csv');
+const DATASET = process.argv[2] ?? '';
+if (DATASET === '' || DATASET.startsWith('--')) {
+  process.stderr.write('usage: npm run bench -- suggest DATASET\n  DATASET: a labelled image CSV whose crops give real descriptors, e.g. ../shared/data/kerc-dev/labels.csv\n');
+  process.exit(2);
+}
 const CASES = [
   { frames: 2_000, labels: 10 },
   { frames: 30_000, labels: 10 },
@@ -47,7 +51,7 @@ function signalsFor(pool: Float32Array, poolSize: number, frames: number, labels
 }
 
 async function main(): Promise<void> {
-  const images = readLabelledImages(KERC, [1, 9]);
+  const images = readLabelledImages(DATASET, [1, 9]);
   const encoded = await encodeImages(images);
   const pool = packDescriptors({ items: images, embeddings: encoded.embeddings, probabilities: encoded.probabilities });
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.versions.node };

@@ -226,12 +226,25 @@ export const VideoPredictions = z.object({
   arousalSd: z.array(z.number().nullable()),
   anchors: z.number().int(),
   head: z.object({ modelId: z.number().int().nullable(), name: z.string(), version: z.string() }),
-  /** Each of this video's labels predicted from the others (leave-one-out): the model's agreement with held-back labels. */
-  heldOut: z
-    .object({ labels: z.number().int(), cccValence: z.number(), cccArousal: z.number(), rmseValence: z.number(), rmseArousal: z.number() })
-    .nullable(),
 });
 export type VideoPredictions = z.infer<typeof VideoPredictions>;
+
+/**
+ * How well the model predicts this video's labels it has not seen: blocked cross-validation in `folds` time
+ * blocks, each also leaving out every label within `neighbourhoodSec` of a held-out one. Null below 5 labels.
+ */
+export const HeldBackScore = z
+  .object({
+    labels: z.number().int(),
+    folds: z.number().int(),
+    neighbourhoodSec: z.number(),
+    cccValence: z.number(),
+    cccArousal: z.number(),
+    rmseValence: z.number(),
+    rmseArousal: z.number(),
+  })
+  .nullable();
+export type HeldBackScore = z.infer<typeof HeldBackScore>;
 
 export const FrameSuggestion = z.object({ frameIndex: z.number().int(), score: z.number(), reasons: z.array(z.string()) });
 export type FrameSuggestion = z.infer<typeof FrameSuggestion>;
@@ -378,6 +391,7 @@ export const methods = {
   },
   'models.info': { params: z.object({ project }).strict(), result: ModelsInfo },
   'predictions.get': { params: z.object({ project, videoId, annotatorId }).strict(), result: VideoPredictions },
+  'predictions.heldOut': { params: z.object({ project, videoId, annotatorId }).strict(), result: HeldBackScore },
   'suggestions.list': {
     params: z.object({ project, videoId, annotatorId, count: z.number().int().min(1).max(100) }).strict(),
     result: z.array(FrameSuggestion),

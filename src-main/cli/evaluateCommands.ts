@@ -1,4 +1,7 @@
-/** `affect-studio evaluate`: few-shot accuracy of the studio and its baselines on a labelled face-image dataset. */
+/**
+ * `affect-studio evaluate`: few-shot accuracy of the studio and its baselines on a labelled face-image dataset,
+ * and the held-back score the studio would show for the same support labels (to read beside the true accuracy).
+ */
 import { PREDICTORS, runFewshot } from '../core/affect/fewshot';
 import { encodeImages, readLabelledImages } from '../core/affect/labelledImages';
 import { rangeOption, UsageError, wholeOption, type CliIo, type Values } from './args';
@@ -33,5 +36,12 @@ export async function evaluateCommand(values: Values, rest: string[], io: CliIo)
       io.out(`${name.padEnd(15)} ${cells.join('  ')}\n`);
     }
   }
+  const held = run.heldBack;
+  io.out(
+    held
+      ? `\nstudio's held-back score of the support labels (what the studio shows), mean±sd over draws: CCC V ${fmt(held.cccValence)}, A ${fmt(held.cccArousal)} · ` +
+          `RMSE V ${fmt(held.rmseValence)}, A ${fmt(held.rmseArousal)} (${Math.round(held.labels.mean)} labels, ${Math.round(held.folds.mean)} folds, labels within ${held.neighbourhoodSec.mean} s of a held-out one left out)\n`
+      : '\nstudio\'s held-back score: none (too few support labels)\n',
+  );
   return 0;
 }

@@ -18,6 +18,7 @@ import { exportCommand, importLabelsCommand } from './exportCommands';
 import { importCommand, videosCommand } from './videoCommands';
 import { analyzeCommand, facesCommand } from './analysisCommands';
 import { evaluateCommand } from './evaluateCommands';
+import { scoreCommand } from './scoreCommand';
 import { labelCommand, predictionsCommand, propagateCommand, trainCommand } from './modelCommands';
 import { suggestCommand } from './suggestCommand';
 import { rendererDir } from '../server/rendererDir';
@@ -55,6 +56,9 @@ Commands:
                                    per frame: valence, arousal and their sd (the saved run, or computed if stale)
   suggest <project> --video ID [--n 10] [--annotator NAME]
                                    the frames to label next and why (the first human annotator by default)
+  score <project> --video ID [--annotator NAME]
+                                   how well the model predicts the video's labels it has not seen (CCC, RMSE):
+                                   blocked cross-validation, labels within 2 s of a held-out one left out
 
 Options:
   --json     machine-readable output on stdout
@@ -124,6 +128,8 @@ async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
       return predictionsCommand(values, rest, io);
     case 'suggest':
       return suggestCommand(values, rest, io);
+    case 'score':
+      return scoreCommand(values, rest, io);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

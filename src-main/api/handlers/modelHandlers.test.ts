@@ -38,7 +38,6 @@ type Predictions = {
   valenceSd: (number | null)[];
   anchors: number;
   head: { modelId: number | null; name: string };
-  heldOut: { labels: number; rmseValence: number } | null;
 };
 
 beforeAll(async () => {
@@ -79,10 +78,8 @@ describe('the model loop through the API', () => {
       expect(p.arousal[label.frameIndex]).toBeCloseTo(label.arousal, 1);
     }
     expect(p.valenceSd[35] as number).toBeLessThan(p.valenceSd[50] as number);
-    // Each label predicted from the other two: an honest, finite agreement figure.
-    expect(p.heldOut?.labels).toBe(3);
-    expect(Number.isFinite(p.heldOut?.rmseValence)).toBe(true);
-    expect(p.heldOut?.rmseValence).toBeGreaterThan(0);
+    // Three labels are too few for a held-back score (heldBackApi.test.ts has one with enough).
+    expect(await call('predictions.heldOut', { project, videoId, annotatorId })).toBeNull();
   });
 
   it('suggests unlabelled frames with a face, each with a reason', async () => {

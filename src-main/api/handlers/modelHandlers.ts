@@ -1,6 +1,6 @@
-/** The project's model: predictions for a video, the frames to label next, and the pair-head versions. */
+/** The project's model: predictions for a video and their held-back score, the frames to label next, and the pair-head versions. */
 import { predictVideo, suggestNext } from '../../core/affect/predictionViews';
-import { activateHead, listHeads, requestTraining } from '../../core/app/models';
+import { activateHead, videoHeldBackScore, listHeads, requestTraining } from '../../core/app/models';
 import type { AnnotatorId, VideoId } from '../../core/ids';
 import { requireVideo } from '../../core/ingest/videoAccess';
 import type { Handlers } from '../dispatcher';
@@ -22,8 +22,11 @@ export function modelHandlers({ sessions, events }: ApiServices) {
         arousalSd: rounded(p.arousalSd, p.hasFace),
         anchors: p.anchors,
         head: p.head,
-        heldOut: p.heldOut,
       };
+    },
+    'predictions.heldOut': async ({ project, videoId, annotatorId }) => {
+      const { score } = await videoHeldBackScore(sessions.get(project), videoId as VideoId, annotatorId as AnnotatorId);
+      return score;
     },
     'suggestions.list': ({ project, videoId, annotatorId, count }) => {
       const session = sessions.get(project);

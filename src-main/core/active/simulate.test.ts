@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DESCRIPTOR_DIM, EMBEDDING_DIM } from '../affect/pairHead';
 import { priorHead } from '../affect/priorHead';
 import { seededRandom } from '../affect/random';
-import { clipVideos, everyKth, LabellingReplay, labelsToReach, pseudoVideos, randomStrategy, replayStrategy, suggestStrategy, type SimItem } from './simulate';
+import { clipVideos, pseudoVideos } from '../affect/pseudoVideos';
+import { everyKth, LabellingReplay, labelsToReach, randomStrategy, replayStrategy, suggestStrategy, type SimItem } from './simulate';
 
 /** Clips of the given lengths; each clip has its own V/A and its own appearance (one-hot in the embedding). */
 function dataset(lengths: readonly number[]): { items: SimItem[]; descriptors: Float32Array } {

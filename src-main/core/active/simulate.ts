@@ -2,19 +2,21 @@
  * Replaying labelling on data with known labels (issue 6): does a labelling strategy reach a given accuracy with
  * fewer labels than another? Pure computation over arrays; the bench (bench/active-learning.ts) loads data.
  *
- * - Videos: a labelled image set's clips played one after another (`pseudoVideos`, so valence and arousal change
- *   along the "video"), or each clip as one video (`clipVideos`, for sets labelled per frame such as AFEW-VA).
- * - `LabellingReplay` holds one `VideoPropagation` per video, wired as the project predictor wires them: every
- *   label is an anchor in its own video (in place) and, weakly (`crossVideo`), in every other video. Revealing a
+ * - Videos (pseudoVideos.ts): a labelled image set's clips played one after another (`pseudoVideos`, so valence
+ *   and arousal change along the "video"), or each clip as one video (`clipVideos`, for sets labelled per frame).
+ * - `LabellingReplay` holds one `VideoPropagation` per video, its anchors built by the product's wiring
+ *   (labelPropagation.ts): every label is an anchor in its own video (in place) and, weakly (`crossVideo`), in
+ *   every other video. Revealing a
  *   label costs one anchor pass per video; a new head (retraining) rebuilds every propagation.
  * - Strategies pick the next frames of one video from what the studio would know at that point (descriptors,
  *   labelled frames, current predictions with their sd and anchor spread), never from the hidden labels.
  * - Accuracy is the CCC, pooled over every still-unlabelled frame of every video.
  */
-import { clipsOf } from '../affect/fewshot';
+import { anchorOf, headFrames, otherVideoLabel, ownLabel, videoPropagation, type HeadFrames } from '../affect/labelPropagation';
 import { ccc } from '../affect/metrics';
-import { DESCRIPTOR_DIM, projectDescriptors, type LinearPairHead } from '../affect/pairHead';
-import { anchorOutputsFromProjections, DEFAULT_PROPAGATION, VideoPropagation, type ProjectedFrames, type Propagated, type PropagationSettings } from '../affect/propagate';
+import { DESCRIPTOR_DIM, type LinearPairHead } from '../affect/pairHead';
+import { DEFAULT_PROPAGATION, type Propagated, type PropagationSettings, type VideoPropagation } from '../affect/propagate';
+import type { PseudoVideo } from '../affect/pseudoVideos';
 import { shuffled } from '../affect/random';
 import type { LabelledFrame } from '../affect/trainHead';
 import { suggestFrames } from './suggest';
@@ -26,43 +28,6 @@ export interface SimItem {
   arousal: number;
 }
 
-export interface SimVideo {
-  id: string;
-  /** Dataset index of each frame, in play order. */
-  items: number[];
-  /** Presentation time of each frame, seconds. */
-  times: Float64Array;
-}
-
-function videoOf(id: string, indices: number[], frameSec: number): SimVideo {
-  return { id, items: indices, times: Float64Array.from(indices, (_, f) => f * frameSec) };
-}
-
-/**
- * Pseudo-videos: the clips shuffled, then cut into runs of `minClips`..`maxClips` clips (uniform), each run played
- * clip after clip with `frameSec` between frames. A last run shorter than `minClips` joins the one before it, so
- * every clip is used exactly once and the video sets are disjoint.
- */
-export function pseudoVideos(items: readonly SimItem[], options: { minClips: number; maxClips: number; frameSec: number; random: () => number }): SimVideo[] {
-  const { minClips, maxClips, frameSec, random } = options;
-  if (!(minClips >= 1 && maxClips >= minClips)) throw new RangeError(`clips per video must satisfy 1 <= min <= max, not ${minClips}..${maxClips}`);
-  const clips = shuffled([...clipsOf(items).values()], random);
-  const runs: number[][][] = [];
-  for (let start = 0; start < clips.length; ) {
-    const size = minClips + Math.floor(random() * (maxClips - minClips + 1));
-    runs.push(clips.slice(start, start + size));
-    start += size;
-  }
-  const last = runs[runs.length - 1];
-  if (runs.length > 1 && last && last.length < minClips) (runs[runs.length - 2] as number[][]).push(...(runs.pop() as number[][]));
-  return runs.map((run, v) => videoOf(`pseudo-${v}`, run.flat(), frameSec));
-}
-
-/** Each clip as a video of its own (data labelled frame by frame), clips with fewer than `minFrames` left out. */
-export function clipVideos(items: readonly SimItem[], options: { frameSec: number; minFrames?: number }): SimVideo[] {
-  return [...clipsOf(items).entries()].filter(([, indices]) => indices.length >= (options.minFrames ?? 1)).map(([clip, indices]) => videoOf(clip, indices, options.frameSec));
-}
-
 /** The paper's support set: frames 0, k, 2k, ... */
 export function everyKth(frameCount: number, k: number): number[] {
   const out: number[] = [];
@@ -71,7 +36,7 @@ export function everyKth(frameCount: number, k: number): number[] {
 }
 
 export interface StrategyContext {
-  video: SimVideo;
+  video: PseudoVideo;
   labelled: ReadonlySet<number>;
   /** Descriptor of each frame of the video. */
   descriptors: readonly Float32Array[];
@@ -115,13 +80,12 @@ export interface Score {
 /** Every video of a simulation with its labels revealed so far and its propagation. */
 export class LabellingReplay {
   readonly labelled: Set<number>[];
-  private projections: Float32Array;
-  private width: number;
-  private perVideo: { projected: ProjectedFrames; propagation: VideoPropagation }[] = [];
+  private head: LinearPairHead;
+  private perVideo: { frames: HeadFrames; propagation: VideoPropagation }[] = [];
   private readonly frameDescriptors: Float32Array[][];
 
   constructor(
-    readonly videos: readonly SimVideo[],
+    readonly videos: readonly PseudoVideo[],
     readonly items: readonly SimItem[],
     /** [N, DESCRIPTOR_DIM] row-major, in dataset order. */
     private readonly descriptors: Float32Array,
@@ -130,8 +94,7 @@ export class LabellingReplay {
   ) {
     this.labelled = videos.map(() => new Set<number>());
     this.frameDescriptors = videos.map((v) => v.items.map((i) => descriptors.subarray(i * DESCRIPTOR_DIM, (i + 1) * DESCRIPTOR_DIM)));
-    this.projections = new Float32Array(0);
-    this.width = 0;
+    this.head = head;
     this.setHead(head);
   }
 
@@ -141,16 +104,10 @@ export class LabellingReplay {
 
   /** Switches to another head: projections and every anchor are recomputed. */
   setHead(head: LinearPairHead): void {
-    const projected = projectDescriptors(head, this.descriptors);
-    this.projections = projected.values;
-    this.width = 2 + projected.rank;
-    this.perVideo = this.videos.map((video) => {
-      const values = new Float32Array(video.items.length * this.width);
-      video.items.forEach((i, f) => values.set(this.projections.subarray(i * this.width, (i + 1) * this.width), f * this.width));
-      return {
-        projected: { ...projected, values },
-        propagation: new VideoPropagation({ times: video.times, hasFace: new Uint8Array(video.items.length).fill(1) }, this.settings),
-      };
+    this.head = head;
+    this.perVideo = this.videos.map((video, v) => {
+      const frames = headFrames(head, this.frameDescriptors[v] as Float32Array[], video.times);
+      return { frames, propagation: videoPropagation(frames, this.settings) };
     });
     this.labelled.forEach((set, v) => set.forEach((f) => this.addAnchor(v, f)));
   }
@@ -163,21 +120,22 @@ export class LabellingReplay {
     this.addAnchor(v, frame);
   }
 
+  /** The label in place in its own video and, as the product does, weakly in every other video. */
   private addAnchor(v: number, frame: number): void {
-    const i = (this.videos[v] as SimVideo).items[frame] as number;
-    const item = this.items[i] as SimItem;
-    const row = this.projections.subarray(i * this.width, (i + 1) * this.width);
-    this.perVideo.forEach(({ projected, propagation }, u) => {
-      if (u !== v && this.settings.crossVideo === 0) return;
-      propagation.setAnchor({ id: `${v}:${frame}`, frame: u === v ? frame : null, valence: item.valence, arousal: item.arousal, outputs: anchorOutputsFromProjections(projected, row) });
-    });
+    const item = this.items[(this.videos[v] as PseudoVideo).items[frame] as number] as SimItem;
+    const id = `${v}:${frame}`;
+    const own = this.perVideo[v] as { frames: HeadFrames; propagation: VideoPropagation };
+    own.propagation.setAnchor(anchorOf(own.frames, ownLabel(own.frames, id, frame, item.valence, item.arousal)));
+    if (this.settings.crossVideo === 0) return;
+    const weak = otherVideoLabel(this.head, id, (this.frameDescriptors[v] as Float32Array[])[frame] as Float32Array, item.valence, item.arousal);
+    this.perVideo.forEach(({ frames, propagation }, u) => u !== v && propagation.setAnchor(anchorOf(frames, weak)));
   }
 
   context(v: number, random: () => number): StrategyContext {
     const state = this.perVideo[v] as { propagation: VideoPropagation };
     const any = this.labelCount > 0;
     return {
-      video: this.videos[v] as SimVideo,
+      video: this.videos[v] as PseudoVideo,
       labelled: this.labelled[v] as Set<number>,
       descriptors: this.frameDescriptors[v] as Float32Array[],
       prediction: any ? state.propagation.result() : null,
@@ -190,9 +148,9 @@ export class LabellingReplay {
   trainingFrames(): LabelledFrame[] {
     return this.labelled.flatMap((set, v) =>
       [...set].map((f) => {
-        const i = (this.videos[v] as SimVideo).items[f] as number;
+        const i = (this.videos[v] as PseudoVideo).items[f] as number;
         const item = this.items[i] as SimItem;
-        return { descriptor: this.descriptors.slice(i * DESCRIPTOR_DIM, (i + 1) * DESCRIPTOR_DIM), valence: item.valence, arousal: item.arousal, group: (this.videos[v] as SimVideo).id };
+        return { descriptor: this.descriptors.slice(i * DESCRIPTOR_DIM, (i + 1) * DESCRIPTOR_DIM), valence: item.valence, arousal: item.arousal, group: (this.videos[v] as PseudoVideo).id };
       }),
     );
   }
@@ -206,7 +164,7 @@ export class LabellingReplay {
     this.perVideo.forEach(({ propagation }, v) => {
       const result = propagation.result();
       const set = this.labelled[v] as Set<number>;
-      (this.videos[v] as SimVideo).items.forEach((i, f) => {
+      (this.videos[v] as PseudoVideo).items.forEach((i, f) => {
         if (set.has(f)) return;
         const item = this.items[i] as SimItem;
         pv.push(result.valence[f] as number);

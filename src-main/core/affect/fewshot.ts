@@ -7,16 +7,22 @@
  * - `knn`: mean label of the 3 support images nearest by cosine on the encoder embedding;
  * - `authors-prior`: the authors' rule with the prior head: nearest preceding support image of the same clip
  *   + delta; a clip without support takes the most similar support image (highest similarity logit) instead;
- * - `studio`: the studio default: a head trained on the support labels (from the prior), fused anchors and
- *   smoothing per clip (propagate.ts), frames of a clip taken as one second apart.
+ * - `studio`: what ships: a head trained on the support labels (from the prior), then the product's wiring
+ *   (labelPropagation.ts): each clip played as a video at 25 frames a second (CLIP_FRAME_SEC), its own support
+ *   images anchors in place, every other support image a weak anchor, fused and smoothed (propagate.ts).
+ *   Its held-back score (heldBack.ts, the one the studio shows) is computed on the same videos and support labels,
+ *   pooled over clips, so it can be read beside the queries' true accuracy.
  */
 import { StudioError } from '../errors';
 import { shownText } from '../shownText';
 import { decimalNumber, wholeNumber } from '../strictNumbers';
+import { heldBackPredictions, poolHeldBack, scoreHeldBack, type HeldBackPredictions, type HeldBackScore } from './heldBack';
+import { headFrames, otherVideoLabel, ownLabel, propagateLabels } from './labelPropagation';
 import { metricSet, type MetricSet } from './metrics';
-import { DESCRIPTOR_DIM, EMBEDDING_DIM, EXPRESSION_DIM, projectDescriptors, type LinearPairHead } from './pairHead';
-import { anchorOutputsFromProjections, DEFAULT_PROPAGATION, VideoPropagation, type PropagationSettings } from './propagate';
+import { DESCRIPTOR_DIM, EMBEDDING_DIM, EXPRESSION_DIM, projectDescriptors } from './pairHead';
+import { DEFAULT_PROPAGATION, type PropagationSettings } from './propagate';
 import { priorHead } from './priorHead';
+import { clipsOf, clipVideos } from './pseudoVideos';
 import { seededRandom, shuffled } from './random';
 import { trainPairHead } from './trainHead';
 
@@ -129,18 +135,6 @@ function knn(data: FewshotData, support: readonly number[], k = 3): Prediction {
   return out;
 }
 
-/** Indices per clip, each clip in frame order; clips in order of first appearance. */
-export function clipsOf(items: readonly { clip: string; frame: number }[]): Map<string, number[]> {
-  const byClip = new Map<string, number[]>();
-  items.forEach((item, i) => {
-    const list = byClip.get(item.clip);
-    if (list) list.push(i);
-    else byClip.set(item.clip, [i]);
-  });
-  for (const list of byClip.values()) list.sort((a, b) => (items[a] as { frame: number }).frame - (items[b] as { frame: number }).frame);
-  return byClip;
-}
-
 function authorsRule(data: FewshotData, desc: Float32Array, support: readonly number[]): Prediction {
   const n = data.items.length;
   const proj = projectDescriptors(priorHead(), desc);
@@ -175,49 +169,39 @@ function authorsRule(data: FewshotData, desc: Float32Array, support: readonly nu
   return out;
 }
 
-function studio(data: FewshotData, desc: Float32Array, support: readonly number[], options: DrawOptions): { prediction: Prediction; head: LinearPairHead } {
+/**
+ * A labelled image set's crops come in clip order without times: each clip is played at 25 frames a second, the
+ * rate the labelling replay (bench/active-learning) uses too, so the smoother and time weights see video times.
+ */
+export const CLIP_FRAME_SEC = 1 / 25;
+
+function studio(data: FewshotData, desc: Float32Array, support: readonly number[], options: DrawOptions): { prediction: Prediction; heldBack: HeldBackPredictions } {
   const n = data.items.length;
+  const descriptorOf = (i: number) => desc.subarray(i * DESCRIPTOR_DIM, (i + 1) * DESCRIPTOR_DIM);
   const training = support.map((i) => {
     const item = data.items[i] as FewshotItem;
-    return { descriptor: desc.slice(i * DESCRIPTOR_DIM, (i + 1) * DESCRIPTOR_DIM), valence: item.valence, arousal: item.arousal, group: item.clip };
+    return { descriptor: descriptorOf(i).slice(), valence: item.valence, arousal: item.arousal, group: item.clip };
   });
   const head = training.length >= 6 ? trainPairHead(training, { start: priorHead(), seed: options.seed }).head : priorHead();
-  const proj = projectDescriptors(head, desc);
-  const width = 2 + proj.rank;
   const settings: PropagationSettings = { ...DEFAULT_PROPAGATION, ...options.propagation };
   const supportSet = new Set(support);
+  const weak = new Map(support.map((s) => [s, otherVideoLabel(head, String(s), descriptorOf(s), (data.items[s] as FewshotItem).valence, (data.items[s] as FewshotItem).arousal)]));
   const out: Prediction = { valence: new Float64Array(n), arousal: new Float64Array(n) };
-  for (const indices of clipsOf(data.items).values()) {
-    const own = indices.filter((i) => supportSet.has(i));
+  const heldBack: HeldBackPredictions[] = [];
+  for (const video of clipVideos(data.items, { frameSec: CLIP_FRAME_SEC })) {
+    const frames = headFrames(head, video.items.map(descriptorOf), video.times);
+    const own = video.items.flatMap((i, f) => (supportSet.has(i) ? [ownLabel(frames, String(i), f, (data.items[i] as FewshotItem).valence, (data.items[i] as FewshotItem).arousal)] : []));
     // With same-video anchors a clip without support would have nothing to go on: it falls back to all anchors.
-    const crossVideo = options.anchors === 'same-video' && own.length > 0 ? 0 : settings.crossVideo;
-    const clipProj = { ...proj, values: new Float32Array(indices.length * width) };
-    indices.forEach((i, row) => clipProj.values.set(proj.values.subarray(i * width, (i + 1) * width), row * width));
-    const frames = {
-      times: Float64Array.from(indices, (i) => (data.items[i] as FewshotItem).frame),
-      hasFace: new Uint8Array(indices.length).fill(1),
-    };
-    const propagation = new VideoPropagation(frames, { ...settings, crossVideo });
-    const rowOf = new Map(indices.map((i, row) => [i, row]));
-    for (const s of support) {
-      const row = rowOf.get(s);
-      if (row === undefined && crossVideo === 0) continue;
-      const item = data.items[s] as FewshotItem;
-      propagation.setAnchor({
-        id: String(s),
-        frame: row ?? null,
-        valence: item.valence,
-        arousal: item.arousal,
-        outputs: anchorOutputsFromProjections(clipProj, proj.values.subarray(s * width, (s + 1) * width)),
-      });
-    }
-    const result = propagation.result();
-    indices.forEach((i, row) => {
-      out.valence[i] = result.valence[row] as number;
-      out.arousal[i] = result.arousal[row] as number;
+    const clipSettings = { ...settings, crossVideo: options.anchors === 'same-video' && own.length > 0 ? 0 : settings.crossVideo };
+    const labels = [...own, ...[...weak.entries()].filter(([s]) => !video.items.includes(s)).map(([, label]) => label)];
+    const result = propagateLabels(frames, labels, clipSettings).result();
+    video.items.forEach((i, f) => {
+      out.valence[i] = result.valence[f] as number;
+      out.arousal[i] = result.arousal[f] as number;
     });
+    if (own.length > 0) heldBack.push(heldBackPredictions(frames, labels, { settings: clipSettings }));
   }
-  return { prediction: out, head };
+  return { prediction: out, heldBack: poolHeldBack(heldBack) };
 }
 
 export interface DimensionMetrics {
@@ -230,6 +214,8 @@ export interface DrawResult {
   supportSize: number;
   queries: { all: number; clipHasSupport: number; clipWithoutSupport: number };
   predictors: Record<PredictorName, { all: DimensionMetrics | null; clipHasSupport: DimensionMetrics | null; clipWithoutSupport: DimensionMetrics | null }>;
+  /** The studio's held-back score of the support labels (what the studio would show), pooled over clips. */
+  heldBack: HeldBackScore | null;
 }
 
 function scores(pred: Prediction, items: readonly FewshotItem[], queries: readonly number[]): DimensionMetrics | null {
@@ -246,11 +232,12 @@ export function evaluateDraw(data: FewshotData, support: Set<number>, draw: numb
   const queries = data.items.map((_, i) => i).filter((i) => !support.has(i));
   const withSupport = queries.filter((q) => supportedClips.has((data.items[q] as FewshotItem).clip));
   const without = queries.filter((q) => !supportedClips.has((data.items[q] as FewshotItem).clip));
+  const shipped = studio(data, desc, supportList, options);
   const predictions: Record<PredictorName, Prediction> = {
     'support-mean': supportMean(data, supportList),
     knn: knn(data, supportList),
     'authors-prior': authorsRule(data, desc, supportList),
-    studio: studio(data, desc, supportList, options).prediction,
+    studio: shipped.prediction,
   };
   const predictors = Object.fromEntries(
     PREDICTORS.map((name) => [
@@ -258,7 +245,13 @@ export function evaluateDraw(data: FewshotData, support: Set<number>, draw: numb
       { all: scores(predictions[name], data.items, queries), clipHasSupport: scores(predictions[name], data.items, withSupport), clipWithoutSupport: scores(predictions[name], data.items, without) },
     ]),
   ) as DrawResult['predictors'];
-  return { draw, supportSize: support.size, queries: { all: queries.length, clipHasSupport: withSupport.length, clipWithoutSupport: without.length }, predictors };
+  return {
+    draw,
+    supportSize: support.size,
+    queries: { all: queries.length, clipHasSupport: withSupport.length, clipWithoutSupport: without.length },
+    predictors,
+    heldBack: scoreHeldBack(shipped.heldBack),
+  };
 }
 
 export interface FewshotRun {
@@ -266,7 +259,11 @@ export interface FewshotRun {
   draws: DrawResult[];
   /** Mean and sd over draws of every metric, per predictor and query group; NaN draws are skipped. */
   summary: Record<PredictorName, Record<'all' | 'clipHasSupport' | 'clipWithoutSupport', Record<'valence' | 'arousal', Record<keyof MetricSet, { mean: number; sd: number }>> | null>>;
+  /** Mean and sd over the draws that have one of the studio's held-back score; null when none has. */
+  heldBack: Record<keyof HeldBackScore, { mean: number; sd: number }> | null;
 }
+
+const HELD_BACK_FIELDS: (keyof HeldBackScore)[] = ['labels', 'folds', 'neighbourhoodSec', 'cccValence', 'cccArousal', 'rmseValence', 'rmseArousal'];
 
 export function runFewshot(data: FewshotData, spec: string, options: { draws: number; seed: number; anchors: 'same-video' | 'any'; clipFraction?: number; propagation?: Partial<PropagationSettings> }, onDraw?: (d: DrawResult) => void): FewshotRun {
   const parsed = parseSupportSpec(spec);
@@ -280,16 +277,23 @@ export function runFewshot(data: FewshotData, spec: string, options: { draws: nu
     onDraw?.(result);
     draws.push(result);
   }
-  return { spec, draws, summary: summarise(draws) };
+  const heldBack = draws.map((d) => d.heldBack).filter((h): h is HeldBackScore => h !== null);
+  return {
+    spec,
+    draws,
+    summary: summarise(draws),
+    heldBack: heldBack.length === 0 ? null : (Object.fromEntries(HELD_BACK_FIELDS.map((field) => [field, stat(heldBack.map((h) => h[field]))])) as FewshotRun['heldBack']),
+  };
+}
+
+function stat(values: number[]): { mean: number; sd: number } {
+  const ok = values.filter(Number.isFinite);
+  if (ok.length === 0) return { mean: Number.NaN, sd: Number.NaN };
+  const mean = ok.reduce((a, b) => a + b, 0) / ok.length;
+  return { mean, sd: Math.sqrt(ok.reduce((a, b) => a + (b - mean) ** 2, 0) / ok.length) };
 }
 
 function summarise(draws: readonly DrawResult[]): FewshotRun['summary'] {
-  const stat = (values: number[]) => {
-    const ok = values.filter(Number.isFinite);
-    if (ok.length === 0) return { mean: Number.NaN, sd: Number.NaN };
-    const mean = ok.reduce((a, b) => a + b, 0) / ok.length;
-    return { mean, sd: Math.sqrt(ok.reduce((a, b) => a + (b - mean) ** 2, 0) / ok.length) };
-  };
   const groups = ['all', 'clipHasSupport', 'clipWithoutSupport'] as const;
   const metrics: (keyof MetricSet)[] = ['n', 'rmse', 'pcc', 'ccc', 'sagr'];
   return Object.fromEntries(

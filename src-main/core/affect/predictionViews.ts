@@ -16,7 +16,7 @@ const SAVE_AFTER_MS = 2000;
 const pendingSaves = new WeakMap<PredictionSource, Map<VideoId, NodeJS.Timeout>>();
 
 export function predictVideo(session: PredictionSource, videoId: VideoId, annotatorId: AnnotatorId): VideoPrediction {
-  const prediction = session.predictor.predict(videoId, annotatorId, { heldOut: true });
+  const prediction = session.predictor.predict(videoId, annotatorId);
   scheduleSave(session, prediction, annotatorId);
   return prediction;
 }

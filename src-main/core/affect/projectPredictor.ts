@@ -15,10 +15,11 @@ import type { AnnotatorId, VideoId } from '../ids';
 import { currentLabels } from '../store/labelStore';
 import type { Db } from '../store/projectDb';
 import { listFrames, listVideos } from '../store/videoStore';
-import { DESCRIPTOR_DIM, EXPRESSION_DIM, frameDescriptor, projectDescriptors, readLinearHead, type LinearPairHead } from './pairHead';
+import type { HeldBackInput } from './heldBack';
+import { anchorOf, headFrames, otherVideoLabel, ownLabel, videoPropagation, type HeadFrames, type LabelAnchor } from './labelPropagation';
+import { EXPRESSION_DIM, frameDescriptor, readLinearHead, type LinearPairHead } from './pairHead';
 import { priorHead } from './priorHead';
-import { ccc, rmse } from './metrics';
-import { anchorOutputsFromProjections, VideoPropagation, type Propagated, type ProjectedFrames } from './propagate';
+import type { Propagated, VideoPropagation } from './propagate';
 
 export interface HeadInUse {
   /** models.id of the active trained head, or null for the built-in prior head. */
@@ -33,11 +34,6 @@ export interface VideoPrediction extends Propagated {
   anchorSpread: { valence: Float32Array; arousal: Float32Array };
   anchors: number;
   head: HeadInUse;
-  /**
-   * How well the model predicts each of this video's labels when that label is held back; null below 3 labels or
-   * when not asked for (it costs one smoothing pass per label, too much for every caller).
-   */
-  heldOut: HeldOutAgreement | null;
 }
 
 /** A frame with a face in a saved model run. */
@@ -49,21 +45,10 @@ export interface SavedFrame {
   arousalSd: number;
 }
 
-export interface HeldOutAgreement {
-  labels: number;
-  cccValence: number;
-  cccArousal: number;
-  rmseValence: number;
-  rmseArousal: number;
-}
-
-/** Leave-one-out on a video's own labels costs two anchor updates and one smoothing each: capped for long videos. */
-const MAX_HELD_OUT = 60;
-
 interface VideoState {
   headKey: string;
   propagation: VideoPropagation;
-  projected: ProjectedFrames;
+  frames: HeadFrames;
   /** Anchor id -> the label value it was built from, to tell which anchors changed. */
   anchorValues: Map<string, string>;
 }
@@ -83,15 +68,14 @@ export class ProjectPredictor {
     this.videos.clear();
   }
 
-  predict(videoId: VideoId, annotatorId: AnnotatorId, options: { heldOut?: boolean } = {}): VideoPrediction {
+  predict(videoId: VideoId, annotatorId: AnnotatorId): VideoPrediction {
     const head = this.activeHead();
     const state = this.videoState(videoId, annotatorId, head);
-    const anchors = this.anchorsFor(videoId, annotatorId, head.head, state.projected);
     const seen = new Set<string>();
-    for (const anchor of anchors) {
+    for (const anchor of this.labelsFor(videoId, annotatorId)) {
       seen.add(anchor.id);
       if (state.anchorValues.get(anchor.id) === anchor.key) continue;
-      state.propagation.setAnchor(anchor.build());
+      state.propagation.setAnchor(anchorOf(state.frames, anchor.label(state.frames, head.head)));
       state.anchorValues.set(anchor.id, anchor.key);
     }
     for (const id of [...state.anchorValues.keys()]) {
@@ -106,7 +90,23 @@ export class ProjectPredictor {
       anchorSpread: state.propagation.anchorSpread(),
       anchors: state.propagation.anchorCount,
       head: head.info,
-      heldOut: options.heldOut ? heldOutAgreement(state.propagation, anchors.filter((a) => a.own).slice(0, MAX_HELD_OUT)) : null,
+    };
+  }
+
+  /**
+   * What the held-back score of a video needs, loaded (the score itself runs in a worker thread): the active
+   * head, the video's frames, and the annotator's labels as the product's anchors see them.
+   */
+  heldBackInput(videoId: VideoId, annotatorId: AnnotatorId): HeldBackInput {
+    const head = this.activeHead().head;
+    const frames = this.frameData(videoId);
+    const labels = this.labelsFor(videoId, annotatorId);
+    return {
+      head,
+      times: frames.times,
+      descriptors: frames.descriptors,
+      own: labels.filter((l) => l.frame !== null).map((l) => ({ id: l.id, frame: l.frame as number, valence: l.valence, arousal: l.arousal })),
+      others: labels.filter((l) => l.frame === null).map((l) => ({ id: l.id, descriptor: l.descriptor, valence: l.valence, arousal: l.arousal })),
     };
   }
 
@@ -204,15 +204,9 @@ export class ProjectPredictor {
     const key = `${videoId}/${annotatorId}`;
     const cached = this.videos.get(key);
     if (cached && cached.headKey === head.key) return cached;
-    const frames = this.frameData(videoId);
-    const packed = new Float32Array(frames.descriptors.length * DESCRIPTOR_DIM);
-    frames.descriptors.forEach((d, f) => d && packed.set(d, f * DESCRIPTOR_DIM));
-    const state: VideoState = {
-      headKey: head.key,
-      projected: projectDescriptors(head.head, packed),
-      propagation: new VideoPropagation({ times: frames.times, hasFace: frames.hasFace }),
-      anchorValues: new Map(),
-    };
+    const data = this.frameData(videoId);
+    const frames = headFrames(head.head, data.descriptors, data.times);
+    const state: VideoState = { headKey: head.key, frames, propagation: videoPropagation(frames), anchorValues: new Map() };
     this.videos.set(key, state);
     return state;
   }
@@ -238,69 +232,35 @@ export class ProjectPredictor {
     return data;
   }
 
-  /** Every current label of the annotator on a frame with a face: this video's in place, other videos' weakly. */
-  private anchorsFor(videoId: VideoId, annotatorId: AnnotatorId, head: LinearPairHead, projected: ProjectedFrames) {
-    const anchors: { id: string; key: string; own: boolean; frame: number; valence: number; arousal: number; build: () => Parameters<VideoPropagation['setAnchor']>[0] }[] = [];
-    const width = 2 + projected.rank;
+  /**
+   * Every current label of the annotator on a frame with a face: this video's in place (frame set), other
+   * videos' weakly (frame null). `key` tells an edited label from an unchanged one.
+   */
+  private labelsFor(videoId: VideoId, annotatorId: AnnotatorId) {
+    const labels: { id: string; key: string; frame: number | null; valence: number; arousal: number; descriptor: Float32Array; label: (frames: HeadFrames, head: LinearPairHead) => LabelAnchor }[] = [];
     for (const video of listVideos(this.db)) {
-      const labels = currentLabels(this.db, video.id, annotatorId);
-      if (labels.length === 0) continue;
+      const current = currentLabels(this.db, video.id, annotatorId);
+      if (current.length === 0) continue;
       const descriptors = this.frameData(video.id).descriptors;
-      for (const label of labels) {
+      for (const label of current) {
         const descriptor = descriptors[label.frameIndex];
         if (!descriptor) continue;
+        const id = `${video.id}:${label.frameIndex}`;
         const own = video.id === videoId;
-        anchors.push({
-          id: `${video.id}:${label.frameIndex}`,
+        labels.push({
+          id,
           key: `${label.valence},${label.arousal}`,
-          own,
-          frame: label.frameIndex,
+          frame: own ? label.frameIndex : null,
           valence: label.valence,
           arousal: label.arousal,
-          build: () => ({
-            id: `${video.id}:${label.frameIndex}`,
-            frame: own ? label.frameIndex : null,
-            valence: label.valence,
-            arousal: label.arousal,
-            outputs: anchorOutputsFromProjections(
-              projected,
-              own ? projected.values.subarray(label.frameIndex * width, (label.frameIndex + 1) * width) : projectDescriptors(head, descriptor).values,
-            ),
-          }),
+          descriptor,
+          label: (frames, head) =>
+            own ? ownLabel(frames, id, label.frameIndex, label.valence, label.arousal) : otherVideoLabel(head, id, descriptor, label.valence, label.arousal),
         });
       }
     }
-    return anchors;
+    return labels;
   }
-}
-
-/**
- * Each label predicted from all the others: remove its anchor, read the prediction at its frame, put it back.
- * The propagation ends as it started; the agreement is the CCC and RMSE of those predictions with the labels.
- */
-function heldOutAgreement(
-  propagation: VideoPropagation,
-  own: readonly { frame: number; valence: number; arousal: number; build: () => Parameters<VideoPropagation['setAnchor']>[0] }[],
-): HeldOutAgreement | null {
-  if (own.length < 3) return null;
-  const predicted = { valence: [] as number[], arousal: [] as number[] };
-  for (const anchor of own) {
-    const built = anchor.build();
-    propagation.removeAnchor(built.id);
-    const result = propagation.result();
-    predicted.valence.push(result.valence[anchor.frame] as number);
-    predicted.arousal.push(result.arousal[anchor.frame] as number);
-    propagation.setAnchor(built);
-  }
-  const truth = { valence: own.map((a) => a.valence), arousal: own.map((a) => a.arousal) };
-  const safe = (x: number) => (Number.isFinite(x) ? x : 0);
-  return {
-    labels: own.length,
-    cccValence: safe(ccc(predicted.valence, truth.valence)),
-    cccArousal: safe(ccc(predicted.arousal, truth.arousal)),
-    rmseValence: rmse(predicted.valence, truth.valence),
-    rmseArousal: rmse(predicted.arousal, truth.arousal),
-  };
 }
 
 /** Predictions are float32: four decimals is their real precision, and keeps exports free of float noise. */

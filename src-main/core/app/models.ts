@@ -3,6 +3,7 @@
  * its predictions saved as model runs for batch work (propagate) and read back (the saved run while it is
  * current, else computed: ProjectPredictor.currentSavedRun holds the one staleness rule).
  */
+import { heldBackInWorker, MIN_HELD_BACK_LABELS, type HeldBackScore } from '../affect/heldBack';
 import { TRAIN_HEAD_JOB } from '../affect/trainJob';
 import type { HeadInUse } from '../affect/projectPredictor';
 import { StudioError } from '../errors';
@@ -99,4 +100,22 @@ async function requireAnalysed(project: ProjectContext, videoId: VideoId): Promi
     throw new StudioError(`${video.displayName} (video ${videoId}) has not been analysed yet: run "affect-studio analyze" first.`);
   }
   return videoId;
+}
+
+/**
+ * The held-back score of one annotator's labels on a video (core/affect/heldBack.ts), computed in a worker so the
+ * labelling loop keeps answering; the same for the Score button and `affect-studio score`. `score` is null below
+ * the minimum, and `labels` says how many there are of the `minimum` needed.
+ */
+export async function videoHeldBackScore(
+  project: ProjectContext,
+  videoId: VideoId,
+  annotatorId: AnnotatorId,
+): Promise<{ score: HeldBackScore | null; labels: number; minimum: number }> {
+  const video = await videoOf(project, videoId);
+  if (!(await project.stores.analysis.get(videoId))?.finishedAt) {
+    throw new StudioError(`${video.displayName} (video ${videoId}) has not been analysed yet: analyse it first ("Find faces" in the studio, "affect-studio analyze" on the command line).`);
+  }
+  const input = project.predictor.heldBackInput(videoId, annotatorId);
+  return { score: await heldBackInWorker(input), labels: input.own.length, minimum: MIN_HELD_BACK_LABELS };
 }

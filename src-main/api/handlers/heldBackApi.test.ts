@@ -1,0 +1,67 @@
+/**
+ * `predictions.heldOut` through the API on a real project file: the score the core computes for the product's
+ * labels and head, computed in a worker thread so the API keeps answering while it runs.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
+import { buildSyntheticProject } from '../../../test/support/syntheticProject';
+import { heldBackOfInput } from '../../core/affect/heldBack';
+import { ProjectPredictor } from '../../core/affect/projectPredictor';
+import { openProjectDbReadOnly } from '../../core/store/projectDb';
+import type { AnnotatorId, VideoId } from '../../core/ids';
+import { createStudioApi, type StudioApi } from '../studioApi';
+
+let api: StudioApi;
+let call: ApiCall;
+let project: string;
+let file: string;
+let videoId: VideoId;
+
+beforeAll(async () => {
+  project = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'affect-held-back-')), 'p');
+  // Two analysed videos, so the other video's labels take part as weak anchors, as in the product.
+  const built = buildSyntheticProject(project, { videos: 2, framesPerVideo: 6000, labelsPerVideo: 80, annotators: 1, analysedVideos: 2 });
+  file = built.file;
+  videoId = built.videoIds[0] as VideoId;
+  api = createStudioApi({ mode: 'browser', configDir: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-held-back-config-')) });
+  call = apiCaller(api);
+  await call('projects.open', { dir: project });
+}, 120_000);
+
+afterAll(() => api.close());
+
+describe('predictions.heldOut', () => {
+  it('returns the blocked cross-validation score of the video\'s labels, computed while the API keeps answering', async () => {
+    let answered = 0;
+    let done = false;
+    const score = call<Record<string, number> | null>('predictions.heldOut', { project, videoId, annotatorId: 1 }).finally(() => {
+      done = true;
+    });
+    // Had the score run on the event loop, no other request could be answered before it resolved. Each request
+    // waits for a timer first, as one arriving over a socket would: a chain of bare promises would never let the
+    // worker's reply (an event) in.
+    while (!done) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await call('videos.list', { project });
+      if (!done) answered++;
+    }
+    expect(answered).toBeGreaterThan(0);
+
+    // The same numbers as the core's score of the same labels, computed here on a second, read-only connection.
+    const db = openProjectDbReadOnly(file);
+    const expected = heldBackOfInput(new ProjectPredictor(db, project).heldBackInput(videoId, 1 as AnnotatorId));
+    db.close();
+    expect(await score).toEqual(expected);
+    // 80 labels, less those that fell on the synthetic video's faceless frames (one in ten).
+    expect(expected?.labels).toBeGreaterThan(60);
+    expect(expected).toMatchObject({ folds: 10, neighbourhoodSec: 2 });
+  }, 120_000);
+
+  it('is null below five labels, and names a missing video', async () => {
+    expect(await call('predictions.heldOut', { project, videoId, annotatorId: 99 })).toBeNull();
+    await expect(call('predictions.heldOut', { project, videoId: 999, annotatorId: 1 })).rejects.toThrow(/video/i);
+  });
+});
