@@ -8,9 +8,10 @@ import type { HeadInUse } from '../core/affect/projectPredictor';
 import { TRAIN_HEAD_JOB } from '../core/affect/trainJob';
 import type { ValidationMetrics } from '../core/affect/trainHead';
 import { getAnalysis } from '../core/store/analysisStore';
-import { labelVideo } from '../core/annotation/labelling';
+import { applyLabels } from '../core/app/labels';
+import { currentRun, runPredictions } from '../core/app/predictions';
 import { StudioError } from '../core/errors';
-import type { AnnotatorId, JobId, VideoId } from '../core/ids';
+import type { JobId, VideoId } from '../core/ids';
 import { requireVideo } from '../core/ingest/videoAccess';
 import { ensureAnnotator, listAnnotators, type Annotator } from '../core/store/annotatorStore';
 import { ProjectSession } from '../core/studio/projectSession';
@@ -34,7 +35,7 @@ export async function labelCommand(values: Values, rest: string[], io: CliIo): P
     if (frameIndex < 0) throw new StudioError(`${video.displayName} has ${video.frameCount} frames (0-${video.frameCount - 1}); frame ${frameIndex} does not exist.`);
     const name = values.annotator?.[0];
     const annotator = name === undefined ? defaultAnnotator(session) : ensureAnnotator(session.db, name, 'human');
-    const [saved] = labelVideo(session, videoId, annotator.id, 'manual', [{ frameIndex, valence, arousal }]);
+    const { saved: [saved] } = await applyLabels(session, { videoId, annotatorId: annotator.id, origin: 'manual', sets: [{ frameIndex, valence, arousal }], deletes: [] });
     const result = { videoId, frameIndex, valence: saved?.valence ?? valence, arousal: saved?.arousal ?? arousal, annotator: { id: annotator.id, name: annotator.name } };
     io.out(
       values.json
@@ -95,12 +96,16 @@ export async function propagateCommand(values: Values, rest: string[], io: CliIo
     const annotator = chosenAnnotator(session, values);
     const videos = only === undefined ? listVideos(session.db).filter((v) => isAnalysed(session, v.id)).map((v) => v.id) : [requireAnalysed(session, only)];
     if (videos.length === 0) throw new StudioError('No video of this project has been analysed yet: run "affect-studio analyze" first.');
-    const results = videos.map((videoId) => {
-      const prediction = session.predictor.predict(videoId, annotator.id);
-      const framesPredicted = prediction.hasFace.reduce((n, f) => n + f, 0);
-      const runId = framesPredicted > 0 ? session.predictor.save(prediction, annotator.id) : null;
-      return { videoId, frames: prediction.valence.length, framesPredicted, anchors: prediction.anchors, head: prediction.head, runId };
-    });
+    const results = [];
+    for (const videoId of videos) {
+      const run = await currentRun(session, videoId, annotator.id);
+      const frames = listFrames(session.db, videoId).length;
+      const framesPredicted = run ? (await runPredictions(session, run)).length : 0;
+      const head: HeadInUse = run
+        ? { modelId: run.priorHead ? null : run.pairHeadId, name: run.headName, version: run.headVersion }
+        : session.predictor.predict(videoId, annotator.id).head;
+      results.push({ videoId, frames, framesPredicted, anchors: run?.anchors ?? 0, head, runId: run?.runId ?? null });
+    }
     if (values.json) io.out(JSON.stringify({ annotator: annotator.name, videos: results }) + '\n');
     else {
       for (const r of results) {
@@ -132,7 +137,14 @@ export async function predictionsCommand(values: Values, rest: string[], io: Cli
     const annotator = chosenAnnotator(session, values);
     requireAnalysed(session, videoId);
     const times = listFrames(session.db, videoId).map((frame) => frame.ptsSec);
-    const frames = savedPredictions(session, videoId, annotator.id, times) ?? computedPredictions(session, videoId, annotator.id, times);
+    const run = await currentRun(session, videoId, annotator.id);
+    const byFrame = new Map((run ? await runPredictions(session, run) : []).map((row) => [row.frameIndex, row]));
+    const frames = times.map((timeSec, frameIndex): FramePrediction => {
+      const row = byFrame.get(frameIndex);
+      return row
+        ? { frameIndex, timeSec, valence: round(row.valence), arousal: round(row.arousal), valenceSd: round(row.valenceSd), arousalSd: round(row.arousalSd), face: true }
+        : { frameIndex, timeSec, valence: null, arousal: null, valenceSd: null, arousalSd: null, face: false };
+    });
     if (values.json) io.out(JSON.stringify(frames) + '\n');
     else {
       const f = (v: number | null) => (v === null ? '     -' : v.toFixed(3).padStart(6));
@@ -148,47 +160,6 @@ export async function predictionsCommand(values: Values, rest: string[], io: Cli
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
-
-/**
- * The video's saved model run, if it still says what a new prediction would: made for this annotator alone, with
- * the head that is active now, after the video's analysis and after this annotator's last label change (labels on
- * every video are anchors). Null when there is none or it is out of date.
- */
-function savedPredictions(session: ProjectSession, videoId: VideoId, annotatorId: AnnotatorId, times: number[]): FramePrediction[] | null {
-  const run = session.db
-    .prepare(
-      `SELECT r.id, r.settings, r.encoder_id AS encoderId, r.created_at AS createdAt, m.active, m.file FROM model_runs AS r JOIN models AS m ON m.id = r.pair_head_id
-       WHERE r.video_id = ? ORDER BY r.id DESC LIMIT 1`,
-    )
-    .get(videoId) as { id: number; settings: string; encoderId: number; createdAt: string; active: number; file: string } | undefined;
-  const analysis = getAnalysis(session.db, videoId);
-  if (!run || !analysis?.finishedAt || run.encoderId !== analysis.encoderId || analysis.finishedAt > run.createdAt) return null;
-  const activeHead = session.db.prepare(`SELECT file FROM models WHERE kind = 'pair_head' AND active = 1`).get() as { file: string } | undefined;
-  const headIsCurrent = activeHead === undefined || activeHead.file.startsWith('builtin:') ? run.file.startsWith('builtin:') : run.active === 1;
-  const trainedOn = (JSON.parse(run.settings) as { trainingAnnotatorIds?: unknown }).trainingAnnotatorIds;
-  const sameAnnotator = Array.isArray(trainedOn) && trainedOn.length === 1 && trainedOn[0] === annotatorId;
-  const lastChange = (session.db.prepare('SELECT max(created_at) AS at FROM labels WHERE annotator_id = ?').get(annotatorId) as { at: string | null }).at;
-  if (!headIsCurrent || !sameAnnotator || (lastChange !== null && lastChange > run.createdAt)) return null;
-  const rows = session.db
-    .prepare('SELECT frame_index AS frameIndex, valence, arousal, valence_sd AS valenceSd, arousal_sd AS arousalSd FROM predictions WHERE run_id = ? AND video_id = ?')
-    .all(run.id, videoId) as { frameIndex: number; valence: number; arousal: number; valenceSd: number; arousalSd: number }[];
-  const byFrame = new Map(rows.map((row) => [row.frameIndex, row]));
-  return times.map((timeSec, frameIndex) => {
-    const row = byFrame.get(frameIndex);
-    return row
-      ? { frameIndex, timeSec, valence: round(row.valence), arousal: round(row.arousal), valenceSd: round(row.valenceSd), arousalSd: round(row.arousalSd), face: true }
-      : { frameIndex, timeSec, valence: null, arousal: null, valenceSd: null, arousalSd: null, face: false };
-  });
-}
-
-function computedPredictions(session: ProjectSession, videoId: VideoId, annotatorId: AnnotatorId, times: number[]): FramePrediction[] {
-  const p = session.predictor.predict(videoId, annotatorId);
-  return times.map((timeSec, frameIndex) => {
-    const face = p.hasFace[frameIndex] === 1;
-    const at = (values: Float32Array) => (face ? round(values[frameIndex] ?? NaN) : null);
-    return { frameIndex, timeSec, valence: at(p.valence), arousal: at(p.arousal), valenceSd: at(p.valenceSd), arousalSd: at(p.arousalSd), face };
-  });
-}
 
 function oneProject(command: string, rest: string[]): string {
   const [project, ...extra] = rest;

@@ -1,37 +1,5 @@
-/** What the API shows of a project's model: predictions per video, next-frame suggestions, head versions. */
-import { suggestFrames, type Suggestion } from '../active/suggest';
-import type { AnnotatorId, VideoId } from '../ids';
-import { currentLabels } from '../store/labelStore';
+/** What the API shows of a project's pair heads (predictions and suggestions are use cases: core/app/predictions.ts). */
 import type { ProjectSession } from '../studio/projectSession';
-import type { VideoPrediction } from './projectPredictor';
-
-/** Seconds after the last change before a video's predictions are saved as its model run (for exports). */
-const SAVE_AFTER_MS = 2000;
-const pendingSaves = new WeakMap<ProjectSession, Map<VideoId, NodeJS.Timeout>>();
-
-export function predictVideo(session: ProjectSession, videoId: VideoId, annotatorId: AnnotatorId): VideoPrediction {
-  const prediction = session.predictor.predict(videoId, annotatorId, { heldOut: true });
-  scheduleSave(session, prediction, annotatorId);
-  return prediction;
-}
-
-export function suggestNext(session: ProjectSession, videoId: VideoId, annotatorId: AnnotatorId, count: number): Suggestion[] {
-  const prediction = session.predictor.predict(videoId, annotatorId);
-  const labelled = new Set(currentLabels(session.db, videoId, annotatorId).map((label) => label.frameIndex));
-  return suggestFrames(
-    {
-      frameCount: prediction.valence.length,
-      ptsSec: session.predictor.frameTimes(videoId),
-      hasFace: prediction.hasFace,
-      labelled,
-      descriptors: session.predictor.descriptors(videoId),
-      // Before the first label the smoother's sd is the prior everywhere: it says nothing about where to look.
-      predictionSd: prediction.anchors > 0 ? { valence: prediction.valenceSd, arousal: prediction.arousalSd } : null,
-      anchorSpread: prediction.anchors > 0 ? prediction.anchorSpread : null,
-    },
-    { count },
-  );
-}
 
 export interface HeadVersion {
   modelId: number;
@@ -53,17 +21,4 @@ export function listHeads(session: ProjectSession): HeadVersion[] {
       : null;
     return { modelId: row.id, name: row.name, version: row.version, active: row.active === 1, createdAt: row.createdAt, validation };
   });
-}
-
-function scheduleSave(session: ProjectSession, prediction: VideoPrediction, annotatorId: AnnotatorId): void {
-  const timers = pendingSaves.get(session) ?? new Map<VideoId, NodeJS.Timeout>();
-  pendingSaves.set(session, timers);
-  clearTimeout(timers.get(prediction.videoId));
-  const timer = setTimeout(() => {
-    timers.delete(prediction.videoId);
-    if (session.db.open && prediction.hasFace.some((f) => f === 1)) session.predictor.save(prediction, annotatorId);
-  }, SAVE_AFTER_MS);
-  // A pending save must not keep a CLI process alive; the next prediction recomputes it anyway.
-  timer.unref();
-  timers.set(prediction.videoId, timer);
 }

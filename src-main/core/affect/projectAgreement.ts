@@ -3,11 +3,11 @@
  * per video and pooled over videos, between annotators and between each annotator and the model, and saves a
  * fused gold standard as a new annotator layer.
  */
-import { latestPredictionRun } from '../annotation/annotatorView';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
 import { ensureAnnotator, listAnnotators, type Annotator } from '../store/annotatorStore';
 import { appendLabels, currentLabels, deleteLabel } from '../store/labelStore';
+import { labelledPredictions, newestRun } from '../store/predictionStore';
 import type { Db } from '../store/projectDb';
 import { getVideo, listVideos, type VideoRecord } from '../store/videoStore';
 import { agreementReport, ewe, fuseMean, type AgreementReport, type RatingMatrix } from './agreement';
@@ -170,16 +170,10 @@ function ratingsOf(db: Db, videoId: VideoId, raters: readonly Annotator[], minRa
 }
 
 function annotatorVsModel(db: Db, videoId: VideoId, rater: Annotator): Ratings {
-  const run = latestPredictionRun(db, videoId);
+  // The rater's own run: a run is one annotator's predictions.
+  const run = newestRun(db, videoId, rater.id);
   if (!run) return { valence: [], arousal: [] };
-  const rows = db
-    .prepare(
-      `SELECT l.valence AS lv, l.arousal AS la, p.valence AS pv, p.arousal AS pa
-       FROM current_labels AS l JOIN predictions AS p
-         ON p.run_id = ? AND p.video_id = l.video_id AND p.frame_index = l.frame_index
-       WHERE l.video_id = ? AND l.annotator_id = ? ORDER BY l.frame_index`,
-    )
-    .all(run.runId, videoId, rater.id) as { lv: number; la: number; pv: number; pa: number }[];
+  const rows = labelledPredictions(db, run.runId);
   return { valence: rows.map((r) => [r.lv, r.pv]), arousal: rows.map((r) => [r.la, r.pa]) };
 }
 

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { getAnalysis, listFrameDescriptors, type ModelId } from '../store/analysisStore';
+import { PRIOR_HEAD_FILE } from '../store/predictionStore';
 import { StudioError } from '../errors';
 import type { AnnotatorId, VideoId } from '../ids';
 import { currentLabels } from '../store/labelStore';
@@ -67,9 +68,13 @@ export class ProjectPredictor {
     private readonly projectDir: string,
   ) {}
 
+  /** Bumped by every reset, so a cache of predictions above this one knows the head changed. */
+  generation = 0;
+
   /** Forget every cached video (a new head was trained or activated). */
   reset(): void {
     this.videos.clear();
+    this.generation++;
   }
 
   predict(videoId: VideoId, annotatorId: AnnotatorId, options: { heldOut?: boolean } = {}): VideoPrediction {
@@ -99,36 +104,6 @@ export class ProjectPredictor {
     };
   }
 
-  /** Saves a prediction as the video's model run, replacing the previous run of that video. */
-  save(prediction: VideoPrediction, annotatorId: AnnotatorId): number {
-    const encoderId = getAnalysis(this.db, prediction.videoId)?.encoderId;
-    if (encoderId === undefined) throw new StudioError('This video has not been analysed, so it has no predictions to save.');
-    const pairHeadId = prediction.head.modelId ?? this.priorHeadModelId();
-    return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM model_runs WHERE video_id = ?').run(prediction.videoId);
-      const run = this.db
-        .prepare('INSERT INTO model_runs (pair_head_id, encoder_id, video_id, settings, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(pairHeadId, encoderId, prediction.videoId, JSON.stringify({ trainingAnnotatorIds: [annotatorId], anchors: prediction.anchors }), new Date().toISOString());
-      const runId = Number(run.lastInsertRowid);
-      const insert = this.db.prepare(
-        'INSERT INTO predictions (run_id, video_id, frame_index, valence, arousal, valence_sd, arousal_sd) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      );
-      for (let f = 0; f < prediction.valence.length; f++) {
-        if (!prediction.hasFace[f]) continue;
-        insert.run(
-          runId,
-          prediction.videoId,
-          f,
-          fourDecimals(prediction.valence[f]),
-          fourDecimals(prediction.arousal[f]),
-          fourDecimals(prediction.valenceSd[f]),
-          fourDecimals(prediction.arousalSd[f]),
-        );
-      }
-      return runId;
-    })();
-  }
-
   /** The descriptors of a video's frames (null where there is no face), for suggestions and training. */
   descriptors(videoId: VideoId): (Float32Array | null)[] {
     return this.frameData(videoId).descriptors;
@@ -149,16 +124,6 @@ export class ProjectPredictor {
       this.loadedHead = { modelId: row.id, head: readLinearHead(fs.readFileSync(path.resolve(this.projectDir, row.file))) };
     }
     return { head: this.loadedHead.head, info: { modelId: row.id, name: row.name, version: row.version }, key: `model-${row.id}` };
-  }
-
-  /** model_runs needs a pair head row: the built-in prior is registered once, inactive, the first time it is saved. */
-  private priorHeadModelId(): number {
-    const found = this.db.prepare(`SELECT id FROM models WHERE kind = 'pair_head' AND file = ?`).get(PRIOR_HEAD_FILE) as { id: number } | undefined;
-    if (found) return found.id;
-    const info = this.db
-      .prepare(`INSERT INTO models (kind, name, version, sha256, card, file, active, created_at) VALUES ('pair_head', 'circumplex prior', '1', 'builtin', '{}', ?, 0, ?)`)
-      .run(PRIOR_HEAD_FILE, new Date().toISOString());
-    return Number(info.lastInsertRowid);
   }
 
   private videoState(videoId: VideoId, annotatorId: AnnotatorId, head: { head: LinearPairHead; key: string }): VideoState {
@@ -263,14 +228,6 @@ function heldOutAgreement(
     rmseArousal: rmse(predicted.arousal, truth.arousal),
   };
 }
-
-/** Predictions are float32: four decimals is their real precision, and keeps exports free of float noise. */
-function fourDecimals(x: number | undefined): number {
-  return Math.round((x ?? 0) * 10_000) / 10_000;
-}
-
-/** Marks the built-in prior head in the models table (it has no file of its own). */
-const PRIOR_HEAD_FILE = 'builtin:circumplex-prior';
 
 function softmax(logits: Float32Array): Float32Array {
   if (logits.length !== EXPRESSION_DIM) throw new StudioError(`Expected ${EXPRESSION_DIM} expression logits, got ${logits.length}.`);

@@ -1,5 +1,6 @@
 /**
- * The `annotators` table, and the project's labelling view (who labels, blind or not) kept in `project_meta`.
+ * The `annotators` table, and the project's labelling view (who labels, blind or not) kept in `project_meta` (so
+ * that setting needed no schema change).
  * Synchronous functions for workflows in the process that owns the file; `sqliteAnnotatorStore` is the same
  * behind the asynchronous AnnotatorStore seam the application layer uses (projectStores.ts).
  */
@@ -51,11 +52,40 @@ export function getAnnotator(db: Db, id: AnnotatorId): Annotator | undefined {
   return db.prepare('SELECT id, name, kind FROM annotators WHERE id = ?').get(id) as Annotator | undefined;
 }
 
+/** Who is labelling, and whether they work blind (then they see only their own layer). */
+export interface AnnotatorView {
+  activeAnnotatorId: AnnotatorId | null;
+  blind: boolean;
+}
+
+const ACTIVE_KEY = 'active_annotator_id';
+const BLIND_KEY = 'blind';
+
+export function getAnnotatorView(db: Db): AnnotatorView {
+  const rows = db.prepare('SELECT key, value FROM project_meta WHERE key IN (?, ?)').all(ACTIVE_KEY, BLIND_KEY) as { key: string; value: string }[];
+  const meta = new Map(rows.map((row) => [row.key, row.value]));
+  const active = meta.get(ACTIVE_KEY);
+  return { activeAnnotatorId: active ? (Number(active) as AnnotatorId) : null, blind: meta.get(BLIND_KEY) === '1' };
+}
+
+/** Stores the view as given; the use case (core/app/labels.ts) checks it first. */
+export function saveAnnotatorView(db: Db, view: AnnotatorView): AnnotatorView {
+  const upsert = db.prepare('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  db.transaction(() => {
+    if (view.activeAnnotatorId === null) db.prepare('DELETE FROM project_meta WHERE key = ?').run(ACTIVE_KEY);
+    else upsert.run(ACTIVE_KEY, String(view.activeAnnotatorId));
+    upsert.run(BLIND_KEY, view.blind ? '1' : '0');
+  })();
+  return getAnnotatorView(db);
+}
+
 export interface AnnotatorStore {
   list(): Promise<Annotator[]>;
   get(id: AnnotatorId): Promise<Annotator | undefined>;
   /** Creates the annotator on first use; names are unique within a project. */
   ensure(name: string, kind: AnnotatorKind): Promise<Annotator>;
+  view(): Promise<AnnotatorView>;
+  setView(view: AnnotatorView): Promise<AnnotatorView>;
 }
 
 export function sqliteAnnotatorStore(db: Db): AnnotatorStore {
@@ -63,5 +93,7 @@ export function sqliteAnnotatorStore(db: Db): AnnotatorStore {
     list: async () => listAnnotators(db),
     get: async (id) => getAnnotator(db, id),
     ensure: async (name, kind) => ensureAnnotator(db, name, kind),
+    view: async () => getAnnotatorView(db),
+    setView: async (view) => saveAnnotatorView(db, view),
   };
 }

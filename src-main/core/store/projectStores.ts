@@ -8,14 +8,23 @@
  * the process that owns the project file.
  */
 import { sqliteAnnotatorStore, type AnnotatorStore } from './annotatorStore';
+import { sqliteLabelStore, type LabelStore } from './labelStore';
+import { sqlitePredictionStore, type PredictionStore } from './predictionStore';
 import type { Db } from './projectDb';
+import { sqliteVideoStore, type VideoStore } from './videoStore';
 
 export interface ProjectStores {
   annotators: AnnotatorStore;
+  labels: LabelStore;
+  predictions: PredictionStore;
+  videos: VideoStore;
 }
 
 export function sqliteStores(db: Db): ProjectStores {
   return {
     annotators: sqliteAnnotatorStore(db),
+    labels: sqliteLabelStore(db),
+    predictions: sqlitePredictionStore(db),
+    videos: sqliteVideoStore(db),
   };
 }

@@ -116,3 +116,13 @@ function frameStepSec(frames: readonly FrameRow[]): number {
   gaps.sort((a, b) => a - b);
   return gaps[Math.floor(gaps.length / 2)] as number;
 }
+
+/** The asynchronous seam over videos the application layer uses (projectStores.ts). */
+export interface VideoStore {
+  list(): Promise<VideoRecord[]>;
+  get(id: VideoId): Promise<VideoRecord | undefined>;
+}
+
+export function sqliteVideoStore(db: Db): VideoStore {
+  return { list: async () => listVideos(db), get: async (id) => getVideo(db, id) };
+}
