@@ -216,18 +216,28 @@ export function cancelPendingSaves(project: ProjectContext): void {
   pendingSaves.delete(project);
 }
 
+/** Plain loops: this runs on every edit over every frame (4 x 30,000 values on a 20-minute video). */
 function quantise(prediction: VideoPrediction): Quantised {
-  const pack = (values: Float32Array) =>
-    Int16Array.from(values, (v, f) => (prediction.hasFace[f] ? Math.max(-32767, Math.min(32767, Math.round(v * 10_000))) : NO_FACE));
+  const { hasFace } = prediction;
+  const pack = (values: Float32Array) => {
+    const out = new Int16Array(values.length);
+    for (let f = 0; f < values.length; f++) {
+      const v = Math.round((values[f] as number) * 10_000);
+      out[f] = hasFace[f] ? (v > 32767 ? 32767 : v < -32767 ? -32767 : v) : NO_FACE;
+    }
+    return out;
+  };
   return { resultId: ++lastResultId, axes: [pack(prediction.valence), pack(prediction.arousal), pack(prediction.valenceSd), pack(prediction.arousalSd)] };
 }
 
 function changedFrames(before: Quantised, after: Quantised): number[] {
-  const changed: number[] = [];
   const length = after.axes[0].length;
   if (before.axes[0].length !== length) return Array.from({ length }, (_, f) => f);
+  const [v0, a0, vs0, as0] = before.axes;
+  const [v1, a1, vs1, as1] = after.axes;
+  const changed: number[] = [];
   for (let f = 0; f < length; f++) {
-    if (after.axes.some((values, axis) => values[f] !== before.axes[axis]?.[f])) changed.push(f);
+    if (v0[f] !== v1[f] || a0[f] !== a1[f] || vs0[f] !== vs1[f] || as0[f] !== as1[f]) changed.push(f);
   }
   return changed;
 }
