@@ -16,6 +16,10 @@ function serially<T>(work: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/** Quiet time after an edit before suggestions are asked for again. */
+const SUGGESTIONS_AFTER_MS = 400;
+let suggestionsTimer: ReturnType<typeof setTimeout> | undefined;
+
 /** Labels are append-only, so the set of row ids changes with every edit. */
 function ownLabelIds(labels: Map<number, Label>): string {
   return [...labels.values()]
@@ -100,13 +104,29 @@ export const useWorkspaceStore = defineStore('workspace', {
       if (!this.video || this.annotatorId === null || this.faces.length === 0) return;
       const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
       const held = this.predictions?.videoId === this.video.id && this.heldFor === this.annotatorId ? this.predictions : null;
-      const [packed, suggestions] = await Promise.all([
-        studio.call('predictions.get', held ? { ...target, since: held.resultId } : target),
-        studio.call('suggestions.list', { ...target, count: 8 }),
-      ]);
+      const packed = await studio.call('predictions.get', held ? { ...target, since: held.resultId } : target);
       this.predictions = decodePredictions(packed, held);
       this.heldFor = target.annotatorId;
-      this.suggestions = suggestions;
+      this.reloadSuggestionsSoon();
+    },
+    /**
+     * Suggestions weigh the whole video against every label (a second on a long video with many labels), so they
+     * are asked for once the edits pause, after the predictions, and never hold up an edit's answer.
+     */
+    reloadSuggestionsSoon() {
+      clearTimeout(suggestionsTimer);
+      suggestionsTimer = setTimeout(() => {
+        if (!this.video || this.annotatorId === null) return;
+        const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
+        // Not through guard: that clears the message of an edit that failed meanwhile.
+        studio.call('suggestions.list', { ...target, count: 8 }).then(
+          (suggestions) => {
+            // Only if the view still shows what they were asked for.
+            if (this.video?.id === target.videoId && this.annotatorId === target.annotatorId) this.suggestions = suggestions;
+          },
+          (failure: unknown) => (this.error = failure instanceof Error ? failure.message : String(failure)),
+        );
+      }, SUGGESTIONS_AFTER_MS);
     },
     /**
      * Labels, predictions or faces changed outside this view (another window, an import, a trained head, analysis
