@@ -180,8 +180,9 @@ async function saveLayer(project: ProjectContext, videoId: VideoId, annotatorId:
   const { prediction, revision } = await currentLayer(project, videoId, annotatorId);
   if (!prediction.hasFace.includes(1)) return null;
   const { valence, arousal, valenceSd, arousalSd, hasFace, anchors, head } = prediction;
-  await project.stores.predictions.saveRun({ videoId, annotatorId, pairHeadId: head.modelId, labelsRevision: revision, anchors, valence, arousal, valenceSd, arousalSd, hasFace });
-  return project.stores.predictions.newestRun(videoId, annotatorId);
+  const runId = await project.stores.predictions.saveRun({ videoId, annotatorId, pairHeadId: head.modelId, labelsRevision: revision, anchors, valence, arousal, valenceSd, arousalSd, hasFace });
+  // Null: the project closed while the run was being written.
+  return runId === null ? null : project.stores.predictions.newestRun(videoId, annotatorId);
 }
 
 /** Seconds of quiet after a label edit before the edited video's run is saved, so a burst of edits saves once. */
