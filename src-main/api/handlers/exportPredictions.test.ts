@@ -11,10 +11,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
 import { buildSyntheticProject } from '../../../test/support/syntheticProject';
 import { decodePredictions } from '../../../src-renderer/api/predictionCodec';
-import type { VideoPredictions } from '../../api/contract';
-import { createStudioApi, type StudioApi } from '../../api/studioApi';
-import { parseCsv } from '../io/csv';
-import { PROJECT_DB_FILE } from '../store/projectFolder';
+import type { VideoPredictions } from '../contract';
+import { createStudioApi, type StudioApi } from '../studioApi';
+import { parseCsv } from '../../core/io/csv';
+import { PROJECT_DB_FILE } from '../../core/store/projectFolder';
 
 const FRAMES = 300;
 let api: StudioApi | undefined;
