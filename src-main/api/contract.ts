@@ -222,7 +222,7 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
 
 /**
  * A video's predictions, packed (30,000 frames are ~160 KB, not ~740 KB of JSON): each axis is base64 of int16
- * ten-thousandths (-1 is -10000), -32768 where the frame has no face. With `since` a result the client holds,
+ * thousandths (-1 is -1000), -32768 where the frame has no face. With `since` a result the client holds,
  * only the frames that changed are sent: `changedFrames` lists them (base64 uint32) and each axis has one value
  * per listed frame; when null, every frame is sent. src-renderer/api/predictionCodec.ts decodes it.
  * `since` names a result by its resultId (not a revision: a new head changes predictions but not the labels).

@@ -33,7 +33,7 @@ export function decodePredictions(packed: VideoPredictions, previous: Prediction
     const out = frames ? Float32Array.from((previous as Predictions)[axis]) : new Float32Array(packed.frameCount);
     for (let i = 0; i < values.length; i++) {
       const value = values[i] as number;
-      out[frames ? (frames[i] as number) : i] = value === NO_FACE ? Number.NaN : value / 10_000;
+      out[frames ? (frames[i] as number) : i] = value === NO_FACE ? Number.NaN : value / 1000;
     }
     decoded[axis] = out;
   }

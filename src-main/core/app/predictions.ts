@@ -20,8 +20,9 @@ import { requireAnnotator, requireVideo } from './lookups';
 import type { ProjectContext } from './projectContext';
 
 /**
- * Predictions as sent: int16 ten-thousandths (four decimals, a float32 prediction's real precision),
- * NO_FACE where a frame has no face, little-endian, base64. 30,000 frames are 160 KB instead of ~740 KB of JSON.
+ * Predictions as sent: int16 thousandths (three decimals, finer than a timeline or a label shows; a frame whose
+ * values moved less than that is not resent), NO_FACE where a frame has no face, little-endian, base64. 30,000
+ * frames are 160 KB instead of ~740 KB of JSON.
  */
 export const NO_FACE = -32768;
 
@@ -223,7 +224,7 @@ function quantise(prediction: VideoPrediction): Quantised {
   const pack = (values: Float32Array) => {
     const out = new Int16Array(values.length);
     for (let f = 0; f < values.length; f++) {
-      const v = Math.round((values[f] as number) * 10_000);
+      const v = Math.round((values[f] as number) * 1000);
       out[f] = hasFace[f] ? (v > 32767 ? 32767 : v < -32767 ? -32767 : v) : NO_FACE;
     }
     return out;

@@ -57,7 +57,7 @@ export interface NewRun {
 export const PRIOR_HEAD_FILE = 'builtin:circumplex-prior';
 
 /** Rows per transaction when saving a run: each chunk holds the event loop for a few milliseconds only. */
-const ROWS_PER_CHUNK = 2000;
+const ROWS_PER_CHUNK = 1000;
 
 /**
  * Saves a run, then drops that video's and annotator's older runs. Resolves to the run id, or null when the
