@@ -51,6 +51,7 @@ interface Quantised {
 interface Layer {
   generation: number;
   revision: LabelsRevision;
+  analysis: string;
   prediction: VideoPrediction;
   /** Newest last; the current result is the last entry. */
   history: Quantised[];
@@ -63,18 +64,19 @@ const layers = new WeakMap<ProjectContext, Map<string, Layer>>();
 /** Result ids are unique in the process: a result of another head or video never passes for the one a client holds. */
 let lastResultId = 0;
 
-/** The prediction of the annotator's current labels, computed at most once per labels revision and head. */
+/** The prediction of the annotator's current labels, computed at most once per labels revision, head and analysis. */
 async function currentLayer(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId): Promise<Layer> {
   const revision = await project.stores.labels.revision(annotatorId);
+  const analysis = await project.stores.predictions.analysisStamp(videoId);
   const byLayer = layers.get(project) ?? new Map<string, Layer>();
   layers.set(project, byLayer);
   const key = `${videoId}/${annotatorId}`;
   const cached = byLayer.get(key);
   const generation = project.predictor.generation;
-  if (cached && cached.revision === revision && cached.generation === generation) return cached;
+  if (cached && cached.revision === revision && cached.generation === generation && cached.analysis === analysis) return cached;
   const prediction = project.predictor.predict(videoId, annotatorId);
   const kept = cached && cached.generation === generation ? cached.history.slice(1 - KEPT_RESULTS) : [];
-  const layer: Layer = { generation, revision, prediction, history: [...kept, quantise(prediction)], suggestions: new Map() };
+  const layer: Layer = { generation, revision, analysis, prediction, history: [...kept, quantise(prediction)], suggestions: new Map() };
   byLayer.set(key, layer);
   return layer;
 }

@@ -162,6 +162,8 @@ export interface PredictionStore {
   /** Writes in chunks; null when the project closed meanwhile. */
   saveRun(run: NewRun): Promise<number | null>;
   rows(runId: number): Promise<PredictionRow[]>;
+  /** Which analysis a video's predictions would come from (encoder, progress, finish): it changes when they would. */
+  analysisStamp(videoId: VideoId): Promise<string>;
 }
 
 export function sqlitePredictionStore(db: Db): PredictionStore {
@@ -169,5 +171,9 @@ export function sqlitePredictionStore(db: Db): PredictionStore {
     newestRun: async (videoId, annotatorId) => newestRun(db, videoId, annotatorId),
     saveRun: (run) => saveRun(db, run),
     rows: async (runId) => runPredictions(db, runId),
+    analysisStamp: async (videoId) => {
+      const analysis = getAnalysis(db, videoId);
+      return analysis ? `${analysis.encoderId}/${analysis.framesDone}/${analysis.finishedAt ?? ''}` : 'none';
+    },
   };
 }
