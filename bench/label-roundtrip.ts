@@ -7,7 +7,7 @@
  * Edits alternate between adding a label and undoing it, so the label count stays put. One JSON line per label
  * count (10, 100, 1,000), then one for the model run saved after the edits stop: from the edit to the run being
  * saved (2 s of that is the debounce), and the longest the event loop was held meanwhile.
- * Usage: npm run bench -- label-roundtrip [--repeats N]   (needs `npm run build` for the served UI folder)
+ * Usage: npm run bench -- label-roundtrip [--repeats N] [--labels 10,100,1000]   (needs `npm run build` for the served UI folder)
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -27,8 +27,8 @@ import { PROJECT_DB_FILE } from '../src-main/core/store/projectFolder';
 import { buildSyntheticProject } from '../test/support/syntheticProject';
 
 const FRAMES = 30_000;
-const LEVELS = [10, 100, 1000];
-const { values } = parseArgs({ options: { repeats: { type: 'string', default: '40' } } });
+const { values } = parseArgs({ options: { repeats: { type: 'string', default: '40' }, labels: { type: 'string', default: '10,100,1000' } } });
+const LEVELS = values.labels.split(',').map(Number);
 const REPEATS = Number(values.repeats);
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] as number;
