@@ -19,6 +19,8 @@ function serially<T>(work: () => Promise<T>): Promise<T> {
 /** Quiet time after an edit before suggestions are asked for again. */
 const SUGGESTIONS_AFTER_MS = 400;
 let suggestionsTimer: ReturnType<typeof setTimeout> | undefined;
+/** Counts the requests, so only the newest one clears `suggestionsPending`. */
+let suggestionsAsked = 0;
 
 /** Labels are append-only, so the set of row ids changes with every edit. */
 function ownLabelIds(labels: Map<number, Label>): string {
@@ -51,6 +53,8 @@ export const useWorkspaceStore = defineStore('workspace', {
     /** The newest labels revision this view has seen saved (its own edits' or announced): older events are stale. */
     labelsRevision: 0,
     suggestions: [] as FrameSuggestion[],
+    /** Newer suggestions have been asked for (or will be once the edits pause) and have not arrived. */
+    suggestionsPending: false,
     /** The subject's face per analysed frame (empty before analysis). */
     faces: [] as FaceFrame[],
     /** False until the video's frames, annotators and labels are loaded: edits before then would be lost. */
@@ -115,6 +119,8 @@ export const useWorkspaceStore = defineStore('workspace', {
      */
     reloadSuggestionsSoon() {
       clearTimeout(suggestionsTimer);
+      this.suggestionsPending = true;
+      const asked = ++suggestionsAsked;
       suggestionsTimer = setTimeout(() => {
         if (!this.video || this.annotatorId === null) return;
         const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
@@ -123,8 +129,12 @@ export const useWorkspaceStore = defineStore('workspace', {
           (suggestions) => {
             // Only if the view still shows what they were asked for.
             if (this.video?.id === target.videoId && this.annotatorId === target.annotatorId) this.suggestions = suggestions;
+            if (asked === suggestionsAsked) this.suggestionsPending = false;
           },
-          (failure: unknown) => (this.error = failure instanceof Error ? failure.message : String(failure)),
+          (failure: unknown) => {
+            this.error = failure instanceof Error ? failure.message : String(failure);
+            if (asked === suggestionsAsked) this.suggestionsPending = false;
+          },
         );
       }, SUGGESTIONS_AFTER_MS);
     },

@@ -76,6 +76,8 @@ describe('the whole labelling loop in Chromium', () => {
   });
 
   it('opens a suggestion and labels it', async () => {
+    // Suggestions follow the edits once they pause: read them when they are up to date.
+    await expect.poll(() => page.getByTestId('suggestions').getAttribute('aria-busy')).toBe('false');
     const first = page.locator('.suggestion').first();
     const frame = Number(/frame (\d+)/.exec((await first.locator('.suggestion-frame').textContent()) ?? '')?.[1]);
     expect(Number.isInteger(frame)).toBe(true);
@@ -124,6 +126,7 @@ describe('the whole labelling loop in Chromium', () => {
 
   it('follows a label saved elsewhere: the count, the predictions and the suggestions update without a click', async () => {
     const suggested = async () => (await page.locator('.suggestion-frame').allTextContents()).map((text) => Number(/frame (\d+)/.exec(text)?.[1]));
+    await expect.poll(() => page.getByTestId('suggestions').getAttribute('aria-busy')).toBe('false');
     const [frame] = await suggested();
     expect(Number.isInteger(frame)).toBe(true);
     // Another window (or the CLI through a second client) labels the first suggested frame.
