@@ -8,7 +8,7 @@
 import { z } from 'zod';
 
 /** Bumped when a method or event changes incompatibly; a client speaking another version is refused. */
-export const API_VERSION = 1;
+export const API_VERSION = 2;
 
 const absolutePath = z
   .string()
@@ -217,13 +217,28 @@ export const ModelsInfo = z.object({
 });
 export type ModelsInfo = z.infer<typeof ModelsInfo>;
 
+/** Base64 of little-endian binary; checked for its alphabet here, for its length where it is decoded. */
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
+
+/**
+ * A video's predictions, packed (30,000 frames are ~160 KB, not ~740 KB of JSON): each axis is base64 of int16
+ * thousandths (-1 is -1000), -32768 where the frame has no face. With `since` a result the client holds,
+ * only the frames that changed are sent: `changedFrames` lists them (base64 uint32) and each axis has one value
+ * per listed frame; when null, every frame is sent. src-renderer/api/predictionCodec.ts decodes it.
+ * `since` names a result by its resultId (not a revision: a new head changes predictions but not the labels).
+ */
 export const VideoPredictions = z.object({
   videoId: z.number().int(),
-  /** Per frame; null where the frame has no face (nothing to predict from). Rounded to 3 decimals. */
-  valence: z.array(z.number().nullable()),
-  arousal: z.array(z.number().nullable()),
-  valenceSd: z.array(z.number().nullable()),
-  arousalSd: z.array(z.number().nullable()),
+  /** The labels revision (of this annotator) the predictions come from. */
+  revision: z.number().int(),
+  /** Send it back as `since` to be sent only the frames that changed after this result. */
+  resultId: z.number().int(),
+  frameCount: z.number().int(),
+  changedFrames: base64.nullable(),
+  valence: base64,
+  arousal: base64,
+  valenceSd: base64,
+  arousalSd: base64,
   anchors: z.number().int(),
   head: z.object({ modelId: z.number().int().nullable(), name: z.string(), version: z.string() }),
 });
@@ -306,23 +321,24 @@ export const methods = {
     params: z.object({ project, videoId, annotatorId: annotatorId.optional(), viewer: annotatorId.optional() }).strict(),
     result: z.array(Label),
   },
-  'labels.set': {
-    params: z.object({ project, videoId, annotatorId, frameIndex, valence: affect, arousal: affect, origin: labelOrigin }).strict(),
-    result: Label,
-  },
-  'labels.setMany': {
+  /**
+   * One edit of one video and annotator (a label, a move, a deleted label, a live trace, "accept predictions",
+   * an undo or redo of any of them): frames to clear and labels to set, saved in one transaction and announced as
+   * one data.changed event carrying the new labels revision.
+   */
+  'labels.apply': {
     params: z
       .object({
         project,
         videoId,
         annotatorId,
         origin: labelOrigin,
-        labels: z.array(z.object({ frameIndex, valence: affect, arousal: affect }).strict()).min(1).max(200_000),
+        sets: z.array(z.object({ frameIndex, valence: affect, arousal: affect }).strict()).max(200_000).default([]),
+        deletes: z.array(frameIndex).max(200_000).default([]),
       })
       .strict(),
-    result: z.object({ count: z.number().int() }),
+    result: z.object({ revision: z.number().int(), labels: z.array(Label) }),
   },
-  'labels.delete': { params: z.object({ project, videoId, annotatorId, frameIndex }).strict(), result: z.object({}) },
   'annotators.view': { params: z.object({ project }).strict(), result: AnnotatorView },
   'annotators.setView': {
     params: z.object({ project, activeAnnotatorId: annotatorId.nullable(), blind: z.boolean() }).strict(),
@@ -390,7 +406,10 @@ export const methods = {
     result: z.object({ videoId: z.number().int(), frameCount: z.number().int(), frames: z.array(FaceFrame) }),
   },
   'models.info': { params: z.object({ project }).strict(), result: ModelsInfo },
-  'predictions.get': { params: z.object({ project, videoId, annotatorId }).strict(), result: VideoPredictions },
+  'predictions.get': {
+    params: z.object({ project, videoId, annotatorId, since: z.number().int().nonnegative().optional() }).strict(),
+    result: VideoPredictions,
+  },
   'predictions.heldOut': { params: z.object({ project, videoId, annotatorId }).strict(), result: HeldBackScore },
   'suggestions.list': {
     params: z.object({ project, videoId, annotatorId, count: z.number().int().min(1).max(100) }).strict(),
@@ -413,6 +432,10 @@ export const events = {
   'data.changed': z.object({
     entity: z.enum(['recentProjects', 'videos', 'labels', 'predictions']),
     projectPath: z.string().optional(),
+    /** labels.apply names what it changed and the labels revision after it, so a client can skip its own edits. */
+    videoId: z.number().int().optional(),
+    annotatorId: z.number().int().optional(),
+    revision: z.number().int().optional(),
   }),
   /** A large project's background check finished: it is now writable, or damaged and stays read-only. */
   'project.access': z.object({ projectPath: z.string(), access: ProjectAccess }),

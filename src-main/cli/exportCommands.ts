@@ -1,6 +1,7 @@
 /** `affect-studio export` and `affect-studio import-labels`: labels out of and into a project. */
 import path from 'node:path';
 import { defaultConfigDir } from '../core/appDirs';
+import { refreshRunsForExport } from '../core/app/predictions';
 import type { VideoId } from '../core/ids';
 import { exportDataset, type DatasetOptions } from '../core/io/datasetExport';
 import { parseSplitRatios } from '../core/io/datasetSplit';
@@ -24,6 +25,7 @@ export async function exportCommand(values: Values, rest: string[], io: CliIo): 
   if (format === 'dataset') return datasetCommand(values, project, out, io);
   const session = await openSession(project, io);
   try {
+    await refreshRunsForExport(session, { videoId: videoOption(values), annotators: values.annotator });
     const files = exportLabels(
       session.db,
       format,
@@ -51,6 +53,7 @@ async function datasetCommand(values: Values, project: string, out: string, io: 
   const session = await openSession(project, io);
   try {
     if (values.subjects !== undefined) options.subjects = readSubjectsFile(session.db, path.resolve(values.subjects));
+    if (options.predictions) await refreshRunsForExport(session, { videoId: options.videoId, annotators: options.annotators });
     const result = await exportDataset(session.db, exportTarget(out, values, io), options);
     const { folder, images, rows, splits } = result;
     io.out(

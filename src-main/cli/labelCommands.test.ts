@@ -78,7 +78,7 @@ beforeAll(async () => {
     session.db,
     ben.flatMap((value, frameIndex) => (value ? [{ videoId, frameIndex, annotatorId: benId, valence: value[0], arousal: value[1], origin: 'live' as const }] : [])),
   );
-  addPredictions(session, videoId, FRAMES);
+  addPredictions(session, videoId, FRAMES, anaId);
   await session.close();
 });
 

@@ -7,8 +7,8 @@
 import type { HeadInUse } from '../core/affect/projectPredictor';
 import { TRAIN_HEAD_JOB } from '../core/affect/trainJob';
 import type { ValidationMetrics } from '../core/affect/trainHead';
-import { labelVideo } from '../core/annotation/labelling';
 import { addAnnotator, chooseAnnotator } from '../core/app/annotators';
+import { applyLabels } from '../core/app/labels';
 import { framePredictions, propagate, requestTraining } from '../core/app/models';
 import { videoOf } from '../core/app/videos';
 import { StudioError } from '../core/errors';
@@ -31,7 +31,7 @@ export async function labelCommand(values: Values, rest: string[], io: CliIo): P
     if (frameIndex < 0) throw new StudioError(`${video.displayName} has ${video.frameCount} frames (0-${video.frameCount - 1}); frame ${frameIndex} does not exist.`);
     const name = values.annotator?.[0];
     const annotator = name === undefined ? await chooseAnnotator(session) : await addAnnotator(session, name);
-    const [saved] = labelVideo(session, videoId, annotator.id, 'manual', [{ frameIndex, valence, arousal }]);
+    const { saved: [saved] } = await applyLabels(session, { videoId, annotatorId: annotator.id, origin: 'manual', sets: [{ frameIndex, valence, arousal }], deletes: [] });
     const result = { videoId, frameIndex, valence: saved?.valence ?? valence, arousal: saved?.arousal ?? arousal, annotator: { id: annotator.id, name: annotator.name } };
     io.out(
       values.json

@@ -1,10 +1,10 @@
 /**
  * `affect-studio suggest <project> --video ID [--n 10] [--annotator NAME] [--json]`: which frames of a video to
- * label next, with the reason for each (core/active/suggest.ts, through predictionViews.suggestNext, exactly what
+ * label next, with the reason for each (core/active/suggest.ts, through the nextSuggestions use case, exactly what
  * the studio shows). The annotator is --annotator NAME if given, else the project's first human annotator; a
  * project without one gets the first batch of a video with no labels.
  */
-import { suggestNext } from '../core/affect/predictionViews';
+import { nextSuggestions } from '../core/app/predictions';
 import { getAnalysis } from '../core/store/analysisStore';
 import { StudioError } from '../core/errors';
 import type { AnnotatorId } from '../core/ids';
@@ -36,7 +36,7 @@ export async function suggestCommand(values: Values, rest: string[], io: CliIo):
       throw new StudioError(`This project has no annotator "${name}"${annotators.length > 0 ? ` (it has ${annotators.map((a) => `"${a.name}"`).join(', ')})` : ''}.`);
     }
     // No annotator yet means no labels yet: any id that matches none gives the first batch.
-    const suggestions = suggestNext(session, videoId, (annotator?.id ?? 0) as AnnotatorId, count);
+    const suggestions = await nextSuggestions(session, videoId, (annotator?.id ?? 0) as AnnotatorId, count);
     if (values.json) {
       io.out(JSON.stringify({ videoId, annotator: annotator?.name ?? null, suggestions }) + '\n');
       return 0;

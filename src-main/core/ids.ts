@@ -8,4 +8,6 @@ type Brand<T, B extends string> = T & { readonly [brand]: B };
 export type VideoId = Brand<number, 'VideoId'>;
 export type AnnotatorId = Brand<number, 'AnnotatorId'>;
 export type LabelId = Brand<number, 'LabelId'>;
+/** The newest labels row id: grows with every label edit in the project (labels are append-only). */
+export type LabelsRevision = Brand<number, 'LabelsRevision'>;
 export type JobId = Brand<string, 'JobId'>;

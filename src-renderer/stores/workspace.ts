@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
-import type { Annotator, FaceFrame, FrameSuggestion, Label, VideoPredictions, VideoSummary } from '../../src-main/api/contract';
+import type { Annotator, FaceFrame, FrameSuggestion, Label, VideoSummary } from '../../src-main/api/contract';
+import { decodePredictions, type Predictions } from '../api/predictionCodec';
 import { studio } from '../api/studio';
 import { reportFailure } from './reportFailure';
 import { invert, planEdit, type LabelEdit, type LabelValue } from '../workspace/labelEdits';
@@ -14,6 +15,12 @@ function serially<T>(work: () => Promise<T>): Promise<T> {
   editQueue = next.catch(() => undefined);
   return next;
 }
+
+/** Quiet time after an edit before suggestions are asked for again. */
+const SUGGESTIONS_AFTER_MS = 400;
+let suggestionsTimer: ReturnType<typeof setTimeout> | undefined;
+/** Counts the requests, so only the newest one clears `suggestionsPending`. */
+let suggestionsAsked = 0;
 
 /** Labels are append-only, so the set of row ids changes with every edit. */
 function ownLabelIds(labels: Map<number, Label>): string {
@@ -40,8 +47,14 @@ export const useWorkspaceStore = defineStore('workspace', {
     undoStack: [] as LabelEdit[],
     redoStack: [] as LabelEdit[],
     error: null as string | null,
-    predictions: null as VideoPredictions | null,
+    predictions: null as Predictions | null,
+    /** The annotator whose predictions `predictions` are. */
+    heldFor: null as number | null,
+    /** The newest labels revision this view has seen saved (its own edits' or announced): older events are stale. */
+    labelsRevision: 0,
     suggestions: [] as FrameSuggestion[],
+    /** Newer suggestions have been asked for (or will be once the edits pause) and have not arrived. */
+    suggestionsPending: false,
     /** The subject's face per analysed frame (empty before analysis). */
     faces: [] as FaceFrame[],
     /** False until the video's frames, annotators and labels are loaded: edits before then would be lost. */
@@ -87,25 +100,57 @@ export const useWorkspaceStore = defineStore('workspace', {
       this.labels = new Map(all.filter((l) => l.annotatorId === this.annotatorId).map((l) => [l.frameIndex, l]));
       this.otherLabels = all.filter((l) => l.annotatorId !== this.annotatorId);
     },
-    /** Predictions and suggestions follow the labels: refreshed after every saved edit. */
+    /**
+     * Predictions and suggestions follow the labels: refreshed after every saved edit. The server sends only the
+     * frames that changed since the predictions this view holds (same video and annotator).
+     */
     async reloadModel() {
       if (!this.video || this.annotatorId === null || this.faces.length === 0) return;
       const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
-      const [predictions, suggestions] = await Promise.all([
-        studio.call('predictions.get', target),
-        studio.call('suggestions.list', { ...target, count: 8 }),
-      ]);
-      this.predictions = predictions;
-      this.suggestions = suggestions;
+      const held = this.predictions?.videoId === this.video.id && this.heldFor === this.annotatorId ? this.predictions : null;
+      const packed = await studio.call('predictions.get', held ? { ...target, since: held.resultId } : target);
+      this.predictions = decodePredictions(packed, held);
+      this.heldFor = target.annotatorId;
+      this.reloadSuggestionsSoon();
+    },
+    /**
+     * Suggestions weigh the whole video against every label (a second on a long video with many labels), so they
+     * are asked for once the edits pause, after the predictions, and never hold up an edit's answer.
+     */
+    reloadSuggestionsSoon() {
+      clearTimeout(suggestionsTimer);
+      this.suggestionsPending = true;
+      const asked = ++suggestionsAsked;
+      suggestionsTimer = setTimeout(() => {
+        if (!this.video || this.annotatorId === null) return;
+        const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
+        // Not through guard: that clears the message of an edit that failed meanwhile.
+        studio.call('suggestions.list', { ...target, count: 8 }).then(
+          (suggestions) => {
+            // Only if the view still shows what they were asked for.
+            if (this.video?.id === target.videoId && this.annotatorId === target.annotatorId) this.suggestions = suggestions;
+            if (asked === suggestionsAsked) this.suggestionsPending = false;
+          },
+          (failure: unknown) => {
+            this.error = failure instanceof Error ? failure.message : String(failure);
+            if (asked === suggestionsAsked) this.suggestionsPending = false;
+          },
+        );
+      }, SUGGESTIONS_AFTER_MS);
     },
     /**
      * Labels, predictions or faces changed outside this view (another window, an import, a trained head, analysis
      * finishing): reload what depends on them. Queued behind any edit being saved, so it never reads half of one.
      */
-    refresh(what: 'labels' | 'predictions' | 'faces') {
+    refresh(what: 'labels' | 'predictions' | 'faces', revision?: number) {
       return serially(() =>
         this.guard(async () => {
           if (!this.ready) return;
+          // An announced edit this view has already seen (its own, above all) needs nothing reloaded.
+          if (what === 'labels' && revision !== undefined) {
+            if (revision <= this.labelsRevision) return;
+            this.labelsRevision = revision;
+          }
           if (what === 'labels') {
             const before = ownLabelIds(this.labels);
             await this.reloadLabels();
@@ -200,7 +245,7 @@ export const useWorkspaceStore = defineStore('workspace', {
         for (let f = Math.max(0, start); f <= Math.min(end, p.valence.length - 1); f++) {
           const valence = p.valence[f];
           const arousal = p.arousal[f];
-          if (valence === null || valence === undefined || arousal === null || arousal === undefined || this.labels.has(f)) continue;
+          if (valence === undefined || arousal === undefined || Number.isNaN(valence) || Number.isNaN(arousal) || this.labels.has(f)) continue;
           changes.push({ frameIndex: f, before: null, after: { valence: Math.round(valence * 100) / 100, arousal: Math.round(arousal * 100) / 100 } });
         }
         return changes;
@@ -245,15 +290,21 @@ export const useWorkspaceStore = defineStore('workspace', {
         }
       });
     },
-    /** Saves at once (no save button): the store is append-only, so an undo is itself a new, saved edit. */
+    /**
+     * Saves at once (no save button), in one call whatever the edit: the store is append-only, so an undo is
+     * itself a new, saved edit. The answer holds the saved labels, so nothing is listed again.
+     */
     async persist(edit: LabelEdit): Promise<boolean> {
       if (!this.video || this.annotatorId === null) return false;
       const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
       const { sets, deletes } = planEdit(edit);
       return this.guard(async () => {
-        if (sets.length > 0) await studio.call('labels.setMany', { ...target, origin: edit.origin, labels: sets });
-        for (const frameIndex of deletes) await studio.call('labels.delete', { ...target, frameIndex });
-        await this.reloadLabels();
+        const applied = await studio.call('labels.apply', { ...target, origin: edit.origin, sets, deletes });
+        const labels = new Map(this.labels);
+        for (const frameIndex of deletes) labels.delete(frameIndex);
+        for (const label of applied.labels) labels.set(label.frameIndex, label);
+        this.labels = labels;
+        this.labelsRevision = Math.max(this.labelsRevision, applied.revision);
         await this.reloadModel();
       });
     },

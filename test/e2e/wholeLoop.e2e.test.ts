@@ -18,6 +18,8 @@ import {
   type StudioInChromium,
 } from '../support/studioInChromium';
 import { testVideo } from '../support/testMedia';
+import type { VideoPredictions } from '../../src-main/api/contract';
+import { decodePredictions } from '../../src-renderer/api/predictionCodec';
 
 const VIDEO = testVideo('WolfgangLanger_Pexels.mp4');
 
@@ -28,7 +30,6 @@ const projectsRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-loop-'));
 const project = path.join(projectsRoot, 'Loop study');
 
 type Label = { frameIndex: number; valence: number; arousal: number };
-type Predictions = { valence: (number | null)[]; anchors: number };
 const ids = async () => {
   const videoId = (await call<{ id: number }[]>('videos.list', { project }))[0]?.id as number;
   const annotatorId = (await call<{ id: number; kind: string }[]>('annotators.list', { project })).find((a) => a.kind === 'human')?.id as number;
@@ -68,13 +69,15 @@ describe('the whole labelling loop in Chromium', () => {
     await clickGrid(0.8, 0.4);
     await expect.poll(async () => (await labels()).map((l) => l.frameIndex)).toEqual([0, 200, 400]);
     await expect.poll(() => page.getByTestId('model-panel').textContent()).toContain('3 labels');
-    const predictions = await call<Predictions>('predictions.get', await ids());
+    const predictions = decodePredictions(await call<VideoPredictions>('predictions.get', await ids()), null);
     expect(predictions.anchors).toBe(3);
-    expect(predictions.valence.filter((v) => v !== null).length).toBeGreaterThan(400);
+    expect(predictions.valence.filter((v) => !Number.isNaN(v)).length).toBeGreaterThan(400);
     await shot('2-predictions');
   });
 
   it('opens a suggestion and labels it', async () => {
+    // Suggestions follow the edits once they pause: read them when they are up to date.
+    await expect.poll(() => page.getByTestId('suggestions').getAttribute('aria-busy')).toBe('false');
     const first = page.locator('.suggestion').first();
     const frame = Number(/frame (\d+)/.exec((await first.locator('.suggestion-frame').textContent()) ?? '')?.[1]);
     expect(Number.isInteger(frame)).toBe(true);
@@ -123,10 +126,11 @@ describe('the whole labelling loop in Chromium', () => {
 
   it('follows a label saved elsewhere: the count, the predictions and the suggestions update without a click', async () => {
     const suggested = async () => (await page.locator('.suggestion-frame').allTextContents()).map((text) => Number(/frame (\d+)/.exec(text)?.[1]));
+    await expect.poll(() => page.getByTestId('suggestions').getAttribute('aria-busy')).toBe('false');
     const [frame] = await suggested();
     expect(Number.isInteger(frame)).toBe(true);
     // Another window (or the CLI through a second client) labels the first suggested frame.
-    await call('labels.setMany', { ...(await ids()), origin: 'manual', labels: [{ frameIndex: frame, valence: -0.5, arousal: 0.3 }] });
+    await call('labels.apply', { ...(await ids()), origin: 'manual', sets: [{ frameIndex: frame, valence: -0.5, arousal: 0.3 }] });
     await expect.poll(labelCount).toBe(5);
     await expect.poll(() => page.getByTestId('model-panel').textContent()).toContain('5 labels');
     await expect.poll(suggested).not.toContain(frame);

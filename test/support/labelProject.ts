@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { VideoId } from '../../src-main/core/ids';
+import type { AnnotatorId, VideoId } from '../../src-main/core/ids';
 import { createProject } from '../../src-main/core/store/projectFolder';
 import { ProjectSession } from '../../src-main/core/studio/projectSession';
 import { completeVideoIndex, insertIndexingVideo } from '../../src-main/core/store/videoStore';
@@ -39,8 +39,12 @@ export function addVideo(session: ProjectSession, name: string, frames: number, 
   return id;
 }
 
-/** A model run with predictions on every frame of a video: value f(i), sd 0.2. */
-export function addPredictions(session: ProjectSession, videoId: VideoId, frames: number, settings: object = {}): number {
+/**
+ * A model run of `annotatorId` with predictions on every frame of a video (V = 0.5 sin(i / 5), A = 0.5 cos(i / 7),
+ * sds 0.2 and 0.1), from 3 labels at labels revision 0, by a head named "mtclar 1.2": what an io test reads
+ * without running the engine.
+ */
+export function addPredictions(session: ProjectSession, videoId: VideoId, frames: number, annotatorId: AnnotatorId): number {
   const { db } = session;
   const model = (kind: string) =>
     Number(
@@ -50,8 +54,11 @@ export function addPredictions(session: ProjectSession, videoId: VideoId, frames
     );
   const run = Number(
     db
-      .prepare(`INSERT INTO model_runs (pair_head_id, encoder_id, video_id, settings, created_at) VALUES (?, ?, ?, ?, 'now')`)
-      .run(model('pair_head'), model('encoder'), videoId, JSON.stringify(settings)).lastInsertRowid,
+      .prepare(
+        `INSERT INTO model_runs (pair_head_id, encoder_id, video_id, annotator_id, labels_revision, settings, created_at, saved_at)
+         VALUES (?, ?, ?, ?, 0, ?, 'now', 'now')`,
+      )
+      .run(model('pair_head'), model('encoder'), videoId, annotatorId, JSON.stringify({ trainingAnnotatorIds: [annotatorId], anchors: 3 })).lastInsertRowid,
   );
   const insert = db.prepare('INSERT INTO predictions VALUES (?, ?, ?, ?, ?, 0.2, 0.1)');
   for (let i = 0; i < frames; i++) insert.run(run, videoId, i, Math.sin(i / 5) * 0.5, Math.cos(i / 7) * 0.5);

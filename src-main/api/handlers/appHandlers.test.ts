@@ -17,15 +17,15 @@ function damagedProject(): string {
 }
 
 describe('project access through the API', () => {
-  it('returns the access from projects.open and refuses labels.set on a damaged project through the API', async () => {
+  it('returns the access from projects.open and refuses labels.apply on a damaged project through the API', async () => {
     const dir = damagedProject();
     const api = createStudioApi({ mode: 'browser', configDir: tempDir() });
     try {
       const opened = await api.dispatch({ v: API_VERSION, id: 1, method: 'projects.open', params: { dir } });
       expect(opened).toMatchObject({ ok: true, result: { path: dir, access: { mode: 'read-only' } } });
       const saved = await api.dispatch({
-        v: API_VERSION, id: 2, method: 'labels.set',
-        params: { project: dir, videoId: 1, annotatorId: 1, frameIndex: 3, valence: 0, arousal: 0, origin: 'manual' },
+        v: API_VERSION, id: 2, method: 'labels.apply',
+        params: { project: dir, videoId: 1, annotatorId: 1, origin: 'manual', sets: [{ frameIndex: 3, valence: 0, arousal: 0 }] },
       });
       expect(saved).toMatchObject({ ok: false, error: { code: 'failed' } });
       if (!saved.ok) expect(saved.error.message).toMatch(/^Not saved: this project is open read-only because its database is damaged/);

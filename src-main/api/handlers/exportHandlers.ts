@@ -1,4 +1,5 @@
 /** Labels out (every export format) and in (CSV, AFEW-VA), over the same core the CLI uses. */
+import { refreshRunsForExport } from '../../core/app/predictions';
 import type { VideoId } from '../../core/ids';
 import { exportDataset } from '../../core/io/datasetExport';
 import { exportLabels } from '../../core/io/exportLabels';
@@ -10,10 +11,13 @@ import type { ApiServices } from '../handlers';
 export function exportHandlers({ sessions, events, exportLedger: ledger }: ApiServices) {
   return {
     'exports.write': async ({ project, format, folder, name, videoId, annotator, overwrite, dataset }) => {
+      const session = sessions.get(project);
+      const annotators = annotator !== undefined ? [annotator] : dataset?.annotators;
+      if (format !== 'dataset' || dataset?.predictions) await refreshRunsForExport(session, { videoId: videoId as VideoId | undefined, annotators });
       if (format === 'dataset') {
-        const { files } = await exportDataset(sessions.get(project).db, { folder, name, overwrite: overwrite ?? false, ledger }, {
+        const { files } = await exportDataset(session.db, { folder, name, overwrite: overwrite ?? false, ledger }, {
           videoId: videoId as VideoId | undefined,
-          annotators: annotator !== undefined ? [annotator] : dataset?.annotators,
+          annotators,
           predictions: dataset?.predictions,
           cropSize: dataset?.cropSize,
           imageFormat: dataset?.imageFormat,
@@ -24,7 +28,7 @@ export function exportHandlers({ sessions, events, exportLedger: ledger }: ApiSe
         return { files };
       }
       const files = exportLabels(
-        sessions.get(project).db,
+        session.db,
         format,
         { folder, name, overwrite: overwrite ?? false, ledger },
         { videoId: videoId as VideoId | undefined, annotator },

@@ -55,7 +55,7 @@ export const randomStrategy: Strategy = ({ video, labelled, random }, count) =>
     random,
   ).slice(0, count);
 
-/** The studio's ranker (suggest.ts), fed exactly what `predictionViews.suggestNext` feeds it. */
+/** The studio's ranker (suggest.ts), fed exactly what `nextSuggestions` (core/app/predictions.ts) feeds it. */
 export const suggestStrategy: Strategy = ({ video, labelled, descriptors, prediction, anchorSpread }, count) =>
   suggestFrames(
     {

@@ -4,7 +4,7 @@
  * between each annotator and the model, and computes a fused gold standard for the caller to save as a layer.
  */
 import { StudioError } from '../errors';
-import type { VideoId } from '../ids';
+import type { AnnotatorId, VideoId } from '../ids';
 import type { Annotator } from '../store/annotatorStore';
 import type { CurrentLabel } from '../store/labelStore';
 import type { VideoRecord } from '../store/videoStore';
@@ -33,8 +33,8 @@ export interface LabelledVideos {
   annotators: readonly Annotator[];
   /** Every annotator's current labels, per video. */
   labels: ReadonlyMap<VideoId, readonly CurrentLabel[]>;
-  /** The newest model run's predictions per video; a video without one is absent. */
-  model: ReadonlyMap<VideoId, FrameValues>;
+  /** Each annotator's newest model run per video (a run is one annotator's predictions); absent where there is none. */
+  model: ReadonlyMap<VideoId, ReadonlyMap<AnnotatorId, FrameValues>>;
 }
 
 export interface AxisAgreement extends Omit<AgreementReport, 'pairs'> {
@@ -68,7 +68,7 @@ export function projectAgreement(data: LabelledVideos, names?: readonly string[]
   const perVideo = videos.map((video) => ({ video, ratings: ratingsOf(labelsOf(data, video.id), raters, 2) }));
   const raterNames = raters.map((r) => r.name);
   const model = raters.map((rater) => {
-    const pooled = concat(videos.map((video) => annotatorVsModel(labelsOf(data, video.id), data.model.get(video.id), rater)));
+    const pooled = concat(videos.map((video) => annotatorVsModel(labelsOf(data, video.id), data.model.get(video.id)?.get(rater.id), rater)));
     return { annotator: rater.name, ...block(pooled, [rater.name, 'model']) };
   });
   return {

@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { getAnalysis, listFrameDescriptors } from '../store/analysisStore';
-import { activePairHead, builtinPairHeadId, type ModelId } from '../store/modelStore';
-import { latestPredictionRun } from '../annotation/annotatorView';
+import { activePairHead, type ModelId } from '../store/modelStore';
+import { PRIOR_HEAD_FILE } from '../store/predictionStore';
 import { StudioError } from '../errors';
 import type { AnnotatorId, VideoId } from '../ids';
 import { currentLabels } from '../store/labelStore';
@@ -36,15 +36,6 @@ export interface VideoPrediction extends Propagated {
   head: HeadInUse;
 }
 
-/** A frame with a face in a saved model run. */
-export interface SavedFrame {
-  frameIndex: number;
-  valence: number;
-  arousal: number;
-  valenceSd: number;
-  arousalSd: number;
-}
-
 interface VideoState {
   headKey: string;
   propagation: VideoPropagation;
@@ -63,9 +54,13 @@ export class ProjectPredictor {
     private readonly projectDir: string,
   ) {}
 
+  /** Bumped by every reset, so a cache of predictions above this one knows the head changed. */
+  generation = 0;
+
   /** Forget every cached video (a new head was trained or activated). */
   reset(): void {
     this.videos.clear();
+    this.generation++;
   }
 
   predict(videoId: VideoId, annotatorId: AnnotatorId): VideoPrediction {
@@ -110,71 +105,6 @@ export class ProjectPredictor {
     };
   }
 
-  /** Saves a prediction as the video's model run, replacing the previous run of that video. */
-  save(prediction: VideoPrediction, annotatorId: AnnotatorId): number {
-    const encoderId = getAnalysis(this.db, prediction.videoId)?.encoderId;
-    if (encoderId === undefined) throw new StudioError('This video has not been analysed, so it has no predictions to save.');
-    const pairHeadId = prediction.head.modelId ?? this.priorHeadModelId();
-    return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM model_runs WHERE video_id = ?').run(prediction.videoId);
-      const run = this.db
-        .prepare('INSERT INTO model_runs (pair_head_id, encoder_id, video_id, settings, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(pairHeadId, encoderId, prediction.videoId, JSON.stringify({ trainingAnnotatorIds: [annotatorId], anchors: prediction.anchors }), new Date().toISOString());
-      const runId = Number(run.lastInsertRowid);
-      const insert = this.db.prepare(
-        'INSERT INTO predictions (run_id, video_id, frame_index, valence, arousal, valence_sd, arousal_sd) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      );
-      for (let f = 0; f < prediction.valence.length; f++) {
-        if (!prediction.hasFace[f]) continue;
-        insert.run(
-          runId,
-          prediction.videoId,
-          f,
-          fourDecimals(prediction.valence[f]),
-          fourDecimals(prediction.arousal[f]),
-          fourDecimals(prediction.valenceSd[f]),
-          fourDecimals(prediction.arousalSd[f]),
-        );
-      }
-      return runId;
-    })();
-  }
-
-  /**
-   * The video's saved model run, if it still says what `predict` would: made for this annotator alone, with the
-   * head that is active now, after the video's analysis and after this annotator's last label change (labels on
-   * every video are anchors). Null when there is none or it is out of date. This is the one staleness rule.
-   */
-  currentSavedRun(videoId: VideoId, annotatorId: AnnotatorId): SavedFrame[] | null {
-    const run = this.db
-      .prepare(
-        `SELECT r.id, r.settings, r.encoder_id AS encoderId, r.created_at AS createdAt, r.pair_head_id AS headId, m.file FROM model_runs AS r
-         JOIN models AS m ON m.id = r.pair_head_id WHERE r.video_id = ? ORDER BY r.id DESC LIMIT 1`,
-      )
-      .get(videoId) as { id: number; settings: string; encoderId: number; createdAt: string; headId: number; file: string } | undefined;
-    const analysis = getAnalysis(this.db, videoId);
-    if (!run || !analysis?.finishedAt || run.encoderId !== analysis.encoderId || analysis.finishedAt > run.createdAt) return null;
-    const active = activePairHead(this.db);
-    const headIsCurrent = active === undefined || active.file === PRIOR_HEAD_FILE ? run.file === PRIOR_HEAD_FILE : run.headId === active.id;
-    const trainedOn = (JSON.parse(run.settings) as { trainingAnnotatorIds?: unknown }).trainingAnnotatorIds;
-    const sameAnnotator = Array.isArray(trainedOn) && trainedOn.length === 1 && trainedOn[0] === annotatorId;
-    const lastChange = (this.db.prepare('SELECT max(created_at) AS at FROM labels WHERE annotator_id = ?').get(annotatorId) as { at: string | null }).at;
-    if (!headIsCurrent || !sameAnnotator || (lastChange !== null && lastChange > run.createdAt)) return null;
-    return this.db
-      .prepare('SELECT frame_index AS frameIndex, valence, arousal, valence_sd AS valenceSd, arousal_sd AS arousalSd FROM predictions WHERE run_id = ? AND video_id = ?')
-      .all(run.id, videoId) as SavedFrame[];
-  }
-
-  /** The newest model run's predictions on a video, by frame (what agreement compares annotators with), or null. */
-  latestRunValues(videoId: VideoId): Map<number, { valence: number; arousal: number }> | null {
-    const run = latestPredictionRun(this.db, videoId);
-    if (!run) return null;
-    const rows = this.db
-      .prepare('SELECT frame_index AS frameIndex, valence, arousal FROM predictions WHERE run_id = ? AND video_id = ?')
-      .all(run.runId, videoId) as { frameIndex: number; valence: number; arousal: number }[];
-    return new Map(rows.map((row) => [row.frameIndex, { valence: row.valence, arousal: row.arousal }]));
-  }
-
   /** The descriptors of a video's frames (null where there is no face), for suggestions and training. */
   descriptors(videoId: VideoId): (Float32Array | null)[] {
     return this.frameData(videoId).descriptors;
@@ -193,11 +123,6 @@ export class ProjectPredictor {
       this.loadedHead = { modelId: row.id, head: readLinearHead(fs.readFileSync(path.resolve(this.projectDir, row.file))) };
     }
     return { head: this.loadedHead.head, info: { modelId: row.id, name: row.name, version: row.version }, key: `model-${row.id}` };
-  }
-
-  /** model_runs needs a pair head row: the built-in prior is registered once, inactive, the first time it is saved. */
-  private priorHeadModelId(): number {
-    return builtinPairHeadId(this.db, PRIOR_HEAD_FILE, 'circumplex prior');
   }
 
   private videoState(videoId: VideoId, annotatorId: AnnotatorId, head: { head: LinearPairHead; key: string }): VideoState {
@@ -262,14 +187,6 @@ export class ProjectPredictor {
     return labels;
   }
 }
-
-/** Predictions are float32: four decimals is their real precision, and keeps exports free of float noise. */
-function fourDecimals(x: number | undefined): number {
-  return Math.round((x ?? 0) * 10_000) / 10_000;
-}
-
-/** Marks the built-in prior head in the models table (it has no file of its own). */
-const PRIOR_HEAD_FILE = 'builtin:circumplex-prior';
 
 function softmax(logits: Float32Array): Float32Array {
   if (logits.length !== EXPRESSION_DIM) throw new StudioError(`Expected ${EXPRESSION_DIM} expression logits, got ${logits.length}.`);

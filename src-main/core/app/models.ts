@@ -10,6 +10,7 @@ import { StudioError } from '../errors';
 import type { AnnotatorId, JobId, VideoId } from '../ids';
 import type { HeadVersion } from '../store/modelStore';
 import type { ProjectContext } from './projectContext';
+import { currentRun, runPredictions } from './predictions';
 import { videoOf } from './videos';
 
 export function listHeads(project: ProjectContext): Promise<HeadVersion[]> {
@@ -40,18 +41,21 @@ export interface PropagatedVideo {
 }
 
 /**
- * Predicts every frame of one or every analysed video from the annotator's labels and saves each as the video's
- * model run at once (the studio saves after a pause in editing; a batch command has no pause to wait for).
+ * Brings the annotator's model run of one or every analysed video up to date (recomputed and saved if its labels,
+ * head or analysis changed; see currentRun), as a batch command wants it.
  */
 export async function propagate(project: ProjectContext, annotatorId: AnnotatorId, only?: VideoId): Promise<PropagatedVideo[]> {
   const videos = only === undefined ? await analysedVideos(project) : [await requireAnalysed(project, only)];
   if (videos.length === 0) throw new StudioError('No video of this project has been analysed yet: run "affect-studio analyze" first.');
-  return videos.map((videoId) => {
-    const prediction = project.predictor.predict(videoId, annotatorId);
-    const framesPredicted = prediction.hasFace.reduce((n, f) => n + f, 0);
-    const runId = framesPredicted > 0 ? project.predictor.save(prediction, annotatorId) : null;
-    return { videoId, frames: prediction.valence.length, framesPredicted, anchors: prediction.anchors, head: prediction.head, runId };
-  });
+  const results: PropagatedVideo[] = [];
+  for (const videoId of videos) {
+    const run = await currentRun(project, videoId, annotatorId);
+    const frames = (await project.stores.videos.frames(videoId)).length;
+    const framesPredicted = run ? (await runPredictions(project, run)).length : 0;
+    const head: HeadInUse = run ? { modelId: run.priorHead ? null : run.pairHeadId, name: run.headName, version: run.headVersion } : project.predictor.predict(videoId, annotatorId).head;
+    results.push({ videoId, frames, framesPredicted, anchors: run?.anchors ?? 0, head, runId: run?.runId ?? null });
+  }
+  return results;
 }
 
 export interface FramePrediction {
@@ -66,25 +70,17 @@ export interface FramePrediction {
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
-/** Per frame of an analysed video: V/A and their sd from the saved run while it is current, else computed now. */
+/** Per frame of an analysed video: V/A and their sd from the annotator's current model run (see currentRun). */
 export async function framePredictions(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId): Promise<FramePrediction[]> {
   await requireAnalysed(project, videoId);
   const times = (await project.stores.videos.frames(videoId)).map((frame) => frame.ptsSec);
-  const saved = project.predictor.currentSavedRun(videoId, annotatorId);
-  if (saved) {
-    const byFrame = new Map(saved.map((row) => [row.frameIndex, row]));
-    return times.map((timeSec, frameIndex) => {
-      const row = byFrame.get(frameIndex);
-      return row
-        ? { frameIndex, timeSec, valence: round(row.valence), arousal: round(row.arousal), valenceSd: round(row.valenceSd), arousalSd: round(row.arousalSd), face: true }
-        : { frameIndex, timeSec, valence: null, arousal: null, valenceSd: null, arousalSd: null, face: false };
-    });
-  }
-  const p = project.predictor.predict(videoId, annotatorId);
+  const run = await currentRun(project, videoId, annotatorId);
+  const byFrame = new Map((run ? await runPredictions(project, run) : []).map((row) => [row.frameIndex, row]));
   return times.map((timeSec, frameIndex) => {
-    const face = p.hasFace[frameIndex] === 1;
-    const at = (values: Float32Array) => (face ? round(values[frameIndex] ?? NaN) : null);
-    return { frameIndex, timeSec, valence: at(p.valence), arousal: at(p.arousal), valenceSd: at(p.valenceSd), arousalSd: at(p.arousalSd), face };
+    const row = byFrame.get(frameIndex);
+    return row
+      ? { frameIndex, timeSec, valence: round(row.valence), arousal: round(row.arousal), valenceSd: round(row.valenceSd), arousalSd: round(row.arousalSd), face: true }
+      : { frameIndex, timeSec, valence: null, arousal: null, valenceSd: null, arousalSd: null, face: false };
   });
 }
 

@@ -124,7 +124,7 @@ describe('dataset export on a real analysed video', () => {
   }, 60_000);
 
   it('exports one annotator as JPEG at another size, and flags predictions when asked for them', async () => {
-    const run = addPredictions(session, real.id, real.frameCount);
+    const run = addPredictions(session, real.id, real.frameCount, ensureAnnotator(session.db, 'Ben', 'human').id);
     try {
       const folder = tempDir();
       const result = await exportDataset(session.db, { folder, name: 'ben', overwrite: false, ledger }, { annotators: ['Ben'], predictions: true, cropSize: 64, imageFormat: 'jpeg' });
@@ -135,7 +135,7 @@ describe('dataset export on a real analysed video', () => {
       const predicted = rows.filter((r) => r.source === 'predicted');
       // Every other frame with a face gets the model's prediction, flagged, with its model and sds.
       expect(predicted.length).toBe(facesOn(real.id).size - 12);
-      expect(predicted[0]).toMatchObject({ annotator: '', model_version: 'mtclar 1.2', valence_sd: '0.2', arousal_sd: '0.1' });
+      expect(predicted[0]).toMatchObject({ annotator: '', model_version: 'mtclar 1.2 from 3 labels of Ben (revision 0)', valence_sd: '0.2', arousal_sd: '0.1' });
       expect(new Set(rows.map((r) => r.image)).size).toBe(rows.length);
       const first = path.join(dir, rows[0]?.image as string);
       expect(first.endsWith('.jpg')).toBe(true);

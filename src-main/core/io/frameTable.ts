@@ -1,11 +1,16 @@
 /**
  * The per-frame table every export is written from: for each frame, the human labels on it (one row per
- * annotator), else the newest model run's prediction, else an empty row, so an export always covers the video.
+ * annotator), else the model run's prediction, else an empty row, so an export always covers the video.
+ * A run is one annotator's (predictionAnnotator says whose); the caller makes it current first
+ * (core/app/predictions.ts refreshRunsForExport), and each predicted row names the head, annotator, label count
+ * and labels revision that produced it.
  */
-import { latestPredictionRun } from '../annotation/annotatorView';
+import { predictionAnnotator } from '../annotation/annotatorView';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
-import { listAnnotators } from '../store/annotatorStore';
+import { getAnnotatorView, listAnnotators, type Annotator } from '../store/annotatorStore';
+import { newestRun, runPredictions, type PredictionRow, type StoredRun } from '../store/predictionStore';
+import { labelsWithHistory, type LabelWithHistory } from '../store/labelStore';
 import type { Db } from '../store/projectDb';
 import { getVideo, listFrames, listVideos, type VideoRecord } from '../store/videoStore';
 
@@ -42,7 +47,10 @@ export function frameTables(db: Db, options: TableOptions): VideoTable[] {
   if (options.annotator !== undefined && !listAnnotators(db).some((annotator) => annotator.name === options.annotator)) {
     throw new StudioError(`This project has no annotator named "${options.annotator}".`);
   }
-  return selectVideos(db, options.videoId).map((video) => ({ video, rows: videoRows(db, video, options.annotator) }));
+  const annotators = listAnnotators(db);
+  const predicted = predictionAnnotator(annotators, getAnnotatorView(db), options.annotator);
+  const predictor = annotators.find((annotator) => annotator.id === predicted) ?? null;
+  return selectVideos(db, options.videoId).map((video) => ({ video, rows: videoRows(db, video, options.annotator, predictor) }));
 }
 
 function selectVideos(db: Db, videoId: VideoId | undefined): VideoRecord[] {
@@ -53,48 +61,14 @@ function selectVideos(db: Db, videoId: VideoId | undefined): VideoRecord[] {
   return [video];
 }
 
-interface LabelRow {
-  frameIndex: number;
-  valence: number;
-  arousal: number;
-  annotator: string;
-  edited: 0 | 1;
-}
-
-interface PredictionRow {
-  frameIndex: number;
-  valence: number;
-  arousal: number;
-  valenceSd: number;
-  arousalSd: number;
-}
-
-function videoRows(db: Db, video: VideoRecord, annotator: string | undefined): FrameRow[] {
-  // "edited": the annotator's history on this frame holds an accepted prediction, whether kept or changed since.
-  const labels = db
-    .prepare(
-      `SELECT c.frame_index AS frameIndex, c.valence, c.arousal, a.name AS annotator,
-              EXISTS (SELECT 1 FROM labels AS h WHERE h.video_id = c.video_id AND h.frame_index = c.frame_index
-                        AND h.annotator_id = c.annotator_id AND h.origin = 'accepted_prediction') AS edited
-       FROM current_labels AS c JOIN annotators AS a ON a.id = c.annotator_id
-       WHERE c.video_id = ? ${annotator === undefined ? '' : 'AND a.name = ?'}
-       ORDER BY c.frame_index, a.id`,
-    )
-    .all(...(annotator === undefined ? [video.id] : [video.id, annotator])) as LabelRow[];
-  const byFrame = new Map<number, LabelRow[]>();
+function videoRows(db: Db, video: VideoRecord, annotator: string | undefined, predictor: Annotator | null): FrameRow[] {
+  const labels = labelsWithHistory(db, video.id, annotator);
+  const byFrame = new Map<number, LabelWithHistory[]>();
   for (const label of labels) byFrame.set(label.frameIndex, [...(byFrame.get(label.frameIndex) ?? []), label]);
 
-  const run = latestPredictionRun(db, video.id);
-  const predictions = new Map<number, PredictionRow>();
-  if (run) {
-    const rows = db
-      .prepare(
-        `SELECT frame_index AS frameIndex, valence, arousal, valence_sd AS valenceSd, arousal_sd AS arousalSd
-         FROM predictions WHERE run_id = ? AND video_id = ?`,
-      )
-      .all(run.runId, video.id) as PredictionRow[];
-    for (const row of rows) predictions.set(row.frameIndex, row);
-  }
+  const run = predictor ? newestRun(db, video.id, predictor.id) : null;
+  const predictions = new Map<number, PredictionRow>(run ? runPredictions(db, run.runId).map((row) => [row.frameIndex, row]) : []);
+  const modelVersion = run && predictor ? runDescription(run, predictor) : null;
 
   const empty = { valenceSd: null, arousalSd: null, modelVersion: null };
   return listFrames(db, video.id).flatMap((frame): FrameRow[] => {
@@ -111,9 +85,14 @@ function videoRows(db: Db, video: VideoRecord, annotator: string | undefined): F
       }));
     }
     const predicted = predictions.get(frame.frameIndex);
-    if (predicted && run) {
-      return [{ ...base, ...predicted, source: 'predicted', annotator: null, modelVersion: run.modelVersion }];
+    if (predicted) {
+      return [{ ...base, ...predicted, source: 'predicted', annotator: null, modelVersion }];
     }
     return [{ ...base, ...empty, valence: null, arousal: null, source: null, annotator: null }];
   });
+}
+
+/** E.g. "circumplex prior 1 from 12 labels of Ana (revision 345)": what produced a predicted row. */
+function runDescription(run: StoredRun, annotator: Annotator): string {
+  return `${run.headName} ${run.headVersion} from ${run.anchors} labels of ${annotator.name} (revision ${run.labelsRevision})`;
 }

@@ -32,8 +32,8 @@ beforeAll(() => {
   session = newSession();
   clipA = addVideo(session, 'clip_a.mp4', 40);
   const clipB = addVideo(session, 'clip_b.mp4', 30);
-  addPredictions(session, clipA, 40);
   const ana = ensureAnnotator(session.db, 'Ana', 'human').id;
+  addPredictions(session, clipA, 40, ana);
   const bo = ensureAnnotator(session.db, 'Bo Ø "the second"', 'human').id;
   appendLabels(session.db, [
     ...[0, 5, 9, 20, 39].map((frameIndex, i) => ({ videoId: clipA, frameIndex, annotatorId: ana, valence: i / 5 - 0.4, arousal: 0.1 * i, origin: 'manual' as const })),

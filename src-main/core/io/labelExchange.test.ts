@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addPredictions, addVideo, newSession, tempDir } from '../../../test/support/labelProject';
 import type { AnnotatorId, VideoId } from '../ids';
-import { ensureAnnotator } from '../store/annotatorStore';
+import { ensureAnnotator, saveAnnotatorView } from '../store/annotatorStore';
 import { appendLabels, currentLabels, type LabelOrigin } from '../store/labelStore';
 import type { ProjectSession } from '../studio/projectSession';
 import { parseCsv } from './csv';
@@ -45,11 +45,13 @@ function labelledProject() {
   const s = session();
   const a = addVideo(s, 'clip_a.mp4', 40);
   const b = addVideo(s, 'clip "b", take 2.mp4', 10);
-  label(s, a, 'Ana', [[0, 0.1, -0.2], [5, 1 / 3, -1], [6, 0.123456789012345, 0.9999999999]]);
+  const ana = label(s, a, 'Ana', [[0, 0.1, -0.2], [5, 1 / 3, -1], [6, 0.123456789012345, 0.9999999999]]);
   label(s, a, 'Ben', [[5, -0.5, 0.25], [7, 1, -1]]);
   label(s, a, 'Ana', [[8, 0.3, 0.3]], 'accepted_prediction');
   label(s, b, 'Ben', [[2, -0.05, 0.6]]);
-  addPredictions(s, a, 40);
+  // Predictions are one annotator's: an export of every layer shows the active annotator's.
+  addPredictions(s, a, 40, ana);
+  saveAnnotatorView(s.db, { activeAnnotatorId: ana, blind: false });
   return { s, a, b };
 }
 
@@ -65,7 +67,7 @@ describe('csv export', () => {
     const at = (video: string, frame: number) => rows.filter((r) => r[0] === video && r[2] === String(frame));
     expect(at('1', 5).map((r) => [r[6], r[9]])).toEqual([['human', 'Ana'], ['human', 'Ben']]);
     expect(at('1', 8)[0]?.slice(6)).toEqual(['edited', '', '', 'Ana', '']);
-    expect(at('1', 1)[0]?.slice(3, 11)).toEqual([String(1 / 30), String(Math.sin(1 / 5) * 0.5), String(Math.cos(1 / 7) * 0.5), 'predicted', '0.2', '0.1', '', 'mtclar 1.2']);
+    expect(at('1', 1)[0]?.slice(3, 11)).toEqual([String(1 / 30), String(Math.sin(1 / 5) * 0.5), String(Math.cos(1 / 7) * 0.5), 'predicted', '0.2', '0.1', '', 'mtclar 1.2 from 3 labels of Ana (revision 0)']);
     expect(at('2', 0)[0]?.slice(4)).toEqual(['', '', '', '', '', '', '']);
     expect(at('2', 2)[0]?.[1]).toBe('clip "b", take 2.mp4');
   });

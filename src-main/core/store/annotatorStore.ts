@@ -70,8 +70,8 @@ export function getAnnotatorView(db: Db): AnnotatorView {
   return { activeAnnotatorId: active ? (Number(active) as AnnotatorId) : null, blind: meta.get(BLIND_KEY) === '1' };
 }
 
-export function setAnnotatorView(db: Db, view: AnnotatorView): AnnotatorView {
-  if (view.blind && view.activeAnnotatorId === null) throw new StudioError('Blind mode needs an active annotator: choose who is labelling first.');
+/** Stores the view as given; the use case (core/app/labels.ts) checks it first. */
+export function saveAnnotatorView(db: Db, view: AnnotatorView): AnnotatorView {
   const upsert = db.prepare('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   db.transaction(() => {
     if (view.activeAnnotatorId !== null && !getAnnotator(db, view.activeAnnotatorId)) {
@@ -118,7 +118,7 @@ export interface AnnotatorStore {
   /** Creates the annotator on first use; names are unique within a project. */
   ensure(name: string, kind: AnnotatorKind): Promise<Annotator>;
   view(): Promise<AnnotatorView>;
-  /** Checks and saves the view in one transaction, and returns it as saved. */
+  /** Saves the view in one transaction, and returns it as saved. */
   setView(view: AnnotatorView): Promise<AnnotatorView>;
   /** Every annotator's current labels on a video. */
   layers(videoId: VideoId): Promise<CurrentLabel[]>;
@@ -131,7 +131,7 @@ export function sqliteAnnotatorStore(db: Db): AnnotatorStore {
     get: async (id) => getAnnotator(db, id),
     ensure: async (name, kind) => ensureAnnotator(db, name, kind),
     view: async () => getAnnotatorView(db),
-    setView: async (view) => setAnnotatorView(db, view),
+    setView: async (view) => saveAnnotatorView(db, view),
     layers: async (videoId) => currentLabels(db, videoId),
     replaceImportedLayer: async (name, videoIds, values) => replaceImportedLayer(db, name, videoIds, values),
   };

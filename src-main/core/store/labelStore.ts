@@ -1,9 +1,13 @@
 /**
  * Labels are append-only (docs/DESIGN.md §6): setting, moving or deleting a label adds a row, so undo, audit and
- * per-annotator layers are queries, and a crash can only ever lose the write in flight.
+ * per-annotator layers are queries, and a crash can only ever lose the write in flight. The newest row id is the
+ * project's labels revision: it grows with every edit, so a client or a saved model run can say which labels it saw.
+ *
+ * Synchronous functions for workflows in the process that owns the file (imports, fusion); `sqliteLabelStore` is
+ * the asynchronous LabelStore seam the application layer uses (projectStores.ts).
  */
 import { StudioError } from '../errors';
-import type { AnnotatorId, LabelId, VideoId } from '../ids';
+import type { AnnotatorId, LabelId, LabelsRevision, VideoId } from '../ids';
 import type { Db } from './projectDb';
 
 export type LabelOrigin = 'manual' | 'live' | 'accepted_prediction' | 'import';
@@ -65,4 +69,79 @@ function checkRange(value: number, axis: string): void {
   if (!Number.isFinite(value) || value < -1 || value > 1) {
     throw new StudioError(`A ${axis} of ${value} is outside [-1, 1].`);
   }
+}
+
+/** One edit of one video and annotator: labels to set and frames to clear (a move is one of each). */
+export interface LabelEdits {
+  videoId: VideoId;
+  annotatorId: AnnotatorId;
+  origin: Exclude<LabelOrigin, 'import'>;
+  sets: readonly { frameIndex: number; valence: number; arousal: number }[];
+  deletes: readonly number[];
+}
+
+export interface AppliedEdits {
+  revision: LabelsRevision;
+  /** The labels the edit set, as now stored. */
+  saved: CurrentLabel[];
+}
+
+/** Newest labels row id, of the project or of one annotator's labels (on every video); 0 before the first. */
+export function labelsRevision(db: Db, annotatorId?: AnnotatorId): LabelsRevision {
+  const row = (annotatorId === undefined
+    ? db.prepare('SELECT coalesce(max(id), 0) AS revision FROM labels').get()
+    : db.prepare('SELECT coalesce(max(id), 0) AS revision FROM labels WHERE annotator_id = ?').get(annotatorId)) as { revision: number };
+  return row.revision as LabelsRevision;
+}
+
+/** Deletes first, then sets, in one transaction: all of an edit is saved or none of it. */
+export function applyLabelEdits(db: Db, edits: LabelEdits): AppliedEdits {
+  return db.transaction(() => {
+    const target = { videoId: edits.videoId, annotatorId: edits.annotatorId, origin: edits.origin };
+    for (const frameIndex of edits.deletes) deleteLabel(db, { ...target, frameIndex });
+    const ids = new Set(edits.sets.map((label) => appendLabel(db, { ...target, ...label })));
+    const saved = ids.size === 0 ? [] : currentLabels(db, edits.videoId, edits.annotatorId).filter((label) => ids.has(label.id));
+    return { revision: labelsRevision(db), saved };
+  })();
+}
+
+export interface LabelStore {
+  /** Current labels of a video, of one annotator or all. */
+  list(videoId: VideoId, annotatorId?: AnnotatorId): Promise<CurrentLabel[]>;
+  /** One transaction; the revision after it. */
+  apply(edits: LabelEdits): Promise<AppliedEdits>;
+  /** The project's labels revision, or one annotator's (what their predictions depend on). */
+  revision(annotatorId?: AnnotatorId): Promise<LabelsRevision>;
+}
+
+export function sqliteLabelStore(db: Db): LabelStore {
+  return {
+    list: async (videoId, annotatorId) => currentLabels(db, videoId, annotatorId),
+    apply: async (edits) => applyLabelEdits(db, edits),
+    revision: async (annotatorId) => labelsRevision(db, annotatorId),
+  };
+}
+
+/** A current label with its annotator's name, and whether its history on that frame holds an accepted prediction. */
+export interface LabelWithHistory {
+  frameIndex: number;
+  valence: number;
+  arousal: number;
+  annotator: string;
+  /** 1 when the annotator's history on this frame holds an accepted prediction, whether kept or changed since. */
+  edited: 0 | 1;
+}
+
+/** A video's current labels for exports, by frame then annotator; one annotator's when named. */
+export function labelsWithHistory(db: Db, videoId: VideoId, annotatorName?: string): LabelWithHistory[] {
+  return db
+    .prepare(
+      `SELECT c.frame_index AS frameIndex, c.valence, c.arousal, a.name AS annotator,
+              EXISTS (SELECT 1 FROM labels AS h WHERE h.video_id = c.video_id AND h.frame_index = c.frame_index
+                        AND h.annotator_id = c.annotator_id AND h.origin = 'accepted_prediction') AS edited
+       FROM current_labels AS c JOIN annotators AS a ON a.id = c.annotator_id
+       WHERE c.video_id = ? ${annotatorName === undefined ? '' : 'AND a.name = ?'}
+       ORDER BY c.frame_index, a.id`,
+    )
+    .all(...(annotatorName === undefined ? [videoId] : [videoId, annotatorName])) as LabelWithHistory[];
 }

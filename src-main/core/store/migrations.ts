@@ -187,6 +187,22 @@ export const migrations: readonly string[] = [
   // 4: what an import noticed about a video that still imported (issue 12), e.g. a file whose frames stop
   // before its stated duration; shown with the video wherever it is listed.
   `ALTER TABLE videos ADD COLUMN warning TEXT;`,
+
+  // 5: a model run belongs to a video AND an annotator (issue 13: exports mixed annotators' predictions), and
+  // records the annotator's labels revision (their newest labels row id) it was computed from, so a stale run is
+  // recognised and recomputed. saved_at stays NULL while a run's rows are being written in chunks: readers skip it.
+  // Runs from before say whose labels made them only in settings; those that name one annotator keep it, the
+  // rest are dropped (predictions are derived data, recomputed from the labels on demand). The labels index makes
+  // an annotator's revision (their newest row id) one lookup, asked on every predictions request.
+  `ALTER TABLE model_runs ADD COLUMN annotator_id INTEGER REFERENCES annotators (id) ON DELETE CASCADE;
+   ALTER TABLE model_runs ADD COLUMN labels_revision INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE model_runs ADD COLUMN saved_at TEXT;
+   UPDATE model_runs SET annotator_id = json_extract(settings, '$.trainingAnnotatorIds[0]'), saved_at = created_at
+     WHERE json_valid(settings) AND json_array_length(settings, '$.trainingAnnotatorIds') = 1
+       AND json_extract(settings, '$.trainingAnnotatorIds[0]') IN (SELECT id FROM annotators);
+   DELETE FROM model_runs WHERE annotator_id IS NULL;
+   CREATE INDEX model_runs_by_layer ON model_runs (video_id, annotator_id, id);
+   CREATE INDEX labels_by_annotator ON labels (annotator_id, id);`,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

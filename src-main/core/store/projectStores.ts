@@ -10,6 +10,8 @@
 import { sqliteAnalysisStore, type AnalysisStore } from './analysisStore';
 import { sqliteAnnotatorStore, type AnnotatorStore } from './annotatorStore';
 import { sqliteModelStore, type ModelStore } from './modelStore';
+import { sqliteLabelStore, type LabelStore } from './labelStore';
+import { sqlitePredictionStore, type PredictionStore } from './predictionStore';
 import type { Db } from './projectDb';
 import { sqliteVideoStore, type VideoStore } from './videoStore';
 
@@ -18,6 +20,8 @@ export interface ProjectStores {
   videos: VideoStore;
   analysis: AnalysisStore;
   models: ModelStore;
+  labels: LabelStore;
+  predictions: PredictionStore;
 }
 
 export function sqliteStores(db: Db): ProjectStores {
@@ -26,5 +30,7 @@ export function sqliteStores(db: Db): ProjectStores {
     videos: sqliteVideoStore(db),
     analysis: sqliteAnalysisStore(db),
     models: sqliteModelStore(db),
+    labels: sqliteLabelStore(db),
+    predictions: sqlitePredictionStore(db),
   };
 }

@@ -21,6 +21,7 @@ import { guardWrites, READ_WRITE, salvageAdvice, type ProjectAccess } from '../s
 import { openProjectFolder, PROJECT_DB_FILE, type ProjectInfo } from '../store/projectFolder';
 import { unwritableReason, type Db } from '../store/projectDb';
 import { sqliteStores, type ProjectStores } from '../store/projectStores';
+import { cancelPendingSaves } from '../app/predictions';
 import type { ProjectContext } from '../app/projectContext';
 
 export type JobUpdateListener = (update: JobUpdate, session: ProjectSession) => void;
@@ -114,6 +115,7 @@ export class ProjectSession implements ProjectContext {
     this.stopCheck.abort();
     await this.checked;
     await this.jobs.stop();
+    cancelPendingSaves(this);
     this.db.close();
   }
 
