@@ -176,7 +176,7 @@ export const SHIPPED_MODELS: readonly ShippedModel[] = [
         url: 'https://github.com/oarriaga/face_classification',
         paper: 'Arriaga, Valdenegro-Toro, Plöger, Real-time Convolutional Neural Networks for Emotion and Gender Classification, arXiv:1710.07557',
         notes:
-          'called mini-Xception in @vladmandic/human and in docs/DESIGN.md; the layer names and widths (block1_conv1 32 -> block3_sepconv2 256) match big_XCEPTION in src/models/cnn.py of the upstream repository',
+          'called mini-Xception in @vladmandic/human and in DESIGN.md; the layer names and widths (block1_conv1 32 -> block3_sepconv2 256) match big_XCEPTION in src/models/cnn.py of the upstream repository',
       },
     },
   },
