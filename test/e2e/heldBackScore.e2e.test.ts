@@ -55,6 +55,20 @@ describe('the held-back score in the model panel', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'held-back-score.png') });
   });
 
+  it('says the head was retrained per fold once the project has a trained head', { timeout: 300_000 }, async () => {
+    const { jobId } = await studio.call<{ jobId: string }>('heads.train', { project: ids.project, annotatorId: ids.annotatorId });
+    await vi.waitFor(
+      async () => expect((await studio.call<{ jobId: string; state: string }[]>('jobs.list', { project })).find((j) => j.jobId === jobId)?.state).toBe('done'),
+      { timeout: 200_000, interval: 500 },
+    );
+    await page.reload();
+    await page.locator('[data-testid=workspace][data-ready=true]').waitFor();
+    await page.getByTestId('score-held-back').click();
+    const heldBack = page.getByTestId('held-back');
+    await expect.poll(() => heldBack.textContent(), { timeout: 120_000 }).toMatch(/\(20 labels, 10 folds, labels within 2 s of a held-out one left out, head retrained per fold\)/);
+    await page.getByTestId('model-panel').screenshot({ path: path.join(SCREENSHOTS, 'held-back-score-retrained-panel.png') });
+  });
+
   it('drops the score when a label changes', async () => {
     await studio.call('labels.setMany', { ...ids, origin: 'manual', labels: [{ frameIndex: 300, valence: 0.1, arousal: 0.1 }] });
     await expect.poll(() => page.getByTestId('held-back').textContent(), { timeout: 30_000 }).toContain('not scored');
