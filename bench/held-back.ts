@@ -5,7 +5,7 @@
  * does after every label, a label save then `predictions.get`, first with nothing else running, then WHILE the
  * score runs: the score runs in a worker thread, so the second must stay close to the first.
  * JSON lines on stdout. Needs `npm run build` first.
- * Usage: npm run bench -- held-back [--runs N]
+ * Usage: npm run bench -- held-back [--runs N] [--trained-runs N]
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,8 +20,9 @@ import { buildSyntheticProject } from '../test/support/syntheticProject';
 const FRAMES = 30_000;
 const LABELS = 1_000;
 const IDLE_ROUNDTRIPS = 20;
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '2' }, 'trained-runs': { type: 'string', default: '1' } } });
 const RUNS = Number(values.runs);
+const TRAINED_RUNS = Number(values['trained-runs']);
 const BIN = path.join(__dirname, '..', 'bin', 'affect-studio.js');
 
 const round = (x: number) => Math.round(x);
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < IDLE_ROUNDTRIPS; i++) idle.push(await roundtrip());
     console.log(JSON.stringify({ bench: 'held-back', frames: FRAMES, labels: LABELS, buildProjectSec: Math.round(buildSec), firstPredictionMs: round(firstPredictionMs), idleRoundtrip: { n: idle.length, p50Ms: round(percentile(idle, 50)), p95Ms: round(percentile(idle, 95)) } }));
 
-    for (let run = 0; run < RUNS; run++) {
+    const scoreRun = async (run: number, head: 'prior' | 'trained') => {
       let done = false;
       const start = performance.now();
       const scored = call('predictions.heldOut', ids).then((score) => {
@@ -114,12 +115,26 @@ async function main(): Promise<void> {
         JSON.stringify({
           bench: 'held-back',
           run,
+          head,
           heldBackMs: round(ms),
           score,
           roundtripWhileScoring: { n: during.length, p50Ms: during.length ? round(percentile(during, 50)) : null, p95Ms: during.length ? round(percentile(during, 95)) : null },
           machine: { cpus: os.cpus().length, node: process.versions.node, loadAvg1m: Math.round(os.loadavg()[0] as number * 10) / 10 },
         }),
       );
+    };
+    for (let run = 0; run < RUNS; run++) await scoreRun(run, 'prior');
+    if (TRAINED_RUNS > 0) {
+      t0 = performance.now();
+      const { jobId } = (await call('heads.train', { project, annotatorId: ids.annotatorId })) as { jobId: string };
+      for (;;) {
+        const job = ((await call('jobs.list', { project })) as { jobId: string; state: string; error?: string }[]).find((j) => j.jobId === jobId);
+        if (job?.state === 'done') break;
+        if (job && job.state !== 'queued' && job.state !== 'running') throw new Error(`training ended ${job.state}: ${job.error ?? ''}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      console.log(JSON.stringify({ bench: 'held-back', trainHeadSec: Math.round((performance.now() - t0) / 100) / 10 }));
+      for (let run = 0; run < TRAINED_RUNS; run++) await scoreRun(run, 'trained');
     }
   } finally {
     child.kill('SIGTERM');

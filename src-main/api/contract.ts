@@ -253,6 +253,8 @@ export const HeldBackScore = z
     labels: z.number().int(),
     folds: z.number().int(),
     neighbourhoodSec: z.number(),
+    /** Each fold's head trained without its left-out labels (a trained head), or the prior head as it is. */
+    retrainedPerFold: z.boolean(),
     cccValence: z.number(),
     cccArousal: z.number(),
     rmseValence: z.number(),

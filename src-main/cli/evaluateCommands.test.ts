@@ -43,5 +43,7 @@ describe('affect-studio evaluate', () => {
     expect(result.draws).toHaveLength(2);
     for (const name of ['support-mean', 'knn', 'authors-prior', 'studio']) expect(result.summary[name].all.valence.ccc.mean).toEqual(expect.any(Number));
     expect(result.draws[0].queries.all).toBe(60 - result.draws[0].supportSize);
+    // 18 support labels train a head, so the studio's held-back score retrains it per fold, as the studio does.
+    expect(result.heldBack.retrainedPerFold).toEqual({ mean: 1, sd: 0 });
   });
 });

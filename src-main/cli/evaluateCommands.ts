@@ -5,6 +5,7 @@
 import { PREDICTORS, runFewshot } from '../core/affect/fewshot';
 import { encodeImages, readLabelledImages } from '../core/affect/labelledImages';
 import { rangeOption, UsageError, wholeOption, type CliIo, type Values } from './args';
+import { heldBackHeadText } from './scoreCommand';
 
 export async function evaluateCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   if (rest.length > 0) throw new UsageError(`evaluate takes no positional arguments (got "${rest.join(' ')}")`);
@@ -40,8 +41,15 @@ export async function evaluateCommand(values: Values, rest: string[], io: CliIo)
   io.out(
     held
       ? `\nstudio's held-back score of the support labels (what the studio shows), mean±sd over draws: CCC V ${fmt(held.cccValence)}, A ${fmt(held.cccArousal)} · ` +
-          `RMSE V ${fmt(held.rmseValence)}, A ${fmt(held.rmseArousal)} (${Math.round(held.labels.mean)} labels, ${Math.round(held.folds.mean)} folds, labels within ${held.neighbourhoodSec.mean} s of a held-out one left out)\n`
+          `RMSE V ${fmt(held.rmseValence)}, A ${fmt(held.rmseArousal)} (${Math.round(held.labels.mean)} labels, ${Math.round(held.folds.mean)} folds, labels within ${held.neighbourhoodSec.mean} s of a held-out one left out, ` +
+          `${headsText(held.retrainedPerFold.mean)})\n`
       : '\nstudio\'s held-back score: none (too few support labels)\n',
   );
   return 0;
+}
+
+/** The held-back heads of the draws in the studio's words; a draw with too few support labels to train used the prior. */
+function headsText(retrainedShare: number): string {
+  if (retrainedShare === 0 || retrainedShare === 1) return heldBackHeadText(retrainedShare === 1);
+  return `${heldBackHeadText(true)} in ${Math.round(retrainedShare * 100)}% of draws, ${heldBackHeadText(false)} in the others`;
 }

@@ -40,7 +40,7 @@ describe('score command', () => {
     const text = await cli(['score', dir, '--video', '1', '--annotator', 'Rater 1']);
     expect(text.code, text.err).toBe(0);
     expect(text.out).toContain(`CCC V ${expected?.cccValence.toFixed(2)}, A ${expected?.cccArousal.toFixed(2)}`);
-    expect(text.out).toContain(`(${expected?.labels} labels, 10 folds, labels within 2 s of a held-out one left out)`);
+    expect(text.out).toContain(`(${expected?.labels} labels, 10 folds, labels within 2 s of a held-out one left out, prior head)`);
   }, 60_000);
 
   it('refuses an unanalysed video and an unknown annotator in one line each', async () => {

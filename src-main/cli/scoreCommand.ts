@@ -34,10 +34,15 @@ export async function scoreCommand(values: Values, rest: string[], io: CliIo): P
     io.out(
       `held-back score of video ${videoId} (${video.displayName}) for ${annotator.name}: ` +
         `CCC V ${score.cccValence.toFixed(2)}, A ${score.cccArousal.toFixed(2)} · RMSE ${score.rmseValence.toFixed(2)} / ${score.rmseArousal.toFixed(2)} ` +
-        `(${score.labels} labels, ${score.folds} folds, labels within ${score.neighbourhoodSec} s of a held-out one left out)\n`,
+        `(${score.labels} labels, ${score.folds} folds, labels within ${score.neighbourhoodSec} s of a held-out one left out, ${heldBackHeadText(score.retrainedPerFold)})\n`,
     );
     return 0;
   } finally {
     await session.close();
   }
+}
+
+/** Which head the score used, as `score` and `evaluate` print it (the studio's model panel says the same). */
+export function heldBackHeadText(retrainedPerFold: boolean): string {
+  return retrainedPerFold ? 'head retrained per fold' : 'prior head';
 }

@@ -1,6 +1,6 @@
 /**
  * The Score button of the model panel in Chromium: a video labelled through the API (20 labels along its 19.7 s),
- * then the held-back score asked for in the UI, shown with its labels, folds and neighbourhood, and gone again
+ * then the held-back score asked for in the UI, shown with its labels, folds, neighbourhood and head, and gone again
  * once a label changes (it scored labels no longer shown).
  */
 import fs from 'node:fs';
@@ -50,9 +50,23 @@ describe('the held-back score in the model panel', () => {
     const heldBack = page.getByTestId('held-back');
     expect(await heldBack.textContent()).toContain('not scored');
     await page.getByTestId('score-held-back').click();
-    await expect.poll(() => heldBack.textContent(), { timeout: 60_000 }).toMatch(/CCC V -?\d\.\d\d, A -?\d\.\d\d · RMSE \d\.\d\d \/ \d\.\d\d \(20 labels, 10 folds, labels within 2 s of a held-out one left out\)/);
+    await expect.poll(() => heldBack.textContent(), { timeout: 60_000 }).toMatch(/CCC V -?\d\.\d\d, A -?\d\.\d\d · RMSE \d\.\d\d \/ \d\.\d\d \(20 labels, 10 folds, labels within 2 s of a held-out one left out, prior head\)/);
     await page.getByTestId('model-panel').screenshot({ path: path.join(SCREENSHOTS, 'held-back-score-panel.png') });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'held-back-score.png') });
+  });
+
+  it('says the head was retrained per fold once the project has a trained head', { timeout: 300_000 }, async () => {
+    const { jobId } = await studio.call<{ jobId: string }>('heads.train', { project: ids.project, annotatorId: ids.annotatorId });
+    await vi.waitFor(
+      async () => expect((await studio.call<{ jobId: string; state: string }[]>('jobs.list', { project })).find((j) => j.jobId === jobId)?.state).toBe('done'),
+      { timeout: 200_000, interval: 500 },
+    );
+    await page.reload();
+    await page.locator('[data-testid=workspace][data-ready=true]').waitFor();
+    await page.getByTestId('score-held-back').click();
+    const heldBack = page.getByTestId('held-back');
+    await expect.poll(() => heldBack.textContent(), { timeout: 120_000 }).toMatch(/\(20 labels, 10 folds, labels within 2 s of a held-out one left out, head retrained per fold\)/);
+    await page.getByTestId('model-panel').screenshot({ path: path.join(SCREENSHOTS, 'held-back-score-retrained-panel.png') });
   });
 
   it('drops the score when a label changes', async () => {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
 import { buildSyntheticProject } from '../../../test/support/syntheticProject';
 import { heldBackOfInput } from '../../core/affect/heldBack';
@@ -57,8 +57,22 @@ describe('predictions.heldOut', () => {
     expect(await score).toEqual(expected);
     // 80 labels, less those that fell on the synthetic video's faceless frames (one in ten).
     expect(expected?.labels).toBeGreaterThan(60);
-    expect(expected).toMatchObject({ folds: 10, neighbourhoodSec: 2 });
+    expect(expected).toMatchObject({ folds: 10, neighbourhoodSec: 2, retrainedPerFold: false });
   }, 120_000);
+
+  it('retrains the head per fold once the project has a trained head, and says so', async () => {
+    const { jobId } = await call<{ jobId: string }>('heads.train', { project, annotatorId: 1 });
+    await vi.waitFor(
+      async () => expect((await call<{ jobId: string; state: string }[]>('jobs.list', { project })).find((j) => j.jobId === jobId)?.state).toBe('done'),
+      { timeout: 200_000, interval: 500 },
+    );
+    const score = await call<Record<string, number | boolean> | null>('predictions.heldOut', { project, videoId, annotatorId: 1 });
+    expect(score).toMatchObject({ folds: 10, neighbourhoodSec: 2, retrainedPerFold: true });
+    const db = openProjectDbReadOnly(file);
+    const expected = heldBackOfInput(new ProjectPredictor(db, project).heldBackInput(videoId, 1 as AnnotatorId));
+    db.close();
+    expect(score).toEqual(expected);
+  }, 400_000);
 
   it('is null below five labels, and names a missing video', async () => {
     expect(await call('predictions.heldOut', { project, videoId, annotatorId: 99 })).toBeNull();

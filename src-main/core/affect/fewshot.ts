@@ -16,7 +16,7 @@
 import { StudioError } from '../errors';
 import { shownText } from '../shownText';
 import { decimalNumber, wholeNumber } from '../strictNumbers';
-import { heldBackPredictions, poolHeldBack, scoreHeldBack, type HeldBackPredictions, type HeldBackScore } from './heldBack';
+import { heldBackPredictions, packDescriptors, poolHeldBack, retrainPerFold, scoreHeldBack, type FoldLabel, type HeldBackPredictions, type HeldBackScore } from './heldBack';
 import { headFrames, otherVideoLabel, ownLabel, propagateLabels } from './labelPropagation';
 import { metricSet, type MetricSet } from './metrics';
 import { DESCRIPTOR_DIM, EMBEDDING_DIM, EXPRESSION_DIM, projectDescriptors } from './pairHead';
@@ -24,7 +24,7 @@ import { DEFAULT_PROPAGATION, type PropagationSettings } from './propagate';
 import { priorHead } from './priorHead';
 import { clipsOf, clipVideos } from './pseudoVideos';
 import { seededRandom, shuffled } from './random';
-import { trainPairHead } from './trainHead';
+import { MIN_TRAINING_LABELS, trainPairHead } from './trainHead';
 
 export type SupportSpec = { kind: 'first' } | { kind: 'random'; k: number } | { kind: 'every'; k: number } | { kind: 'fraction'; p: number };
 
@@ -182,7 +182,9 @@ function studio(data: FewshotData, desc: Float32Array, support: readonly number[
     const item = data.items[i] as FewshotItem;
     return { descriptor: descriptorOf(i).slice(), valence: item.valence, arousal: item.arousal, group: item.clip };
   });
-  const head = training.length >= 6 ? trainPairHead(training, { start: priorHead(), seed: options.seed }).head : priorHead();
+  const trainOptions = { start: priorHead(), seed: options.seed };
+  const trained = training.length >= MIN_TRAINING_LABELS;
+  const head = trained ? trainPairHead(training, trainOptions).head : priorHead();
   const settings: PropagationSettings = { ...DEFAULT_PROPAGATION, ...options.propagation };
   const supportSet = new Set(support);
   const weak = new Map(support.map((s) => [s, otherVideoLabel(head, String(s), descriptorOf(s), (data.items[s] as FewshotItem).valence, (data.items[s] as FewshotItem).arousal)]));
@@ -199,7 +201,21 @@ function studio(data: FewshotData, desc: Float32Array, support: readonly number[
       out.valence[i] = result.valence[f] as number;
       out.arousal[i] = result.arousal[f] as number;
     });
-    if (own.length > 0) heldBack.push(heldBackPredictions(frames, labels, { settings: clipSettings }));
+    if (own.length === 0) continue;
+    // The held-back score as the studio computes it for a video: a trained head is retrained per fold on the
+    // support minus the fold's left-out labels (the clip's own labels in place, the others weak, as above).
+    const retrain = trained
+      ? retrainPerFold(
+          trainOptions,
+          { times: video.times, hasFace: frames.hasFace, descriptors: packDescriptors(video.items.map(descriptorOf)) },
+          support.map((s): FoldLabel => {
+            const item = data.items[s] as FewshotItem;
+            const f = video.items.indexOf(s);
+            return { id: String(s), frame: f >= 0 ? f : null, descriptor: descriptorOf(s), valence: item.valence, arousal: item.arousal, group: item.clip };
+          }),
+        )
+      : undefined;
+    heldBack.push(heldBackPredictions(frames, labels, { settings: clipSettings, retrain }));
   }
   return { prediction: out, heldBack: poolHeldBack(heldBack) };
 }
@@ -259,11 +275,14 @@ export interface FewshotRun {
   draws: DrawResult[];
   /** Mean and sd over draws of every metric, per predictor and query group; NaN draws are skipped. */
   summary: Record<PredictorName, Record<'all' | 'clipHasSupport' | 'clipWithoutSupport', Record<'valence' | 'arousal', Record<keyof MetricSet, { mean: number; sd: number }>> | null>>;
-  /** Mean and sd over the draws that have one of the studio's held-back score; null when none has. */
+  /**
+   * Mean and sd over the draws that have one of the studio's held-back score (`retrainedPerFold` as 1 or 0: its
+   * mean is the share of draws whose head was retrained per fold); null when none has.
+   */
   heldBack: Record<keyof HeldBackScore, { mean: number; sd: number }> | null;
 }
 
-const HELD_BACK_FIELDS: (keyof HeldBackScore)[] = ['labels', 'folds', 'neighbourhoodSec', 'cccValence', 'cccArousal', 'rmseValence', 'rmseArousal'];
+const HELD_BACK_FIELDS: (keyof HeldBackScore)[] = ['labels', 'folds', 'neighbourhoodSec', 'retrainedPerFold', 'cccValence', 'cccArousal', 'rmseValence', 'rmseArousal'];
 
 export function runFewshot(data: FewshotData, spec: string, options: { draws: number; seed: number; anchors: 'same-video' | 'any'; clipFraction?: number; propagation?: Partial<PropagationSettings> }, onDraw?: (d: DrawResult) => void): FewshotRun {
   const parsed = parseSupportSpec(spec);
@@ -282,7 +301,7 @@ export function runFewshot(data: FewshotData, spec: string, options: { draws: nu
     spec,
     draws,
     summary: summarise(draws),
-    heldBack: heldBack.length === 0 ? null : (Object.fromEntries(HELD_BACK_FIELDS.map((field) => [field, stat(heldBack.map((h) => h[field]))])) as FewshotRun['heldBack']),
+    heldBack: heldBack.length === 0 ? null : (Object.fromEntries(HELD_BACK_FIELDS.map((field) => [field, stat(heldBack.map((h) => Number(h[field])))])) as FewshotRun['heldBack']),
   };
 }
 

@@ -1,12 +1,16 @@
 /**
  * The held-back score must measure frames the model has not seen: a live trace of random mouse movement may not
  * raise it (the old leave-one-out rose from -0.18 to 0.87 on one, issue 13), while labels that follow what the
- * frames show must score clearly above chance.
+ * frames show must score clearly above chance. A trained head may not lift it either by having seen the held-out
+ * labels: each fold retrains it without them.
  */
 import { describe, expect, it } from 'vitest';
-import { heldBackScore, MAX_FOLDS, NEIGHBOURHOOD_SEC } from './heldBack';
+import { foldAnchors, heldBackInWorker, heldBackOfInput, heldBackPredictions, heldBackScore, MAX_FOLDS, NEIGHBOURHOOD_SEC, packedHeadFrames, retrainPerFold, scoreHeldBack, type HeldBackInput } from './heldBack';
 import { ownLabel, type HeadFrames, type LabelAnchor } from './labelPropagation';
+import { DESCRIPTOR_DIM } from './pairHead';
+import { priorHead } from './priorHead';
 import { seededRandom } from './random';
+import { trainPairHead, type TrainOptions } from './trainHead';
 
 const FPS = 25;
 
@@ -92,5 +96,78 @@ describe('held-back score', () => {
     expect(heldBackScore(frames, labels(4))).toBeNull();
     expect(heldBackScore(frames, labels(6))?.folds).toBe(6);
     expect(heldBackScore(frames, labels(8))?.labels).toBe(8);
+  });
+});
+
+/**
+ * A synthetic project where a trained head can learn labels by heart but cannot generalise: every second of the
+ * video shows its own face (a random direction in descriptor space) with its own random V/A, like the clips of a
+ * film. A head trained on a second's labels knows that second; a head that never saw it knows nothing about it.
+ */
+function memorisableVideo(seconds: number, random: () => number): HeldBackInput {
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const faces = Array.from({ length: seconds }, () => ({
+    direction: Float32Array.from({ length: DESCRIPTOR_DIM }, () => gauss() / Math.sqrt(DESCRIPTOR_DIM)),
+    valence: random() * 1.6 - 0.8,
+    arousal: random() * 1.6 - 0.8,
+  }));
+  const n = seconds * FPS;
+  const descriptors = new Float32Array(n * DESCRIPTOR_DIM);
+  for (let f = 0; f < n; f++) {
+    const face = faces[Math.floor(f / FPS)] as (typeof faces)[number];
+    for (let k = 0; k < DESCRIPTOR_DIM; k++) descriptors[f * DESCRIPTOR_DIM + k] = 3 * (face.direction[k] as number) + 0.05 * gauss() / Math.sqrt(DESCRIPTOR_DIM);
+  }
+  const labels = faces.flatMap((face, sec) =>
+    [0.2, 0.7].map((at) => {
+      const frame = Math.floor((sec + at) * FPS);
+      return { id: `1:${frame}`, frame, descriptor: descriptors.slice(frame * DESCRIPTOR_DIM, (frame + 1) * DESCRIPTOR_DIM), valence: face.valence, arousal: face.arousal, group: '1' };
+    }),
+  );
+  return {
+    head: priorHead(),
+    training: null,
+    times: Float64Array.from({ length: n }, (_, f) => f / FPS),
+    hasFace: new Uint8Array(n).fill(1),
+    descriptors,
+    labels,
+  };
+}
+
+describe('held-back score with a trained head', () => {
+  it('retrains the head per fold, and a head that saw the held-out labels would have scored far higher', async () => {
+    const input = memorisableVideo(40, seededRandom(7));
+    // Fewer steps than the product's training keep the test short; memorising needs only a few hundred.
+    const training: TrainOptions = { start: priorHead(), seed: 1, maxSteps: 500, evalEvery: 50 };
+    const trainedOnAll = trainPairHead(input.labels, training).head;
+    // In worker threads, as the studio runs them (each takes its own copy of the descriptors over).
+    const copy = () => ({ ...input, descriptors: input.descriptors.slice() });
+    const [honest, fixed] = await Promise.all([
+      heldBackInWorker({ ...copy(), head: trainedOnAll, training }),
+      // What the score did before: the head trained on every label, used as it is.
+      heldBackInWorker({ ...copy(), head: trainedOnAll, training: null }),
+    ]);
+    expect(honest).toMatchObject({ labels: 80, folds: MAX_FOLDS, retrainedPerFold: true });
+    expect(fixed?.retrainedPerFold).toBe(false);
+
+    // The same folds and rebuilt propagation, but every fold's head trained on all labels, the fold's own included.
+    const sawEverything = retrainPerFold(training, input, input.labels);
+    const frames = packedHeadFrames(trainedOnAll, input);
+    const leaky = scoreHeldBack(heldBackPredictions(frames, foldAnchors(frames, trainedOnAll, input.labels), { retrain: () => sawEverything(new Set()) }));
+    // Rebuilding each fold under its head gives what removing and restoring anchors gives under one head.
+    expect(leaky?.cccValence).toBeCloseTo(fixed?.cccValence as number, 6);
+    expect(leaky?.cccArousal).toBeCloseTo(fixed?.cccArousal as number, 6);
+
+    for (const axis of ['cccValence', 'cccArousal'] as const) {
+      expect(leaky?.[axis]).toBeGreaterThan(0.35);
+      // Nothing about an unseen second can be known: the honest score stays near chance.
+      expect(honest?.[axis]).toBeLessThan(0.25);
+      expect((leaky?.[axis] as number) - (honest?.[axis] as number)).toBeGreaterThan(0.3);
+    }
+  }, 180_000);
+
+  it('uses the prior head as it is, without retraining', () => {
+    const input = memorisableVideo(12, seededRandom(3));
+    const score = heldBackOfInput(input);
+    expect(score).toMatchObject({ labels: 24, folds: MAX_FOLDS, retrainedPerFold: false });
   });
 });

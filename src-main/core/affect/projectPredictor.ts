@@ -15,10 +15,11 @@ import type { AnnotatorId, VideoId } from '../ids';
 import { currentLabels } from '../store/labelStore';
 import type { Db } from '../store/projectDb';
 import { listFrames, listVideos } from '../store/videoStore';
-import type { HeldBackInput } from './heldBack';
+import { packDescriptors, type HeldBackInput } from './heldBack';
 import { anchorOf, headFrames, otherVideoLabel, ownLabel, videoPropagation, type HeadFrames, type LabelAnchor } from './labelPropagation';
 import { EXPRESSION_DIM, frameDescriptor, readLinearHead, type LinearPairHead } from './pairHead';
 import { priorHead } from './priorHead';
+import { headTrainingOptions } from './trainJob';
 import type { Propagated, VideoPropagation } from './propagate';
 
 export interface HeadInUse {
@@ -90,18 +91,27 @@ export class ProjectPredictor {
 
   /**
    * What the held-back score of a video needs, loaded (the score itself runs in a worker thread): the active
-   * head, the video's frames, and the annotator's labels as the product's anchors see them.
+   * head and how it was trained (null for the prior), the video's frames with the descriptors packed into one
+   * buffer the worker takes over, and the annotator's labels as the product's anchors and training see them.
    */
   heldBackInput(videoId: VideoId, annotatorId: AnnotatorId): HeldBackInput {
-    const head = this.activeHead().head;
+    const active = this.activeHead();
     const frames = this.frameData(videoId);
-    const labels = this.labelsFor(videoId, annotatorId);
     return {
-      head,
+      head: active.head,
+      training: active.info.modelId === null ? null : headTrainingOptions(),
       times: frames.times,
-      descriptors: frames.descriptors,
-      own: labels.filter((l) => l.frame !== null).map((l) => ({ id: l.id, frame: l.frame as number, valence: l.valence, arousal: l.arousal })),
-      others: labels.filter((l) => l.frame === null).map((l) => ({ id: l.id, descriptor: l.descriptor, valence: l.valence, arousal: l.arousal })),
+      hasFace: frames.hasFace,
+      descriptors: packDescriptors(frames.descriptors),
+      labels: this.labelsFor(videoId, annotatorId).map((l) => ({
+        id: l.id,
+        frame: l.frame,
+        descriptor: l.descriptor,
+        valence: l.valence,
+        arousal: l.arousal,
+        // Ids are "<video id>:<frame>"; training groups labels by video (trainJob's trainingFrames).
+        group: l.id.slice(0, l.id.indexOf(':')),
+      })),
     };
   }
 

@@ -12,9 +12,14 @@ import { listVideos } from '../store/videoStore';
 import { listAnnotators } from '../store/annotatorStore';
 import { storeTrainedHead, trainInWorker } from './headStore';
 import { priorHead } from './priorHead';
-import { MIN_TRAINING_LABELS, type LabelledFrame } from './trainHead';
+import { MIN_TRAINING_LABELS, type LabelledFrame, type TrainOptions } from './trainHead';
 
 export const TRAIN_HEAD_JOB = 'train-head';
+
+/** The options every project head is trained with; the held-back score retrains each fold with them too. */
+export function headTrainingOptions(): TrainOptions {
+  return { start: priorHead(), seed: 1 };
+}
 
 export interface TrainHeadParams {
   annotatorId: number;
@@ -58,7 +63,7 @@ export function trainHeadJobHandler(session: TrainingTarget): JobHandler {
     }
     const result = await trainInWorker(
       frames,
-      { start: priorHead(), seed: 1 },
+      headTrainingOptions(),
       (p) => context.progress(p.step, p.maxSteps, `Training on ${frames.length} labels`),
       context.signal,
     );

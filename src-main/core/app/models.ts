@@ -100,7 +100,8 @@ async function requireAnalysed(project: ProjectContext, videoId: VideoId): Promi
 
 /**
  * The held-back score of one annotator's labels on a video (core/affect/heldBack.ts), computed in a worker so the
- * labelling loop keeps answering; the same for the Score button and `affect-studio score`. `score` is null below
+ * labelling loop keeps answering; the same for the Score button and `affect-studio score`. With a trained head
+ * each fold retrains it (`retrainedPerFold`), which takes tens of seconds at 1,000 labels. `score` is null below
  * the minimum, and `labels` says how many there are of the `minimum` needed.
  */
 export async function videoHeldBackScore(
@@ -113,5 +114,7 @@ export async function videoHeldBackScore(
     throw new StudioError(`${video.displayName} (video ${videoId}) has not been analysed yet: analyse it first ("Find faces" in the studio, "affect-studio analyze" on the command line).`);
   }
   const input = project.predictor.heldBackInput(videoId, annotatorId);
-  return { score: await heldBackInWorker(input), labels: input.own.length, minimum: MIN_HELD_BACK_LABELS };
+  // Counted before the worker takes the input over.
+  const labels = input.labels.filter((l) => l.frame !== null).length;
+  return { score: await heldBackInWorker(input), labels, minimum: MIN_HELD_BACK_LABELS };
 }
