@@ -6,7 +6,7 @@
  */
 import type { HeadInUse } from '../core/affect/projectPredictor';
 import { TRAIN_HEAD_JOB } from '../core/affect/trainJob';
-import type { ValidationMetrics } from '../core/affect/trainHead';
+import { jobResult } from '../core/jobs/jobRunner';
 import { getAnalysis } from '../core/store/analysisStore';
 import { labelVideo } from '../core/annotation/labelling';
 import { StudioError } from '../core/errors';
@@ -47,18 +47,11 @@ export async function labelCommand(values: Values, rest: string[], io: CliIo): P
   }
 }
 
-interface TrainOutcome {
-  modelId: number;
-  version: number;
-  labels: number;
-  validation: ValidationMetrics;
-}
-
 export async function trainCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const project = oneProject('train', rest);
   let lastLine = '';
   const session = await openSession(project, io, (update) => {
-    if (values.json || update.kind !== TRAIN_HEAD_JOB || update.state !== 'running' || update.total === 0) return;
+    if (values.json || update.kind !== TRAIN_HEAD_JOB.name || update.state !== 'running' || update.total === 0) return;
     const line = `training: ${Math.floor((100 * update.done) / update.total)}%`;
     if (line !== lastLine) io.err(`${line}\n`);
     lastLine = line;
@@ -69,8 +62,8 @@ export async function trainCommand(values: Values, rest: string[], io: CliIo): P
     void io.untilStopped().then(() => session.jobs.cancel(jobId));
     await session.jobs.idle();
     const job = session.jobs.get(jobId);
-    if (job?.state !== 'done' || !job.result) throw new StudioError(`training ${job?.state ?? 'lost'}${job?.error ? `: ${job.error}` : ''}`);
-    const result = job.result as TrainOutcome;
+    const result = jobResult(TRAIN_HEAD_JOB, job);
+    if (job?.state !== 'done' || !result) throw new StudioError(`training ${job?.state ?? 'lost'}${job?.error ? `: ${job.error}` : ''}`);
     const v = result.validation;
     if (values.json) io.out(JSON.stringify({ ...result, annotator: annotator.name }) + '\n');
     else {

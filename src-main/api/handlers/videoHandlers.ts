@@ -1,20 +1,20 @@
 /** A project's videos and jobs: import, list, relink, frames for the viewer, thumbnails, job control. */
+import { cancelJob, listJobs } from '../../core/app/jobs';
 import type { JobId, VideoId } from '../../core/ids';
 import { checkImportPaths, findUnfinishedImport, IMPORT_JOB } from '../../core/ingest/importJob';
 import { relinkVideo } from '../../core/ingest/relink';
 import { frameTimes, listProjectVideos, readViewerFrames, thumbnailStrip } from '../../core/ingest/videoAccess';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
-import { jobProgress } from '../projectSessions';
 
 export function videoHandlers({ sessions, events }: ApiServices) {
   return {
     'videos.list': ({ project }) => listProjectVideos(sessions.get(project)),
-    'videos.import': ({ project, paths }) => {
+    'videos.import': ({ project, paths, analyze }) => {
       const session = sessions.get(project);
       const targets = checkImportPaths(paths);
       // As in the CLI: the same import asked for again while it is still to finish is that import, not a second.
-      return { jobId: findUnfinishedImport(session.jobs, targets) ?? session.jobs.enqueue(IMPORT_JOB, { paths: targets }) };
+      return { jobId: findUnfinishedImport(session.jobs, targets) ?? session.jobs.enqueue(IMPORT_JOB, { paths: targets, analyze: analyze ?? true }) };
     },
     'videos.relink': async ({ project, videoId, path }) => {
       const session = sessions.get(project);
@@ -35,14 +35,12 @@ export function videoHandlers({ sessions, events }: ApiServices) {
       const strip = thumbnailStrip(sessions.get(project), videoId as VideoId);
       return strip && { tileWidth: strip.tileWidth, tileHeight: strip.tileHeight, frameIndexes: strip.frameIndexes, jpegBase64: strip.jpeg.toString('base64') };
     },
-    'jobs.list': ({ project }) => {
+    'jobs.list': async ({ project }) => {
       const session = sessions.get(project);
-      return session.jobs.list().map((job) =>
-        jobProgress(session, { jobId: job.id, kind: job.kind, state: job.state, done: job.done, total: job.total, ratePerSec: null, etaSec: null }),
-      );
+      return (await listJobs(session)).map((job) => ({ ...job, projectPath: session.dir, ratePerSec: null, etaSec: null }));
     },
-    'jobs.cancel': ({ project, jobId }) => {
-      sessions.get(project).jobs.cancel(jobId as JobId);
+    'jobs.cancel': async ({ project, jobId }) => {
+      await cancelJob(sessions.get(project), jobId as JobId);
       return {};
     },
   } satisfies Partial<Handlers>;

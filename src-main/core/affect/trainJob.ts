@@ -4,6 +4,7 @@
  */
 import { StudioError } from '../errors';
 import type { AnnotatorId } from '../ids';
+import { TRAIN_HEAD_JOB, type JobParams, type JobResult } from '../jobs/jobKinds';
 import type { JobHandler } from '../jobs/jobRunner';
 import { currentLabels } from '../store/labelStore';
 import type { ProjectSession } from '../studio/projectSession';
@@ -13,11 +14,10 @@ import { storeTrainedHead, trainInWorker } from './headStore';
 import { priorHead } from './priorHead';
 import { MIN_TRAINING_LABELS, type LabelledFrame } from './trainHead';
 
-export const TRAIN_HEAD_JOB = 'train-head';
+export { TRAIN_HEAD_JOB };
 
-export interface TrainHeadParams {
-  annotatorId: number;
-}
+export type TrainHeadParams = JobParams<typeof TRAIN_HEAD_JOB>;
+export type TrainHeadResult = JobResult<typeof TRAIN_HEAD_JOB>;
 
 /** The labelled frames training would use, so a caller can refuse early when there are too few. */
 export function trainingFrames(session: ProjectSession, annotatorId: AnnotatorId): { frames: LabelledFrame[]; videos: number } {
@@ -37,9 +37,9 @@ export function trainingFrames(session: ProjectSession, annotatorId: AnnotatorId
   return { frames, videos };
 }
 
-export function trainHeadJobHandler(session: ProjectSession): JobHandler {
-  return async (rawParams, context) => {
-    const annotatorId = (rawParams as TrainHeadParams).annotatorId as AnnotatorId;
+export function trainHeadJobHandler(session: ProjectSession): JobHandler<TrainHeadParams, never, TrainHeadResult> {
+  return async (params, context) => {
+    const { annotatorId } = params;
     const annotator = listAnnotators(session.db).find((a) => a.id === annotatorId);
     if (!annotator) throw new StudioError(`This project has no annotator ${annotatorId}.`);
     const { frames, videos } = trainingFrames(session, annotatorId);

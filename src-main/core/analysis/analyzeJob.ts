@@ -10,6 +10,7 @@ import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
 import { defaultModelsDir } from '../inference/modelRegistry';
 import { requireVideo } from '../ingest/videoAccess';
+import { ANALYZE_JOB, type JobParams, type JobResult } from '../jobs/jobKinds';
 import type { JobHandler } from '../jobs/jobRunner';
 import { fitWithin } from '../media/frameSize';
 import type { ProjectSession } from '../studio/projectSession';
@@ -19,29 +20,19 @@ import type { AnalyzeRequest } from './analysisProtocol';
 import { runAnalysisProcess } from './analysisClient';
 import { finishAnalysis, getAnalysis, registerEncoder, rewindAnalysis, startAnalysis, writeAnalysedChunk, type ModelId } from '../store/analysisStore';
 
-export const ANALYZE_JOB = 'analyze';
+export { ANALYZE_JOB };
 
 /** Frames per committed chunk: at most this much work is redone after a crash. */
 export const ANALYZE_CHUNK_FRAMES = 32;
 /** Frames are analysed at most this large (longest side): faces stay well above the detector's minimum size. */
 export const ANALYZE_MAX_SIDE = 640;
 
-export interface AnalyzeParams {
-  videoId: number;
-}
+export type AnalyzeParams = JobParams<typeof ANALYZE_JOB>;
+type AnalyzeCheckpoint = { nextFrame: number; tracker: TrackerState };
+export type AnalyzeResult = JobResult<typeof ANALYZE_JOB>;
 
-interface AnalyzeCheckpoint {
-  nextFrame: number;
-  tracker: TrackerState;
-}
-
-export interface AnalyzeResult {
-  videoId: number;
-  frames: number;
-  facesFound: number;
-  detectorRuns: number;
-  provider: string;
-}
+/** Two analyses of one video are one: asking again while one is queued or running gets that one. */
+export const sameAnalysis = (a: AnalyzeParams, b: AnalyzeParams): boolean => a.videoId === b.videoId;
 
 /** Checks a video can be analysed before a job is queued, so a mistake is reported at once. */
 export function checkAnalyzable(session: ProjectSession, videoId: VideoId): void {
@@ -50,12 +41,12 @@ export function checkAnalyzable(session: ProjectSession, videoId: VideoId): void
   if (!fs.existsSync(video.path)) throw new StudioError(`${video.displayName} is no longer at ${video.path}. Relink it before analysing it.`);
 }
 
-export function analyzeJobHandler(session: ProjectSession, modelsDir: string = defaultModelsDir()): JobHandler {
-  return async (rawParams, context) => {
-    const videoId = (rawParams as AnalyzeParams).videoId as VideoId;
+export function analyzeJobHandler(session: ProjectSession, modelsDir: string = defaultModelsDir()): JobHandler<AnalyzeParams, AnalyzeCheckpoint, AnalyzeResult> {
+  return async (params, context) => {
+    const { videoId } = params;
     checkAnalyzable(session, videoId);
     const video = requireVideo(session, videoId);
-    const saved = context.checkpoint as AnalyzeCheckpoint | null;
+    const saved = context.checkpoint;
     const fromFrame = saved?.nextFrame ?? 0;
     const total = video.frameCount;
     const decode = fitWithin(video.width, video.height, Math.min(video.width, ANALYZE_MAX_SIDE), Math.min(video.height, ANALYZE_MAX_SIDE));
@@ -90,7 +81,7 @@ export function analyzeJobHandler(session: ProjectSession, modelsDir: string = d
         if (id === null) throw new StudioError('The analysis process sent results before loading its models.');
         session.db.transaction(() => {
           writeAnalysedChunk(session.db, videoId, id, message);
-          context.saveCheckpoint({ nextFrame: message.nextFrame, tracker: message.tracker } satisfies AnalyzeCheckpoint);
+          context.saveCheckpoint({ nextFrame: message.nextFrame, tracker: message.tracker });
         })();
         context.progress(message.nextFrame, total, `Analysing faces in ${video.displayName}`);
       }
@@ -103,6 +94,6 @@ export function analyzeJobHandler(session: ProjectSession, modelsDir: string = d
       facesFound: analysis?.facesFound ?? 0,
       detectorRuns: analysis?.detectorRuns ?? 0,
       provider,
-    } satisfies AnalyzeResult;
+    };
   };
 }

@@ -8,7 +8,8 @@ import { logUnexpected } from '../errorLog';
 import { StudioError } from '../errors';
 import type { JobId } from '../ids';
 import type { Db } from '../store/projectDb';
-import { getJob, insertJob, listJobs, updateJob, type JobRecord, type JobState } from '../store/jobStore';
+import { claimJob, findJobs, getJob, insertJob, listJobs, updateJob, type JobRecord, type JobState } from '../store/jobStore';
+import { firstIssue, type JobDefinition } from './jobKinds';
 
 export interface JobUpdate {
   jobId: JobId;
@@ -21,16 +22,73 @@ export interface JobUpdate {
   message?: string;
 }
 
-export interface JobContext {
+export interface JobContext<C> {
+  readonly jobId: JobId;
   readonly signal: AbortSignal;
   /** What the job saved with `saveCheckpoint` before it was interrupted, or null on a first run. */
-  readonly checkpoint: unknown;
+  readonly checkpoint: C | null;
   progress(done: number, total: number, message?: string): void;
   /** Commits the job's position: after a crash it restarts from here. */
-  saveCheckpoint(state: unknown): void;
+  saveCheckpoint(state: C): void;
 }
 
-export type JobHandler = (params: unknown, context: JobContext) => Promise<unknown>;
+export type JobHandler<P, C, R> = (params: P, context: JobContext<C>) => Promise<R>;
+
+/** A kind of job with its handler, types erased behind the schemas that check what goes in and comes out. */
+export interface RegisteredJob {
+  readonly definition: { readonly name: string; readonly label: string };
+  /** Checks parameters before they are stored; returns what to store. */
+  checkParams(params: unknown): unknown;
+  run(record: JobRecord, context: JobContext<unknown>): Promise<unknown>;
+  /** Enqueuing a job the same as one queued or running returns that one (see `JobOptions.sameAs`). */
+  same(a: unknown, b: unknown): boolean;
+}
+
+export interface JobOptions<P> {
+  /** Two jobs of this kind that would do the same work: a second enqueue while the first is pending reuses it. */
+  sameAs?: (a: P, b: P) => boolean;
+}
+
+/**
+ * Binds a handler to its kind. The only place a stored row meets its schema: parameters and checkpoint are
+ * parsed here (a row that no longer parses fails the job with one line), and the result is checked before it is
+ * stored, so whoever reads it back through the same schema gets what the type says.
+ */
+export function registerJob<P, PI, C, R>(definition: JobDefinition<P, PI, C, R>, handler: JobHandler<P, C, R>, options: JobOptions<P> = {}): RegisteredJob {
+  const parse = <T>(schema: JobDefinition<T, unknown, unknown, unknown>['params'], value: unknown, what: string): T => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      throw new StudioError(`This ${definition.label.toLowerCase()} job's ${what} cannot be read (${firstIssue(parsed.error)}): it was saved by another version of Affect Studio or is damaged; start it again.`);
+    }
+    return parsed.data;
+  };
+  return {
+    definition,
+    checkParams(params) {
+      const parsed = definition.params.safeParse(params);
+      if (!parsed.success) throw new StudioError(`Cannot start ${definition.label.toLowerCase()}: ${firstIssue(parsed.error)}.`);
+      return parsed.data;
+    },
+    async run(record, context) {
+      const params = parse(definition.params, record.params, 'parameters');
+      const checkpoint = record.checkpoint === null ? null : parse(definition.checkpoint, record.checkpoint, 'saved position');
+      const result = await handler(params, { ...context, checkpoint, saveCheckpoint: (state: C) => context.saveCheckpoint(state) });
+      return definition.result.parse(result);
+    },
+    same(a, b) {
+      if (!options.sameAs) return false;
+      const [x, y] = [definition.params.safeParse(a), definition.params.safeParse(b)];
+      return x.success && y.success && options.sameAs(x.data, y.data);
+    },
+  };
+}
+
+/** A job's result read through its kind's schema; null when it has none (not done) or it no longer parses. */
+export function jobResult<R>(definition: JobDefinition<unknown, unknown, unknown, R>, job: JobRecord | undefined): R | null {
+  if (!job || job.kind !== definition.name || job.result === null) return null;
+  const parsed = definition.result.safeParse(job.result);
+  return parsed.success ? parsed.data : null;
+}
 
 /** Logs an error that is a bug and returns the one line to store and show instead (see errorLog.ts). */
 export type ReportUnexpected = (context: string, error: unknown) => string;
@@ -40,20 +98,34 @@ const PROGRESS_INTERVAL_MS = 250;
 
 export class JobRunner {
   private readonly controllers = new Map<JobId, AbortController>();
+  private readonly waiters = new Map<JobId, (() => void)[]>();
   private loop: Promise<void> | null = null;
   private stopping = false;
   private lookAgain = false;
 
+  private readonly kinds: ReadonlyMap<string, RegisteredJob>;
+
   constructor(
     private readonly db: Db,
-    private readonly handlers: Readonly<Record<string, JobHandler>>,
+    kinds: readonly RegisteredJob[],
     private readonly onUpdate: (update: JobUpdate) => void = () => undefined,
     private readonly reportUnexpected: ReportUnexpected = (context, error) => logUnexpected(defaultConfigDir(), context, error),
-  ) {}
+  ) {
+    this.kinds = new Map(kinds.map((kind) => [kind.definition.name, kind]));
+  }
 
-  enqueue(kind: string, params: unknown): JobId {
-    if (!Object.hasOwn(this.handlers, kind)) throw new StudioError(`Unknown job kind "${kind}".`);
-    const id = insertJob(this.db, kind, params);
+  /**
+   * Queues a job after checking its parameters against its kind (a wrong one is refused here, with one line,
+   * and nothing is queued). A job of a kind that declares `sameAs` and that matches one still queued or running
+   * is that job: its id is returned and nothing new is queued.
+   */
+  enqueue<PI>(definition: JobDefinition<unknown, PI, unknown, unknown>, params: NoInfer<PI>): JobId {
+    const kind = this.kinds.get(definition.name);
+    if (!kind) throw new StudioError(`Unknown job kind "${definition.name}".`);
+    const checked = kind.checkParams(params);
+    const pending = findJobs(this.db, definition.name, ['queued', 'running']).find((job) => kind.same(job.params, checked));
+    if (pending) return pending.id;
+    const id = insertJob(this.db, definition.name, checked);
     this.notify(id, null);
     this.kick();
     return id;
@@ -84,6 +156,14 @@ export class JobRunner {
 
   get(id: JobId): JobRecord | undefined {
     return getJob(this.db, id);
+  }
+
+  /** Resolves once the job has ended (done, failed or cancelled), without waiting for the rest of the queue. */
+  ended(id: JobId): Promise<void> {
+    const job = getJob(this.db, id);
+    if (!job) return Promise.reject(new StudioError(`There is no job ${id}.`));
+    if (FINAL_STATES.includes(job.state)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]));
   }
 
   /** Resolves when the queue is empty (the CLI waits on this; the UI listens to updates instead). */
@@ -124,18 +204,20 @@ export class JobRunner {
   }
 
   private async run(job: JobRecord): Promise<void> {
-    const handler = this.handlers[job.kind];
-    if (!handler) {
+    const kind = this.kinds.get(job.kind);
+    if (!kind) {
       updateJob(this.db, job.id, { state: 'failed', error: `This studio cannot run jobs of kind "${job.kind}".` });
       this.notify(job.id, null);
       return;
     }
+    // Another session on the same project (a second process) may have taken it since it was listed.
+    if (!claimJob(this.db, job.id)) return;
     const controller = new AbortController();
     this.controllers.set(job.id, controller);
-    updateJob(this.db, job.id, { state: 'running', error: null });
     const meter = new RateMeter(job.done);
     let lastWrite = 0;
-    const context: JobContext = {
+    const context: JobContext<unknown> = {
+      jobId: job.id,
       signal: controller.signal,
       checkpoint: job.checkpoint,
       progress: (done, total, message) => {
@@ -150,7 +232,7 @@ export class JobRunner {
     };
     this.notify(job.id, meter);
     try {
-      const result = await handler(job.params, context);
+      const result = await kind.run(job, context);
       updateJob(this.db, job.id, { state: 'done', result: result ?? null });
     } catch (error) {
       if (controller.signal.aborted && controller.signal.reason instanceof StopSignal) return;
@@ -170,6 +252,10 @@ export class JobRunner {
   private notify(id: JobId, meter: RateMeter | null, message?: string): void {
     const job = getJob(this.db, id);
     if (!job) return;
+    if (FINAL_STATES.includes(job.state)) {
+      for (const resolve of this.waiters.get(id) ?? []) resolve();
+      this.waiters.delete(id);
+    }
     const rate = meter?.ratePerSec() ?? null;
     const remaining = job.total - job.done;
     this.onUpdate({
@@ -184,6 +270,8 @@ export class JobRunner {
     });
   }
 }
+
+const FINAL_STATES: readonly JobState[] = ['done', 'failed', 'cancelled'];
 
 /** Marks an abort caused by closing the project, which must leave the job resumable rather than cancelled. */
 class StopSignal extends Error {}

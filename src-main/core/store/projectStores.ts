@@ -8,14 +8,17 @@
  * the process that owns the project file.
  */
 import { sqliteAnnotatorStore, type AnnotatorStore } from './annotatorStore';
+import { sqliteJobStore, type JobStore } from './jobStore';
 import type { Db } from './projectDb';
 
 export interface ProjectStores {
   annotators: AnnotatorStore;
+  jobs: JobStore;
 }
 
 export function sqliteStores(db: Db): ProjectStores {
   return {
     annotators: sqliteAnnotatorStore(db),
+    jobs: sqliteJobStore(db),
   };
 }
