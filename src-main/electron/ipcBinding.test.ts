@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { API_VERSION } from '../api/contract';
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL } from '../api/bridge';
 import type { ResponseEnvelope } from '../api/envelope';
 import { createStudioApi, type StudioApi } from '../api/studioApi';
@@ -69,10 +70,10 @@ describe('IPC binding', () => {
   }
 
   it('passes IPC requests to the dispatcher', async () => {
-    const response = await handler()(fromApp, { v: 1, id: 7, method: 'app.info', params: {} });
+    const response = await handler()(fromApp, { v: API_VERSION, id: 7, method: 'app.info', params: {} });
     expect(response.ok).toBe(true);
     expect(response.id).toBe(7);
-    expect(response.ok && response.result).toMatchObject({ mode: 'electron', apiVersion: 1 });
+    expect(response.ok && response.result).toMatchObject({ mode: 'electron', apiVersion: API_VERSION });
   });
 
   it('answers malformed requests with error envelopes without throwing', async () => {
@@ -80,8 +81,8 @@ describe('IPC binding', () => {
       ['garbage', 'bad_request'],
       [undefined, 'bad_request'],
       [{ v: 99, id: 1, method: 'app.info', params: {} }, 'bad_request'],
-      [{ v: 1, id: 2, method: 'no.such.method', params: {} }, 'unknown_method'],
-      [{ v: 1, id: 3, method: 'projects.open', params: { dir: '' } }, 'invalid_params'],
+      [{ v: API_VERSION, id: 2, method: 'no.such.method', params: {} }, 'unknown_method'],
+      [{ v: API_VERSION, id: 3, method: 'projects.open', params: { dir: '' } }, 'invalid_params'],
     ];
     for (const [raw, code] of cases) {
       const response = await handler()(fromApp, raw);
@@ -92,7 +93,7 @@ describe('IPC binding', () => {
 
   it('refuses IPC from a frame that is not the app', async () => {
     const dispatch = vi.spyOn(api, 'dispatch');
-    const request = { v: 1, id: 4, method: 'app.info', params: {} };
+    const request = { v: API_VERSION, id: 4, method: 'app.info', params: {} };
     for (const event of [
       { senderFrame: { url: 'https://example.com/' } },
       { senderFrame: { url: 'file:///tmp/index.html' } },
