@@ -53,7 +53,6 @@ export function jobProgress(session: ProjectSession, update: JobUpdate): JobProg
   const record = session.jobs.get(update.jobId);
   const summary = record && summariseJob(record);
   if (!summary) return undefined;
-  const finished = update.state === 'done' || update.state === 'failed';
   const { ratePerSec, etaSec, message } = update;
   return {
     ...summary,
@@ -64,7 +63,6 @@ export function jobProgress(session: ProjectSession, update: JobUpdate): JobProg
     ratePerSec,
     etaSec,
     ...(message === undefined ? {} : { message }),
-    ...(finished ? {} : { error: undefined, result: undefined }),
   };
 }
 

@@ -47,12 +47,12 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
         const warning = outcome.warning ? `; warning: ${outcome.warning}` : '';
         io.out(outcome.error ? `failed   ${outcome.path}: ${outcome.error}\n` : `imported ${outcome.path}: ${outcome.frames} frames${outcome.labels ? `, ${outcome.labels} labels` : ''}${warning}\n`);
       }
-      // Where the progress lines went: stdout stays one line per path for scripts.
-      if (job?.state === 'done') io.err(`${importSummary(outcomes)}\n`);
       for (const a of analysed) {
         const r = jobResult(ANALYZE_JOB, a);
         io.err(r ? `analysed video ${r.videoId}: faces on ${r.facesFound}/${r.frames} frames\n` : `face analysis ${a?.state ?? 'lost'}${a?.error ? `: ${a.error}` : ''}\n`);
       }
+      // Where the progress lines went, last: stdout stays one line per path for scripts.
+      if (job?.state === 'done') io.err(`${importSummary(outcomes)}\n`);
     }
     if (job?.state !== 'done') {
       io.err(`affect-studio: import ${job?.state ?? 'lost'}${job?.error ? `: ${job.error}` : ''}\n`);

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
 import { defaultModelsDir } from '../inference/modelRegistry';
@@ -15,7 +16,7 @@ import type { JobHandler } from '../jobs/jobRunner';
 import { fitWithin } from '../media/frameSize';
 import type { ProjectSession } from '../studio/projectSession';
 import { listFrames } from '../store/videoStore';
-import { DEFAULT_TRACKER, initialTrackerState, type TrackerState } from '../vision/subjectTracker';
+import { DEFAULT_TRACKER, initialTrackerState } from '../vision/subjectTracker';
 import type { AnalyzeRequest } from './analysisProtocol';
 import { runAnalysisProcess } from './analysisClient';
 import { finishAnalysis, getAnalysis, registerEncoder, rewindAnalysis, startAnalysis, writeAnalysedChunk, type ModelId } from '../store/analysisStore';
@@ -28,7 +29,7 @@ export const ANALYZE_CHUNK_FRAMES = 32;
 export const ANALYZE_MAX_SIDE = 640;
 
 export type AnalyzeParams = JobParams<typeof ANALYZE_JOB>;
-type AnalyzeCheckpoint = { nextFrame: number; tracker: TrackerState };
+type AnalyzeCheckpoint = z.output<typeof ANALYZE_JOB.checkpoint>;
 export type AnalyzeResult = JobResult<typeof ANALYZE_JOB>;
 
 /** Two analyses of one video are one: asking again while one is queued or running gets that one. */

@@ -63,16 +63,15 @@ describe('dataset export as a job', () => {
 
   it('cancelled mid-way, leaves no folder and no temp folder behind', { timeout: 120_000 }, async () => {
     const folder = tempDir();
-    let id: JobId | undefined;
     let cancelledAt = -1;
     const stop = session.onJobUpdate((update) => {
-      if (update.jobId !== id || update.state !== 'running' || update.done < 1 || cancelledAt >= 0) return;
+      if (update.kind !== 'export' || update.state !== 'running' || update.done < 1 || cancelledAt >= 0) return;
       // Crops are being written into the export's temp folder now.
-      expect(entries(folder)).toEqual([`.cancelled.job-${id}.tmp`]);
+      expect(entries(folder)).toEqual([`.cancelled.job-${update.jobId}.tmp`]);
       cancelledAt = update.done;
-      session.jobs.cancel(id);
+      session.jobs.cancel(update.jobId);
     });
-    id = await startExport(session, { format: 'dataset', folder, name: 'cancelled', dataset: { cropSize: 64 } });
+    const id = await startExport(session, { format: 'dataset', folder, name: 'cancelled', dataset: { cropSize: 64 } });
     const job = await jobEnded(session, id);
     stop();
     expect(cancelledAt).toBeGreaterThan(0);

@@ -94,7 +94,9 @@ export const TRAIN_HEAD_JOB = {
   }),
 } satisfies JobDefinition<unknown, unknown, unknown, unknown>;
 
-export const EXPORT_FORMATS = ['csv', 'json', 'afew-va', 'nova', 'elan', 'dataset'] as const;
+/** Formats that write labels only (core/io/exportLabels.ts); `dataset` adds face crops and a split. */
+export const LABEL_FORMATS = ['csv', 'json', 'afew-va', 'nova', 'elan'] as const;
+export const EXPORT_FORMATS = [...LABEL_FORMATS, 'dataset'] as const;
 
 /** `dataset` only: several annotators, predicted rows, crop size/format, split shares and seed, video id -> subject. */
 export const DatasetRequest = z

@@ -5,20 +5,20 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
-import { endedJob } from '../../../test/support/apiJobs';
-import { tempDir } from '../../../test/support/labelProject';
-import { makeTestVideo, testVideo } from '../../../test/support/testMedia';
-import type { JobProgress } from '../../api/contract';
-import { createStudioApi, type StudioApi } from '../../api/studioApi';
-import { runCli } from '../../cli/main';
-import type { JobId, VideoId } from '../ids';
-import { IMPORT_JOB } from '../ingest/importJob';
-import { createProject } from '../store/projectFolder';
-import { listVideos } from '../store/videoStore';
-import { ProjectSession } from '../studio/projectSession';
-import { queueAnalysisOnce } from './analyzeAfterImport';
-import { ANALYZE_JOB } from './jobKinds';
+import { apiCaller, type ApiCall } from '../support/apiCall';
+import { endedJob } from '../support/apiJobs';
+import { tempDir } from '../support/labelProject';
+import { makeTestVideo, testVideo } from '../support/testMedia';
+import type { JobProgress } from '../../src-main/api/contract';
+import { createStudioApi, type StudioApi } from '../../src-main/api/studioApi';
+import { runCli } from '../../src-main/cli/main';
+import type { JobId, VideoId } from '../../src-main/core/ids';
+import { IMPORT_JOB } from '../../src-main/core/ingest/importJob';
+import { createProject } from '../../src-main/core/store/projectFolder';
+import { listVideos } from '../../src-main/core/store/videoStore';
+import { ProjectSession } from '../../src-main/core/studio/projectSession';
+import { queueAnalysisOnce } from '../../src-main/core/jobs/analyzeAfterImport';
+import { ANALYZE_JOB } from '../../src-main/core/jobs/jobKinds';
 
 let dir: string;
 let api: StudioApi;
