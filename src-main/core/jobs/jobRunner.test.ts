@@ -189,4 +189,16 @@ describe('job runner', () => {
     await runner.idle();
     expect(processed).toEqual([3, 4, 3]);
   });
+
+  it('tells when a job ended that another session on the same project ran', async () => {
+    const file = projectDbFile();
+    const processed: number[] = [];
+    const running = new JobRunner(openProjectDb(file, { create: false }), [chunkedJob(processed, { chunkMs: 20 })]);
+    const id = running.enqueue(COUNT, { total: 10 });
+    // Another connection, as another process would have: its runner never runs this job, yet sees it end.
+    const watching = new JobRunner(openProjectDb(file, { create: false }), [chunkedJob([])]);
+    await watching.ended(id);
+    expect(watching.get(id)).toMatchObject({ state: 'done', done: 10 });
+    expect(processed).toHaveLength(10);
+  });
 });

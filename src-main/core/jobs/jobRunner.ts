@@ -93,6 +93,9 @@ export function jobResult<R>(definition: JobDefinition<unknown, unknown, unknown
 /** Logs an error that is a bug and returns the one line to store and show instead (see errorLog.ts). */
 export type ReportUnexpected = (context: string, error: unknown) => string;
 
+/** How often `ended` looks again at a job another session runs. */
+const ENDED_POLL_MS = 1000;
+
 /** How often progress is written to the database and pushed to the UI. */
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -158,12 +161,26 @@ export class JobRunner {
     return getJob(this.db, id);
   }
 
-  /** Resolves once the job has ended (done, failed or cancelled), without waiting for the rest of the queue. */
-  ended(id: JobId): Promise<void> {
-    const job = getJob(this.db, id);
-    if (!job) return Promise.reject(new StudioError(`There is no job ${id}.`));
-    if (FINAL_STATES.includes(job.state)) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]));
+  /**
+   * Resolves once the job has ended (done, failed or cancelled), without waiting for the rest of the queue. A job
+   * this runner runs ends it at once; one that another session on the project took (claimJob) is seen by looking
+   * at its row again every ENDED_POLL_MS.
+   */
+  async ended(id: JobId): Promise<void> {
+    for (;;) {
+      const job = getJob(this.db, id);
+      if (!job) throw new StudioError(`There is no job ${id}.`);
+      if (FINAL_STATES.includes(job.state)) return;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.waiters.set(id, (this.waiters.get(id) ?? []).filter((waiter) => waiter !== wake));
+          resolve();
+        };
+        const timer = setTimeout(wake, ENDED_POLL_MS);
+        this.waiters.set(id, [...(this.waiters.get(id) ?? []), wake]);
+      });
+    }
   }
 
   /** Resolves when the queue is empty (the CLI waits on this; the UI listens to updates instead). */
@@ -252,10 +269,7 @@ export class JobRunner {
   private notify(id: JobId, meter: RateMeter | null, message?: string): void {
     const job = getJob(this.db, id);
     if (!job) return;
-    if (FINAL_STATES.includes(job.state)) {
-      for (const resolve of this.waiters.get(id) ?? []) resolve();
-      this.waiters.delete(id);
-    }
+    if (FINAL_STATES.includes(job.state)) for (const wake of this.waiters.get(id) ?? []) wake();
     const rate = meter?.ratePerSec() ?? null;
     const remaining = job.total - job.done;
     this.onUpdate({
