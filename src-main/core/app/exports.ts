@@ -20,7 +20,8 @@ export type LabelImportRequest = z.input<typeof LABEL_IMPORT_JOB.params>;
 export async function startExport(project: ProjectContext, request: ExportRequest): Promise<JobId> {
   const params = parseRequest(EXPORT_JOB.params, { ...request, folder: resolveUserPath(request.folder) });
   checkExportRequest(params, project.exportLedger);
-  return project.jobs.enqueue(EXPORT_JOB, params);
+  // A read-only project can still be exported from: its export job is kept in memory (it is then not resumed).
+  return project.jobs.enqueue(EXPORT_JOB, params, { inMemory: project.access.mode === 'read-only' });
 }
 
 /** Queues the label import; the job's result counts what was saved (see core/io/labelImportJob.ts). */

@@ -52,12 +52,13 @@ export function summariseJob(job: JobRecord): JobSummary | undefined {
   }
 }
 
+/** The project's jobs: the stored ones, and those a read-only project keeps in memory (exports). */
 export async function listJobs(project: ProjectContext): Promise<JobSummary[]> {
-  return (await project.stores.jobs.list()).flatMap((job) => summariseJob(job) ?? []);
+  return [...(await project.stores.jobs.list()), ...project.jobs.inMemory()].flatMap((job) => summariseJob(job) ?? []);
 }
 
 export async function getJob(project: ProjectContext, id: JobId): Promise<JobSummary> {
-  const job = await project.stores.jobs.get(id);
+  const job = (await project.stores.jobs.get(id)) ?? project.jobs.inMemory().find((kept) => kept.id === id);
   const summary = job && summariseJob(job);
   if (!summary) throw new StudioError(`There is no job ${id} in this project.`);
   return summary;

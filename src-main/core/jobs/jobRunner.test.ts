@@ -33,7 +33,8 @@ function chunkedJob(processed: number[], options: { chunkMs?: number; hangAt?: n
   return registerJob(COUNT, async ({ total }, context) => {
     const start = context.checkpoint?.next ?? 0;
     for (let chunk = start; chunk < total; chunk++) {
-      if (chunk === options.hangAt) await new Promise(() => undefined);
+      // Hangs until the runner is stopped, as a process that froze (then died) would.
+      if (chunk === options.hangAt) await new Promise((_, reject) => context.signal.addEventListener('abort', () => reject(context.signal.reason)));
       context.signal.throwIfAborted();
       await sleep(options.chunkMs ?? 1);
       processed.push(chunk);
@@ -109,10 +110,13 @@ describe('job runner', () => {
   it('resumes a job interrupted by a dead app from its last checkpoint, redoing at most the chunk in flight', async () => {
     const file = projectDbFile();
     const firstRun: number[] = [];
-    // The first "app" hangs in chunk 6 and is never stopped: as if its process had been killed.
-    const dead = new JobRunner(openProjectDb(file, { create: false }), [chunkedJob(firstRun, { hangAt: 6 })]);
+    // The first "app" hangs in chunk 6 and then dies: its job stays 'running' and its row is no longer touched.
+    const db = openProjectDb(file, { create: false });
+    const dead = new JobRunner(db, [chunkedJob(firstRun, { hangAt: 6 })]);
     const id = dead.enqueue(COUNT, { total: 10 });
     while (firstRun.length < 6) await sleep(5);
+    await dead.stop();
+    db.prepare(`UPDATE jobs SET updated_at = '2020-01-01T00:00:00.000Z' WHERE id = ?`).run(id);
 
     const secondRun: number[] = [];
     const restarted = new JobRunner(openProjectDb(file, { create: false }), [chunkedJob(secondRun)]);
@@ -122,6 +126,30 @@ describe('job runner', () => {
     expect(secondRun).toEqual([6, 7, 8, 9]);
     expect(restarted.get(id)).toMatchObject({ state: 'done', done: 10 });
   });
+
+  it('resumes a job whose session died just now once its row stays untouched, and never one another session runs', async () => {
+    const file = projectDbFile();
+    const db = openProjectDb(file, { create: false });
+    const first: number[] = [];
+    const alive = new JobRunner(db, [chunkedJob(first, { chunkMs: 700 })]);
+    const running = alive.enqueue(COUNT, { total: 9 });
+    const killed = new JobRunner(db, [chunkedJob([], { hangAt: 0 })]);
+    const orphan = killed.enqueue(COUNT, { total: 3 });
+    await sleep(50);
+    await killed.stop();
+
+    // A second session opens meanwhile: both jobs were touched a moment ago, so neither is taken at once.
+    const second: number[] = [];
+    const other = new JobRunner(openProjectDb(file, { create: false }), [chunkedJob(second)]);
+    expect(other.resumeInterrupted()).toEqual([]);
+    await other.idle();
+    // The one whose row stayed still was a dead session's: resumed. The live one ran only where it started.
+    expect(other.get(orphan)?.state).toBe('done');
+    expect(second).toEqual([0, 1, 2]);
+    await alive.idle();
+    expect(first).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(other.get(running)?.state).toBe('done');
+  }, 30_000);
 
   it('starts a job queued right after an idle runner looked for work', async () => {
     const db = openProjectDb(projectDbFile(), { create: false });

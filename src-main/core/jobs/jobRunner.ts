@@ -3,12 +3,13 @@
  * progress (done/total, rate, ETA), cancel, and resume after the app was killed: a job found 'running' at
  * start-up is restarted from its last committed checkpoint, so at most the chunk in flight is redone.
  */
+import crypto from 'node:crypto';
 import { defaultConfigDir } from '../appDirs';
 import { logUnexpected } from '../errorLog';
 import { StudioError } from '../errors';
 import type { JobId } from '../ids';
 import type { Db } from '../store/projectDb';
-import { claimJob, findJobs, getJob, insertJob, listJobs, updateJob, type JobRecord, type JobState } from '../store/jobStore';
+import { claimJob, getJob, insertJob, listJobs, updateJob, type JobRecord, type JobState } from '../store/jobStore';
 import { firstIssue, type JobDefinition } from './jobKinds';
 
 export interface JobUpdate {
@@ -93,6 +94,14 @@ export function jobResult<R>(definition: JobDefinition<unknown, unknown, unknown
 /** Logs an error that is a bug and returns the one line to store and show instead (see errorLog.ts). */
 export type ReportUnexpected = (context: string, error: unknown) => string;
 
+/** A running job's row is touched this often while it runs ... */
+const HEARTBEAT_MS = 1000;
+/**
+ * ... so one untouched for this long is a dead session's. Five heartbeats: a live session's event loop would have
+ * to stall for seconds (the studio keeps heavy work off it) to be taken for dead.
+ */
+const ALIVE_MS = 5000;
+
 /** How often `ended` looks again at a job another session runs. */
 const ENDED_POLL_MS = 1000;
 
@@ -102,9 +111,14 @@ const PROGRESS_INTERVAL_MS = 250;
 export class JobRunner {
   private readonly controllers = new Map<JobId, AbortController>();
   private readonly waiters = new Map<JobId, (() => void)[]>();
+  private readonly memory = new Map<JobId, JobRecord>();
   private loop: Promise<void> | null = null;
   private stopping = false;
   private lookAgain = false;
+  /** A look, ALIVE_MS after opening, at jobs another live session may be running (resumeInterrupted). */
+  private recheck: Promise<void> | null = null;
+  private recheckTimer: NodeJS.Timeout | undefined;
+  private endRecheck: () => void = () => undefined;
 
   private readonly kinds: ReadonlyMap<string, RegisteredJob>;
 
@@ -120,33 +134,60 @@ export class JobRunner {
   /**
    * Queues a job after checking its parameters against its kind (a wrong one is refused here, with one line,
    * and nothing is queued). A job of a kind that declares `sameAs` and that matches one still queued or running
-   * is that job: its id is returned and nothing new is queued.
+   * is that job: its id is returned and nothing new is queued. `inMemory` keeps the job out of the database, for a
+   * project that cannot be written (an export from a read-only project): it runs the same, but is not resumed.
    */
-  enqueue<PI>(definition: JobDefinition<unknown, PI, unknown, unknown>, params: NoInfer<PI>): JobId {
+  enqueue<PI>(definition: JobDefinition<unknown, PI, unknown, unknown>, params: NoInfer<PI>, options: { inMemory?: boolean } = {}): JobId {
     const kind = this.kinds.get(definition.name);
     if (!kind) throw new StudioError(`Unknown job kind "${definition.name}".`);
     const checked = kind.checkParams(params);
-    const pending = findJobs(this.db, definition.name, ['queued', 'running']).find((job) => kind.same(job.params, checked));
+    const pending = this.findJobs(definition.name, ['queued', 'running']).find((job) => kind.same(job.params, checked));
     if (pending) return pending.id;
-    const id = insertJob(this.db, definition.name, checked);
+    const id = options.inMemory ? this.insertInMemory(definition.name, checked) : insertJob(this.db, definition.name, checked);
     this.notify(id, null);
     this.kick();
     return id;
   }
 
   /** Re-queues jobs that were running when the app died, then starts working. */
+  /**
+   * Re-queues jobs left 'running' by a studio that died, then starts working. A running job whose row has not
+   * been touched for ALIVE_MS is a dead session's; one touched more recently may be another live session's on the
+   * same project (the studio and a CLI command), which touches it every HEARTBEAT_MS: it is looked at again after
+   * ALIVE_MS and re-queued only if its row did not change meanwhile, so no job is ever run twice at once.
+   * Returns the jobs re-queued at once.
+   */
   resumeInterrupted(): JobId[] {
-    const interrupted = listJobs(this.db, ['running']).map((job) => job.id);
-    for (const id of interrupted) updateJob(this.db, id, { state: 'queued' });
+    const now = Date.now();
+    const running = this.listJobs(['running']).filter((job) => !this.controllers.has(job.id));
+    const dead = running.filter((job) => now - Date.parse(job.updatedAt) >= ALIVE_MS);
+    for (const job of dead) this.updateJob(job.id, { state: 'queued' });
+    const maybeAlive = running.filter((job) => !dead.includes(job));
+    if (maybeAlive.length > 0) this.recheckLater(maybeAlive);
     this.kick();
-    return interrupted;
+    return dead.map((job) => job.id);
+  }
+
+  private recheckLater(jobs: readonly JobRecord[]): void {
+    this.recheck = new Promise<void>((resolve) => {
+      this.recheckTimer = setTimeout(resolve, ALIVE_MS);
+      this.endRecheck = resolve;
+    }).then(() => {
+      this.recheck = null;
+      if (this.stopping) return;
+      for (const seen of jobs) {
+        const job = this.getJob(seen.id);
+        if (job?.state === 'running' && job.updatedAt === seen.updatedAt) this.updateJob(job.id, { state: 'queued' });
+      }
+      this.kick();
+    });
   }
 
   cancel(id: JobId): void {
-    const job = getJob(this.db, id);
+    const job = this.getJob(id);
     if (!job) throw new StudioError(`There is no job ${id}.`);
     if (job.state === 'queued') {
-      updateJob(this.db, id, { state: 'cancelled' });
+      this.updateJob(id, { state: 'cancelled' });
       this.notify(id, null);
     } else {
       this.controllers.get(id)?.abort();
@@ -154,11 +195,11 @@ export class JobRunner {
   }
 
   list(): JobRecord[] {
-    return listJobs(this.db);
+    return this.listJobs();
   }
 
   get(id: JobId): JobRecord | undefined {
-    return getJob(this.db, id);
+    return this.getJob(id);
   }
 
   /**
@@ -168,7 +209,7 @@ export class JobRunner {
    */
   async ended(id: JobId): Promise<void> {
     for (;;) {
-      const job = getJob(this.db, id);
+      const job = this.getJob(id);
       if (!job) throw new StudioError(`There is no job ${id}.`);
       if (FINAL_STATES.includes(job.state)) return;
       await new Promise<void>((resolve) => {
@@ -185,14 +226,60 @@ export class JobRunner {
 
   /** Resolves when the queue is empty (the CLI waits on this; the UI listens to updates instead). */
   async idle(): Promise<void> {
-    while (this.loop) await this.loop;
+    for (;;) {
+      if (this.recheck) await this.recheck;
+      else if (this.loop) await this.loop;
+      else return;
+    }
   }
 
   /** Aborts the running job and waits; a closed project leaves its job 'running', to resume next time. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.recheckTimer);
+    this.endRecheck();
     for (const controller of this.controllers.values()) controller.abort(new StopSignal());
     await this.idle();
+  }
+
+  /** The jobs kept in memory (see `enqueue`), which the application layer lists beside the stored ones. */
+  inMemory(): JobRecord[] {
+    return [...this.memory.values()];
+  }
+
+  // The job table, plus the jobs kept in memory: the runner treats both alike.
+  private getJob(id: JobId): JobRecord | undefined {
+    return this.memory.get(id) ?? getJob(this.db, id);
+  }
+
+  private listJobs(states?: readonly JobState[]): JobRecord[] {
+    const kept = [...this.memory.values()].filter((job) => states === undefined || states.includes(job.state));
+    return [...listJobs(this.db, states), ...kept].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  private findJobs(kind: string, states: readonly JobState[]): JobRecord[] {
+    return this.listJobs(states).filter((job) => job.kind === kind);
+  }
+
+  private insertInMemory(kind: string, params: unknown): JobId {
+    const now = new Date().toISOString();
+    const id = crypto.randomUUID() as JobId;
+    this.memory.set(id, { id, kind, params, state: 'queued', done: 0, total: 0, checkpoint: null, result: null, error: null, createdAt: now, updatedAt: now });
+    return id;
+  }
+
+  private updateJob(id: JobId, change: Partial<Pick<JobRecord, 'state' | 'done' | 'total' | 'checkpoint' | 'result' | 'error'>>): void {
+    const kept = this.memory.get(id);
+    if (kept) this.memory.set(id, { ...kept, ...change, updatedAt: new Date().toISOString() });
+    else updateJob(this.db, id, change);
+  }
+
+  private claimJob(id: JobId): boolean {
+    const kept = this.memory.get(id);
+    if (!kept) return claimJob(this.db, id);
+    if (kept.state !== 'queued') return false;
+    this.updateJob(id, { state: 'running', error: null });
+    return true;
   }
 
   private kick(): void {
@@ -214,7 +301,7 @@ export class JobRunner {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.stopping) return;
-      const next = listJobs(this.db, ['queued'])[0];
+      const next = this.listJobs(['queued'])[0];
       if (!next) return;
       await this.run(next);
     }
@@ -223,14 +310,22 @@ export class JobRunner {
   private async run(job: JobRecord): Promise<void> {
     const kind = this.kinds.get(job.kind);
     if (!kind) {
-      updateJob(this.db, job.id, { state: 'failed', error: `This studio cannot run jobs of kind "${job.kind}".` });
+      this.updateJob(job.id, { state: 'failed', error: `This studio cannot run jobs of kind "${job.kind}".` });
       this.notify(job.id, null);
       return;
     }
     // Another session on the same project (a second process) may have taken it since it was listed.
-    if (!claimJob(this.db, job.id)) return;
+    if (!this.claimJob(job.id)) return;
     const controller = new AbortController();
     this.controllers.set(job.id, controller);
+    // Tells other sessions on the project that this job is alive (resumeInterrupted).
+    const heartbeat = setInterval(() => {
+      try {
+        this.updateJob(job.id, {});
+      } catch {
+        // A beat missed (the file busy for a moment) is only a later one; the job itself reports real failures.
+      }
+    }, HEARTBEAT_MS);
     const meter = new RateMeter(job.done);
     let lastWrite = 0;
     const context: JobContext<unknown> = {
@@ -242,20 +337,21 @@ export class JobRunner {
         const now = Date.now();
         if (now - lastWrite < PROGRESS_INTERVAL_MS && done < total) return;
         lastWrite = now;
-        updateJob(this.db, job.id, { done, total });
+        this.updateJob(job.id, { done, total });
         this.notify(job.id, meter, message);
       },
-      saveCheckpoint: (state) => updateJob(this.db, job.id, { checkpoint: state }),
+      saveCheckpoint: (state) => this.updateJob(job.id, { checkpoint: state }),
     };
     this.notify(job.id, meter);
     try {
       const result = await kind.run(job, context);
-      updateJob(this.db, job.id, { state: 'done', result: result ?? null });
+      this.updateJob(job.id, { state: 'done', result: result ?? null });
     } catch (error) {
       if (controller.signal.aborted && controller.signal.reason instanceof StopSignal) return;
-      if (controller.signal.aborted) updateJob(this.db, job.id, { state: 'cancelled' });
-      else updateJob(this.db, job.id, { state: 'failed', error: this.failureLine(job.kind, error) });
+      if (controller.signal.aborted) this.updateJob(job.id, { state: 'cancelled' });
+      else this.updateJob(job.id, { state: 'failed', error: this.failureLine(job.kind, error) });
     } finally {
+      clearInterval(heartbeat);
       this.controllers.delete(job.id);
     }
     this.notify(job.id, meter);
@@ -267,7 +363,7 @@ export class JobRunner {
   }
 
   private notify(id: JobId, meter: RateMeter | null, message?: string): void {
-    const job = getJob(this.db, id);
+    const job = this.getJob(id);
     if (!job) return;
     if (FINAL_STATES.includes(job.state)) for (const wake of this.waiters.get(id) ?? []) wake();
     const rate = meter?.ratePerSec() ?? null;

@@ -79,12 +79,6 @@ export function listJobs(db: Db, states?: readonly JobState[]): JobRecord[] {
   return rows.map(toRecord).filter((job) => states === undefined || states.includes(job.state));
 }
 
-/** Jobs of one kind in these states, oldest first. */
-export function findJobs(db: Db, kind: string, states: readonly JobState[]): JobRecord[] {
-  const rows = db.prepare(`SELECT * FROM jobs WHERE kind = ? ORDER BY created_at, rowid`).all(kind) as JobRow[];
-  return rows.map(toRecord).filter((job) => states.includes(job.state));
-}
-
 /** Marks a queued job running; false when it is no longer queued (cancelled, or taken by another session). */
 export function claimJob(db: Db, id: JobId): boolean {
   const now = new Date().toISOString();
