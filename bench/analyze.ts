@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from '../src-main/core/inference/onnxRuntime';
-import { ANALYZE_CHUNK_FRAMES, ANALYZE_JOB, ANALYZE_MAX_SIDE, type AnalyzeResult } from '../src-main/core/analysis/analyzeJob';
+import { ANALYZE_CHUNK_FRAMES, ANALYZE_JOB, ANALYZE_MAX_SIDE } from '../src-main/core/analysis/analyzeJob';
+import { jobResult } from '../src-main/core/jobs/jobRunner';
 import { SessionFactory } from '../src-main/core/inference/executionProviders';
 import { defaultModelsDir } from '../src-main/core/inference/modelRegistry';
 import { IMPORT_JOB } from '../src-main/core/ingest/importJob';
@@ -70,7 +71,7 @@ async function analyzeVideo(file: string) {
   let firstChunkMs: number | null = null;
   let firstChunkDone = 0;
   const session = ProjectSession.open(dir, (update) => {
-    if (update.kind === ANALYZE_JOB && update.done > 0 && firstChunkMs === null) {
+    if (update.kind === ANALYZE_JOB.name && update.done > 0 && firstChunkMs === null) {
       firstChunkMs = performance.now();
       firstChunkDone = update.done;
     }
@@ -86,10 +87,11 @@ async function analyzeVideo(file: string) {
   const job = session.jobs.get(id);
   await session.close();
   fs.rmSync(path.dirname(dir), { recursive: true, force: true });
-  if (job?.state !== 'done') throw new Error(`analysis of ${file} failed: ${job?.error}`);
+  const result = jobResult(ANALYZE_JOB, job);
+  if (job?.state !== 'done' || !result) throw new Error(`analysis of ${file} failed: ${job?.error}`);
   const steadyMs = firstChunkMs === null ? null : end - firstChunkMs;
   return {
-    result: job.result as AnalyzeResult,
+    result,
     totalSec: (end - start) / 1000,
     steadyFps: steadyMs && steadyMs > 0 ? (video.frameCount - firstChunkDone) / (steadyMs / 1000) : null,
     size: `${video.width}x${video.height}`,

@@ -6,6 +6,7 @@
  * trusts a response it did not expect. This file must stay free of Node imports: the renderer bundles it.
  */
 import { z } from 'zod';
+import { ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_IMPORT_JOB, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
 
 /** Bumped when a method or event changes incompatibly; a client speaking another version is refused. */
 export const API_VERSION = 2;
@@ -131,10 +132,11 @@ const annotatorName = z.string().trim().min(1, 'an annotator needs a name (it is
 const frameIndex = z.number().int().nonnegative();
 const labelOrigin = z.enum(['manual', 'live', 'accepted_prediction']);
 
-export const JobProgress = z.object({
+const JobProgressFacts = z.object({
   projectPath: z.string(),
   jobId: z.string(),
-  kind: z.string(),
+  /** The kind's name for people ("Training"); `kind` is the stored name. */
+  label: z.string(),
   state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
   done: z.number().nonnegative(),
   total: z.number().nonnegative(),
@@ -142,16 +144,23 @@ export const JobProgress = z.object({
   etaSec: z.number().nonnegative().nullable(),
   message: z.string().optional(),
   error: z.string().nullable().optional(),
-  /** What the job produced (for an import: one outcome per path, with the reason when a path failed). */
-  result: z.unknown().optional(),
 });
+
+/** A job and, once done, what it produced, typed by kind (core/jobs/jobKinds.ts; an import: one outcome per path). */
+export const JobProgress = z.discriminatedUnion('kind', [
+  JobProgressFacts.extend({ kind: z.literal(IMPORT_JOB.name), result: IMPORT_JOB.result.optional() }),
+  JobProgressFacts.extend({ kind: z.literal(ANALYZE_JOB.name), result: ANALYZE_JOB.result.optional() }),
+  JobProgressFacts.extend({ kind: z.literal(TRAIN_HEAD_JOB.name), result: TRAIN_HEAD_JOB.result.optional() }),
+  JobProgressFacts.extend({ kind: z.literal(EXPORT_JOB.name), result: EXPORT_JOB.result.optional() }),
+  JobProgressFacts.extend({ kind: z.literal(LABEL_IMPORT_JOB.name), result: LABEL_IMPORT_JOB.result.optional() }),
+]);
 export type JobProgress = z.infer<typeof JobProgress>;
 
 /** Who labels, and whether blind: then labels.list with `viewer` shows only the viewer's own layer. */
 export const AnnotatorView = z.object({ activeAnnotatorId: z.number().int().nullable(), blind: z.boolean() });
 export type AnnotatorView = z.infer<typeof AnnotatorView>;
 
-export const EXPORT_FORMATS = ['csv', 'json', 'afew-va', 'nova', 'elan', 'dataset'] as const;
+export { EXPORT_FORMATS };
 
 /** An agreement statistic; null where it is undefined (no variance, too few shared frames). */
 const statistic = z.number().nullable();
@@ -289,7 +298,8 @@ export const methods = {
   'projects.forgetRecent': { params: z.object({ dir: absolutePath }).strict(), result: z.array(RecentProject) },
   'videos.list': { params: z.object({ project }).strict(), result: z.array(VideoSummary) },
   'videos.import': {
-    params: z.object({ project, paths: z.array(absolutePath).min(1).max(10_000) }).strict(),
+    /** `analyze` (default true): queue face analysis of each video the import adds, once (core/jobs/analyzeAfterImport.ts). */
+    params: z.object({ project, paths: z.array(absolutePath).min(1).max(10_000), analyze: z.boolean().optional() }).strict(),
     result: z.object({ jobId: z.string() }),
   },
   'videos.relink': {
@@ -346,7 +356,7 @@ export const methods = {
     params: z.object({ project, activeAnnotatorId: annotatorId.nullable(), blind: z.boolean() }).strict(),
     result: AnnotatorView,
   },
-  /** csv and json write `folder/name`; afew-va, nova, elan and dataset write a folder `folder/name` of files. */
+  /** Starts an export job. csv and json write `folder/name`; afew-va, nova, elan and dataset write a folder `folder/name` of files. */
   'exports.write': {
     params: z
       .object({
@@ -357,22 +367,11 @@ export const methods = {
         videoId: videoId.optional(),
         annotator: z.string().min(1).max(100).optional(),
         overwrite: z.boolean().optional(),
-        /** `dataset` only: several annotators, predicted rows, crop size/format, split shares and seed, video id -> subject. */
-        dataset: z
-          .object({
-            annotators: z.array(z.string().min(1).max(100)).max(100).optional(),
-            predictions: z.boolean().optional(),
-            cropSize: z.number().int().min(16).max(2048).optional(),
-            imageFormat: z.enum(['png', 'jpeg']).optional(),
-            split: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]).optional(),
-            seed: z.string().max(100).optional(),
-            subjects: z.record(z.string().regex(/^\d+$/), z.string().min(1).max(200)).optional(),
-          })
-          .strict()
-          .optional(),
+        dataset: DatasetRequest.optional(),
       })
       .strict(),
-    result: z.object({ files: z.array(z.string()) }),
+    /** The export job: its result names the files written; progress and cancel as every job. */
+    result: z.object({ jobId: z.string() }),
   },
   'labels.import': {
     params: z
@@ -385,7 +384,8 @@ export const methods = {
         videoId: videoId.optional(),
       })
       .strict(),
-    result: z.object({ labels: z.number().int(), annotators: z.array(z.string()), videoIds: z.array(z.number().int()) }),
+    /** The label-import job: its result counts the labels, annotators and videos; a cancelled one saves nothing. */
+    result: z.object({ jobId: z.string() }),
   },
   'agreement.report': {
     params: z.object({ project, videoId: videoId.optional(), annotators: z.array(z.string()).min(2).optional() }).strict(),

@@ -3,8 +3,9 @@
  * session become `job.progress` events carrying the project they belong to, and the end of a large project's
  * background check a `project.access` event.
  */
-import { TRAIN_HEAD_JOB } from '../core/affect/trainJob';
-import { getJob } from '../core/store/jobStore';
+import { summariseJob } from '../core/app/jobs';
+import { EXPORT_JOB, LABEL_IMPORT_JOB, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
+import type { ExportLedger } from '../core/io/exportLedger';
 import type { JobUpdate, ReportUnexpected } from '../core/jobs/jobRunner';
 import { ProjectSession } from '../core/studio/projectSession';
 import { resolveUserPath } from '../core/paths/userPath';
@@ -17,6 +18,7 @@ export class ProjectSessions {
   constructor(
     private readonly events: EventHub,
     private readonly reportUnexpected: ReportUnexpected,
+    private readonly exportLedger: ExportLedger,
   ) {}
 
   get(projectPath: string): ProjectSession {
@@ -25,12 +27,14 @@ export class ProjectSessions {
     if (!session) {
       session = ProjectSession.open(dir, {
         onJobUpdate: (update, owner) => {
-          this.events.emit('job.progress', jobProgress(owner, update));
-          // A trained head becomes the active one, so every video's predictions change; other jobs change videos.
-          if (update.state === 'done') this.events.emit('data.changed', { entity: update.kind === TRAIN_HEAD_JOB ? 'predictions' : 'videos', projectPath: dir });
+          const progress = jobProgress(owner, update);
+          if (progress) this.events.emit('job.progress', progress);
+          const changed = update.state === 'done' ? changedBy(update.kind) : null;
+          if (changed) this.events.emit('data.changed', { entity: changed, projectPath: dir });
         },
         onAccessChange: (access) => this.events.emit('project.access', { projectPath: dir, access }),
         reportUnexpected: this.reportUnexpected,
+        exportLedger: this.exportLedger,
       });
       this.open.set(dir, session);
     }
@@ -44,12 +48,31 @@ export class ProjectSessions {
   }
 }
 
-export function jobProgress(session: ProjectSession, update: JobUpdate): JobProgress {
-  const finished = update.state === 'done' || update.state === 'failed';
-  const record = finished ? getJob(session.db, update.jobId) : undefined;
+/** A job's update as the `job.progress` event; none for a kind this studio does not know (it cannot describe it). */
+export function jobProgress(session: ProjectSession, update: JobUpdate): JobProgress | undefined {
+  const record = session.jobs.get(update.jobId);
+  const summary = record && summariseJob(record);
+  if (!summary) return undefined;
+  const { ratePerSec, etaSec, message } = update;
   return {
+    ...summary,
     projectPath: session.dir,
-    ...update,
-    ...(record ? { error: record.error, result: record.result } : {}),
+    state: update.state,
+    done: update.done,
+    total: update.total,
+    ratePerSec,
+    etaSec,
+    ...(message === undefined ? {} : { message }),
   };
+}
+
+/**
+ * What a finished job changed: a trained head becomes the active one, so every video's predictions change; label
+ * imports change labels; imports and analyses change videos; an export changes nothing in the project.
+ */
+function changedBy(kind: string): 'predictions' | 'labels' | 'videos' | null {
+  if (kind === TRAIN_HEAD_JOB.name) return 'predictions';
+  if (kind === LABEL_IMPORT_JOB.name) return 'labels';
+  if (kind === EXPORT_JOB.name) return null;
+  return 'videos';
 }

@@ -24,13 +24,14 @@ export function createStudioApi(options: {
 }): StudioApi {
   const events = new EventHub();
   const reportUnexpected = (context: string, error: unknown) => logUnexpected(options.configDir, context, error);
-  const sessions = new ProjectSessions(events, reportUnexpected);
+  const exportLedger = new ExportLedger(options.configDir);
+  const sessions = new ProjectSessions(events, reportUnexpected, exportLedger);
   const handlers = createHandlers({
     sessions,
     mode: options.mode,
     appVersion: appVersion(),
     recent: new RecentProjects(options.configDir),
-    exportLedger: new ExportLedger(options.configDir),
+    exportLedger,
     events,
     chooseFolder: options.chooseFolder,
   });

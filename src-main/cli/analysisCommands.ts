@@ -1,6 +1,6 @@
 /** `affect-studio analyze` and `affect-studio faces`: the face analysis from the command line. */
-import { ANALYZE_JOB, type AnalyzeResult } from '../core/analysis/analyzeJob';
 import { faces, requestAnalysis } from '../core/app/analysis';
+import { ANALYZE_JOB, jobResult } from '../core/app/jobs';
 import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
@@ -11,7 +11,7 @@ export async function analyzeCommand(values: Values, rest: string[], io: CliIo):
   const only = videoOption(values);
   let lastLine = '';
   const session = await openSession(project, io, (update) => {
-    if (values.json || update.kind !== ANALYZE_JOB || update.state !== 'running' || update.total === 0) return;
+    if (values.json || update.kind !== ANALYZE_JOB.name || update.state !== 'running' || update.total === 0) return;
     const line = `analysing: ${Math.floor((100 * update.done) / update.total)}% (${update.done}/${update.total} frames)`;
     if (line !== lastLine) io.err(`${line}\n`);
     lastLine = line;
@@ -22,10 +22,10 @@ export async function analyzeCommand(values: Values, rest: string[], io: CliIo):
     await session.jobs.idle();
     const outcomes = jobs.map((id) => session.jobs.get(id));
     if (values.json) {
-      io.out(JSON.stringify(outcomes.map((job) => ({ state: job?.state, error: job?.error ?? null, ...((job?.result as AnalyzeResult | null) ?? {}) }))) + '\n');
+      io.out(JSON.stringify(outcomes.map((job) => ({ state: job?.state, error: job?.error ?? null, ...(jobResult(ANALYZE_JOB, job) ?? {}) }))) + '\n');
     } else {
       for (const job of outcomes) {
-        const r = job?.result as AnalyzeResult | null;
+        const r = jobResult(ANALYZE_JOB, job);
         io.out(r && job?.state === 'done'
           ? `video ${r.videoId}: ${r.facesFound}/${r.frames} frames with a face, detector on ${r.detectorRuns} frames, on ${r.provider}\n`
           : `failed: ${job?.state ?? 'lost'}${job?.error ? `: ${job.error}` : ''}\n`);

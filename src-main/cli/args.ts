@@ -11,6 +11,8 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Whether stderr is a terminal: progress lines go there only then, so logs and pipes stay clean. */
+  stderrIsTty?: boolean;
   /** Resolves when the user asks a long-running command (serve, import) to stop (Ctrl+C). */
   untilStopped: () => Promise<void>;
 }
@@ -59,6 +61,7 @@ function parseOptions(argv: string[]) {
         valence: { type: 'string' },
         arousal: { type: 'string' },
         n: { type: 'string' },
+        'no-analyze': { type: 'boolean' },
       },
     });
   } catch (error) {

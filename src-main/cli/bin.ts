@@ -36,6 +36,7 @@ void runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => stderrOpen && process.stderr.write(text),
   env: process.env,
+  stderrIsTty: process.stderr.isTTY === true,
   untilStopped: () => stopped,
 }).then((code) => {
   process.exitCode = code;

@@ -9,6 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/labelProject';
 import { API_VERSION } from '../api/contract';
 import { createStudioApi } from '../api/studioApi';
+import { apiCaller } from '../../test/support/apiCall';
+import { jobResultOf } from '../../test/support/apiJobs';
 import { ANALYZE_JOB } from '../core/analysis/analyzeJob';
 import { IMPORT_JOB } from '../core/ingest/importJob';
 import { ensureAnnotator } from '../core/store/annotatorStore';
@@ -81,13 +83,11 @@ describe('dataset export from the CLI and the API', () => {
     const api = createStudioApi({ mode: 'browser', configDir: tempDir() });
     try {
       const folder = tempDir();
-      const params = { project: project, format: 'dataset', folder, name: 'api-set', annotator: 'Ana', dataset: { cropSize: 40, split: [1, 1, 1], seed: 'x' } };
-      const response = await api.dispatch({ v: API_VERSION, id: 1, method: 'exports.write', params });
-      if (!response.ok) throw new Error(response.error.message);
-      const files = (response.result as { files: string[] }).files;
+      const params = { format: 'dataset', folder, name: 'api-set', annotator: 'Ana', dataset: { cropSize: 40, split: [1, 1, 1], seed: 'x' } };
+      const { files } = await jobResultOf<{ files: string[] }>(apiCaller(api), project, 'exports.write', params);
       expect(files.filter((f) => f.endsWith('.png'))).toHaveLength(18);
       expect(pngSize(files.find((f) => f.endsWith('.png')) as string)).toMatchObject({ width: 40, height: 40 });
-      const again = await api.dispatch({ v: API_VERSION, id: 2, method: 'exports.write', params });
+      const again = await api.dispatch({ v: API_VERSION, id: 2, method: 'exports.write', params: { project, ...params } });
       expect(again.ok ? '' : again.error.message).toMatch(/already exists/);
     } finally {
       await api.close();

@@ -1,15 +1,14 @@
 /** `affect-studio export` and `affect-studio import-labels`: labels out of and into a project. */
 import path from 'node:path';
-import { defaultConfigDir } from '../core/appDirs';
-import { refreshRunsForExport } from '../core/app/predictions';
-import type { VideoId } from '../core/ids';
-import { exportDataset, type DatasetOptions } from '../core/io/datasetExport';
+import { startExport, startLabelImport, type ExportRequest } from '../core/app/exports';
+import { EXPORT_JOB, jobEnded, type JobSummary, LABEL_IMPORT_JOB } from '../core/app/jobs';
+import { StudioError } from '../core/errors';
+import type { JobId, VideoId } from '../core/ids';
 import { parseSplitRatios } from '../core/io/datasetSplit';
 import { readSubjectsFile } from '../core/io/datasetSubjects';
-import { EXPORT_FORMATS, exportLabels, type ExportFormat } from '../core/io/exportLabels';
-import { ExportLedger } from '../core/io/exportLedger';
-import { requireExportFolder, type ExportTarget } from '../core/io/exportTarget';
-import { importLabels } from '../core/io/labelImport';
+import { EXPORT_FORMATS, type ExportFormat } from '../core/io/exportLabels';
+import { requireExportFolder } from '../core/io/exportTarget';
+import type { ProjectSession } from '../core/studio/projectSession';
 import { openSession } from './openSession';
 import { rangeOption, UsageError, wholeOption, type CliIo, type Values } from './args';
 
@@ -22,57 +21,50 @@ export async function exportCommand(values: Values, rest: string[], io: CliIo): 
   const out = path.resolve(values.out);
   // Before any work (a dataset export crops every face first): the folder --out names must exist.
   requireExportFolder(path.dirname(out));
-  if (format === 'dataset') return datasetCommand(values, project, out, io);
+  const request: ExportRequest = {
+    format,
+    folder: path.dirname(out),
+    name: path.basename(out),
+    overwrite: values.force ?? false,
+    videoId: videoOption(values),
+    ...(format === 'dataset' ? { dataset: datasetRequest(values) } : { annotator: singleAnnotator(values) }),
+  };
   const session = await openSession(project, io);
   try {
-    await refreshRunsForExport(session, { videoId: videoOption(values), annotators: values.annotator });
-    const files = exportLabels(
-      session.db,
-      format,
-      exportTarget(out, values, io),
-      { videoId: videoOption(values), annotator: singleAnnotator(values) },
-    );
-    io.out(values.json ? JSON.stringify({ files }) + '\n' : files.map((file) => `wrote ${file}\n`).join(''));
+    if (values.subjects !== undefined) request.dataset = { ...request.dataset, subjects: subjectsRecord(readSubjectsFile(session.db, path.resolve(values.subjects))) };
+    const job = await runJob(session, await startExport(session, request), io, 'exporting', 'crops');
+    const result = job.kind === EXPORT_JOB.name ? job.result : undefined;
+    if (job.state !== 'done' || !result) return jobFailed('export', job, io);
+    const dataset = result.dataset;
+    if (values.json) io.out(JSON.stringify(dataset ? { ...dataset, files: result.files } : { files: result.files }) + '\n');
+    else if (dataset) {
+      const { folder, images, rows, splits } = dataset;
+      io.out(`wrote ${folder}: ${images} face images, ${rows} label rows (train ${splits.train?.images}, val ${splits.val?.images}, test ${splits.test?.images} images)\n`);
+    } else io.out(result.files.map((file) => `wrote ${file}\n`).join(''));
     return 0;
   } finally {
     await session.close();
   }
 }
 
-/** `export --format dataset`: face crops + labels + split; prints the folder and the counts, not every image. */
-async function datasetCommand(values: Values, project: string, out: string, io: CliIo): Promise<number> {
-  const options: DatasetOptions = {
-    videoId: videoOption(values),
+/** `export --format dataset`: several --annotator, --predictions, crop size and format, split and seed. */
+function datasetRequest(values: Values): NonNullable<ExportRequest['dataset']> {
+  const split = values.split === undefined ? undefined : parseSplitRatios(values.split);
+  return {
     annotators: values.annotator,
     predictions: values.predictions ?? false,
     cropSize: values['crop-size'] === undefined ? undefined : wholeOption('--crop-size', values['crop-size']),
     imageFormat: imageFormatOption(values['image-format']),
-    split: values.split === undefined ? undefined : parseSplitRatios(values.split),
+    split: split && [split.train, split.val, split.test],
     seed: values.seed,
   };
-  const session = await openSession(project, io);
-  try {
-    if (values.subjects !== undefined) options.subjects = readSubjectsFile(session.db, path.resolve(values.subjects));
-    if (options.predictions) await refreshRunsForExport(session, { videoId: options.videoId, annotators: options.annotators });
-    const result = await exportDataset(session.db, exportTarget(out, values, io), options);
-    const { folder, images, rows, splits } = result;
-    io.out(
-      values.json
-        ? JSON.stringify({ folder, images, rows, splits, files: result.files }) + '\n'
-        : `wrote ${folder}: ${images} face images, ${rows} label rows (train ${splits.train.images}, val ${splits.val.images}, test ${splits.test.images} images)\n`,
-    );
-    return 0;
-  } finally {
-    await session.close();
-  }
 }
 
-/** The folder the user chose is --out's parent: the export may write nowhere else. */
-function exportTarget(out: string, values: Values, io: CliIo): ExportTarget {
-  return { folder: path.dirname(out), name: path.basename(out), overwrite: values.force ?? false, ledger: new ExportLedger(defaultConfigDir(io.env)) };
+function subjectsRecord(subjects: ReadonlyMap<VideoId, string>): Record<string, string> {
+  return Object.fromEntries([...subjects].map(([id, subject]) => [String(id), subject]));
 }
 
-function imageFormatOption(text: string | undefined): DatasetOptions['imageFormat'] {
+function imageFormatOption(text: string | undefined): 'png' | 'jpeg' | undefined {
   if (text === undefined) return undefined;
   const format = text.toLowerCase() === 'jpg' ? 'jpeg' : text.toLowerCase();
   if (format !== 'png' && format !== 'jpeg') throw new UsageError(`--image-format must be png or jpeg, not "${text}"`);
@@ -85,10 +77,12 @@ export async function importLabelsCommand(values: Values, rest: string[], io: Cl
   const format = values.format ?? (file.toLowerCase().endsWith('.json') ? 'afew-va' : 'csv');
   if (format !== 'csv' && format !== 'afew-va') throw new UsageError(`--format must be csv or afew-va, not "${format}"`);
   // The call is checked whole before the project is opened.
-  const options = { format, range: rangeOption(values.range), annotator: singleAnnotator(values), videoId: videoOption(values) } as const;
+  const request = { file: path.resolve(file), format, range: rangeOption(values.range), annotator: singleAnnotator(values), videoId: videoOption(values) } as const;
   const session = await openSession(project, io);
   try {
-    const result = importLabels(session.db, path.resolve(file), options);
+    const job = await runJob(session, await startLabelImport(session, request), io, 'importing labels', 'steps');
+    const result = job.kind === LABEL_IMPORT_JOB.name ? job.result : undefined;
+    if (job.state !== 'done' || !result) return jobFailed('label import', job, io);
     io.out(
       values.json
         ? JSON.stringify(result) + '\n'
@@ -98,6 +92,32 @@ export async function importLabelsCommand(values: Values, rest: string[], io: Cl
   } finally {
     await session.close();
   }
+}
+
+/**
+ * Waits for the job this command started (not for others the project has queued), printing its progress to
+ * stderr when that is a terminal; Ctrl+C cancels it. Errors keep the one line the job stored.
+ */
+async function runJob(session: ProjectSession, jobId: JobId, io: CliIo, doing: string, unit: string): Promise<JobSummary> {
+  let lastLine = '';
+  const stop = session.onJobUpdate((update) => {
+    if (!io.stderrIsTty || update.jobId !== jobId || update.state !== 'running' || update.total <= 1) return;
+    const line = `${doing}: ${Math.floor((100 * update.done) / update.total)}% (${update.done}/${update.total} ${unit})`;
+    if (line !== lastLine) io.err(`${line}\n`);
+    lastLine = line;
+  });
+  void io.untilStopped().then(() => session.jobs.cancel(jobId));
+  try {
+    return await jobEnded(session, jobId);
+  } finally {
+    stop();
+  }
+}
+
+function jobFailed(what: string, job: JobSummary, io: CliIo): number {
+  if (job.state === 'failed' && job.error) throw new StudioError(job.error);
+  io.err(`affect-studio: ${what} ${job.state}\n`);
+  return 1;
 }
 
 export function videoOption(values: Values): VideoId | undefined {

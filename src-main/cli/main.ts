@@ -29,7 +29,9 @@ Commands:
   serve [--port N]                 run the studio in browser mode on 127.0.0.1 and print its URL
   project create <dir> [--name N]  create a new project in an empty or new folder
   project salvage <dir> <new-dir>  copy what is readable of a damaged project into a new one, and say what was lost
-  import <project> <path>...       import video files, folders of frames and AFEW-VA clips
+  import <project> <path>... [--no-analyze]
+                                   import video files, folders of frames and AFEW-VA clips, then find the faces
+                                   in each new video (once per video; --no-analyze leaves that for later)
   videos <project>                 list the project's videos
   analyze <project> [--video ID]   find, track and encode the face in every frame (all videos by default)
   faces <project> --video ID       per frame: face present, box, score, track

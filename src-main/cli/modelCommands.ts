@@ -5,13 +5,12 @@
  * is missing or older than the labels and head it should reflect.
  */
 import type { HeadInUse } from '../core/affect/projectPredictor';
-import { TRAIN_HEAD_JOB } from '../core/affect/trainJob';
-import type { ValidationMetrics } from '../core/affect/trainHead';
 import { addAnnotator, chooseAnnotator } from '../core/app/annotators';
 import { applyLabels } from '../core/app/labels';
 import { framePredictions, propagate, requestTraining } from '../core/app/models';
 import { videoOf } from '../core/app/videos';
 import { StudioError } from '../core/errors';
+import { jobResult, TRAIN_HEAD_JOB } from '../core/app/jobs';
 import { openSession } from './openSession';
 import { decimalOption, UsageError, wholeOption, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
@@ -44,18 +43,11 @@ export async function labelCommand(values: Values, rest: string[], io: CliIo): P
   }
 }
 
-interface TrainOutcome {
-  modelId: number;
-  version: number;
-  labels: number;
-  validation: ValidationMetrics;
-}
-
 export async function trainCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const project = oneProject('train', rest);
   let lastLine = '';
   const session = await openSession(project, io, (update) => {
-    if (values.json || update.kind !== TRAIN_HEAD_JOB || update.state !== 'running' || update.total === 0) return;
+    if (values.json || update.kind !== TRAIN_HEAD_JOB.name || update.state !== 'running' || update.total === 0) return;
     const line = `training: ${Math.floor((100 * update.done) / update.total)}%`;
     if (line !== lastLine) io.err(`${line}\n`);
     lastLine = line;
@@ -66,8 +58,8 @@ export async function trainCommand(values: Values, rest: string[], io: CliIo): P
     void io.untilStopped().then(() => session.jobs.cancel(jobId));
     await session.jobs.idle();
     const job = session.jobs.get(jobId);
-    if (job?.state !== 'done' || !job.result) throw new StudioError(`training ${job?.state ?? 'lost'}${job?.error ? `: ${job.error}` : ''}`);
-    const result = job.result as TrainOutcome;
+    const result = jobResult(TRAIN_HEAD_JOB, job);
+    if (job?.state !== 'done' || !result) throw new StudioError(`training ${job?.state ?? 'lost'}${job?.error ? `: ${job.error}` : ''}`);
     const v = result.validation;
     if (values.json) io.out(JSON.stringify({ ...result, annotator: annotator.name }) + '\n');
     else {

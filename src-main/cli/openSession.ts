@@ -6,12 +6,14 @@
 import path from 'node:path';
 import { defaultConfigDir } from '../core/appDirs';
 import { logUnexpected } from '../core/errorLog';
+import { ExportLedger } from '../core/io/exportLedger';
 import { ProjectSession, type JobUpdateListener } from '../core/studio/projectSession';
 import type { CliIo } from './args';
 
 export async function openSession(project: string, io: CliIo, onJobUpdate?: JobUpdateListener): Promise<ProjectSession> {
   const session = ProjectSession.open(path.resolve(project), {
     onJobUpdate,
+    exportLedger: new ExportLedger(defaultConfigDir(io.env)),
     reportUnexpected: (context, error) => logUnexpected(defaultConfigDir(io.env), context, error),
   });
   const access = await session.checked;

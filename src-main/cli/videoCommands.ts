@@ -1,8 +1,11 @@
 /** `affect-studio import` and `affect-studio videos`: the project's media from the command line. */
 import path from 'node:path';
+import type { JobId } from '../core/ids';
 import { listVideos, requestImport } from '../core/app/videos';
 import type { ImportOutcome } from '../core/ingest/importJob';
+import type { ProjectSession } from '../core/studio/projectSession';
 import { importSummary } from '../core/ingest/importSummary';
+import { ANALYZE_JOB, importOutcomes, jobResult } from '../core/app/jobs';
 import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
 
@@ -13,34 +16,63 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
   let lastLine = '';
   const session = await openSession(project, io, (update) => {
     if (values.json || update.state !== 'running' || update.total === 0) return;
-    const line = `importing: ${Math.floor((100 * update.done) / update.total)}% (${update.done}/${update.total} frames)`;
+    const doing = update.kind === ANALYZE_JOB.name ? 'analysing faces' : 'importing';
+    const line = `${doing}: ${Math.floor((100 * update.done) / update.total)}% (${update.done}/${update.total} frames)`;
     if (line !== lastLine) io.err(`${line}\n`);
     lastLine = line;
   });
   try {
     // The same command run again after it was killed finishes the interrupted import instead of starting anew.
-    const jobId = await requestImport(session, targets);
+    const jobId = await requestImport(session, targets, !(values['no-analyze'] ?? false));
     void io.untilStopped().then(() => session.jobs.cancel(jobId));
-    await session.jobs.idle();
+    await session.jobs.ended(jobId);
     const job = session.jobs.get(jobId);
-    const outcomes = ((job?.result ?? { outcomes: [] }) as { outcomes: ImportOutcome[] }).outcomes;
-    if (values.json) io.out(JSON.stringify({ state: job?.state, outcomes }) + '\n');
+    const outcomes = importOutcomes(job);
+    // The import queued one face analysis per new video (core/jobs/analyzeAfterImport.ts): run them now, as the
+    // studio would, so the project is ready when the command returns; Ctrl+C cancels them too.
+    const analyses = analysesOf(session, outcomes);
+    if (analyses.length > 0) {
+      if (!values.json) io.err(`queued face analysis of ${analyses.length} new video(s) (skip it with --no-analyze)\n`);
+      void io.untilStopped().then(() => analyses.forEach((id) => session.jobs.cancel(id)));
+      await Promise.all(analyses.map((id) => session.jobs.ended(id)));
+    }
+    const analysed = analyses.map((id) => session.jobs.get(id));
+    if (values.json) {
+      io.out(JSON.stringify({ state: job?.state, outcomes, analyses: analysed.map((a) => ({ state: a?.state, error: a?.error ?? null, ...jobResult(ANALYZE_JOB, a) })) }) + '\n');
+    }
     else {
       for (const outcome of outcomes) {
         const warning = outcome.warning ? `; warning: ${outcome.warning}` : '';
         io.out(outcome.error ? `failed   ${outcome.path}: ${outcome.error}\n` : `imported ${outcome.path}: ${outcome.frames} frames${outcome.labels ? `, ${outcome.labels} labels` : ''}${warning}\n`);
       }
-      // Where the progress lines went: stdout stays one line per path for scripts.
+      for (const a of analysed) {
+        const r = jobResult(ANALYZE_JOB, a);
+        io.err(r ? `analysed video ${r.videoId}: faces on ${r.facesFound}/${r.frames} frames\n` : `face analysis ${a?.state ?? 'lost'}${a?.error ? `: ${a.error}` : ''}\n`);
+      }
+      // Where the progress lines went, last: stdout stays one line per path for scripts.
       if (job?.state === 'done') io.err(`${importSummary(outcomes)}\n`);
     }
     if (job?.state !== 'done') {
       io.err(`affect-studio: import ${job?.state ?? 'lost'}${job?.error ? `: ${job.error}` : ''}\n`);
       return 1;
     }
-    return outcomes.some((outcome) => outcome.error) ? 1 : 0;
+    return outcomes.some((outcome) => outcome.error) || analysed.some((a) => a?.state !== 'done') ? 1 : 0;
   } finally {
     await session.close();
   }
+}
+
+/** The analysis jobs queued for the videos this import added (queued, running or done: one per video). */
+function analysesOf(session: ProjectSession, outcomes: readonly ImportOutcome[]): JobId[] {
+  const added = new Set(outcomes.flatMap((o) => (o.videoId === undefined ? [] : [o.videoId])));
+  return session.jobs
+    .list()
+    .filter((job) => job.kind === ANALYZE_JOB.name && job.state !== 'failed' && job.state !== 'cancelled')
+    .filter((job) => {
+      const params = ANALYZE_JOB.params.safeParse(job.params);
+      return params.success && added.has(params.data.videoId);
+    })
+    .map((job) => job.id);
 }
 
 export async function videosCommand(values: Values, rest: string[], io: CliIo): Promise<number> {

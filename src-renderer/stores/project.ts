@@ -50,10 +50,10 @@ export const useProjectStore = defineStore('project', {
         if (progress.projectPath !== this.path) return;
         const index = this.jobs.findIndex((job) => job.jobId === progress.jobId);
         if (index === -1) this.jobs.push(progress);
-        else this.jobs[index] = { ...this.jobs[index], ...progress };
+        // Each update carries the whole job (its result and error once it has ended), typed by its kind.
+        else this.jobs[index] = progress;
+        // Analysis of imported videos is queued by the core (core/jobs/analyzeAfterImport.ts), once per video.
         if (progress.kind === 'analyze') void this.guard(() => this.refreshAnalysis());
-        // Faces are what labelling needs next: analyse every video an import brought in, without being asked.
-        if (progress.kind === 'import' && progress.state === 'done') void this.guard(() => this.analyseImported(progress));
       });
       studio.on('data.changed', ({ entity, projectPath }) => {
         if (entity === 'videos' && projectPath === this.path) void this.guard(() => this.refreshVideos());
@@ -88,13 +88,6 @@ export const useProjectStore = defineStore('project', {
       const ready = this.videos.filter((video) => video.status === 'ready');
       const statuses = await Promise.all(ready.map((video) => studio.call('analysis.status', { project, videoId: video.id })));
       for (const status of statuses) this.analysis[status.videoId] = status;
-    },
-    async analyseImported(job: JobProgress) {
-      const project = this.path;
-      if (!project) return;
-      const outcomes = (job.result as { outcomes?: { videoId?: number }[] } | undefined)?.outcomes ?? [];
-      for (const { videoId } of outcomes) if (videoId !== undefined) await studio.call('analysis.start', { project, videoId });
-      await this.refreshJobs();
     },
     async analyse(videoId: number) {
       const project = this.path;

@@ -7,7 +7,7 @@ import { ProjectSession } from '../../src-main/core/studio/projectSession';
 
 const [project, videoId] = process.argv.slice(2);
 const session = ProjectSession.open(project as string, (update) => {
-  if (update.kind === ANALYZE_JOB && update.state === 'running') process.stdout.write(`progress ${update.done}\n`);
+  if (update.kind === ANALYZE_JOB.name && update.state === 'running') process.stdout.write(`progress ${update.done}\n`);
 });
 session.jobs.enqueue(ANALYZE_JOB, { videoId: Number(videoId) });
 void session.jobs.idle().then(() => session.close());

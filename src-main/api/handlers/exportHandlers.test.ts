@@ -1,4 +1,4 @@
-/** Export, import, agreement and blind mode through the API, as the UI calls them. */
+/** Export, import, agreement and blind mode through the API, as the UI calls them (exports and label imports are jobs). */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { addVideo, tempDir } from '../../../test/support/labelProject';
 import { createProject } from '../../core/store/projectFolder';
 import { ProjectSession } from '../../core/studio/projectSession';
 import { apiCaller, type ApiCall } from '../../../test/support/apiCall';
+import { jobResultOf } from '../../../test/support/apiJobs';
 import { createStudioApi, type StudioApi } from '../studioApi';
 
 let api: StudioApi;
@@ -29,7 +30,7 @@ describe('labels exchange and agreement over the API', () => {
     const csv = path.join(tempDir(), 'two.csv');
     const rows = Array.from({ length: 20 }, (_, i) => [`clip.mp4,${i},${(i / 20).toFixed(2)},0.1,Ana`, `clip.mp4,${i},${(i / 25).toFixed(2)},0.1,Ben`]).flat();
     fs.writeFileSync(csv, ['video,frame,valence,arousal,annotator', ...rows].join('\n'));
-    expect(await call('labels.import', { project, file: csv, format: 'csv' })).toEqual({ labels: 40, annotators: ['Ana', 'Ben'], videoIds: [1] });
+    expect(await jobResultOf(call, project, 'labels.import', { file: csv, format: 'csv' })).toEqual({ labels: 40, annotators: ['Ana', 'Ben'], videoIds: [1] });
 
     const report = (await call('agreement.report', { project })) as { valence: { icc: Record<string, number> }; arousal: { pearson: unknown; ccc: unknown } };
     expect(report.valence.icc['3,1']).toBeGreaterThan(0.9);
@@ -39,11 +40,11 @@ describe('labels exchange and agreement over the API', () => {
     expect(await call('agreement.fuse', { project, method: 'mean' })).toMatchObject({ annotator: { name: 'gold (mean)' }, labels: 20, weights: null });
 
     const folder = tempDir();
-    const written = (await call('exports.write', { project, format: 'csv', folder, name: 'out.csv' })) as { files: string[] };
+    const written = await jobResultOf<{ files: string[] }>(call, project, 'exports.write', { format: 'csv', folder, name: 'out.csv' });
     expect(written.files).toEqual([path.join(fs.realpathSync(folder), 'out.csv')]);
     await expect(call('exports.write', { project, format: 'csv', folder, name: 'out.csv' })).rejects.toThrow(/already exists/);
     await expect(call('exports.write', { project, format: 'csv', folder, name: '../out.csv', overwrite: true })).rejects.toThrow(/not a plain file name/);
-    expect(await call('exports.write', { project, format: 'elan', folder, name: 'elan' })).toMatchObject({ files: [expect.stringMatching(/1-clip\.elan\.txt$/)] });
+    expect(await jobResultOf(call, project, 'exports.write', { format: 'elan', folder, name: 'elan' })).toMatchObject({ files: [expect.stringMatching(/1-clip\.elan\.txt$/)] });
 
     // A file the studio did not write is never replaced, even with overwrite; its own earlier export is.
     const foreign = path.join(fs.realpathSync(folder), 'theirs.csv');
@@ -52,7 +53,7 @@ describe('labels exchange and agreement over the API', () => {
       `${foreign} was not written by Affect Studio, so it is not replaced, even with --force. Choose another name or move it.`,
     );
     expect(fs.readFileSync(foreign, 'utf8')).toBe('not ours');
-    expect(await call('exports.write', { project, format: 'csv', folder, name: 'out.csv', overwrite: true, annotator: 'Ben' })).toEqual(written);
+    expect(await jobResultOf(call, project, 'exports.write', { format: 'csv', folder, name: 'out.csv', overwrite: true, annotator: 'Ben' })).toEqual(written);
     expect(fs.readFileSync(written.files[0] as string, 'utf8')).not.toContain('Ana');
   });
 

@@ -1,14 +1,14 @@
 /** A project's videos and jobs: import, list, relink, frames for the viewer, thumbnails, job control. */
+import { cancelJob, listJobs } from '../../core/app/jobs';
 import type { JobId, VideoId } from '../../core/ids';
 import { frameTimes, listVideos, relinkVideo, requestImport, thumbnails, viewerFrames } from '../../core/app/videos';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
-import { jobProgress } from '../projectSessions';
 
 export function videoHandlers({ sessions, events }: ApiServices) {
   return {
     'videos.list': ({ project }) => listVideos(sessions.get(project)),
-    'videos.import': async ({ project, paths }) => ({ jobId: await requestImport(sessions.get(project), paths) }),
+    'videos.import': async ({ project, paths, analyze }) => ({ jobId: await requestImport(sessions.get(project), paths, analyze ?? true) }),
     'videos.relink': async ({ project, videoId, path }) => {
       const session = sessions.get(project);
       const relinked = await relinkVideo(session, videoId as VideoId, path);
@@ -28,14 +28,12 @@ export function videoHandlers({ sessions, events }: ApiServices) {
       const strip = await thumbnails(sessions.get(project), videoId as VideoId);
       return strip && { tileWidth: strip.tileWidth, tileHeight: strip.tileHeight, frameIndexes: strip.frameIndexes, jpegBase64: strip.jpeg.toString('base64') };
     },
-    'jobs.list': ({ project }) => {
+    'jobs.list': async ({ project }) => {
       const session = sessions.get(project);
-      return session.jobs.list().map((job) =>
-        jobProgress(session, { jobId: job.id, kind: job.kind, state: job.state, done: job.done, total: job.total, ratePerSec: null, etaSec: null }),
-      );
+      return (await listJobs(session)).map((job) => ({ ...job, projectPath: session.dir, ratePerSec: null, etaSec: null }));
     },
-    'jobs.cancel': ({ project, jobId }) => {
-      sessions.get(project).jobs.cancel(jobId as JobId);
+    'jobs.cancel': async ({ project, jobId }) => {
+      await cancelJob(sessions.get(project), jobId as JobId);
       return {};
     },
   } satisfies Partial<Handlers>;

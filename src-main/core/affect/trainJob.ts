@@ -4,6 +4,7 @@
  */
 import { StudioError } from '../errors';
 import type { AnnotatorId } from '../ids';
+import { TRAIN_HEAD_JOB, type JobParams, type JobResult } from '../jobs/jobKinds';
 import type { JobHandler } from '../jobs/jobRunner';
 import { currentLabels } from '../store/labelStore';
 import type { Db } from '../store/projectDb';
@@ -14,16 +15,15 @@ import { storeTrainedHead, trainInWorker } from './headStore';
 import { priorHead } from './priorHead';
 import { MIN_TRAINING_LABELS, type LabelledFrame, type TrainOptions } from './trainHead';
 
-export const TRAIN_HEAD_JOB = 'train-head';
+export { TRAIN_HEAD_JOB };
 
 /** The options every project head is trained with; the held-back score retrains each fold with them too. */
 export function headTrainingOptions(): TrainOptions {
   return { start: priorHead(), seed: 1 };
 }
 
-export interface TrainHeadParams {
-  annotatorId: number;
-}
+export type TrainHeadParams = JobParams<typeof TRAIN_HEAD_JOB>;
+export type TrainHeadResult = JobResult<typeof TRAIN_HEAD_JOB>;
 
 /** What training reads and writes: the database, the project folder (heads are files in it) and the predictor. */
 interface TrainingTarget {
@@ -50,9 +50,9 @@ export function trainingFrames(session: TrainingTarget, annotatorId: AnnotatorId
   return { frames, videos };
 }
 
-export function trainHeadJobHandler(session: TrainingTarget): JobHandler {
-  return async (rawParams, context) => {
-    const annotatorId = (rawParams as TrainHeadParams).annotatorId as AnnotatorId;
+export function trainHeadJobHandler(session: TrainingTarget): JobHandler<TrainHeadParams, never, TrainHeadResult> {
+  return async (params, context) => {
+    const { annotatorId } = params;
     const annotator = listAnnotators(session.db).find((a) => a.id === annotatorId);
     if (!annotator) throw new StudioError(`This project has no annotator ${annotatorId}.`);
     const { frames, videos } = trainingFrames(session, annotatorId);

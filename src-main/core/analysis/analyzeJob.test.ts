@@ -82,7 +82,7 @@ describe('analyze job on the test clips', () => {
       expect(framesOf(name).length, name).toBe(video?.frameCount);
       expect(await analysisStatus(session, ids.get(name) as VideoId)).toMatchObject({ state: 'done', executionProvider: 'cpu', encoder: { name: 'emotion-xception-fer2013' } });
     }
-    const analyzing = progress.filter((p) => p.kind === ANALYZE_JOB && p.total > 0);
+    const analyzing = progress.filter((p) => p.kind === ANALYZE_JOB.name && p.total > 0);
     expect(analyzing.some((p) => p.done > 0 && p.done < p.total)).toBe(true);
   });
 

@@ -6,43 +6,35 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
 import { defaultModelsDir } from '../inference/modelRegistry';
 import { requireVideo } from '../ingest/videoAccess';
+import { ANALYZE_JOB, type JobParams, type JobResult } from '../jobs/jobKinds';
 import type { JobHandler } from '../jobs/jobRunner';
 import { fitWithin } from '../media/frameSize';
 import type { Db } from '../store/projectDb';
 import { listFrames, type VideoRecord } from '../store/videoStore';
-import { DEFAULT_TRACKER, initialTrackerState, type TrackerState } from '../vision/subjectTracker';
+import { DEFAULT_TRACKER, initialTrackerState } from '../vision/subjectTracker';
 import type { AnalyzeRequest } from './analysisProtocol';
 import { runAnalysisProcess } from './analysisClient';
 import { finishAnalysis, getAnalysis, rewindAnalysis, startAnalysis, writeAnalysedChunk } from '../store/analysisStore';
 import { registerEncoder, type ModelId } from '../store/modelStore';
 
-export const ANALYZE_JOB = 'analyze';
+export { ANALYZE_JOB };
 
 /** Frames per committed chunk: at most this much work is redone after a crash. */
 export const ANALYZE_CHUNK_FRAMES = 32;
 /** Frames are analysed at most this large (longest side): faces stay well above the detector's minimum size. */
 export const ANALYZE_MAX_SIDE = 640;
 
-export interface AnalyzeParams {
-  videoId: number;
-}
+export type AnalyzeParams = JobParams<typeof ANALYZE_JOB>;
+type AnalyzeCheckpoint = z.output<typeof ANALYZE_JOB.checkpoint>;
+export type AnalyzeResult = JobResult<typeof ANALYZE_JOB>;
 
-interface AnalyzeCheckpoint {
-  nextFrame: number;
-  tracker: TrackerState;
-}
-
-export interface AnalyzeResult {
-  videoId: number;
-  frames: number;
-  facesFound: number;
-  detectorRuns: number;
-  provider: string;
-}
+/** Two analyses of one video are one: asking again while one is queued or running gets that one. */
+export const sameAnalysis = (a: AnalyzeParams, b: AnalyzeParams): boolean => a.videoId === b.videoId;
 
 /** Checks a video can be analysed before a job is queued, so a mistake is reported at once. */
 export function checkAnalyzable(video: VideoRecord): void {
@@ -50,12 +42,12 @@ export function checkAnalyzable(video: VideoRecord): void {
   if (!fs.existsSync(video.path)) throw new StudioError(`${video.displayName} is no longer at ${video.path}. Relink it before analysing it.`);
 }
 
-export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: string = defaultModelsDir()): JobHandler {
-  return async (rawParams, context) => {
-    const videoId = (rawParams as AnalyzeParams).videoId as VideoId;
+export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: string = defaultModelsDir()): JobHandler<AnalyzeParams, AnalyzeCheckpoint, AnalyzeResult> {
+  return async (params, context) => {
+    const videoId = params.videoId as VideoId;
     const video = requireVideo(session.db, videoId);
     checkAnalyzable(video);
-    const saved = context.checkpoint as AnalyzeCheckpoint | null;
+    const saved = context.checkpoint;
     const fromFrame = saved?.nextFrame ?? 0;
     const total = video.frameCount;
     const decode = fitWithin(video.width, video.height, Math.min(video.width, ANALYZE_MAX_SIDE), Math.min(video.height, ANALYZE_MAX_SIDE));
@@ -90,7 +82,7 @@ export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: strin
         if (id === null) throw new StudioError('The analysis process sent results before loading its models.');
         session.db.transaction(() => {
           writeAnalysedChunk(session.db, videoId, id, message);
-          context.saveCheckpoint({ nextFrame: message.nextFrame, tracker: message.tracker } satisfies AnalyzeCheckpoint);
+          context.saveCheckpoint({ nextFrame: message.nextFrame, tracker: message.tracker });
         })();
         context.progress(message.nextFrame, total, `Analysing faces in ${video.displayName}`);
       }
@@ -103,6 +95,6 @@ export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: strin
       facesFound: analysis?.facesFound ?? 0,
       detectorRuns: analysis?.detectorRuns ?? 0,
       provider,
-    } satisfies AnalyzeResult;
+    };
   };
 }

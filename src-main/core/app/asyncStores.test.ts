@@ -45,7 +45,7 @@ function deferredStores(stores: ProjectStores): ProjectStores {
 }
 
 function deferredProject(): ProjectContext {
-  return { dir: session.dir, cacheDir: session.cacheDir, stores: deferredStores(session.stores), jobs: session.jobs, predictor: session.predictor, access: session.access };
+  return { dir: session.dir, cacheDir: session.cacheDir, stores: deferredStores(session.stores), jobs: session.jobs, predictor: session.predictor, access: session.access, exportLedger: session.exportLedger };
 }
 
 beforeAll(() => {

@@ -4,6 +4,7 @@
  * Defined here, below the root, so use cases and workflows depend on this shape and not on the session class.
  */
 import type { ProjectPredictor } from '../affect/projectPredictor';
+import type { ExportLedger } from '../io/exportLedger';
 import type { JobRunner } from '../jobs/jobRunner';
 import type { ProjectAccess } from '../store/projectAccess';
 import type { ProjectStores } from '../store/projectStores';
@@ -17,4 +18,6 @@ export interface ProjectContext {
   readonly jobs: JobRunner;
   readonly predictor: ProjectPredictor;
   readonly access: ProjectAccess;
+  /** The record of files exports wrote, so that only those are ever replaced (core/io/exportLedger.ts). */
+  readonly exportLedger: ExportLedger;
 }

@@ -20,12 +20,13 @@ export async function videoOf(project: ProjectContext, id: VideoId): Promise<Vid
 }
 
 /**
- * Queues the import of these files and folders. The same import asked for again while it is still to finish is
- * that import, not a second one (so a killed CLI run finishes the interrupted import instead of starting anew).
+ * Queues the import of these files and folders, and with `analyze` the face analysis of each new video once it is
+ * in (core/jobs/analyzeAfterImport.ts). The same import asked for again while it is still to finish is that
+ * import, not a second one (so a killed CLI run finishes the interrupted import instead of starting anew).
  */
-export async function requestImport(project: ProjectContext, paths: readonly string[]): Promise<JobId> {
+export async function requestImport(project: ProjectContext, paths: readonly string[], analyze = true): Promise<JobId> {
   const targets = checkImportPaths(paths);
-  return findUnfinishedImport(project.jobs, targets) ?? project.jobs.enqueue(IMPORT_JOB, { paths: targets });
+  return findUnfinishedImport(project.jobs, targets) ?? project.jobs.enqueue(IMPORT_JOB, { paths: targets, analyze });
 }
 
 /** Points a moved video at its new file (only the same content is accepted); returns it as listed. */

@@ -5,32 +5,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import { StudioError } from '../errors';
 import type { JobId, VideoId } from '../ids';
-import type { JobContext, JobHandler, JobRunner } from '../jobs/jobRunner';
+import { IMPORT_JOB, type ImportOutcome, type JobParams } from '../jobs/jobKinds';
+import { jobResult, type JobContext, type JobHandler, type JobRunner } from '../jobs/jobRunner';
+import type { JobRecord } from '../store/jobStore';
 import { resolveUserPath } from '../paths/userPath';
 import type { Db } from '../store/projectDb';
 import { importFrameFolder, importVideoFile, surveyPath, type ImportedItem, type PathSurvey } from './importMedia';
 
-export const IMPORT_JOB = 'import';
+export { IMPORT_JOB, type ImportOutcome };
 
-export interface ImportOutcome {
-  path: string;
-  videoId?: VideoId;
-  frames?: number;
-  labels?: number;
-  warning?: string | null;
-  error?: string;
-}
-
-interface ImportParams {
-  paths: string[];
-}
-
-interface ImportCheckpoint {
-  next: number;
-  outcomes: ImportOutcome[];
-}
+type ImportParams = JobParams<typeof IMPORT_JOB>;
+type ImportCheckpoint = z.output<typeof IMPORT_JOB.checkpoint>;
+type ImportResult = z.output<typeof IMPORT_JOB.result>;
 
 /** Checks paths before a job is queued, so a typo is reported at once and nothing is queued. */
 export function checkImportPaths(paths: readonly string[]): string[] {
@@ -48,9 +37,11 @@ export function checkImportPaths(paths: readonly string[]): string[] {
  */
 export function findUnfinishedImport(jobs: JobRunner, paths: readonly string[]): JobId | undefined {
   const wanted = JSON.stringify(paths);
-  return jobs
-    .list()
-    .find((job) => job.kind === IMPORT_JOB && (job.state === 'queued' || job.state === 'running') && JSON.stringify((job.params as ImportParams).paths) === wanted)?.id;
+  return jobs.list().find((job) => {
+    if (job.kind !== IMPORT_JOB.name || (job.state !== 'queued' && job.state !== 'running')) return false;
+    const params = IMPORT_JOB.params.safeParse(job.params);
+    return params.success && JSON.stringify(params.data.paths) === wanted;
+  })?.id;
 }
 
 /** What an import writes to: the project's database and its cache folder (thumbnail strips). */
@@ -59,10 +50,16 @@ interface ImportTarget {
   readonly cacheDir: string;
 }
 
-export function importJobHandler(session: ImportTarget): JobHandler {
-  return async (rawParams, context) => {
-    const { paths } = rawParams as ImportParams;
-    const saved = context.checkpoint as ImportCheckpoint | null;
+/** The outcome of each path of a finished import (none while it runs, or if it failed as a whole). */
+export function importOutcomes(job: JobRecord | undefined): ImportOutcome[] {
+  return jobResult(IMPORT_JOB, job)?.outcomes ?? [];
+}
+
+/** `onImported` runs inside the transaction that commits each new video (the composition root wires workflows). */
+export function importJobHandler(session: ImportTarget, onImported: (videoId: VideoId, params: ImportParams) => void = () => undefined): JobHandler<ImportParams, ImportCheckpoint, ImportResult> {
+  return async (params, context) => {
+    const { paths } = params;
+    const saved = context.checkpoint;
     const outcomes = saved?.outcomes ?? [];
     const first = saved?.next ?? 0;
     // Only the paths still to do: a resumed import does not probe again the files it already imported.
@@ -75,12 +72,15 @@ export function importJobHandler(session: ImportTarget): JobHandler {
       const item = paths[i] as string;
       const onFrames = (n: number) => context.progress(Math.min(total, doneBefore + n), total, `Importing ${path.basename(item)}`);
       // Saved in the transaction that commits the item, so a kill cannot leave it imported but still to do.
-      const onCommit = (outcome: ImportOutcome) => context.saveCheckpoint({ next: i + 1, outcomes: [...outcomes, outcome] } satisfies ImportCheckpoint);
+      const onCommit = (outcome: ImportOutcome, videoId: VideoId) => {
+        context.saveCheckpoint({ next: i + 1, outcomes: [...outcomes, outcome] });
+        onImported(videoId, params);
+      };
       const outcome = await importOne(session, item, surveys[i - first] as PathSurvey, context, onFrames, onCommit);
       outcomes.push(outcome);
       doneBefore += estimates[i - first] as number;
       // A failed item commits nothing, so nothing saved its checkpoint: save it here.
-      if (outcome.error !== undefined) context.saveCheckpoint({ next: i + 1, outcomes } satisfies ImportCheckpoint);
+      if (outcome.error !== undefined) context.saveCheckpoint({ next: i + 1, outcomes });
       context.progress(doneBefore, total);
     }
     return { outcomes };
@@ -91,12 +91,12 @@ async function importOne(
   session: ImportTarget,
   item: string,
   survey: PathSurvey,
-  context: JobContext,
+  context: JobContext<ImportCheckpoint>,
   onFrames: (n: number) => void,
-  onCommit: (outcome: ImportOutcome) => void,
+  onCommit: (outcome: ImportOutcome, videoId: VideoId) => void,
 ): Promise<ImportOutcome> {
   try {
-    const options = { db: session.db, cacheDir: session.cacheDir, signal: context.signal, onFrames, onCommit: (imported: ImportedItem) => onCommit({ path: item, ...imported }) };
+    const options = { db: session.db, cacheDir: session.cacheDir, signal: context.signal, onFrames, onCommit: (imported: ImportedItem) => onCommit({ path: item, ...imported }, imported.videoId) };
     const imported = survey.probe === null ? await importFrameFolder(item, options) : await importVideoFile(item, await survey.probe, options);
     return { path: item, ...imported };
   } catch (error) {

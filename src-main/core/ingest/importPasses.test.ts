@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VideoId } from '../ids';
+import type { JobId, VideoId } from '../ids';
 import { resolveFfmpegPaths } from '../media/ffmpegPaths';
 import { probeMedia } from '../media/probe';
 import { evenlySpacedFrames, makeThumbnailStrip, planThumbnails } from '../media/thumbnails';
@@ -120,13 +120,14 @@ describe('an import resumed after a kill', () => {
     process.env.FFPROBE_PATH = loggingWrapper('ffprobe');
     try {
       const handle = importJobHandler(resumed);
-      const result = await handle({ paths: [done, todo] }, {
+      const result = await handle({ paths: [done, todo], analyze: false }, {
+        jobId: 'resumed-import' as JobId,
         signal: new AbortController().signal,
         checkpoint: { next: 1, outcomes: [{ path: done, frames: 72, labels: 0, warning: null }] },
         progress: (doneFrames, total) => progress.push([doneFrames, total]),
         saveCheckpoint: () => undefined,
       });
-      expect((result as { outcomes: ImportOutcome[] }).outcomes.map((o) => [o.path, o.frames])).toEqual([[done, 72], [todo, 94]]);
+      expect(result.outcomes.map((o) => [o.path, o.frames])).toEqual([[done, 72], [todo, 94]]);
     } finally {
       delete process.env.FFPROBE_PATH;
       await resumed.close();

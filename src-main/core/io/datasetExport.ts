@@ -48,6 +48,12 @@ export interface DatasetOptions {
   /** Videos of one person share a subject: the split then keeps each subject in one split. */
   subjects?: ReadonlyMap<VideoId, string>;
   now?: Date;
+  /** Cancels the export: the temp folder is removed and nothing is left at the target. */
+  signal?: AbortSignal;
+  /** Crops written so far of all to write. */
+  onProgress?: (done: number, total: number) => void;
+  /** Names the temp folder (see folderExport.ts), so a job resumed after a kill can remove its own leftover. */
+  tempTag?: string;
 }
 
 export interface DatasetResult {
@@ -110,8 +116,8 @@ export async function exportDataset(db: Db, target: ExportTarget, options: Datas
   const splitOf = (p: VideoPlan) => assignment.get(p.group) as SplitName;
   const folderPlan = planFolderExport(target, isDatasetFolder);
 
-  const files = await writeFolderExport(folderPlan, async (dir) => {
-    await writeCrops(dir, plans, cropSize, imageFormat);
+  const files = await writeFolderExport(folderPlan, options.tempTag, async (dir) => {
+    await writeCrops(dir, plans, cropSize, imageFormat, options);
     const labels = [formatCsvRow(LABEL_COLUMNS)];
     for (const p of plans) for (const crop of p.crops) for (const row of crop.rows) labels.push(formatCsvRow(labelRow(crop, row, splitOf(p), p.subject)));
     const manifest = buildManifest(db, plans, splitOf, { cropSize, imageFormat, ratios, seed, now });
@@ -128,6 +134,11 @@ export async function exportDataset(db: Db, target: ExportTarget, options: Datas
     splits[splitOf(p)].rows += p.crops.reduce((n, c) => n + c.rows.length, 0);
   }
   return { folder: folderPlan.base, files, images: crops.length, rows: crops.reduce((n, c) => n + c.rows.length, 0), splits };
+}
+
+/** Refuses a target a dataset export may not write (see folderExport.ts), before any work is queued. */
+export function checkDatasetTarget(target: ExportTarget): void {
+  planFolderExport(target, isDatasetFolder);
 }
 
 /** A folder this export wrote before (and so may replace with `overwrite`): its manifest names the format. */
@@ -220,7 +231,8 @@ function faceRoi(face: StoredFace): { roi: Roi; alignment: 'landmarks' | 'box' }
   return { roi: { cx: x + w / 2, cy: y + h / 2, size: Math.max(w, h) * DATASET_ROI_SCALE, angle: 0 }, alignment: 'box' };
 }
 
-async function writeCrops(dir: string, plans: readonly VideoPlan[], cropSize: number, format: CropImageFormat): Promise<void> {
+async function writeCrops(dir: string, plans: readonly VideoPlan[], cropSize: number, format: CropImageFormat, { signal, onProgress }: DatasetOptions): Promise<void> {
+  const total = plans.reduce((n, p) => n + p.crops.length, 0);
   const encodeDir = path.join(dir, '.encode');
   fs.mkdirSync(encodeDir);
   const writer = new CropWriter(encodeDir, cropSize, format);
@@ -232,6 +244,8 @@ async function writeCrops(dir: string, plans: readonly VideoPlan[], cropSize: nu
       for await (const { crop, rgb, scale } of decodeCropFrames(plan.video, plan.crops, cropSize)) {
         const roi = { cx: crop.roi.cx * scale.x, cy: crop.roi.cy * scale.y, size: crop.roi.size * (scale.x + scale.y) / 2, angle: crop.roi.angle };
         encoded.push([await writer.add(toBytes(sampleRoi(rgb, roi, cropSize, cropSize))), crop.image]);
+        signal?.throwIfAborted();
+        onProgress?.(encoded.length, total);
       }
     }
     await writer.close();

@@ -1,4 +1,5 @@
 /** Every label export, from the API and the CLI alike: build the frame table, serialise, write safely. */
+import { EXPORT_FORMATS, LABEL_FORMATS } from '../jobs/jobKinds';
 import type { Db } from '../store/projectDb';
 import { tablesToAfewVa } from './afewVaExport';
 import { tablesToElan } from './elanTiers';
@@ -7,10 +8,9 @@ import { frameTables, type TableOptions } from './frameTable';
 import { tablesToNova } from './novaAnnotation';
 import { tablesToCsv, tablesToJson } from './tableFormats';
 
-export const LABEL_FORMATS = ['csv', 'json', 'afew-va', 'nova', 'elan'] as const;
+export { EXPORT_FORMATS, LABEL_FORMATS };
 export type LabelFormat = (typeof LABEL_FORMATS)[number];
 /** Every export format: the label formats here, and `dataset` (face crops + labels + split; datasetExport.ts). */
-export const EXPORT_FORMATS = [...LABEL_FORMATS, 'dataset'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Returns the files written. csv and json write the named file; the others a folder of that name. */

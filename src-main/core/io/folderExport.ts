@@ -49,13 +49,15 @@ function checkReplaceable(plan: FolderExportPlan): void {
 }
 
 /**
- * Runs `fill` on a fresh temp folder and renames the result onto `plan.base` (an existing one, already approved
+ * Runs `fill` on a fresh temp folder (named after `tag` when given: a job passes its id) and renames the result onto `plan.base` (an existing one, already approved
  * by planFolderExport, is moved aside first and deleted only once the new one is in place). Returns the files
  * written, as paths under the final folder. On any failure the temp folder is removed and the target untouched.
  */
-export async function writeFolderExport(plan: FolderExportPlan, fill: (dir: string) => Promise<string[]>): Promise<string[]> {
-  const stamp = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+export async function writeFolderExport(plan: FolderExportPlan, tag: string | undefined, fill: (dir: string) => Promise<string[]>): Promise<string[]> {
+  const stamp = tag ?? `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const temp = path.join(plan.folder, `.${path.basename(plan.base)}.${stamp}.tmp`);
+  // A tagged temp folder that exists is this export's own, left by a run that was killed: start it afresh.
+  if (tag !== undefined) fs.rmSync(temp, { recursive: true, force: true });
   fs.mkdirSync(temp);
   let relative: string[];
   try {

@@ -33,6 +33,11 @@ export interface LabelImportResult {
   videoIds: number[];
 }
 
+/** A file's labels, checked and ready to save. */
+export interface PendingLabels {
+  readonly labels: readonly PendingLabel[];
+}
+
 interface PendingLabel {
   videoId: VideoId;
   frameIndex: number;
@@ -47,10 +52,19 @@ export const AFEW_VA_LAYER = 'AFEW-VA';
 const MAX_REPORTED = 20;
 
 export function importLabels(db: Db, file: string, options: LabelImportOptions): LabelImportResult {
+  return saveLabels(db, readLabels(db, file, options));
+}
+
+/** Every label of the file, checked against the project; nothing is written (a bad file throws, naming its lines). */
+export function readLabels(db: Db, file: string, options: LabelImportOptions): PendingLabels {
   if (!fs.existsSync(file)) throw new StudioError(`${file} does not exist.`);
   // A chosen layer's name is checked once, not on every row.
   const checked = { ...options, annotator: options.annotator === undefined ? undefined : annotatorName(options.annotator) };
-  const pending = checked.format === 'csv' ? readCsvLabels(db, file, checked) : readAfewVaLabels(db, file, checked);
+  return { labels: checked.format === 'csv' ? readCsvLabels(db, file, checked) : readAfewVaLabels(db, file, checked) };
+}
+
+/** Saves what `readLabels` checked, in one transaction: all of it or none. */
+export function saveLabels(db: Db, { labels: pending }: PendingLabels): LabelImportResult {
   return db.transaction(() => {
     const ids = new Map(uniq(pending.map((label) => label.annotator)).map((name) => [name, ensureAnnotator(db, name, 'import').id]));
     appendLabels(

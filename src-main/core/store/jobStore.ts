@@ -1,4 +1,9 @@
-/** Persistence of jobs: every state change and checkpoint is committed, so a killed app knows what to resume. */
+/**
+ * Persistence of jobs: every state change and checkpoint is committed, so a killed app knows what to resume.
+ * Synchronous functions for the job runner in the process that owns the file; `sqliteJobStore` is what the
+ * application layer reads through (projectStores.ts). Params, checkpoints and results are stored as JSON and come
+ * back `unknown`: only the runner and readers that hold the kind's schema (core/jobs/jobKinds.ts) give them a type.
+ */
 import crypto from 'node:crypto';
 import type { JobId } from '../ids';
 import type { Db } from './projectDb';
@@ -74,6 +79,12 @@ export function listJobs(db: Db, states?: readonly JobState[]): JobRecord[] {
   return rows.map(toRecord).filter((job) => states === undefined || states.includes(job.state));
 }
 
+/** Marks a queued job running; false when it is no longer queued (cancelled, or taken by another session). */
+export function claimJob(db: Db, id: JobId): boolean {
+  const now = new Date().toISOString();
+  return db.prepare(`UPDATE jobs SET state = 'running', error = NULL, updated_at = ? WHERE id = ? AND state = 'queued'`).run(now, id).changes === 1;
+}
+
 export function updateJob(
   db: Db,
   id: JobId,
@@ -86,4 +97,17 @@ export function updateJob(
     values[key] = key === 'checkpoint' || key === 'result' ? JSON.stringify(value) : value;
   }
   db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run(values);
+}
+
+/** What the application layer reads of jobs; the runner (core/jobs) writes them. */
+export interface JobStore {
+  list(): Promise<JobRecord[]>;
+  get(id: JobId): Promise<JobRecord | undefined>;
+}
+
+export function sqliteJobStore(db: Db): JobStore {
+  return {
+    list: async () => listJobs(db),
+    get: async (id) => getJob(db, id),
+  };
 }

@@ -12,6 +12,7 @@ import { sqliteAnnotatorStore, type AnnotatorStore } from './annotatorStore';
 import { sqliteModelStore, type ModelStore } from './modelStore';
 import { sqliteLabelStore, type LabelStore } from './labelStore';
 import { sqlitePredictionStore, type PredictionStore } from './predictionStore';
+import { sqliteJobStore, type JobStore } from './jobStore';
 import type { Db } from './projectDb';
 import { sqliteVideoStore, type VideoStore } from './videoStore';
 
@@ -22,6 +23,7 @@ export interface ProjectStores {
   models: ModelStore;
   labels: LabelStore;
   predictions: PredictionStore;
+  jobs: JobStore;
 }
 
 export function sqliteStores(db: Db): ProjectStores {
@@ -32,5 +34,6 @@ export function sqliteStores(db: Db): ProjectStores {
     models: sqliteModelStore(db),
     labels: sqliteLabelStore(db),
     predictions: sqlitePredictionStore(db),
+    jobs: sqliteJobStore(db),
   };
 }

@@ -12,9 +12,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ProjectPredictor } from '../affect/projectPredictor';
 import { trainHeadJobHandler, TRAIN_HEAD_JOB } from '../affect/trainJob';
-import { analyzeJobHandler, ANALYZE_JOB } from '../analysis/analyzeJob';
+import { analyzeJobHandler, ANALYZE_JOB, sameAnalysis } from '../analysis/analyzeJob';
+import { defaultConfigDir } from '../appDirs';
 import { importJobHandler, IMPORT_JOB } from '../ingest/importJob';
-import { JobRunner, type JobUpdate, type ReportUnexpected } from '../jobs/jobRunner';
+import { exportJobHandler, EXPORT_JOB } from '../io/exportJob';
+import { ExportLedger } from '../io/exportLedger';
+import { labelImportJobHandler, LABEL_IMPORT_JOB } from '../io/labelImportJob';
+import { queueAnalysisOnce } from '../jobs/analyzeAfterImport';
+import { JobRunner, registerJob, type JobUpdate, type ReportUnexpected } from '../jobs/jobRunner';
 import { resolveUserPath } from '../paths/userPath';
 import { quickCheck, quickCheckInWorker } from '../store/integrityCheck';
 import { guardWrites, READ_WRITE, salvageAdvice, type ProjectAccess } from '../store/projectAccess';
@@ -23,6 +28,7 @@ import { unwritableReason, type Db } from '../store/projectDb';
 import { sqliteStores, type ProjectStores } from '../store/projectStores';
 import { cancelPendingSaves } from '../app/predictions';
 import type { ProjectContext } from '../app/projectContext';
+import type { VideoId } from '../ids';
 
 export type JobUpdateListener = (update: JobUpdate, session: ProjectSession) => void;
 
@@ -40,6 +46,8 @@ export interface SessionOptions {
   onAccessChange?: (access: ProjectAccess, session: ProjectSession) => void;
   /** Where a job's unexpected error goes; by default the error log in the default settings folder. */
   reportUnexpected?: ReportUnexpected;
+  /** The record of files exports wrote (exportLedger.ts); by default the one in the default settings folder. */
+  exportLedger?: ExportLedger;
   /** Overrides SYNC_CHECK_MAX_BYTES (benchmarks and tests of the background path). */
   syncCheckMaxBytes?: number;
 }
@@ -52,7 +60,9 @@ export class ProjectSession implements ProjectContext {
   readonly jobs: JobRunner;
   /** Predictions from the labels, kept per video and updated label by label. */
   readonly predictor: ProjectPredictor;
+  readonly exportLedger: ExportLedger;
   private currentAccess: ProjectAccess = READ_WRITE;
+  private readonly jobListeners = new Set<JobUpdateListener>();
   private readonly stopCheck = new AbortController();
   /** Settles when the project's access is final (at once unless a large project is checked in the background). */
   readonly checked: Promise<ProjectAccess>;
@@ -64,10 +74,23 @@ export class ProjectSession implements ProjectContext {
     this.db = guardWrites(db, () => this.currentAccess, this.info.path);
     this.stores = sqliteStores(this.db);
     this.predictor = new ProjectPredictor(this.db, this.info.path);
-    const onJobUpdate = options.onJobUpdate ?? (() => undefined);
+    const onJobUpdate: JobUpdateListener = (update, session) => {
+      options.onJobUpdate?.(update, session);
+      for (const listener of this.jobListeners) listener(update, session);
+    };
+    this.exportLedger = options.exportLedger ?? new ExportLedger(defaultConfigDir());
+    const analyzeImported = (videoId: VideoId, params: { analyze: boolean }) => {
+      if (params.analyze) queueAnalysisOnce(this.db, this.jobs, videoId);
+    };
     this.jobs = new JobRunner(
       this.db,
-      { [IMPORT_JOB]: importJobHandler(this), [ANALYZE_JOB]: analyzeJobHandler(this), [TRAIN_HEAD_JOB]: trainHeadJobHandler(this) },
+      [
+        registerJob(IMPORT_JOB, importJobHandler(this, analyzeImported)),
+        registerJob(ANALYZE_JOB, analyzeJobHandler(this), { sameAs: sameAnalysis }),
+        registerJob(TRAIN_HEAD_JOB, trainHeadJobHandler(this)),
+        registerJob(EXPORT_JOB, exportJobHandler(this.db, this.exportLedger)),
+        registerJob(LABEL_IMPORT_JOB, labelImportJobHandler(this.db)),
+      ],
       (update) => onJobUpdate(update, this),
       options.reportUnexpected,
     );
@@ -95,6 +118,12 @@ export class ProjectSession implements ProjectContext {
     const session = new ProjectSession(resolveUserPath(dirInput), typeof options === 'function' ? { onJobUpdate: options } : options);
     if (session.access.mode === 'read-write') session.jobs.resumeInterrupted();
     return session;
+  }
+
+  /** Also tells `listener` of every job update, until the returned function is called (a CLI command's own job). */
+  onJobUpdate(listener: JobUpdateListener): () => void {
+    this.jobListeners.add(listener);
+    return () => this.jobListeners.delete(listener);
   }
 
   get access(): ProjectAccess {
