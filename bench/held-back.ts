@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     const roundtrip = async (): Promise<number> => {
       const frameIndex = ((edit++ * 7919) % (FRAMES / 10)) * 10; // frames 0, 10, 20...: always with a face
       const start = performance.now();
-      await call('labels.setMany', { ...ids, origin: 'manual', labels: [{ frameIndex, valence: ((edit % 20) - 10) / 10, arousal: 0.1 }] });
+      await call('labels.apply', { ...ids, origin: 'manual', sets: [{ frameIndex, valence: ((edit % 20) - 10) / 10, arousal: 0.1 }] });
       await call('predictions.get', ids);
       return performance.now() - start;
     };

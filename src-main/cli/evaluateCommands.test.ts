@@ -1,8 +1,8 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './main';
 import { writeLabelledFaceSet } from '../../test/support/testMedia';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-evaluate-cli-'));
@@ -14,11 +14,22 @@ function csv(name: string, text: string): string {
   return file;
 }
 
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env: process.env, untilStopped: () => new Promise(() => undefined) });
-  return { code, out, err };
+const BIN = path.join(__dirname, '..', '..', 'bin', 'affect-studio.js');
+
+/**
+ * The built CLI in its own process: an evaluation computes for tens of seconds without yielding (it retrains a
+ * head per fold), which in this process would stall the test worker past vitest's own timeout.
+ */
+function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, AFFECT_STUDIO_HOME: dir } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
 }
 
 describe('affect-studio evaluate', () => {

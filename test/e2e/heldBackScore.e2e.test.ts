@@ -35,7 +35,7 @@ beforeAll(async () => {
   ids = { project, videoId, annotatorId };
   // Smooth waves of valence and arousal, one label every 23 frames.
   const labels = Array.from({ length: 20 }, (_, i) => ({ frameIndex: 11 + i * 23, valence: Math.round(60 * Math.sin((i * Math.PI) / 4)) / 100, arousal: Math.round(40 * Math.cos(i / 3)) / 100 }));
-  await call('labels.setMany', { ...ids, origin: 'manual', labels });
+  await call('labels.apply', { ...ids, origin: 'manual', sets: labels });
 }, 300_000);
 
 afterAll(() => studio?.close());
@@ -70,7 +70,7 @@ describe('the held-back score in the model panel', () => {
   });
 
   it('drops the score when a label changes', async () => {
-    await studio.call('labels.setMany', { ...ids, origin: 'manual', labels: [{ frameIndex: 300, valence: 0.1, arousal: 0.1 }] });
+    await studio.call('labels.apply', { ...ids, origin: 'manual', sets: [{ frameIndex: 300, valence: 0.1, arousal: 0.1 }] });
     await expect.poll(() => page.getByTestId('held-back').textContent(), { timeout: 30_000 }).toContain('not scored');
   });
 
