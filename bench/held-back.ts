@@ -7,7 +7,6 @@
  * JSON lines on stdout. Needs `npm run build` first.
  * Usage: npm run bench -- held-back [--runs N] [--trained-runs N]
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -16,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { API_VERSION } from '../src-main/api/contract';
 import { buildSyntheticProject } from '../test/support/syntheticProject';
+import { startServe } from './support/serveProcess';
 
 const FRAMES = 30_000;
 const LABELS = 1_000;
@@ -23,7 +23,6 @@ const IDLE_ROUNDTRIPS = 20;
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '2' }, 'trained-runs': { type: 'string', default: '1' } } });
 const RUNS = Number(values.runs);
 const TRAINED_RUNS = Number(values['trained-runs']);
-const BIN = path.join(__dirname, '..', 'bin', 'affect-studio.js');
 
 const round = (x: number) => Math.round(x);
 function percentile(xs: readonly number[], p: number): number {
@@ -67,15 +66,7 @@ async function main(): Promise<void> {
   const buildSec = (performance.now() - t0) / 1000;
   const videoId = videoIds[0] as number;
 
-  const child = spawn(process.execPath, [BIN, 'serve', '--json'], { env: { ...process.env, AFFECT_STUDIO_HOME: path.join(root, 'home') }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('\n')) resolve((JSON.parse(out.split('\n')[0] ?? '') as { url: string }).url);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
+  const { child, url } = await startServe(path.join(root, 'home'));
   try {
     const call = await connect(url);
     await call('projects.open', { dir: project });

@@ -4,16 +4,15 @@
  * Usage: npm run bench -- startup [--runs N]
  * Prints one JSON line per run, then a summary line with medians.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../test/support/chromium';
+import { startServe } from './support/serveProcess';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
-const BIN = path.join(__dirname, '..', 'bin', 'affect-studio.js');
 
 function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -27,17 +26,7 @@ async function main(): Promise<void> {
   const firstScreen: number[] = [];
   for (let run = 0; run < runs; run++) {
     const start = performance.now();
-    const child = spawn(process.execPath, [BIN, 'serve', '--json'], {
-      env: { ...process.env, AFFECT_STUDIO_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'affect-bench-')) },
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('\n')) resolve((JSON.parse(out.split('\n')[0] ?? '') as { url: string }).url);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-    });
+    const { child, url } = await startServe(fs.mkdtempSync(path.join(os.tmpdir(), 'affect-bench-')));
     const readyMs = performance.now() - start;
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(url);

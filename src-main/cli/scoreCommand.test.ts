@@ -8,15 +8,9 @@ import { heldBackOfInput } from '../core/affect/heldBack';
 import { ProjectPredictor } from '../core/affect/projectPredictor';
 import type { AnnotatorId, VideoId } from '../core/ids';
 import { openProjectDbReadOnly } from '../core/store/projectDb';
-import { runCli } from './main';
+import { cliInProcess } from '../../test/support/cliInProcess';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io = { out: (t: string) => (out += t), err: (t: string) => (err += t), env: process.env, untilStopped: () => new Promise<void>(() => undefined) };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
+const cli = cliInProcess;
 
 describe('score command', () => {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'affect-cli-score-')), 'p');

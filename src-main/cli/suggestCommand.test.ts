@@ -3,18 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './main';
 import { testVideo } from '../../test/support/testMedia';
+import { cliInProcess } from '../../test/support/cliInProcess';
 
 const VIDEO = testVideo('single_face.mp4');
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io = { out: (t: string) => (out += t), err: (t: string) => (err += t), env: process.env, untilStopped: () => new Promise<void>(() => undefined) };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
+const cli = cliInProcess;
 
 interface Suggested {
   videoId: number;
