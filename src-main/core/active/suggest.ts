@@ -8,6 +8,12 @@
  * A batch is picked greedily: after each pick the picked frame counts as labelled for coverage and gap, which
  * is what keeps a batch spread over the video and over appearance; near-duplicates in time or appearance are
  * skipped outright. Every suggestion says why it was chosen, in words.
+ *
+ * Coverage is the costly signal (about 2,000 candidates x 1,000 labels x 263-d descriptors on a 20-minute video,
+ * half a second): a CoverageIndex the caller keeps per video and annotator remembers each frame's nearest
+ * labelled distance and updates it label by label, so an edit costs a few milliseconds. Its distances are the
+ * same numbers a fresh computation gives (same unit rows, same dot products, min is exact), hence so are the
+ * suggestions.
  */
 export interface AxisSeries {
   valence: Float32Array;
@@ -27,6 +33,8 @@ export interface FrameSignals {
   predictionSd: AxisSeries | null;
   /** Spread of the anchors' individual predictions per frame; null before there are predictions. */
   anchorSpread: AxisSeries | null;
+  /** The video's kept coverage state (built over these descriptors); without one each call starts from scratch. */
+  coverage?: CoverageIndex;
 }
 
 export interface Suggestion {
@@ -59,13 +67,10 @@ export function suggestFrames(signals: FrameSignals, options: SuggestOptions): S
   const duplicateCosine = options.duplicateCosine ?? 0.999;
   const weights = signals.predictionSd ? WEIGHTS_WITH_PREDICTIONS : WEIGHTS_WITHOUT;
 
-  // Only candidates and labelled frames are compared, as unit rows of one packed array each (cheap on long videos).
-  const dim = (signals.descriptors[candidates[0] as number] as Float32Array).length;
-  const anchors = [...signals.labelled].filter((f) => signals.descriptors[f]);
-  const candidateRows = unitRows(candidates.map((f) => signals.descriptors[f] as Float32Array), dim);
-  const anchorRows = unitRows(anchors.map((f) => signals.descriptors[f] as Float32Array), dim);
-  // Cosine distance from each candidate to its nearest labelled (or already picked) frame.
-  const nearest = candidates.map((_, i) => nearestDistance(candidateRows, i, anchorRows, anchors.length, dim));
+  const coverage = signals.coverage ?? new CoverageIndex(new UnitRows(signals.descriptors));
+  const rows = coverage.rows;
+  // Cosine distance from each candidate to its nearest labelled (or, below, already picked) frame.
+  const nearest = coverage.nearestLabelled(candidates, signals.labelled);
   const gapSec = candidates.map((f) => gapToSorted(Number(signals.ptsSec[f]), labelTimes));
 
   const uncertainty = candidates.map((f) => axisMean(signals.predictionSd, f));
@@ -107,7 +112,7 @@ export function suggestFrames(signals: FrameSignals, options: SuggestOptions): S
     for (let i = 0; i < candidates.length; i++) {
       if (taken[i]) continue;
       const other = candidates[i] as number;
-      const cosine = rowDot(candidateRows, i, candidateRows, best, dim);
+      const cosine = dot(rows.of(other), rows.of(frame));
       if (Math.abs(other - frame) < minGap || cosine > duplicateCosine) {
         taken[i] = 1;
         continue;
@@ -152,30 +157,92 @@ function reasonsFor(frame: number, signals: FrameSignals, distance: number, gap:
   return reasons;
 }
 
-/** The vectors scaled to unit length, packed row after row. */
-function unitRows(vectors: readonly Float32Array[], dim: number): Float32Array {
-  const rows = new Float32Array(vectors.length * dim);
-  vectors.forEach((v, r) => {
+/**
+ * A video's descriptors scaled to unit length, each made on first use and kept: the caller shares one per
+ * video (30,000 rows of 263 floats are 32 MB, so not one per annotator), a fresh one packs only what is asked.
+ */
+export class UnitRows {
+  private readonly units: (Float32Array | undefined)[] = [];
+
+  constructor(readonly descriptors: readonly (Float32Array | null)[]) {}
+
+  /** The frame's unit descriptor; only for frames that have a descriptor. */
+  of(frame: number): Float32Array {
+    const known = this.units[frame];
+    if (known) return known;
+    const v = this.descriptors[frame] as Float32Array;
+    const unit = new Float32Array(v.length);
     let norm = 0;
-    for (let k = 0; k < dim; k++) norm += (v[k] as number) ** 2;
+    for (let k = 0; k < v.length; k++) norm += (v[k] as number) ** 2;
     const inverse = 1 / (Math.sqrt(norm) || 1);
-    for (let k = 0; k < dim; k++) rows[r * dim + k] = (v[k] as number) * inverse;
-  });
-  return rows;
+    for (let k = 0; k < v.length; k++) unit[k] = (v[k] as number) * inverse;
+    this.units[frame] = unit;
+    return unit;
+  }
 }
 
-function rowDot(a: Float32Array, i: number, b: Float32Array, j: number, dim: number): number {
+/**
+ * Each frame's cosine distance to its nearest labelled frame, kept across label edits of one annotator on one
+ * video. A frame is computed the first time it is a candidate; afterwards an added label costs one dot product
+ * per known frame, and a removed label recomputes only the frames it was nearest to.
+ */
+export class CoverageIndex {
+  /** Per frame: nearest distance over `anchors`, NaN while not computed. */
+  private readonly distance: Float64Array;
+  /** Per frame: the labelled frame at that distance (-1: none, no labels). */
+  private readonly nearestFrame: Int32Array;
+  /** The labelled frames (with a descriptor) the known distances are over. */
+  private anchors = new Set<number>();
+
+  constructor(readonly rows: UnitRows) {
+    this.distance = new Float64Array(rows.descriptors.length).fill(NaN);
+    this.nearestFrame = new Int32Array(rows.descriptors.length).fill(-1);
+  }
+
+  /** The distance of each of `frames` (all with a descriptor) to the nearest of `labelled`; Infinity without labels. */
+  nearestLabelled(frames: readonly number[], labelled: ReadonlySet<number>): number[] {
+    const anchors = new Set([...labelled].filter((f) => this.rows.descriptors[f]));
+    const removed = [...this.anchors].filter((f) => !anchors.has(f));
+    const added = [...anchors].filter((f) => !this.anchors.has(f));
+    if (removed.length > 0) {
+      const gone = new Set(removed);
+      for (let f = 0; f < this.distance.length; f++) if (gone.has(this.nearestFrame[f] as number)) this.distance[f] = NaN;
+    }
+    if (added.length > 0) {
+      for (let f = 0; f < this.distance.length; f++) if (!Number.isNaN(this.distance[f])) this.include(f, added);
+    }
+    this.anchors = anchors;
+    const all = [...anchors];
+    return frames.map((f) => {
+      if (Number.isNaN(this.distance[f])) {
+        this.distance[f] = Infinity;
+        this.nearestFrame[f] = -1;
+        this.include(f, all);
+      }
+      return this.distance[f] as number;
+    });
+  }
+
+  private include(frame: number, labels: readonly number[]): void {
+    const row = this.rows.of(frame);
+    let best = this.distance[frame] as number;
+    let bestFrame = this.nearestFrame[frame] as number;
+    for (const label of labels) {
+      const d = 1 - dot(row, this.rows.of(label));
+      if (d < best) {
+        best = d;
+        bestFrame = label;
+      }
+    }
+    this.distance[frame] = best;
+    this.nearestFrame[frame] = bestFrame;
+  }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
-  const ai = i * dim;
-  const bj = j * dim;
-  for (let k = 0; k < dim; k++) sum += (a[ai + k] as number) * (b[bj + k] as number);
+  for (let k = 0; k < a.length; k++) sum += (a[k] as number) * (b[k] as number);
   return sum;
-}
-
-function nearestDistance(rows: Float32Array, i: number, others: Float32Array, count: number, dim: number): number {
-  let best = Infinity;
-  for (let j = 0; j < count; j++) best = Math.min(best, 1 - rowDot(rows, i, others, j, dim));
-  return best;
 }
 
 /** Distance from t to the nearest of `sorted` (ascending), by binary search; Infinity when it is empty. */

@@ -8,7 +8,7 @@
  * holds one of them is sent only the frames that changed. Reading never writes: a run is saved a little after
  * the labels change, and an export first recomputes any run that is missing or stale.
  */
-import { suggestFrames, type Suggestion } from '../active/suggest';
+import { CoverageIndex, suggestFrames, UnitRows, type Suggestion } from '../active/suggest';
 import { defaultConfigDir } from '../appDirs';
 import { logUnexpected } from '../errorLog';
 import { StudioError } from '../errors';
@@ -109,6 +109,25 @@ export async function videoPredictions(project: ProjectContext, videoId: VideoId
   };
 }
 
+/** Unit descriptors per video, shared by its annotators; a re-analysis gives new descriptors and so new rows. */
+const unitRows = new WeakMap<readonly (Float32Array | null)[], UnitRows>();
+const coverages = new WeakMap<ProjectContext, Map<string, CoverageIndex>>();
+
+/** The kept coverage state of a video and annotator (suggest.ts): an edit then updates it instead of recomputing it. */
+function coverageOf(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId): CoverageIndex {
+  const descriptors = project.predictor.descriptors(videoId);
+  const rows = unitRows.get(descriptors) ?? new UnitRows(descriptors);
+  unitRows.set(descriptors, rows);
+  const byVideo = coverages.get(project) ?? new Map<string, CoverageIndex>();
+  coverages.set(project, byVideo);
+  const key = `${videoId}/${annotatorId}`;
+  const kept = byVideo.get(key);
+  if (kept && kept.rows === rows) return kept;
+  const coverage = new CoverageIndex(rows);
+  byVideo.set(key, coverage);
+  return coverage;
+}
+
 /**
  * The frames to label next, from the same prediction (not recomputed while the labels stay as they are). An
  * annotator id that names nobody has no labels: it gets the first batch (the CLI asks so before anyone labels).
@@ -127,6 +146,7 @@ export async function nextSuggestions(project: ProjectContext, videoId: VideoId,
       hasFace: prediction.hasFace,
       labelled,
       descriptors: project.predictor.descriptors(videoId),
+      coverage: coverageOf(project, videoId, annotatorId),
       // Before the first label the smoother's sd is the prior everywhere: it says nothing about where to look.
       predictionSd: prediction.anchors > 0 ? { valence: prediction.valenceSd, arousal: prediction.arousalSd } : null,
       anchorSpread: prediction.anchors > 0 ? prediction.anchorSpread : null,
