@@ -74,6 +74,8 @@ describe('kept coverage state', () => {
         for (let i = 0; i < 1 + Math.floor(rand() * 4); i++) labelled.delete(all[Math.floor(rand() * all.length)] as number);
       }
       const now = { ...signals, labelled: new Set(labelled) };
+      // Idle moments fill in frames ahead of being candidates, some edits after a part of the video.
+      if (edit % 3 === 0) coverage.warm(edit % 2 === 0 ? 400 : signals.frameCount);
       const frames = Array.from({ length: 200 }, () => Math.floor(rand() * signals.frameCount)).filter((f) => signals.descriptors[f]);
       expect(coverage.nearestLabelled(frames, now.labelled)).toEqual(bruteNearest(signals.descriptors, frames, now.labelled));
       const kept = suggestFrames({ ...now, coverage }, options);

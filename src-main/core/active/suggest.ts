@@ -183,8 +183,9 @@ export class UnitRows {
 
 /**
  * Each frame's cosine distance to its nearest labelled frame, kept across label edits of one annotator on one
- * video. A frame is computed the first time it is a candidate; afterwards an added label costs one dot product
- * per known frame, and a removed label recomputes only the frames it was nearest to.
+ * video. A frame is computed the first time it is a candidate, or ahead of that by `warm` (the candidates move
+ * with every label, so the caller fills the rest of the video in idle moments); afterwards an added label costs
+ * one dot product per known frame, and a removed label recomputes only the frames it was nearest to.
  */
 export class CoverageIndex {
   /** Per frame: nearest distance over `anchors`, NaN while not computed. */
@@ -192,7 +193,10 @@ export class CoverageIndex {
   /** Per frame: the labelled frame at that distance (-1: none, no labels). */
   private readonly nearestFrame: Int32Array;
   /** The labelled frames (with a descriptor) the known distances are over. */
-  private anchors = new Set<number>();
+  private anchors: number[] = [];
+  private known = 0;
+  /** No frame before this one waits for `warm`. */
+  private warmFrom = 0;
 
   constructor(readonly rows: UnitRows) {
     this.distance = new Float64Array(rows.descriptors.length).fill(NaN);
@@ -201,26 +205,56 @@ export class CoverageIndex {
 
   /** The distance of each of `frames` (all with a descriptor) to the nearest of `labelled`; Infinity without labels. */
   nearestLabelled(frames: readonly number[], labelled: ReadonlySet<number>): number[] {
-    const anchors = new Set([...labelled].filter((f) => this.rows.descriptors[f]));
-    const removed = [...this.anchors].filter((f) => !anchors.has(f));
-    const added = [...anchors].filter((f) => !this.anchors.has(f));
-    if (removed.length > 0) {
-      const gone = new Set(removed);
-      for (let f = 0; f < this.distance.length; f++) if (gone.has(this.nearestFrame[f] as number)) this.distance[f] = NaN;
-    }
-    if (added.length > 0) {
-      for (let f = 0; f < this.distance.length; f++) if (!Number.isNaN(this.distance[f])) this.include(f, added);
-    }
-    this.anchors = anchors;
-    const all = [...anchors];
+    this.follow(labelled, frames.length);
     return frames.map((f) => {
-      if (Number.isNaN(this.distance[f])) {
-        this.distance[f] = Infinity;
-        this.nearestFrame[f] = -1;
-        this.include(f, all);
-      }
+      if (Number.isNaN(this.distance[f])) this.compute(f);
       return this.distance[f] as number;
     });
+  }
+
+  /** Computes up to `count` frames not yet known; false once every frame with a descriptor is. */
+  warm(count: number): boolean {
+    const { descriptors } = this.rows;
+    let done = 0;
+    while (this.warmFrom < descriptors.length && done < count) {
+      const f = this.warmFrom++;
+      if (!descriptors[f] || !Number.isNaN(this.distance[f])) continue;
+      this.compute(f);
+      done++;
+    }
+    return this.warmFrom < descriptors.length;
+  }
+
+  /** Brings the known distances from the labels they are over to `labelled`, before `asked` frames are read. */
+  private follow(labelled: ReadonlySet<number>, asked: number): void {
+    const anchors = [...labelled].filter((f) => this.rows.descriptors[f]);
+    const now = new Set(anchors);
+    const before = new Set(this.anchors);
+    const gone = new Set(this.anchors.filter((f) => !now.has(f)));
+    const added = anchors.filter((f) => !before.has(f));
+    this.anchors = anchors;
+    // A burst of labels (an import) costs less to recompute where asked than to add to every known frame.
+    if (added.length * this.known > anchors.length * asked) {
+      this.distance.fill(NaN);
+      this.known = 0;
+      this.warmFrom = 0;
+      return;
+    }
+    for (let f = 0; f < this.distance.length; f++) {
+      if (Number.isNaN(this.distance[f])) continue;
+      if (gone.has(this.nearestFrame[f] as number)) {
+        this.distance[f] = NaN;
+        this.known--;
+        this.warmFrom = Math.min(this.warmFrom, f);
+      } else if (added.length > 0) this.include(f, added);
+    }
+  }
+
+  private compute(frame: number): void {
+    this.distance[frame] = Infinity;
+    this.nearestFrame[frame] = -1;
+    this.known++;
+    this.include(frame, this.anchors);
   }
 
   private include(frame: number, labels: readonly number[]): void {

@@ -154,7 +154,28 @@ export async function nextSuggestions(project: ProjectContext, videoId: VideoId,
     { count },
   );
   layer.suggestions.set(count, suggestions);
+  warmInIdleMoments(project, `${videoId}/${annotatorId}`);
   return suggestions;
+}
+
+/** Frames whose coverage is computed per turn of the event loop: about 10 ms at 1,000 labels, what an edit may wait. */
+const WARM_FRAMES_PER_TURN = 32;
+const warming = new WeakSet<CoverageIndex>();
+
+/**
+ * Fills in the rest of the video's coverage a little at a time: the next edit moves the candidates to frames not
+ * computed yet, and computing 2,000 of them against 1,000 labels at once is the half-second stall this avoids.
+ * Stops when the state is dropped (project closed, video re-analysed); never keeps a CLI process alive.
+ */
+function warmInIdleMoments(project: ProjectContext, key: string): void {
+  const coverage = coverages.get(project)?.get(key);
+  if (!coverage || warming.has(coverage)) return;
+  warming.add(coverage);
+  const step = () => {
+    if (coverages.get(project)?.get(key) === coverage && coverage.warm(WARM_FRAMES_PER_TURN)) setTimeout(step, 0).unref();
+    else warming.delete(coverage);
+  };
+  setTimeout(step, 0).unref();
 }
 
 /**
@@ -234,10 +255,14 @@ export function saveRunSoon(project: ProjectContext, videoId: VideoId, annotator
   timers.set(key, timer);
 }
 
-/** Drops the saves not yet due (the project is closing); the runs are recomputed when an export needs them. */
+/**
+ * Drops the saves not yet due (the project is closing); the runs are recomputed when an export needs them. Also
+ * stops filling in coverage.
+ */
 export function cancelPendingSaves(project: ProjectContext): void {
   for (const timer of pendingSaves.get(project)?.values() ?? []) clearTimeout(timer);
   pendingSaves.delete(project);
+  coverages.delete(project);
 }
 
 /** Plain loops: this runs on every edit over every frame (4 x 30,000 values on a 20-minute video). */
