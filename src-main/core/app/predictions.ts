@@ -158,8 +158,8 @@ export async function nextSuggestions(project: ProjectContext, videoId: VideoId,
   return suggestions;
 }
 
-/** Frames whose coverage is computed per turn of the event loop: about 10 ms at 1,000 labels, what an edit may wait. */
-const WARM_FRAMES_PER_TURN = 32;
+/** Frames whose coverage is computed per turn of the event loop: a few ms at 1,000 labels, what an edit may wait. */
+const WARM_FRAMES_PER_TURN = 16;
 const warming = new WeakSet<CoverageIndex>();
 
 /**
