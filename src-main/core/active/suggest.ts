@@ -184,30 +184,35 @@ export class UnitRows {
 /**
  * Each frame's cosine distance to its nearest labelled frame, kept across label edits of one annotator on one
  * video. A frame is computed the first time it is a candidate, or ahead of that by `warm` (the candidates move
- * with every label, so the caller fills the rest of the video in idle moments); afterwards an added label costs
- * one dot product per known frame, and a removed label recomputes only the frames it was nearest to.
+ * with every label, so the caller fills the rest of the video in idle moments). Added labels go into a log that
+ * a frame catches up on when it is next read (a dot product per added label, only for the frames read); a removed
+ * label recomputes only the frames it was nearest to.
  */
 export class CoverageIndex {
-  /** Per frame: nearest distance over `anchors`, NaN while not computed. */
+  /** Per frame: nearest distance over the labels it has seen, NaN while not computed. */
   private readonly distance: Float64Array;
   /** Per frame: the labelled frame at that distance (-1: none, no labels). */
   private readonly nearestFrame: Int32Array;
-  /** The labelled frames (with a descriptor) the known distances are over. */
-  private anchors: number[] = [];
-  private known = 0;
+  /** Per frame: how much of `added` its distance includes. */
+  private readonly seen: Int32Array;
+  /** Every label added, in order (removed ones stay; catching up skips them). */
+  private readonly added: number[] = [];
+  /** The labelled frames with a descriptor, now. */
+  private anchors = new Set<number>();
   /** No frame before this one waits for `warm`. */
   private warmFrom = 0;
 
   constructor(readonly rows: UnitRows) {
     this.distance = new Float64Array(rows.descriptors.length).fill(NaN);
     this.nearestFrame = new Int32Array(rows.descriptors.length).fill(-1);
+    this.seen = new Int32Array(rows.descriptors.length);
   }
 
   /** The distance of each of `frames` (all with a descriptor) to the nearest of `labelled`; Infinity without labels. */
   nearestLabelled(frames: readonly number[], labelled: ReadonlySet<number>): number[] {
-    this.follow(labelled, frames.length);
+    this.follow(labelled);
     return frames.map((f) => {
-      if (Number.isNaN(this.distance[f])) this.compute(f);
+      this.bringUpToDate(f);
       return this.distance[f] as number;
     });
   }
@@ -219,42 +224,36 @@ export class CoverageIndex {
     while (this.warmFrom < descriptors.length && done < count) {
       const f = this.warmFrom++;
       if (!descriptors[f] || !Number.isNaN(this.distance[f])) continue;
-      this.compute(f);
+      this.bringUpToDate(f);
       done++;
     }
     return this.warmFrom < descriptors.length;
   }
 
-  /** Brings the known distances from the labels they are over to `labelled`, before `asked` frames are read. */
-  private follow(labelled: ReadonlySet<number>, asked: number): void {
-    const anchors = [...labelled].filter((f) => this.rows.descriptors[f]);
-    const now = new Set(anchors);
-    const before = new Set(this.anchors);
-    const gone = new Set(this.anchors.filter((f) => !now.has(f)));
-    const added = anchors.filter((f) => !before.has(f));
-    this.anchors = anchors;
-    // A burst of labels (an import) costs less to recompute where asked than to add to every known frame.
-    if (added.length * this.known > anchors.length * asked) {
-      this.distance.fill(NaN);
-      this.known = 0;
-      this.warmFrom = 0;
-      return;
-    }
+  /** Takes in the labels now: logs the new ones, forgets the distances to the removed ones. */
+  private follow(labelled: ReadonlySet<number>): void {
+    const now = new Set([...labelled].filter((f) => this.rows.descriptors[f]));
+    const gone = new Set([...this.anchors].filter((f) => !now.has(f)));
+    for (const f of now) if (!this.anchors.has(f)) this.added.push(f);
+    this.anchors = now;
+    if (gone.size === 0) return;
     for (let f = 0; f < this.distance.length; f++) {
-      if (Number.isNaN(this.distance[f])) continue;
-      if (gone.has(this.nearestFrame[f] as number)) {
-        this.distance[f] = NaN;
-        this.known--;
-        this.warmFrom = Math.min(this.warmFrom, f);
-      } else if (added.length > 0) this.include(f, added);
+      if (!gone.has(this.nearestFrame[f] as number)) continue;
+      this.distance[f] = NaN;
+      this.warmFrom = Math.min(this.warmFrom, f);
     }
   }
 
-  private compute(frame: number): void {
-    this.distance[frame] = Infinity;
-    this.nearestFrame[frame] = -1;
-    this.known++;
-    this.include(frame, this.anchors);
+  private bringUpToDate(frame: number): void {
+    const from = this.seen[frame] as number;
+    this.seen[frame] = this.added.length;
+    if (Number.isNaN(this.distance[frame])) {
+      this.distance[frame] = Infinity;
+      this.nearestFrame[frame] = -1;
+      this.include(frame, [...this.anchors]);
+    } else if (from < this.added.length) {
+      this.include(frame, this.added.slice(from).filter((f) => this.anchors.has(f)));
+    }
   }
 
   /**
