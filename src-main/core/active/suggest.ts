@@ -11,9 +11,9 @@
  *
  * Coverage is the costly signal (about 2,000 candidates x 1,000 labels x 263-d descriptors on a 20-minute video,
  * half a second): a CoverageIndex the caller keeps per video and annotator remembers each frame's nearest
- * labelled distance and updates it label by label, so an edit costs a few milliseconds. Its distances are the
- * same numbers a fresh computation gives (same unit rows, same dot products, min is exact), hence so are the
- * suggestions.
+ * labelled distance and updates it label by label, so once a frame is known an edit costs it a dot product or
+ * two. Its distances are the same numbers a fresh computation gives (same unit rows, each dot product summed in
+ * the same order, min is exact), hence so are the suggestions.
  */
 export interface AxisSeries {
   valence: Float32Array;
