@@ -8,6 +8,12 @@
  * A batch is picked greedily: after each pick the picked frame counts as labelled for coverage and gap, which
  * is what keeps a batch spread over the video and over appearance; near-duplicates in time or appearance are
  * skipped outright. Every suggestion says why it was chosen, in words.
+ *
+ * Coverage is the costly signal (about 2,000 candidates x 1,000 labels x 263-d descriptors on a 20-minute video,
+ * half a second): a CoverageIndex the caller keeps per video and annotator remembers each frame's nearest
+ * labelled distance and updates it label by label, so once a frame is known an edit costs it a dot product or
+ * two. Its distances are the same numbers a fresh computation gives (same unit rows, each dot product summed in
+ * the same order, min is exact), hence so are the suggestions.
  */
 export interface AxisSeries {
   valence: Float32Array;
@@ -27,6 +33,8 @@ export interface FrameSignals {
   predictionSd: AxisSeries | null;
   /** Spread of the anchors' individual predictions per frame; null before there are predictions. */
   anchorSpread: AxisSeries | null;
+  /** The video's kept coverage state (built over these descriptors); without one each call starts from scratch. */
+  coverage?: CoverageIndex;
 }
 
 export interface Suggestion {
@@ -59,13 +67,10 @@ export function suggestFrames(signals: FrameSignals, options: SuggestOptions): S
   const duplicateCosine = options.duplicateCosine ?? 0.999;
   const weights = signals.predictionSd ? WEIGHTS_WITH_PREDICTIONS : WEIGHTS_WITHOUT;
 
-  // Only candidates and labelled frames are compared, as unit rows of one packed array each (cheap on long videos).
-  const dim = (signals.descriptors[candidates[0] as number] as Float32Array).length;
-  const anchors = [...signals.labelled].filter((f) => signals.descriptors[f]);
-  const candidateRows = unitRows(candidates.map((f) => signals.descriptors[f] as Float32Array), dim);
-  const anchorRows = unitRows(anchors.map((f) => signals.descriptors[f] as Float32Array), dim);
-  // Cosine distance from each candidate to its nearest labelled (or already picked) frame.
-  const nearest = candidates.map((_, i) => nearestDistance(candidateRows, i, anchorRows, anchors.length, dim));
+  const coverage = signals.coverage ?? new CoverageIndex(new UnitRows(signals.descriptors));
+  const rows = coverage.rows;
+  // Cosine distance from each candidate to its nearest labelled (or, below, already picked) frame.
+  const nearest = coverage.nearestLabelled(candidates, signals.labelled);
   const gapSec = candidates.map((f) => gapToSorted(Number(signals.ptsSec[f]), labelTimes));
 
   const uncertainty = candidates.map((f) => axisMean(signals.predictionSd, f));
@@ -107,7 +112,7 @@ export function suggestFrames(signals: FrameSignals, options: SuggestOptions): S
     for (let i = 0; i < candidates.length; i++) {
       if (taken[i]) continue;
       const other = candidates[i] as number;
-      const cosine = rowDot(candidateRows, i, candidateRows, best, dim);
+      const cosine = dot(rows.of(other), rows.of(frame));
       if (Math.abs(other - frame) < minGap || cosine > duplicateCosine) {
         taken[i] = 1;
         continue;
@@ -152,30 +157,156 @@ function reasonsFor(frame: number, signals: FrameSignals, distance: number, gap:
   return reasons;
 }
 
-/** The vectors scaled to unit length, packed row after row. */
-function unitRows(vectors: readonly Float32Array[], dim: number): Float32Array {
-  const rows = new Float32Array(vectors.length * dim);
-  vectors.forEach((v, r) => {
+/**
+ * A video's descriptors scaled to unit length, each made on first use and kept: the caller shares one per
+ * video (30,000 rows of 263 floats are 32 MB, so not one per annotator), a fresh one packs only what is asked.
+ */
+export class UnitRows {
+  private readonly units: (Float32Array | undefined)[] = [];
+
+  constructor(readonly descriptors: readonly (Float32Array | null)[]) {}
+
+  /** The frame's unit descriptor; only for frames that have a descriptor. */
+  of(frame: number): Float32Array {
+    const known = this.units[frame];
+    if (known) return known;
+    const v = this.descriptors[frame] as Float32Array;
+    const unit = new Float32Array(v.length);
     let norm = 0;
-    for (let k = 0; k < dim; k++) norm += (v[k] as number) ** 2;
+    for (let k = 0; k < v.length; k++) norm += (v[k] as number) ** 2;
     const inverse = 1 / (Math.sqrt(norm) || 1);
-    for (let k = 0; k < dim; k++) rows[r * dim + k] = (v[k] as number) * inverse;
-  });
-  return rows;
+    for (let k = 0; k < v.length; k++) unit[k] = (v[k] as number) * inverse;
+    this.units[frame] = unit;
+    return unit;
+  }
 }
 
-function rowDot(a: Float32Array, i: number, b: Float32Array, j: number, dim: number): number {
+/**
+ * Each frame's cosine distance to its nearest labelled frame, kept across label edits of one annotator on one
+ * video. A frame is computed the first time it is a candidate, or ahead of that by `warm` (the candidates move
+ * with every label, so the caller fills the rest of the video in idle moments). Added labels go into a log that
+ * a frame catches up on when it is next read (a dot product per added label, only for the frames read); a removed
+ * label recomputes only the frames it was nearest to.
+ */
+export class CoverageIndex {
+  /** Per frame: nearest distance over the labels it has seen, NaN while not computed. */
+  private readonly distance: Float64Array;
+  /** Per frame: the labelled frame at that distance (-1: none, no labels). */
+  private readonly nearestFrame: Int32Array;
+  /** Per frame: how much of `added` its distance includes. */
+  private readonly seen: Int32Array;
+  /** Every label added, in order (removed ones stay; catching up skips them). */
+  private readonly added: number[] = [];
+  /** The labelled frames with a descriptor, now. */
+  private anchors = new Set<number>();
+  /** No frame before this one waits for `warm`. */
+  private warmFrom = 0;
+
+  constructor(readonly rows: UnitRows) {
+    this.distance = new Float64Array(rows.descriptors.length).fill(NaN);
+    this.nearestFrame = new Int32Array(rows.descriptors.length).fill(-1);
+    this.seen = new Int32Array(rows.descriptors.length);
+  }
+
+  /** The distance of each of `frames` (all with a descriptor) to the nearest of `labelled`; Infinity without labels. */
+  nearestLabelled(frames: readonly number[], labelled: ReadonlySet<number>): number[] {
+    this.follow(labelled);
+    return frames.map((f) => {
+      this.bringUpToDate(f);
+      return this.distance[f] as number;
+    });
+  }
+
+  /** Computes up to `count` frames not yet known; false once every frame with a descriptor is. */
+  warm(count: number): boolean {
+    const { descriptors } = this.rows;
+    let done = 0;
+    while (this.warmFrom < descriptors.length && done < count) {
+      const f = this.warmFrom++;
+      if (!descriptors[f] || !Number.isNaN(this.distance[f])) continue;
+      this.bringUpToDate(f);
+      done++;
+    }
+    return this.warmFrom < descriptors.length;
+  }
+
+  /** Takes in the labels now: logs the new ones, forgets the distances to the removed ones. */
+  private follow(labelled: ReadonlySet<number>): void {
+    const now = new Set([...labelled].filter((f) => this.rows.descriptors[f]));
+    const gone = new Set([...this.anchors].filter((f) => !now.has(f)));
+    for (const f of now) if (!this.anchors.has(f)) this.added.push(f);
+    this.anchors = now;
+    if (gone.size === 0) return;
+    for (let f = 0; f < this.distance.length; f++) {
+      if (!gone.has(this.nearestFrame[f] as number)) continue;
+      this.distance[f] = NaN;
+      this.warmFrom = Math.min(this.warmFrom, f);
+    }
+  }
+
+  private bringUpToDate(frame: number): void {
+    const from = this.seen[frame] as number;
+    this.seen[frame] = this.added.length;
+    if (Number.isNaN(this.distance[frame])) {
+      this.distance[frame] = Infinity;
+      this.nearestFrame[frame] = -1;
+      this.include(frame, [...this.anchors]);
+    } else if (from < this.added.length) {
+      this.include(frame, this.added.slice(from).filter((f) => this.anchors.has(f)));
+    }
+  }
+
+  /**
+   * Lowers the frame's distance to the nearest of `labels`. Four labels at a time, each its own running sum: the
+   * sums are independent, so the CPU overlaps them (twice as fast), and each still adds its terms in `dot`'s
+   * order, so every distance is the very number `dot` gives.
+   */
+  private include(frame: number, labels: readonly number[]): void {
+    const a = this.rows.of(frame);
+    let best = this.distance[frame] as number;
+    let bestFrame = this.nearestFrame[frame] as number;
+    const consider = (d: number, label: number) => {
+      if (d < best) {
+        best = d;
+        bestFrame = label;
+      }
+    };
+    let j = 0;
+    for (; j + 4 <= labels.length; j += 4) {
+      const l0 = labels[j] as number;
+      const l1 = labels[j + 1] as number;
+      const l2 = labels[j + 2] as number;
+      const l3 = labels[j + 3] as number;
+      const b0 = this.rows.of(l0);
+      const b1 = this.rows.of(l1);
+      const b2 = this.rows.of(l2);
+      const b3 = this.rows.of(l3);
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < a.length; k++) {
+        const x = a[k] as number;
+        s0 += x * (b0[k] as number);
+        s1 += x * (b1[k] as number);
+        s2 += x * (b2[k] as number);
+        s3 += x * (b3[k] as number);
+      }
+      consider(1 - s0, l0);
+      consider(1 - s1, l1);
+      consider(1 - s2, l2);
+      consider(1 - s3, l3);
+    }
+    for (; j < labels.length; j++) consider(1 - dot(a, this.rows.of(labels[j] as number)), labels[j] as number);
+    this.distance[frame] = best;
+    this.nearestFrame[frame] = bestFrame;
+  }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
-  const ai = i * dim;
-  const bj = j * dim;
-  for (let k = 0; k < dim; k++) sum += (a[ai + k] as number) * (b[bj + k] as number);
+  for (let k = 0; k < a.length; k++) sum += (a[k] as number) * (b[k] as number);
   return sum;
-}
-
-function nearestDistance(rows: Float32Array, i: number, others: Float32Array, count: number, dim: number): number {
-  let best = Infinity;
-  for (let j = 0; j < count; j++) best = Math.min(best, 1 - rowDot(rows, i, others, j, dim));
-  return best;
 }
 
 /** Distance from t to the nearest of `sorted` (ascending), by binary search; Infinity when it is empty. */

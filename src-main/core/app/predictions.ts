@@ -8,7 +8,7 @@
  * holds one of them is sent only the frames that changed. Reading never writes: a run is saved a little after
  * the labels change, and an export first recomputes any run that is missing or stale.
  */
-import { suggestFrames, type Suggestion } from '../active/suggest';
+import { CoverageIndex, suggestFrames, UnitRows, type Suggestion } from '../active/suggest';
 import { defaultConfigDir } from '../appDirs';
 import { logUnexpected } from '../errorLog';
 import { StudioError } from '../errors';
@@ -109,6 +109,25 @@ export async function videoPredictions(project: ProjectContext, videoId: VideoId
   };
 }
 
+/** Unit descriptors per video, shared by its annotators; a re-analysis gives new descriptors and so new rows. */
+const unitRows = new WeakMap<readonly (Float32Array | null)[], UnitRows>();
+const coverages = new WeakMap<ProjectContext, Map<string, CoverageIndex>>();
+
+/** The kept coverage state of a video and annotator (suggest.ts): an edit then updates it instead of recomputing it. */
+function coverageOf(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId): CoverageIndex {
+  const descriptors = project.predictor.descriptors(videoId);
+  const rows = unitRows.get(descriptors) ?? new UnitRows(descriptors);
+  unitRows.set(descriptors, rows);
+  const byVideo = coverages.get(project) ?? new Map<string, CoverageIndex>();
+  coverages.set(project, byVideo);
+  const key = `${videoId}/${annotatorId}`;
+  const kept = byVideo.get(key);
+  if (kept && kept.rows === rows) return kept;
+  const coverage = new CoverageIndex(rows);
+  byVideo.set(key, coverage);
+  return coverage;
+}
+
 /**
  * The frames to label next, from the same prediction (not recomputed while the labels stay as they are). An
  * annotator id that names nobody has no labels: it gets the first batch (the CLI asks so before anyone labels).
@@ -127,6 +146,7 @@ export async function nextSuggestions(project: ProjectContext, videoId: VideoId,
       hasFace: prediction.hasFace,
       labelled,
       descriptors: project.predictor.descriptors(videoId),
+      coverage: coverageOf(project, videoId, annotatorId),
       // Before the first label the smoother's sd is the prior everywhere: it says nothing about where to look.
       predictionSd: prediction.anchors > 0 ? { valence: prediction.valenceSd, arousal: prediction.arousalSd } : null,
       anchorSpread: prediction.anchors > 0 ? prediction.anchorSpread : null,
@@ -134,7 +154,28 @@ export async function nextSuggestions(project: ProjectContext, videoId: VideoId,
     { count },
   );
   layer.suggestions.set(count, suggestions);
+  warmInIdleMoments(project, `${videoId}/${annotatorId}`);
   return suggestions;
+}
+
+/** Frames whose coverage is computed per turn of the event loop: a few ms at 1,000 labels, what an edit may wait. */
+const WARM_FRAMES_PER_TURN = 16;
+const warming = new WeakSet<CoverageIndex>();
+
+/**
+ * Fills in the rest of the video's coverage a little at a time: the next edit moves the candidates to frames not
+ * computed yet, and computing 2,000 of them against 1,000 labels at once is the half-second stall this avoids.
+ * Stops when the state is dropped (project closed, video re-analysed); never keeps a CLI process alive.
+ */
+function warmInIdleMoments(project: ProjectContext, key: string): void {
+  const coverage = coverages.get(project)?.get(key);
+  if (!coverage || warming.has(coverage)) return;
+  warming.add(coverage);
+  const step = () => {
+    if (coverages.get(project)?.get(key) === coverage && coverage.warm(WARM_FRAMES_PER_TURN)) setTimeout(step, 0).unref();
+    else warming.delete(coverage);
+  };
+  setTimeout(step, 0).unref();
 }
 
 /**
@@ -214,10 +255,14 @@ export function saveRunSoon(project: ProjectContext, videoId: VideoId, annotator
   timers.set(key, timer);
 }
 
-/** Drops the saves not yet due (the project is closing); the runs are recomputed when an export needs them. */
+/**
+ * Drops the saves not yet due (the project is closing); the runs are recomputed when an export needs them. Also
+ * stops filling in coverage.
+ */
 export function cancelPendingSaves(project: ProjectContext): void {
   for (const timer of pendingSaves.get(project)?.values() ?? []) clearTimeout(timer);
   pendingSaves.delete(project);
+  coverages.delete(project);
 }
 
 /** Plain loops: this runs on every edit over every frame (4 x 30,000 values on a 20-minute video). */
