@@ -17,6 +17,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveFfmpegPaths } from '../../src-main/core/media/ffmpegPaths';
 import { launchChromium } from '../support/chromium';
+import { runToEnd } from '../support/processes';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'affect-studio.js');
@@ -45,8 +46,8 @@ function straceArgs(step: string, args: string[]): string[] {
   return ['-f', '-qq', '-s', '256', '-e', `trace=${TRACED}`, '-o', log, process.execPath, BIN, ...args];
 }
 
-function traced(step: string, ...args: string[]): string {
-  const run = spawnSync('strace', straceArgs(step, args), { cwd: work, env: studioEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+async function traced(step: string, ...args: string[]): Promise<string> {
+  const run = await runToEnd('strace', straceArgs(step, args), { cwd: work, env: studioEnv() });
   if (run.status !== 0) throw new Error(`${step} failed (${run.status}): ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return run.stdout;
 }
@@ -136,16 +137,17 @@ describe('network silence', () => {
     const project = path.join(work, 'study');
     const csv = path.join(work, 'labels.csv');
 
-    traced('project create', 'project', 'create', project);
-    traced('import', 'import', project, clip);
-    expect(traced('analyze', 'analyze', project)).toMatch(/video 1: (\d{3})\/\1 frames with a face/);
+    await traced('project create', 'project', 'create', project);
+    // Analysis gets its own traced step below.
+    await traced('import', 'import', project, clip, '--no-analyze');
+    expect(await traced('analyze', 'analyze', project)).toMatch(/video 1: (\d{3})\/\1 frames with a face/);
     const labels: [number, number, number][] = [[0, -0.2, -0.3], [45, 0.7, 0.5], [120, -0.1, -0.4], [300, 0.6, 0.4], [510, -0.3, -0.2], [800, 0.8, 0.6]];
     for (const [frame, valence, arousal] of labels) {
-      traced('label', 'label', project, '--video', '1', '--frame', String(frame), '--valence', String(valence), '--arousal', String(arousal), '--annotator', 'Rater A');
+      await traced('label', 'label', project, '--video', '1', '--frame', String(frame), '--valence', String(valence), '--arousal', String(arousal), '--annotator', 'Rater A');
     }
-    traced('train', 'train', project, '--annotator', 'Rater A');
-    traced('propagate', 'propagate', project, '--video', '1', '--annotator', 'Rater A');
-    traced('export', 'export', project, '--format', 'csv', '--out', csv);
+    await traced('train', 'train', project, '--annotator', 'Rater A');
+    await traced('propagate', 'propagate', project, '--video', '1', '--annotator', 'Rater A');
+    await traced('export', 'export', project, '--format', 'csv', '--out', csv);
     expect(fs.readFileSync(csv, 'utf8').split('\n').length).toBeGreaterThan(labels.length);
     await serveAndBrowse(project);
 
