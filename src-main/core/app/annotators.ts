@@ -3,11 +3,19 @@
  * rater live in labels.ts.
  */
 import { StudioError } from '../errors';
+import type { AnnotatorId } from '../ids';
 import type { Annotator } from '../store/annotatorStore';
 import type { ProjectContext } from './projectContext';
 
 export function listAnnotators(project: ProjectContext): Promise<Annotator[]> {
   return project.stores.annotators.list();
+}
+
+/** The annotator of that id, or a StudioError saying the project has none. */
+export async function annotatorOf(project: ProjectContext, id: AnnotatorId): Promise<Annotator> {
+  const annotator = await project.stores.annotators.get(id);
+  if (!annotator) throw new StudioError(`This project has no annotator ${id}.`);
+  return annotator;
 }
 
 /** A human annotator of that name, created on first use (the store checks and trims the name). */

@@ -10,7 +10,8 @@ import type { AnnotatorId, VideoId } from '../ids';
 import type { AnnotatorView } from '../store/annotatorStore';
 import type { AppliedEdits, CurrentLabel, LabelEdits } from '../store/labelStore';
 import { saveRunSoon } from './predictions';
-import { requireAnnotator, requireVideo } from './lookups';
+import { annotatorOf } from './annotators';
+import { videoOf } from './videos';
 import type { ProjectContext } from './projectContext';
 
 /** `viewer` is who is looking: in blind mode they see only their own layer. */
@@ -19,7 +20,7 @@ export async function listLabels(
   videoId: VideoId,
   options: { annotatorId?: AnnotatorId; viewer?: AnnotatorId } = {},
 ): Promise<CurrentLabel[]> {
-  await requireVideo(project, videoId);
+  await videoOf(project, videoId);
   return project.stores.labels.list(videoId, visibleLayer(await project.stores.annotators.view(), options));
 }
 
@@ -33,13 +34,13 @@ export async function applyLabels(project: ProjectContext, edits: LabelEdits): P
   if (new Set(frames).size !== frames.length) {
     throw new StudioError('This edit names a frame twice: send each frame once, with its final value (or as a frame to clear).');
   }
-  const video = await requireVideo(project, edits.videoId);
+  const video = await videoOf(project, edits.videoId);
   if (video.status !== 'ready') throw new StudioError(`${video.displayName} is still being imported; label it once it is ready.`);
   const outside = frames.find((frame) => frame >= video.frameCount);
   if (outside !== undefined) {
     throw new StudioError(`${video.displayName} has ${video.frameCount} frames (0-${video.frameCount - 1}); frame ${outside} does not exist.`);
   }
-  await requireAnnotator(project, edits.annotatorId);
+  await annotatorOf(project, edits.annotatorId);
   const applied = await project.stores.labels.apply(edits);
   saveRunSoon(project, edits.videoId, edits.annotatorId);
   return applied;
@@ -51,6 +52,6 @@ export function annotatorView(project: ProjectContext): Promise<AnnotatorView> {
 
 export async function setAnnotatorView(project: ProjectContext, view: AnnotatorView): Promise<AnnotatorView> {
   checkAnnotatorView(view);
-  if (view.activeAnnotatorId !== null) await requireAnnotator(project, view.activeAnnotatorId);
+  if (view.activeAnnotatorId !== null) await annotatorOf(project, view.activeAnnotatorId);
   return project.stores.annotators.setView(view);
 }

@@ -10,6 +10,7 @@ import { StudioError } from '../errors';
 import type { AnnotatorId, JobId, VideoId } from '../ids';
 import type { HeadVersion } from '../store/modelStore';
 import type { ProjectContext } from './projectContext';
+import { annotatorOf } from './annotators';
 import { currentRun, runPredictions } from './predictions';
 import { videoOf } from './videos';
 
@@ -19,7 +20,7 @@ export function listHeads(project: ProjectContext): Promise<HeadVersion[]> {
 
 /** Queues training of the project's pair head on this annotator's labels; the new head becomes the active one. */
 export async function requestTraining(project: ProjectContext, annotatorId: AnnotatorId): Promise<JobId> {
-  if (!(await project.stores.annotators.get(annotatorId))) throw new StudioError(`This project has no annotator ${annotatorId}.`);
+  await annotatorOf(project, annotatorId);
   return project.jobs.enqueue(TRAIN_HEAD_JOB, { annotatorId });
 }
 
@@ -93,7 +94,7 @@ async function analysedVideos(project: ProjectContext): Promise<VideoId[]> {
 async function requireAnalysed(project: ProjectContext, videoId: VideoId): Promise<VideoId> {
   const video = await videoOf(project, videoId);
   if (!(await project.stores.analysis.get(videoId))?.finishedAt) {
-    throw new StudioError(`${video.displayName} (video ${videoId}) has not been analysed yet: run "affect-studio analyze" first.`);
+    throw new StudioError(`${video.displayName} (video ${videoId}) has not been analysed yet: analyse it first ("Find faces" in the studio, "affect-studio analyze" on the command line).`);
   }
   return videoId;
 }
@@ -109,10 +110,7 @@ export async function videoHeldBackScore(
   videoId: VideoId,
   annotatorId: AnnotatorId,
 ): Promise<{ score: HeldBackScore | null; labels: number; minimum: number }> {
-  const video = await videoOf(project, videoId);
-  if (!(await project.stores.analysis.get(videoId))?.finishedAt) {
-    throw new StudioError(`${video.displayName} (video ${videoId}) has not been analysed yet: analyse it first ("Find faces" in the studio, "affect-studio analyze" on the command line).`);
-  }
+  await requireAnalysed(project, videoId);
   const input = project.predictor.heldBackInput(videoId, annotatorId);
   // Counted before the worker takes the input over.
   const labels = input.labels.filter((l) => l.frame !== null).length;

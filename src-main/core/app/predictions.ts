@@ -16,7 +16,8 @@ import { predictionAnnotator } from '../annotation/annotatorView';
 import type { VideoPrediction } from '../affect/projectPredictor';
 import type { AnnotatorId, LabelsRevision, VideoId } from '../ids';
 import type { PredictionRow, StoredRun } from '../store/predictionStore';
-import { requireAnnotator, requireVideo } from './lookups';
+import { annotatorOf } from './annotators';
+import { videoOf } from './videos';
 import type { ProjectContext } from './projectContext';
 
 /**
@@ -83,8 +84,8 @@ async function currentLayer(project: ProjectContext, videoId: VideoId, annotator
 
 /** The video's predictions for the annotator; with `since` (a resultId), only the frames that changed after it. */
 export async function videoPredictions(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId, since?: number): Promise<PackedPredictions> {
-  await requireVideo(project, videoId);
-  await requireAnnotator(project, annotatorId);
+  await videoOf(project, videoId);
+  await annotatorOf(project, annotatorId);
   const layer = await currentLayer(project, videoId, annotatorId);
   const current = layer.history[layer.history.length - 1] as Quantised;
   const base = layer.history.find((q) => q.resultId === since);
@@ -133,7 +134,7 @@ function coverageOf(project: ProjectContext, videoId: VideoId, annotatorId: Anno
  * annotator id that names nobody has no labels: it gets the first batch (the CLI asks so before anyone labels).
  */
 export async function nextSuggestions(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId, count: number): Promise<Suggestion[]> {
-  await requireVideo(project, videoId);
+  await videoOf(project, videoId);
   const layer = await currentLayer(project, videoId, annotatorId);
   const known = layer.suggestions.get(count);
   if (known) return known;
@@ -204,7 +205,7 @@ export async function refreshRunsForExport(project: ProjectContext, options: { v
   const view = await project.stores.annotators.view();
   const names = options.annotators?.length ? options.annotators : [undefined];
   const annotatorIds = new Set(names.map((name) => predictionAnnotator(all, view, name)).filter((id): id is AnnotatorId => id !== null));
-  if (options.videoId !== undefined) await requireVideo(project, options.videoId);
+  if (options.videoId !== undefined) await videoOf(project, options.videoId);
   const videoIds = options.videoId === undefined ? await readyVideoIds(project) : [options.videoId];
   for (const videoId of videoIds) {
     for (const annotatorId of annotatorIds) await currentRun(project, videoId, annotatorId);

@@ -74,9 +74,6 @@ export function getAnnotatorView(db: Db): AnnotatorView {
 export function saveAnnotatorView(db: Db, view: AnnotatorView): AnnotatorView {
   const upsert = db.prepare('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   db.transaction(() => {
-    if (view.activeAnnotatorId !== null && !getAnnotator(db, view.activeAnnotatorId)) {
-      throw new StudioError(`This project has no annotator ${view.activeAnnotatorId}.`);
-    }
     if (view.activeAnnotatorId === null) db.prepare('DELETE FROM project_meta WHERE key = ?').run(ACTIVE_KEY);
     else upsert.run(ACTIVE_KEY, String(view.activeAnnotatorId));
     upsert.run(BLIND_KEY, view.blind ? '1' : '0');
