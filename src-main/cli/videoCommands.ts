@@ -1,11 +1,8 @@
 /** `affect-studio import` and `affect-studio videos`: the project's media from the command line. */
 import path from 'node:path';
-import type { JobId } from '../core/ids';
 import { listVideos, requestImport } from '../core/app/videos';
-import type { ImportOutcome } from '../core/ingest/importJob';
-import type { ProjectSession } from '../core/studio/projectSession';
 import { importSummary } from '../core/ingest/importSummary';
-import { ANALYZE_JOB, importOutcomes, jobResult } from '../core/app/jobs';
+import { analysesOf, ANALYZE_JOB, importOutcomes, jobResult } from '../core/app/jobs';
 import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
 
@@ -30,7 +27,7 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
     const outcomes = importOutcomes(job);
     // The import queued one face analysis per new video (core/jobs/analyzeAfterImport.ts): run them now, as the
     // studio would, so the project is ready when the command returns; Ctrl+C cancels them too.
-    const analyses = analysesOf(session, outcomes);
+    const analyses = analysesOf(session, outcomes.flatMap((o) => (o.videoId === undefined ? [] : [o.videoId])));
     if (analyses.length > 0) {
       if (!values.json) io.err(`queued face analysis of ${analyses.length} new video(s) (skip it with --no-analyze)\n`);
       void io.untilStopped().then(() => analyses.forEach((id) => session.jobs.cancel(id)));
@@ -60,19 +57,6 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
   } finally {
     await session.close();
   }
-}
-
-/** The analysis jobs queued for the videos this import added (queued, running or done: one per video). */
-function analysesOf(session: ProjectSession, outcomes: readonly ImportOutcome[]): JobId[] {
-  const added = new Set(outcomes.flatMap((o) => (o.videoId === undefined ? [] : [o.videoId])));
-  return session.jobs
-    .list()
-    .filter((job) => job.kind === ANALYZE_JOB.name && job.state !== 'failed' && job.state !== 'cancelled')
-    .filter((job) => {
-      const params = ANALYZE_JOB.params.safeParse(job.params);
-      return params.success && added.has(params.data.videoId);
-    })
-    .map((job) => job.id);
 }
 
 export async function videosCommand(values: Values, rest: string[], io: CliIo): Promise<number> {

@@ -3,7 +3,7 @@
  * through its kind's schema (core/jobs/jobKinds.ts), so the API and the CLI get a typed value, never an `as`.
  */
 import { StudioError } from '../errors';
-import type { JobId } from '../ids';
+import type { JobId, VideoId } from '../ids';
 import { ANALYZE_JOB, EXPORT_JOB, IMPORT_JOB, jobLabel, LABEL_IMPORT_JOB, TRAIN_HEAD_JOB, type JobResult } from '../jobs/jobKinds';
 import { jobResult } from '../jobs/jobRunner';
 import type { JobRecord, JobState } from '../store/jobStore';
@@ -78,4 +78,17 @@ export async function cancelJob(project: ProjectContext, id: JobId): Promise<voi
 export async function jobEnded(project: ProjectContext, id: JobId): Promise<JobSummary> {
   await project.jobs.ended(id);
   return getJob(project, id);
+}
+
+/** The analysis jobs of these videos that are queued, running or done (the workflow queues one per new video). */
+export function analysesOf(project: ProjectContext, videoIds: readonly VideoId[]): JobId[] {
+  const wanted = new Set(videoIds);
+  return project.jobs
+    .list()
+    .filter((job) => job.kind === ANALYZE_JOB.name && job.state !== 'failed' && job.state !== 'cancelled')
+    .filter((job) => {
+      const params = ANALYZE_JOB.params.safeParse(job.params);
+      return params.success && wanted.has(params.data.videoId);
+    })
+    .map((job) => job.id);
 }
