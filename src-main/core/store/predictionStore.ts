@@ -9,6 +9,7 @@
 import { StudioError } from '../errors';
 import type { AnnotatorId, LabelsRevision, VideoId } from '../ids';
 import { getAnalysis } from './analysisStore';
+import { builtinPairHeadId } from './modelStore';
 import type { Db } from './projectDb';
 
 export interface StoredRun {
@@ -66,7 +67,8 @@ const ROWS_PER_CHUNK = 1000;
 export async function saveRun(db: Db, run: NewRun): Promise<number | null> {
   const encoderId = getAnalysis(db, run.videoId)?.encoderId;
   if (encoderId === undefined) throw new StudioError('This video has not been analysed, so it has no predictions to save.');
-  const pairHeadId = run.pairHeadId ?? priorHeadModelId(db);
+  // model_runs needs a pair head row: the built-in prior is registered (inactive) the first time it is saved.
+  const pairHeadId = run.pairHeadId ?? builtinPairHeadId(db, PRIOR_HEAD_FILE, 'circumplex prior');
   const settings = JSON.stringify({ trainingAnnotatorIds: [run.annotatorId], anchors: run.anchors });
   const runId = Number(
     db
@@ -126,29 +128,6 @@ export function runPredictions(db: Db, runId: number): PredictionRow[] {
        FROM predictions WHERE run_id = ? ORDER BY frame_index`,
     )
     .all(runId) as PredictionRow[];
-}
-
-/** Pairs of (label, prediction) on the frames the annotator labelled, from one of their runs. */
-export function labelledPredictions(db: Db, runId: number): { lv: number; la: number; pv: number; pa: number }[] {
-  return db
-    .prepare(
-      `SELECT l.valence AS lv, l.arousal AS la, p.valence AS pv, p.arousal AS pa
-       FROM model_runs AS r
-       JOIN current_labels AS l ON l.video_id = r.video_id AND l.annotator_id = r.annotator_id
-       JOIN predictions AS p ON p.run_id = r.id AND p.frame_index = l.frame_index
-       WHERE r.id = ? ORDER BY l.frame_index`,
-    )
-    .all(runId) as { lv: number; la: number; pv: number; pa: number }[];
-}
-
-/** model_runs needs a pair head row: the built-in prior is registered once, inactive, the first time it is saved. */
-export function priorHeadModelId(db: Db): number {
-  const found = db.prepare(`SELECT id FROM models WHERE kind = 'pair_head' AND file = ?`).get(PRIOR_HEAD_FILE) as { id: number } | undefined;
-  if (found) return found.id;
-  const info = db
-    .prepare(`INSERT INTO models (kind, name, version, sha256, card, file, active, created_at) VALUES ('pair_head', 'circumplex prior', '1', 'builtin', '{}', ?, 0, ?)`)
-    .run(PRIOR_HEAD_FILE, new Date().toISOString());
-  return Number(info.lastInsertRowid);
 }
 
 /** Predictions are float32: four decimals is their real precision, and keeps exports free of float noise. */
