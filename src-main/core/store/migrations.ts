@@ -203,6 +203,42 @@ export const migrations: readonly string[] = [
    DELETE FROM model_runs WHERE annotator_id IS NULL;
    CREATE INDEX model_runs_by_layer ON model_runs (video_id, annotator_id, id);
    CREATE INDEX labels_by_annotator ON labels (annotator_id, id);`,
+
+  // 6: persons (issue 14). Interaction footage has several people; analysis keeps every face track, and tracks of
+  // one person (across cuts and occlusions) are linked into a person of that video. A person's number is local to
+  // its video (1, 2, ...), so "person 1" of a project from before is the one subject it followed. `coded` says
+  // whether the person is being labelled. A faces row names its person (NULL: not linked, e.g. a face turned away
+  // or a passer-by below the linking threshold). Labels, model runs and suggestions belong to a (video, person):
+  // everything from before was about the one subject, so it becomes person 1, with a persons row for every video
+  // that has faces or labels. The current-label view and the indexes that identify a layer gain the person.
+  `CREATE TABLE persons (
+     video_id    INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+     person_id   INTEGER NOT NULL CHECK (person_id >= 1),
+     name        TEXT NOT NULL,
+     coded       INTEGER NOT NULL DEFAULT 1 CHECK (coded IN (0, 1)),
+     PRIMARY KEY (video_id, person_id)
+   ) STRICT, WITHOUT ROWID;
+   ALTER TABLE faces ADD COLUMN person_id INTEGER;
+   UPDATE faces SET person_id = 1;
+   CREATE INDEX faces_by_person ON faces (video_id, person_id, frame_index);
+   ALTER TABLE labels ADD COLUMN person_id INTEGER NOT NULL DEFAULT 1 CHECK (person_id >= 1);
+   ALTER TABLE model_runs ADD COLUMN person_id INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE suggestions ADD COLUMN person_id INTEGER NOT NULL DEFAULT 1;
+   INSERT INTO persons (video_id, person_id, name, coded)
+     SELECT id, 1, 'Person 1', 1 FROM videos
+     WHERE id IN (SELECT video_id FROM faces UNION SELECT video_id FROM labels);
+   DROP INDEX labels_by_frame;
+   CREATE INDEX labels_by_frame ON labels (video_id, person_id, annotator_id, frame_index, id);
+   DROP INDEX model_runs_by_layer;
+   CREATE INDEX model_runs_by_layer ON model_runs (video_id, person_id, annotator_id, id);
+   DROP VIEW current_labels;
+   CREATE VIEW current_labels AS
+     SELECT l.id, l.video_id, l.person_id, l.frame_index, l.annotator_id, l.valence, l.arousal, l.origin, l.created_at
+     FROM labels AS l
+     WHERE l.op = 'set'
+       AND l.id = (SELECT max(m.id) FROM labels AS m
+                   WHERE m.video_id = l.video_id AND m.person_id = l.person_id AND m.annotator_id = l.annotator_id
+                     AND m.frame_index = l.frame_index);`,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
