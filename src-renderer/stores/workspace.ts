@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import type { Annotator, FaceFrame, FrameSuggestion, Label, VideoSummary } from '../../src-main/api/contract';
+import type { Annotator, FaceFrame, FrameSuggestion, Label, Person, VideoSummary } from '../../src-main/api/contract';
 import { decodePredictions, type Predictions } from '../api/predictionCodec';
 import { studio } from '../api/studio';
 import { reportFailure } from './reportFailure';
@@ -30,7 +30,7 @@ function ownLabelIds(labels: Map<number, Label>): string {
     .join(',');
 }
 
-/** The video being labelled: where the playhead is, the annotator's labels, and the undo history. */
+/** The video and person being labelled: where the playhead is, the annotator's labels, and the undo history. */
 export const useWorkspaceStore = defineStore('workspace', {
   state: () => ({
     project: '',
@@ -39,7 +39,10 @@ export const useWorkspaceStore = defineStore('workspace', {
     currentFrame: 0,
     annotators: [] as Annotator[],
     annotatorId: null as number | null,
-    /** The active annotator's current labels, by frame. */
+    /** The video's persons, and the one being labelled: labels, predictions and suggestions are that person's. */
+    persons: [] as Person[],
+    personId: 1,
+    /** The active annotator's current labels of the person, by frame. */
     labels: new Map<number, Label>(),
     otherLabels: [] as Label[],
     /** The value on the affect grid: what Enter saves on the current frame. */
@@ -87,6 +90,8 @@ export const useWorkspaceStore = defineStore('workspace', {
           humans.push(created);
         }
         this.annotatorId = (humans[0] as Annotator).id;
+        this.persons = await studio.call('persons.list', { project, videoId: video.id });
+        this.personId = (this.persons.find((p) => p.coded) ?? (this.persons[0] as Person)).personId;
         await this.reloadLabels();
         await this.reloadFaces();
         this.syncDraft();
@@ -96,18 +101,19 @@ export const useWorkspaceStore = defineStore('workspace', {
     },
     async reloadLabels() {
       if (!this.video) return;
-      const all = await studio.call('labels.list', { project: this.project, videoId: this.video.id });
+      const all = await studio.call('labels.list', { project: this.project, videoId: this.video.id, personId: this.personId });
       this.labels = new Map(all.filter((l) => l.annotatorId === this.annotatorId).map((l) => [l.frameIndex, l]));
       this.otherLabels = all.filter((l) => l.annotatorId !== this.annotatorId);
     },
     /**
      * Predictions and suggestions follow the labels: refreshed after every saved edit. The server sends only the
-     * frames that changed since the predictions this view holds (same video and annotator).
+     * frames that changed since the predictions this view holds (same video, person and annotator).
      */
     async reloadModel() {
       if (!this.video || this.annotatorId === null || this.faces.length === 0) return;
-      const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
-      const held = this.predictions?.videoId === this.video.id && this.heldFor === this.annotatorId ? this.predictions : null;
+      const target = { project: this.project, videoId: this.video.id, personId: this.personId, annotatorId: this.annotatorId };
+      const held =
+        this.predictions?.videoId === this.video.id && this.predictions.personId === this.personId && this.heldFor === this.annotatorId ? this.predictions : null;
       const packed = await studio.call('predictions.get', held ? { ...target, since: held.resultId } : target);
       this.predictions = decodePredictions(packed, held);
       this.heldFor = target.annotatorId;
@@ -123,12 +129,13 @@ export const useWorkspaceStore = defineStore('workspace', {
       const asked = ++suggestionsAsked;
       suggestionsTimer = setTimeout(() => {
         if (!this.video || this.annotatorId === null) return;
-        const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
+        const target = { project: this.project, videoId: this.video.id, personId: this.personId, annotatorId: this.annotatorId };
         // Not through guard: that clears the message of an edit that failed meanwhile.
         studio.call('suggestions.list', { ...target, count: 8 }).then(
           (suggestions) => {
             // Only if the view still shows what they were asked for.
-            if (this.video?.id === target.videoId && this.annotatorId === target.annotatorId) this.suggestions = suggestions;
+            const same = this.video?.id === target.videoId && this.personId === target.personId && this.annotatorId === target.annotatorId;
+            if (same) this.suggestions = suggestions;
             if (asked === suggestionsAsked) this.suggestionsPending = false;
           },
           (failure: unknown) => {
@@ -296,7 +303,7 @@ export const useWorkspaceStore = defineStore('workspace', {
      */
     async persist(edit: LabelEdit): Promise<boolean> {
       if (!this.video || this.annotatorId === null) return false;
-      const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
+      const target = { project: this.project, videoId: this.video.id, personId: this.personId, annotatorId: this.annotatorId };
       const { sets, deletes } = planEdit(edit);
       return this.guard(async () => {
         const applied = await studio.call('labels.apply', { ...target, origin: edit.origin, sets, deletes });

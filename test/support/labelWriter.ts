@@ -4,6 +4,7 @@
  * Usage: labelWriter <projectDb> <videoId> <annotatorId> <frameCount> <seed>
  */
 import { appendLabel, appendLabels, type LabelValue } from '../../src-main/core/store/labelStore';
+import { FIRST_PERSON } from '../../src-main/core/store/personStore';
 import { openProjectDb } from '../../src-main/core/store/projectDb';
 import type { AnnotatorId, VideoId } from '../../src-main/core/ids';
 
@@ -13,6 +14,7 @@ let seed = Number(seedText);
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 const label = (): LabelValue => ({
   videoId: Number(video) as VideoId,
+  personId: FIRST_PERSON,
   annotatorId: Number(annotator) as AnnotatorId,
   frameIndex: Math.floor(random() * Number(frames)),
   valence: Math.round((random() * 2 - 1) * 1000) / 1000,

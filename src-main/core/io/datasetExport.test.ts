@@ -21,6 +21,7 @@ import { exportDataset, LABEL_COLUMNS } from './datasetExport';
 import { assignSplits, parseSplitRatios, SPLIT_NAMES } from './datasetSplit';
 import { ExportLedger } from './exportLedger';
 import { testVideo } from '../../../test/support/testMedia';
+import { FIRST_PERSON } from '../store/personStore';
 
 /** One studio settings folder for the whole file: what one export wrote, a later one may replace. */
 const ledger = new ExportLedger(tempDir());
@@ -33,7 +34,7 @@ let ana: AnnotatorId;
 let ben: AnnotatorId;
 
 function label(videoId: VideoId, annotatorId: AnnotatorId, frames: number[], value: (f: number) => number) {
-  appendLabels(session.db, frames.map((frameIndex) => ({ videoId, frameIndex, annotatorId, valence: value(frameIndex), arousal: -value(frameIndex) / 2, origin: 'manual' as const })));
+  appendLabels(session.db, frames.map((frameIndex) => ({ videoId, personId: FIRST_PERSON, frameIndex, annotatorId, valence: value(frameIndex), arousal: -value(frameIndex) / 2, origin: 'manual' as const })));
 }
 
 /** labels.csv as objects keyed by column. */
@@ -278,7 +279,7 @@ describe('dataset export refusals', () => {
     try {
       const videoId = addVideo(s, 'never.mp4', 10);
       const { id } = ensureAnnotator(s.db, 'Ana', 'human');
-      appendLabels(s.db, [{ videoId, frameIndex: 2, annotatorId: id, valence: 0.1, arousal: 0.2, origin: 'manual' }]);
+      appendLabels(s.db, [{ videoId, personId: FIRST_PERSON, frameIndex: 2, annotatorId: id, valence: 0.1, arousal: 0.2, origin: 'manual' }]);
       const folder = tempDir();
       await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false, ledger }, { videoId })).rejects.toThrow(/never\.mp4 \(video 1\) has not been analysed.*Analyse it first/);
       await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false, ledger })).rejects.toThrow(/never\.mp4/);

@@ -11,6 +11,7 @@ import { parseCsv } from './csv';
 import { exportLabels } from './exportLabels';
 import { importLabels } from './labelImport';
 import { ExportLedger } from './exportLedger';
+import { FIRST_PERSON } from '../store/personStore';
 
 /** One studio settings folder for the whole file: what one export wrote, a later one may replace. */
 const ledger = new ExportLedger(tempDir());
@@ -28,7 +29,7 @@ function session(): ProjectSession {
 
 function label(s: ProjectSession, videoId: VideoId, name: string, frames: [number, number, number][], origin: LabelOrigin = 'manual') {
   const { id } = ensureAnnotator(s.db, name, 'human');
-  appendLabels(s.db, frames.map(([frameIndex, valence, arousal]) => ({ videoId, frameIndex, annotatorId: id, valence, arousal, origin })));
+  appendLabels(s.db, frames.map(([frameIndex, valence, arousal]) => ({ videoId, personId: FIRST_PERSON, frameIndex, annotatorId: id, valence, arousal, origin })));
   return id;
 }
 

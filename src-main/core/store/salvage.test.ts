@@ -14,6 +14,7 @@ import type { AnnotatorId, VideoId } from '../ids';
 import { appendLabel } from './labelStore';
 import { ProjectSession } from '../studio/projectSession';
 import { salvageProject } from './salvage';
+import { FIRST_PERSON } from './personStore';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'affect-salvage-'));
 type LabelRow = Record<string, unknown>;
@@ -50,7 +51,7 @@ describe('a damaged project', () => {
       if (session.access.mode === 'read-only') {
         expect(session.access.reason).toMatch(/^its database is damaged \(.+\): copy what is readable into a new project with `affect-studio project salvage /);
       }
-      const write = () => appendLabel(session.db, { videoId: videoIds[0] as VideoId, frameIndex: 1, annotatorId: 1 as AnnotatorId, valence: 0, arousal: 0, origin: 'manual' });
+      const write = () => appendLabel(session.db, { videoId: videoIds[0] as VideoId, personId: FIRST_PERSON, frameIndex: 1, annotatorId: 1 as AnnotatorId, valence: 0, arousal: 0, origin: 'manual' });
       expect(write).toThrow(StudioError);
       expect(write).toThrow(/^Not saved: this project is open read-only because its database is damaged/);
       expect(session.jobs.list().length).toBe(0);
@@ -87,7 +88,7 @@ describe('a damaged project', () => {
     const rescued = ProjectSession.open(target);
     try {
       expect(rescued.access).toEqual({ mode: 'read-write' });
-      const id = appendLabel(rescued.db, { videoId: 1 as VideoId, frameIndex: 5, annotatorId: 1 as AnnotatorId, valence: 0.5, arousal: -0.5, origin: 'manual' });
+      const id = appendLabel(rescued.db, { videoId: 1 as VideoId, personId: FIRST_PERSON, frameIndex: 5, annotatorId: 1 as AnnotatorId, valence: 0.5, arousal: -0.5, origin: 'manual' });
       expect(id).toBeGreaterThan(before.length);
     } finally {
       await rescued.close();
