@@ -37,7 +37,7 @@ export async function chosenPerson(project: ProjectContext, videoId: VideoId, pe
   const video = await videoOf(project, videoId);
   const persons = await project.stores.persons.list(videoId);
   if (persons.length === 1) return persons[0] as Person;
-  throw new StudioError(`${video.displayName} (video ${videoId}) has ${persons.length} persons: ${describePersons(persons)}; choose one with --person ID.`);
+  throw new StudioError(`${video.displayName} (video ${videoId}) has ${persons.length} persons: ${describePersons(persons)}; choose one (--person ID on the command line).`);
 }
 
 const MAX_NAME = 100;

@@ -111,8 +111,9 @@ export function mergePersons(db: Db, videoId: VideoId, into: PersonId, from: Per
 }
 
 /**
- * Part of a person becomes a new person (the next free number): their faces from a frame on, or those of one
- * track, with the labels on the frames those faces are on (from a frame on: every label from there, seen or not).
+ * Part of a person becomes a new person (the next free number): their faces from a frame on, with every label
+ * from there (seen or not), or the faces of one track, with the labels on the frames where that track was the
+ * person's only face (where the person keeps another face, the label stays: it cannot say whom it was about).
  */
 export function splitPerson(db: Db, videoId: VideoId, personId: PersonId, selection: FaceSelection): PersonChange & { newPersonId: PersonId } {
   return db.transaction(() => {
@@ -130,7 +131,8 @@ export function splitPerson(db: Db, videoId: VideoId, personId: PersonId, select
     ensurePersonRow(db, videoId, personId);
     ensurePersonRow(db, videoId, newPersonId);
     const facesMoved = reassignFaces(db, videoId, personId, newPersonId, selection);
-    const labelFrames = 'fromFrame' in selection ? { fromFrame: selection.fromFrame } : { frames };
+    const kept = new Set(selectedFaceFrames(db, videoId, personId, { fromFrame: 0 }));
+    const labelFrames = 'fromFrame' in selection ? { fromFrame: selection.fromFrame } : { frames: frames.filter((frame) => !kept.has(frame)) };
     const labelsMoved = moveLabels(db, videoId, personId, newPersonId, labelFrames);
     dropPersonRuns(db, videoId, personId);
     return { persons: listPersons(db, videoId), labelsMoved, facesMoved, newPersonId };
