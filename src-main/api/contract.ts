@@ -460,6 +460,16 @@ export const methods = {
     params: z.object({ project, videoId, frameIndex, x: z.number().finite(), y: z.number().finite() }).strict(),
     result: z.object({ personId: z.number().int().nullable() }),
   },
+  /** Each person's face box on the frame, in video pixels. */
+  'persons.boxes': {
+    params: z.object({ project, videoId, frameIndex }).strict(),
+    result: z.array(z.object({ personId: z.number().int(), box: faceBox })),
+  },
+  /** Where each person is seen: runs of frames [first, last + 1). */
+  'persons.visibility': {
+    params: z.object({ project, videoId }).strict(),
+    result: z.array(z.object({ personId: z.number().int(), segments: z.array(z.tuple([z.number().int(), z.number().int()])) })),
+  },
   'heads.list': { params: z.object({ project }).strict(), result: z.array(PairHeadVersion) },
   'heads.train': { params: z.object({ project, annotatorId }).strict(), result: z.object({ jobId: z.string() }) },
   'heads.activate': { params: z.object({ project, modelId: z.number().int().positive() }).strict(), result: z.array(PairHeadVersion) },

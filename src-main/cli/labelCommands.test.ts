@@ -122,7 +122,7 @@ describe('affect-studio agreement', () => {
     expect(result).toMatchObject({ annotator: { name: 'gold (EWE)', kind: 'import' }, labels: FRAMES });
     const session = ProjectSession.open(project);
     try {
-      const gold = currentLabels(session.db, 1 as VideoId, result.annotator.id);
+      const gold = currentLabels(session.db, 1 as VideoId, { annotatorId: result.annotator.id });
       ['valence', 'arousal'].forEach((axis, d) => {
         const expected = ewe(ana.map((x, i) => [x[d] as number, ben[i]?.[d] ?? NaN]));
         expect(result.weights[axis]).toEqual({ Ana: expected.weights[0], Ben: expected.weights[1] });

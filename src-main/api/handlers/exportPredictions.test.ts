@@ -46,8 +46,11 @@ interface Row {
 async function exportCsv(call: ApiCall, project: string, annotator?: string): Promise<Row[]> {
   const folder = tempDir();
   await call('exports.write', { project, format: 'csv', folder, name: 'labels.csv', ...(annotator ? { annotator } : {}) });
-  const [, ...rows] = parseCsv(fs.readFileSync(path.join(folder, 'labels.csv'), 'utf8'));
-  return rows.map(({ fields }) => ({ frame: Number(fields[2]), valence: fields[4] ?? '', source: fields[6] ?? '', annotator: fields[9] ?? '', modelVersion: fields[10] ?? '' }));
+  const [header, ...rows] = parseCsv(fs.readFileSync(path.join(folder, 'labels.csv'), 'utf8'));
+  const at = (fields: string[], name: string) => fields[header?.fields.indexOf(name) ?? -1] ?? '';
+  return rows.map(({ fields }) => ({
+    frame: Number(at(fields, 'frame')), valence: at(fields, 'valence'), source: at(fields, 'source'), annotator: at(fields, 'annotator'), modelVersion: at(fields, 'model_version'),
+  }));
 }
 
 async function predicted(call: ApiCall, project: string, videoId: number, annotatorId: number) {

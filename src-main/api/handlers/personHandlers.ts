@@ -1,5 +1,5 @@
-/** The persons of a video: list, name, choose, merge and split them, and find whose face was clicked. Changes are announced. */
-import { choosePerson, listPersons, mergePersons, personAt, renamePerson, splitPerson } from '../../core/app/persons';
+/** The persons of a video: list, name, choose, merge and split them, their boxes and where they are seen, and whose face was clicked. Changes are announced. */
+import { choosePerson, listPersons, mergePersons, personAt, personBoxes, personVisibility, renamePerson, splitPerson } from '../../core/app/persons';
 import type { PersonId, VideoId } from '../../core/ids';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
@@ -40,6 +40,8 @@ export function personHandlers({ sessions, events }: ApiServices) {
       announce(session.dir, videoId, true);
       return change;
     },
+    'persons.boxes': ({ project, videoId, frameIndex }) => personBoxes(sessions.get(project), videoId as VideoId, frameIndex),
+    'persons.visibility': ({ project, videoId }) => personVisibility(sessions.get(project), videoId as VideoId),
     'persons.at': async ({ project, videoId, frameIndex, x, y }) => ({ personId: await personAt(sessions.get(project), videoId as VideoId, frameIndex, x, y) }),
   } satisfies Partial<Handlers>;
 }

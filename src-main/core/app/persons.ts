@@ -1,6 +1,7 @@
 /**
  * Use cases for the persons of a video (issue 14): list them, name them, choose which are coded, merge two that
- * analysis kept apart, split one it joined wrongly, and find the person whose face is at a point of a frame.
+ * analysis kept apart, split one it joined wrongly, find the person whose face is at a point of a frame, and
+ * what the frame and timeline show of them (their boxes on a frame, where each is seen).
  * Every per-person use case elsewhere finds its person through `personOf` or `chosenPerson`, so a wrong person id
  * gets the same message everywhere. A merge or split changes whose faces feed the predictions: the predictor is
  * told, and the runs of the persons involved were dropped with it (personStore.ts).
@@ -8,6 +9,7 @@
 import { StudioError } from '../errors';
 import type { PersonId, VideoId } from '../ids';
 import type { FaceSelection } from '../store/analysisStore';
+import type { Box } from '../vision/faceRoi';
 import { describePersons, type Person, type PersonChange } from '../store/personStore';
 import type { ProjectContext } from './projectContext';
 import { videoOf } from './videos';
@@ -89,4 +91,16 @@ export async function personAt(project: ProjectContext, videoId: VideoId, frameI
     throw new StudioError(`${video.displayName} has ${video.frameCount} frames (0-${video.frameCount - 1}); frame ${frameIndex} does not exist.`);
   }
   return project.stores.analysis.personAt(videoId, frameIndex, x, y);
+}
+
+/** Each person's face box on the frame (video pixels), for drawing who is who. */
+export async function personBoxes(project: ProjectContext, videoId: VideoId, frameIndex: number): Promise<{ personId: PersonId; box: Box }[]> {
+  await videoOf(project, videoId);
+  return project.stores.analysis.personBoxes(videoId, frameIndex);
+}
+
+/** Where each person is seen, as runs of frames [first, last + 1), for a timeline lane per person. */
+export async function personVisibility(project: ProjectContext, videoId: VideoId): Promise<{ personId: PersonId; segments: [number, number][] }[]> {
+  await videoOf(project, videoId);
+  return project.stores.analysis.personVisibility(videoId);
 }

@@ -8,7 +8,6 @@
  * (projectStores.ts).
  */
 import type { PersonId, VideoId } from '../ids';
-import { ensurePersonRow, FIRST_PERSON } from './personStore';
 import type { Db } from './projectDb';
 import type { Box } from '../vision/faceRoi';
 import { normalisedGeometry } from '../vision/landmarkGeometry';
@@ -76,9 +75,8 @@ const floats = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.by
 export function writeAnalysedChunk(db: Db, videoId: VideoId, encoderId: ModelId, chunk: AnalysedChunk): void {
   const insertFace = db.prepare(
     `INSERT INTO faces (video_id, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks, person_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${FIRST_PERSON})`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
   );
-  if (chunk.frames.some((frame) => frame.face)) ensurePersonRow(db, videoId, FIRST_PERSON);
   const insertEmbedding = db.prepare('INSERT INTO embeddings (face_id, model_id, dim, vector) VALUES (?, ?, ?, ?)');
   const insertLogits = db.prepare('INSERT INTO face_expressions (face_id, model_id, dim, logits) VALUES (?, ?, ?, ?)');
   let detectorRuns = 0;
@@ -204,6 +202,34 @@ export function personAtPoint(db: Db, videoId: VideoId, frameIndex: number, x: n
   return row?.personId ?? null;
 }
 
+/** Each linked person's best-scored face box on a frame, by person. */
+export function personBoxes(db: Db, videoId: VideoId, frameIndex: number): { personId: PersonId; box: Box }[] {
+  const rows = db
+    .prepare(
+      `SELECT person_id AS personId, box_x AS x, box_y AS y, box_w AS w, box_h AS h FROM faces
+       WHERE video_id = ? AND frame_index = ? AND person_id IS NOT NULL ORDER BY person_id, score DESC`,
+    )
+    .all(videoId, frameIndex) as ({ personId: PersonId } & Box)[];
+  const seen = new Set<PersonId>();
+  return rows.filter((r) => !seen.has(r.personId) && seen.add(r.personId)).map((r) => ({ personId: r.personId, box: { x: r.x, y: r.y, w: r.w, h: r.h } }));
+}
+
+/** Where each person is seen: runs of consecutive frames with their face, [first, last + 1). */
+export function personVisibility(db: Db, videoId: VideoId): { personId: PersonId; segments: [number, number][] }[] {
+  const rows = db
+    .prepare('SELECT DISTINCT person_id AS personId, frame_index AS frameIndex FROM faces WHERE video_id = ? AND person_id IS NOT NULL ORDER BY person_id, frame_index')
+    .all(videoId) as { personId: PersonId; frameIndex: number }[];
+  const byPerson = new Map<PersonId, [number, number][]>();
+  for (const { personId, frameIndex } of rows) {
+    const segments = byPerson.get(personId) ?? [];
+    const last = segments.at(-1);
+    if (last && last[1] === frameIndex) last[1] = frameIndex + 1;
+    else segments.push([frameIndex, frameIndex + 1]);
+    byPerson.set(personId, segments);
+  }
+  return [...byPerson].map(([personId, segments]) => ({ personId, segments }));
+}
+
 /** Which of the person's faces move in a split: those from a frame on, or those of one track. */
 export type FaceSelection = { fromFrame: number } | { trackId: number };
 
@@ -232,6 +258,8 @@ export interface AnalysisStore {
   faceFrames(videoId: VideoId): Promise<FaceFrame[]>;
   /** Whose face is at (x, y) on the frame, video pixels; null where there is no linked face. */
   personAt(videoId: VideoId, frameIndex: number, x: number, y: number): Promise<PersonId | null>;
+  personBoxes(videoId: VideoId, frameIndex: number): Promise<{ personId: PersonId; box: Box }[]>;
+  personVisibility(videoId: VideoId): Promise<{ personId: PersonId; segments: [number, number][] }[]>;
 }
 
 export function sqliteAnalysisStore(db: Db): AnalysisStore {
@@ -239,5 +267,7 @@ export function sqliteAnalysisStore(db: Db): AnalysisStore {
     get: async (videoId) => getAnalysis(db, videoId),
     faceFrames: async (videoId) => listFaceFrames(db, videoId),
     personAt: async (videoId, frameIndex, x, y) => personAtPoint(db, videoId, frameIndex, x, y),
+    personBoxes: async (videoId, frameIndex) => personBoxes(db, videoId, frameIndex),
+    personVisibility: async (videoId) => personVisibility(db, videoId),
   };
 }

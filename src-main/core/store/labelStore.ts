@@ -10,7 +10,6 @@
  */
 import { StudioError } from '../errors';
 import type { AnnotatorId, LabelId, LabelsRevision, PersonId, VideoId } from '../ids';
-import { ensurePersonRow } from './personStore';
 import type { Db } from './projectDb';
 
 export type LabelOrigin = 'manual' | 'live' | 'accepted_prediction' | 'import';
@@ -145,7 +144,6 @@ export function labelsRevision(db: Db, annotatorId?: AnnotatorId): LabelsRevisio
 export function applyLabelEdits(db: Db, edits: LabelEdits): AppliedEdits {
   return db.transaction(() => {
     const target = { videoId: edits.videoId, personId: edits.personId, annotatorId: edits.annotatorId, origin: edits.origin };
-    ensurePersonRow(db, edits.videoId, edits.personId);
     for (const frameIndex of edits.deletes) deleteLabel(db, { ...target, frameIndex });
     const ids = new Set(edits.sets.map((label) => appendLabel(db, { ...target, ...label })));
     const saved = ids.size === 0 ? [] : currentLabels(db, edits.videoId, { personId: edits.personId, annotatorId: edits.annotatorId }).filter((label) => ids.has(label.id));

@@ -5,8 +5,9 @@
  * owner of faces), labels (labelStore, append-only: a set for the new owner and a delete for the old) and drops
  * the model runs of both persons (predictionStore: they were predicted from other faces), all in one transaction.
  *
- * Every video has at least person 1: a video not analysed yet (or from before persons) is listed with an implicit
- * "Person 1", which becomes a row the first time it is named, chosen or labelled.
+ * A person is listed once it has a row or a face: analysis may write faces of a person before (or without) its
+ * row, and every video has at least person 1 (a video not analysed yet is listed with it). Such a person gets a
+ * row, named "Person N", the first time it is named or chosen; labels need none.
  */
 import { StudioError } from '../errors';
 import type { PersonId, VideoId } from '../ids';
@@ -30,18 +31,20 @@ export function defaultPersonName(personId: PersonId): string {
   return `Person ${personId}`;
 }
 
-/** The video's persons by number; an implicit person 1 when it has no row yet. */
+/** The video's persons by number: those with a row or a face, and person 1 in any case. */
 export function listPersons(db: Db, videoId: VideoId): Person[] {
   const rows = db
     .prepare('SELECT person_id AS personId, name, coded FROM persons WHERE video_id = ? ORDER BY person_id')
     .all(videoId) as { personId: PersonId; name: string; coded: number }[];
   const visible = framesVisibleByPerson(db, videoId);
-  const persons = rows.map((row) => ({ personId: row.personId, name: row.name, coded: row.coded === 1, framesVisible: visible.get(row.personId) ?? 0 }));
-  return persons.length > 0 ? persons : [{ personId: FIRST_PERSON, name: defaultPersonName(FIRST_PERSON), coded: true, framesVisible: visible.get(FIRST_PERSON) ?? 0 }];
+  const byId = new Map(rows.map((row) => [row.personId, { name: row.name, coded: row.coded === 1 }]));
+  const ids = [...new Set([...byId.keys(), ...visible.keys()])].sort((a, b) => a - b);
+  if (ids.length === 0) ids.push(FIRST_PERSON);
+  return ids.map((personId) => ({ personId, name: defaultPersonName(personId), coded: true, ...byId.get(personId), framesVisible: visible.get(personId) ?? 0 }));
 }
 
-/** Gives the person a row if it has none (person 1 before analysis, or a person analysis is writing faces for). */
-export function ensurePersonRow(db: Db, videoId: VideoId, personId: PersonId): void {
+/** Gives a listed person a row if it has none, before it is named or chosen. */
+function ensurePersonRow(db: Db, videoId: VideoId, personId: PersonId): void {
   db.prepare('INSERT INTO persons (video_id, person_id, name, coded) VALUES (?, ?, ?, 1) ON CONFLICT DO NOTHING').run(videoId, personId, defaultPersonName(personId));
 }
 
