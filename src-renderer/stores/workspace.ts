@@ -42,6 +42,10 @@ export const useWorkspaceStore = defineStore('workspace', {
     /** The video's persons, and the one being labelled: labels, predictions and suggestions are that person's. */
     persons: [] as Person[],
     personId: 1,
+    /** Each person's face box on the current frame (video pixels). */
+    personBoxes: [] as { personId: number; box: { x: number; y: number; w: number; h: number } }[],
+    /** Where each person is seen: runs of frames [first, last + 1). */
+    visibility: [] as { personId: number; segments: [number, number][] }[],
     /** The active annotator's current labels of the person, by frame. */
     labels: new Map<number, Label>(),
     otherLabels: [] as Label[],
@@ -68,9 +72,14 @@ export const useWorkspaceStore = defineStore('workspace', {
     currentTimeSec: (state) => state.frameTimes[state.currentFrame] ?? 0,
     currentLabel: (state) => state.labels.get(state.currentFrame) ?? null,
     currentFace: (state) => state.faces[state.currentFrame] ?? null,
-    /** 1 for analysed frames without a face; null until the video has been analysed at all. */
-    noFaceMask: (state): Uint8Array | null =>
-      state.faces.length === 0 ? null : Uint8Array.from({ length: state.frameTimes.length }, (_, f) => (state.faces[f] && !state.faces[f].face ? 1 : 0)),
+    /** 1 for analysed frames where the chosen person has no face; null until the video has been analysed at all. */
+    noFaceMask(state): Uint8Array | null {
+      if (state.faces.length === 0) return null;
+      const mask = Uint8Array.from({ length: state.frameTimes.length }, (_, f) => (f < state.faces.length ? 1 : 0));
+      for (const [from, to] of state.visibility.find((v) => v.personId === state.personId)?.segments ?? []) mask.fill(0, from, to);
+      return mask;
+    },
+    chosenPerson: (state): Person | null => state.persons.find((p) => p.personId === state.personId) ?? null,
     /** Whether analysis found a face anywhere in the video (cached: the template reads it on every frame shown). */
     hasAnyFace: (state) => state.faces.some((f) => f?.face),
     labelList: (state) => [...state.labels.values()].sort((a, b) => a.frameIndex - b.frameIndex),
@@ -90,10 +99,11 @@ export const useWorkspaceStore = defineStore('workspace', {
           humans.push(created);
         }
         this.annotatorId = (humans[0] as Annotator).id;
-        this.persons = await studio.call('persons.list', { project, videoId: video.id });
+        await this.reloadPersons();
         this.personId = (this.persons.find((p) => p.coded) ?? (this.persons[0] as Person)).personId;
         await this.reloadLabels();
         await this.reloadFaces();
+        await this.reloadBoxes();
         this.syncDraft();
         this.ready = true;
         await this.reloadModel();
@@ -164,7 +174,11 @@ export const useWorkspaceStore = defineStore('workspace', {
             // This view's own edits reload the model as they are saved; only someone else's need it again.
             if (ownLabelIds(this.labels) === before) return;
           }
-          if (what === 'faces') await this.reloadFaces();
+          if (what === 'faces') {
+            await this.reloadFaces();
+            await this.reloadPersons();
+            await this.reloadBoxes();
+          }
           await this.reloadModel();
           this.syncDraft();
         }),
@@ -175,6 +189,79 @@ export const useWorkspaceStore = defineStore('workspace', {
       const frames = this.suggestions.map((s) => s.frameIndex).filter((f) => f !== this.currentFrame);
       if (frames.length === 0) return null;
       return frames.find((f) => f > this.currentFrame) ?? (frames[0] as number);
+    },
+    /** The video's persons and where each is seen. */
+    async reloadPersons() {
+      if (!this.video) return;
+      const target = { project: this.project, videoId: this.video.id };
+      this.persons = await studio.call('persons.list', target);
+      this.visibility = await studio.call('persons.visibility', target);
+      if (!this.persons.some((p) => p.personId === this.personId)) this.personId = (this.persons[0] as Person).personId;
+    },
+    /** The persons' boxes on the current frame; an answer for a frame the view has left is dropped. */
+    async reloadBoxes() {
+      if (!this.video || this.faces.length === 0) return;
+      const frameIndex = this.currentFrame;
+      const boxes = await studio.call('persons.boxes', { project: this.project, videoId: this.video.id, frameIndex });
+      if (frameIndex === this.currentFrame) this.personBoxes = boxes;
+    },
+    /** Labels, predictions and suggestions become this person's; the undo history was about the other one. */
+    async choosePerson(personId: number) {
+      if (personId === this.personId) return;
+      this.personId = personId;
+      this.undoStack = [];
+      this.redoStack = [];
+      this.suggestions = [];
+      await this.guard(async () => {
+        await this.reloadLabels();
+        await this.reloadModel();
+      });
+      this.syncDraft();
+    },
+    /** A click on the frame at (x, y) in video pixels: picks the person whose face is there, if any. */
+    async pickPersonAt(x: number, y: number) {
+      if (!this.video) return;
+      const videoId = this.video.id;
+      await this.guard(async () => {
+        const { personId } = await studio.call('persons.at', { project: this.project, videoId, frameIndex: this.currentFrame, x, y });
+        if (personId !== null) await this.choosePerson(personId);
+      });
+    },
+    /** Rename, choose, merge or split: the persons (and, after a merge or split, labels and predictions) reload. */
+    async changePersons(change: () => Promise<unknown>, movesLabels: boolean) {
+      await this.guard(async () => {
+        await change();
+        await this.reloadPersons();
+        await this.reloadBoxes();
+        if (movesLabels) {
+          this.undoStack = [];
+          this.redoStack = [];
+          await this.reloadLabels();
+          await this.reloadModel();
+        }
+      });
+    },
+    renamePerson(personId: number, name: string) {
+      if (!this.video) return Promise.resolve();
+      const target = { project: this.project, videoId: this.video.id, personId, name };
+      return this.changePersons(() => studio.call('persons.rename', target), false);
+    },
+    setPersonCoded(personId: number, coded: boolean) {
+      if (!this.video) return Promise.resolve();
+      const target = { project: this.project, videoId: this.video.id, personId, coded };
+      return this.changePersons(() => studio.call('persons.choose', target), false);
+    },
+    /** `from` joins the chosen person. */
+    mergeIntoChosen(from: number) {
+      if (!this.video) return Promise.resolve();
+      const target = { project: this.project, videoId: this.video.id, into: this.personId, from };
+      return this.changePersons(() => studio.call('persons.merge', target), true);
+    },
+    /** The chosen person from the current frame on becomes a new person. */
+    splitChosenHere() {
+      if (!this.video) return Promise.resolve();
+      const target = { project: this.project, videoId: this.video.id, personId: this.personId, fromFrame: this.currentFrame };
+      return this.changePersons(() => studio.call('persons.split', target), true);
     },
     async reloadFaces() {
       if (!this.video) return;
