@@ -93,4 +93,18 @@ describe('two people in Chromium', () => {
     expect(human).toEqual([['1', 'Person 1', '0'], ['2', 'child', '0'], ['2', 'child', '10']]);
     expect(studio.problems).toEqual([]);
   });
+
+  it("crops the chosen person's face in a dataset export, not the other one's", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-persons-ds-'));
+    await jobResultOf(call, project, 'exports.write', { format: 'dataset', folder, name: 'child', videoId, personId: 2, dataset: { cropSize: 64 } });
+    const [header, ...rows] = parseCsv(fs.readFileSync(path.join(folder, 'child', 'labels.csv'), 'utf8')).map((r) => r.fields);
+    const at = (row: string[], name: string) => row[(header as string[]).indexOf(name)] as string;
+    expect(rows.map((row) => [at(row, 'person_id'), at(row, 'frame')])).toEqual([['2', '0'], ['2', '10']]);
+    // Every crop is centred inside the second person's box, far from the first person's face on the left.
+    for (const row of rows) {
+      expect(Number(at(row, 'crop_cx'))).toBeGreaterThan(SECOND_PERSON_BOX.x);
+      expect(Number(at(row, 'crop_cx'))).toBeLessThan(SECOND_PERSON_BOX.x + SECOND_PERSON_BOX.w);
+      expect(fs.existsSync(path.join(folder, 'child', at(row, 'image')))).toBe(true);
+    }
+  });
 });
