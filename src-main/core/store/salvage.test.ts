@@ -10,11 +10,14 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { buildSyntheticProject, damagePages, leafPages, rowidsOnPage } from '../../../test/support/syntheticProject';
 import { StudioError } from '../errors';
-import type { AnnotatorId, VideoId } from '../ids';
-import { appendLabel } from './labelStore';
+import type { AnnotatorId, PersonId, VideoId } from '../ids';
+import { appendLabel, currentLabels } from './labelStore';
+import { FIRST_PERSON, listPersons, renamePerson, setPersonCoded } from './personStore';
+import { openProjectDb } from './projectDb';
+import { PROJECT_DB_FILE } from './projectFolder';
+import { addSecondPerson } from '../../../test/support/twoPersons';
 import { ProjectSession } from '../studio/projectSession';
 import { salvageProject } from './salvage';
-import { FIRST_PERSON } from './personStore';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'affect-salvage-'));
 type LabelRow = Record<string, unknown>;
@@ -131,5 +134,33 @@ describe('a damaged project', () => {
       details: [`rowids from ${firstLost} on unreadable, how many rows is unknown`],
     });
     expect(allRows(path.join(report.to, 'project.sqlite'), 'SELECT * FROM labels ORDER BY id')).toEqual(readable);
+  });
+});
+
+describe('salvaging persons', () => {
+  it("copies the persons with their names and choices, each face's and label's person with it", () => {
+    const dir = path.join(tempDir(), 'study');
+    const { file } = buildSyntheticProject(dir, { videos: 1, framesPerVideo: 100, labelsPerVideo: 5, annotators: 1, analysedVideos: 1, embeddingDim: 8 });
+    addSecondPerson(file, 1 as VideoId, { from: 0, to: 40 });
+    const source = openProjectDb(file, { create: false });
+    renamePerson(source, 1 as VideoId, 2 as PersonId, 'child');
+    setPersonCoded(source, 1 as VideoId, FIRST_PERSON, false);
+    appendLabel(source, { videoId: 1 as VideoId, personId: 2 as PersonId, frameIndex: 7, annotatorId: 1 as AnnotatorId, valence: -0.3, arousal: 0.4, origin: 'manual' });
+    source.close();
+
+    const target = path.join(tempDir(), 'rescued');
+    const report = salvageProject(dir, target);
+    expect(report.tables.find((t) => t.table === 'persons')).toMatchObject({ copied: 2, lost: 0 });
+    const rescued = openProjectDb(path.join(target, PROJECT_DB_FILE), { create: false });
+    try {
+      expect(listPersons(rescued, 1 as VideoId)).toEqual([
+        { personId: 1, name: 'Person 1', coded: false, framesVisible: 90 },
+        { personId: 2, name: 'child', coded: true, framesVisible: 40 },
+      ]);
+      expect(currentLabels(rescued, 1 as VideoId, { personId: 2 as PersonId }).map((l) => [l.frameIndex, l.valence])).toEqual([[7, -0.3]]);
+      expect(currentLabels(rescued, 1 as VideoId, { personId: FIRST_PERSON })).toHaveLength(5);
+    } finally {
+      rescued.close();
+    }
   });
 });
