@@ -216,8 +216,8 @@ export async function currentRun(project: ProjectContext, videoId: VideoId, pers
 }
 
 /**
- * Makes every run an export will read current: for each person of each ready video (or the one named; with a
- * person, that one), the predictions of the annotator the export shows them for (see predictionAnnotator).
+ * Makes every run an export will read current: for each coded person of each ready video (or the one named;
+ * with a person, that one), the predictions of the annotator the export shows them for (see predictionAnnotator).
  */
 export async function refreshRunsForExport(
   project: ProjectContext,
@@ -230,7 +230,8 @@ export async function refreshRunsForExport(
   if (options.videoId !== undefined) await videoOf(project, options.videoId);
   const videoIds = options.videoId === undefined ? await readyVideoIds(project) : [options.videoId];
   for (const videoId of videoIds) {
-    const persons = (await project.stores.persons.list(videoId)).filter((p) => options.personId === undefined || p.personId === options.personId);
+    // The export's persons (frameTable.ts): the one named, else every coded one.
+    const persons = (await project.stores.persons.list(videoId)).filter((p) => (options.personId === undefined ? p.coded : p.personId === options.personId));
     for (const { personId } of persons) {
       for (const annotatorId of annotatorIds) await currentRun(project, videoId, personId, annotatorId);
     }
