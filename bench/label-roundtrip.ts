@@ -86,7 +86,8 @@ async function main(): Promise<void> {
   // A large project opens read-only until its integrity check is done: label once it is writable.
   while ((await client.call('projects.open', { dir: project })).access.mode !== 'read-write') await new Promise((resolve) => setTimeout(resolve, 200));
   const annotatorId = (await client.call('annotators.list', { project }))[0]?.id as number;
-  const target = { project, videoId, annotatorId };
+  // The synthetic project follows one person per video: person 1.
+  const target = { project, videoId, personId: 1, annotatorId };
   let revisionSeen = 0;
   const revisionWaiters: (() => void)[] = [];
   client.on('data.changed', (payload) => {

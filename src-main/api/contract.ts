@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_IMPORT_JOB, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
 
 /** Bumped when a method or event changes incompatibly; a client speaking another version is refused. */
-export const API_VERSION = 2;
+export const API_VERSION = 3;
 
 const absolutePath = z
   .string()
@@ -61,6 +61,22 @@ const empty = z.object({}).strict();
 /** Every project-scoped method names its project folder; main keeps one open session per folder. */
 const project = absolutePath;
 const videoId = z.number().int().positive();
+/** A person of the video (1, 2, ...): labels, predictions, suggestions and scores are per video and person. */
+const personId = z.number().int().positive();
+
+/** A person of a video as the persons panel and `affect-studio persons` list them. */
+export const Person = z.object({
+  personId: z.number().int(),
+  name: z.string(),
+  /** Whether the person is being labelled. */
+  coded: z.boolean(),
+  /** Frames on which their face was found. */
+  framesVisible: z.number().int(),
+});
+export type Person = z.infer<typeof Person>;
+
+/** What a merge or split did: the video's persons after it, and how many labels and faces changed owner. */
+const PersonChange = z.object({ persons: z.array(Person), labelsMoved: z.number().int(), facesMoved: z.number().int() });
 
 export const VideoSummary = z.object({
   id: z.number().int(),
@@ -117,6 +133,7 @@ const affect = z.number().min(-1).max(1);
 export const Label = z.object({
   id: z.number().int(),
   videoId: z.number().int(),
+  personId: z.number().int(),
   frameIndex: z.number().int(),
   annotatorId: z.number().int(),
   valence: affect,
@@ -238,6 +255,7 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
  */
 export const VideoPredictions = z.object({
   videoId: z.number().int(),
+  personId: z.number().int(),
   /** The labels revision (of this annotator) the predictions come from. */
   revision: z.number().int(),
   /** Send it back as `since` to be sent only the frames that changed after this result. */
@@ -330,11 +348,11 @@ export const methods = {
     result: Annotator,
   },
   'labels.list': {
-    params: z.object({ project, videoId, annotatorId: annotatorId.optional(), viewer: annotatorId.optional() }).strict(),
+    params: z.object({ project, videoId, personId, annotatorId: annotatorId.optional(), viewer: annotatorId.optional() }).strict(),
     result: z.array(Label),
   },
   /**
-   * One edit of one video and annotator (a label, a move, a deleted label, a live trace, "accept predictions",
+   * One edit of one video, person and annotator (a label, a move, a deleted label, a live trace, "accept predictions",
    * an undo or redo of any of them): frames to clear and labels to set, saved in one transaction and announced as
    * one data.changed event carrying the new labels revision.
    */
@@ -343,6 +361,7 @@ export const methods = {
       .object({
         project,
         videoId,
+        personId,
         annotatorId,
         origin: labelOrigin,
         sets: z.array(z.object({ frameIndex, valence: affect, arousal: affect }).strict()).max(200_000).default([]),
@@ -365,6 +384,8 @@ export const methods = {
         folder: absolutePath,
         name: z.string().min(1).max(255),
         videoId: videoId.optional(),
+        /** With videoId: only this person (default: the video's only person; every person when none is named for a whole-project export). */
+        personId: personId.optional(),
         annotator: z.string().min(1).max(100).optional(),
         overwrite: z.boolean().optional(),
         dataset: DatasetRequest.optional(),
@@ -388,12 +409,12 @@ export const methods = {
     result: z.object({ jobId: z.string() }),
   },
   'agreement.report': {
-    params: z.object({ project, videoId: videoId.optional(), annotators: z.array(z.string()).min(2).optional() }).strict(),
+    params: z.object({ project, videoId: videoId.optional(), personId: personId.optional(), annotators: z.array(z.string()).min(2).optional() }).strict(),
     result: ProjectAgreement,
   },
   'agreement.fuse': {
     params: z
-      .object({ project, method: z.enum(['mean', 'ewe']), videoId: videoId.optional(), annotators: z.array(z.string()).min(2).optional() })
+      .object({ project, method: z.enum(['mean', 'ewe']), videoId: videoId.optional(), personId: personId.optional(), annotators: z.array(z.string()).min(2).optional() })
       .strict(),
     result: z.object({
       annotator: Annotator,
@@ -409,13 +430,45 @@ export const methods = {
   },
   'models.info': { params: z.object({ project }).strict(), result: ModelsInfo },
   'predictions.get': {
-    params: z.object({ project, videoId, annotatorId, since: z.number().int().nonnegative().optional() }).strict(),
+    params: z.object({ project, videoId, personId, annotatorId, since: z.number().int().nonnegative().optional() }).strict(),
     result: VideoPredictions,
   },
-  'predictions.heldOut': { params: z.object({ project, videoId, annotatorId }).strict(), result: HeldBackScore },
+  'predictions.heldOut': { params: z.object({ project, videoId, personId, annotatorId }).strict(), result: HeldBackScore },
   'suggestions.list': {
-    params: z.object({ project, videoId, annotatorId, count: z.number().int().min(1).max(100) }).strict(),
+    params: z.object({ project, videoId, personId, annotatorId, count: z.number().int().min(1).max(100) }).strict(),
     result: z.array(FrameSuggestion),
+  },
+  'persons.list': { params: z.object({ project, videoId }).strict(), result: z.array(Person) },
+  'persons.rename': {
+    params: z.object({ project, videoId, personId, name: z.string().trim().min(1, 'a person needs a name (it is blank)').max(100) }).strict(),
+    result: Person,
+  },
+  /** Whether the person is coded (labelled). */
+  'persons.choose': { params: z.object({ project, videoId, personId, coded: z.boolean() }).strict(), result: Person },
+  /** `from` joins `into` (its faces and labels); refused, changing nothing, where both have a label on a frame. */
+  'persons.merge': { params: z.object({ project, videoId, into: personId, from: personId }).strict(), result: PersonChange },
+  /** The person's faces from `fromFrame` on, or those of track `trackId`, become a new person, with their labels. */
+  'persons.split': {
+    params: z
+      .object({ project, videoId, personId, fromFrame: frameIndex.optional(), trackId: z.number().int().nonnegative().optional() })
+      .strict()
+      .refine((p) => (p.fromFrame === undefined) !== (p.trackId === undefined), 'name either fromFrame or trackId'),
+    result: PersonChange.extend({ newPersonId: z.number().int() }),
+  },
+  /** Whose face is at (x, y) of the frame, in video pixels (clicking a face picks its person); null: nobody's. */
+  'persons.at': {
+    params: z.object({ project, videoId, frameIndex, x: z.number().finite(), y: z.number().finite() }).strict(),
+    result: z.object({ personId: z.number().int().nullable() }),
+  },
+  /** Each person's face box on the frame, in video pixels. */
+  'persons.boxes': {
+    params: z.object({ project, videoId, frameIndex }).strict(),
+    result: z.array(z.object({ personId: z.number().int(), box: faceBox })),
+  },
+  /** Where each person is seen: runs of frames [first, last + 1). */
+  'persons.visibility': {
+    params: z.object({ project, videoId }).strict(),
+    result: z.array(z.object({ personId: z.number().int(), segments: z.array(z.tuple([z.number().int(), z.number().int()])) })),
   },
   'heads.list': { params: z.object({ project }).strict(), result: z.array(PairHeadVersion) },
   'heads.train': { params: z.object({ project, annotatorId }).strict(), result: z.object({ jobId: z.string() }) },
@@ -432,10 +485,11 @@ export const methods = {
 export const events = {
   'job.progress': JobProgress,
   'data.changed': z.object({
-    entity: z.enum(['recentProjects', 'videos', 'labels', 'predictions']),
+    entity: z.enum(['recentProjects', 'videos', 'persons', 'labels', 'predictions']),
     projectPath: z.string().optional(),
     /** labels.apply names what it changed and the labels revision after it, so a client can skip its own edits. */
     videoId: z.number().int().optional(),
+    personId: z.number().int().optional(),
     annotatorId: z.number().int().optional(),
     revision: z.number().int().optional(),
   }),

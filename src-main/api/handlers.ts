@@ -12,6 +12,7 @@ import { appHandlers } from './handlers/appHandlers';
 import { exportHandlers } from './handlers/exportHandlers';
 import { labelHandlers } from './handlers/labelHandlers';
 import { modelHandlers } from './handlers/modelHandlers';
+import { personHandlers } from './handlers/personHandlers';
 import { videoHandlers } from './handlers/videoHandlers';
 import type { ProjectSessions } from './projectSessions';
 
@@ -31,6 +32,7 @@ export function createHandlers(services: ApiServices): Handlers {
   return {
     ...appHandlers(services),
     ...videoHandlers(services),
+    ...personHandlers(services),
     ...labelHandlers(services),
     ...modelHandlers(services),
     ...exportHandlers(services),

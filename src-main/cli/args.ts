@@ -62,6 +62,10 @@ function parseOptions(argv: string[]) {
         arousal: { type: 'string' },
         n: { type: 'string' },
         'no-analyze': { type: 'boolean' },
+        person: { type: 'string' },
+        from: { type: 'string' },
+        track: { type: 'string' },
+        coded: { type: 'string' },
       },
     });
   } catch (error) {

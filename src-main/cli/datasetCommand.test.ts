@@ -20,6 +20,7 @@ import { ProjectSession } from '../core/studio/projectSession';
 import { listVideos } from '../core/store/videoStore';
 import { runCli } from './main';
 import { testVideo } from '../../test/support/testMedia';
+import { FIRST_PERSON } from '../core/store/personStore';
 
 const VIDEO = testVideo('single_face.mp4');
 
@@ -54,7 +55,7 @@ beforeAll(async () => {
     session.jobs.enqueue(ANALYZE_JOB, { videoId: video.id });
     await session.jobs.idle();
     const frames = (n: number, step: number, annotatorId: number) =>
-      Array.from({ length: n }, (_, i) => ({ videoId: video.id, frameIndex: i * step, annotatorId: annotatorId as never, valence: 0.1, arousal: -0.2, origin: 'manual' as const }));
+      Array.from({ length: n }, (_, i) => ({ videoId: video.id, personId: FIRST_PERSON, frameIndex: i * step, annotatorId: annotatorId as never, valence: 0.1, arousal: -0.2, origin: 'manual' as const }));
     appendLabels(session.db, [...frames(18, 4, ensureAnnotator(session.db, 'Ana', 'human').id), ...frames(12, 6, ensureAnnotator(session.db, 'Ben', 'human').id)]);
   } finally {
     await session.close();

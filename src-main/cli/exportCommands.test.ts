@@ -14,6 +14,7 @@ import { createProject } from '../core/store/projectFolder';
 import { listVideos } from '../core/store/videoStore';
 import { ProjectSession } from '../core/studio/projectSession';
 import { runCli } from './main';
+import { FIRST_PERSON } from '../core/store/personStore';
 
 let project: string;
 const home = tempDir('affect-export-cli-home-');
@@ -33,7 +34,7 @@ beforeAll(async () => {
   await session.jobs.idle();
   const [video] = listVideos(session.db);
   const ana = ensureAnnotator(session.db, 'Ana', 'human').id;
-  appendLabels(session.db, Array.from({ length: 30 }, (_, frameIndex) => ({ videoId: video?.id as VideoId, frameIndex, annotatorId: ana, valence: 0.2, arousal: 0.1, origin: 'manual' as const })));
+  appendLabels(session.db, Array.from({ length: 30 }, (_, frameIndex) => ({ videoId: video?.id as VideoId, personId: FIRST_PERSON, frameIndex, annotatorId: ana, valence: 0.2, arousal: 0.1, origin: 'manual' as const })));
   await session.close();
 }, 180_000);
 

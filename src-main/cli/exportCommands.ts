@@ -10,6 +10,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../core/io/exportLabels';
 import { requireExportFolder } from '../core/io/exportTarget';
 import type { ProjectSession } from '../core/studio/projectSession';
 import { openSession } from './openSession';
+import { personOption } from './personCommands';
 import { rangeOption, UsageError, wholeOption, type CliIo, type Values } from './args';
 
 export async function exportCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
@@ -27,6 +28,7 @@ export async function exportCommand(values: Values, rest: string[], io: CliIo): 
     name: path.basename(out),
     overwrite: values.force ?? false,
     videoId: videoOption(values),
+    personId: personOption(values),
     ...(format === 'dataset' ? { dataset: datasetRequest(values) } : { annotator: singleAnnotator(values) }),
   };
   const session = await openSession(project, io);

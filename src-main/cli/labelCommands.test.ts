@@ -16,6 +16,7 @@ import { createProject } from '../core/store/projectFolder';
 import { ProjectSession } from '../core/studio/projectSession';
 import { runCli } from './main';
 import { testVideo } from '../../test/support/testMedia';
+import { FIRST_PERSON } from '../core/store/personStore';
 
 const VIDEO = testVideo('single_face.mp4');
 const FRAMES = 72;
@@ -73,10 +74,10 @@ beforeAll(async () => {
   const anaId = ensureAnnotator(session.db, 'Ana', 'human').id;
   const benId = ensureAnnotator(session.db, 'Ben', 'human').id;
   const videoId = 1 as VideoId;
-  appendLabels(session.db, ana.map(([valence, arousal], frameIndex) => ({ videoId, frameIndex, annotatorId: anaId, valence, arousal, origin: 'manual' as const })));
+  appendLabels(session.db, ana.map(([valence, arousal], frameIndex) => ({ videoId, personId: FIRST_PERSON, frameIndex, annotatorId: anaId, valence, arousal, origin: 'manual' as const })));
   appendLabels(
     session.db,
-    ben.flatMap((value, frameIndex) => (value ? [{ videoId, frameIndex, annotatorId: benId, valence: value[0], arousal: value[1], origin: 'live' as const }] : [])),
+    ben.flatMap((value, frameIndex) => (value ? [{ videoId, personId: FIRST_PERSON, frameIndex, annotatorId: benId, valence: value[0], arousal: value[1], origin: 'live' as const }] : [])),
   );
   addPredictions(session, videoId, FRAMES, anaId);
   await session.close();
@@ -121,7 +122,7 @@ describe('affect-studio agreement', () => {
     expect(result).toMatchObject({ annotator: { name: 'gold (EWE)', kind: 'import' }, labels: FRAMES });
     const session = ProjectSession.open(project);
     try {
-      const gold = currentLabels(session.db, 1 as VideoId, result.annotator.id);
+      const gold = currentLabels(session.db, 1 as VideoId, { annotatorId: result.annotator.id });
       ['valence', 'arousal'].forEach((axis, d) => {
         const expected = ewe(ana.map((x, i) => [x[d] as number, ben[i]?.[d] ?? NaN]));
         expect(result.weights[axis]).toEqual({ Ana: expected.weights[0], Ben: expected.weights[1] });

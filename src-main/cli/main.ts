@@ -21,6 +21,7 @@ import { evaluateCommand } from './evaluateCommands';
 import { scoreCommand } from './scoreCommand';
 import { labelCommand, predictionsCommand, propagateCommand, trainCommand } from './modelCommands';
 import { suggestCommand } from './suggestCommand';
+import { personsCommand } from './personCommands';
 import { rendererDir } from '../server/rendererDir';
 
 export const USAGE = `Usage: affect-studio <command> [options]
@@ -35,7 +36,11 @@ Commands:
   videos <project>                 list the project's videos
   analyze <project> [--video ID]   find, track and encode the face in every frame (all videos by default)
   faces <project> --video ID       per frame: face present, box, score, track
-  export <project> --format F --out PATH [--video ID] [--annotator NAME] [--force]
+  persons <project> --video ID     the video's persons: number, name, frames visible, coded or not
+  persons rename|merge|split|choose <project> --video ID --person N
+                                   rename: --name TEXT; merge: --from M (M joins N, with its labels);
+                                   split: --frame F or --track T (becomes a new person); choose: --coded on|off
+  export <project> --format F --out PATH [--video ID [--person N]] [--annotator NAME] [--force]
                                    write labels as csv, json (a file) or afew-va, nova, elan, dataset (a folder);
                                    dataset: [--crop-size N] [--image-format png|jpeg] [--split 70,15,15] [--seed S]
                                    [--subjects FILE] [--predictions]
@@ -48,21 +53,23 @@ Commands:
   evaluate --dataset PATH --support SPEC [--anchors same-video|any] [--draws N] [--seed S] [--range MIN,MAX]
                                    few-shot V/A accuracy on labelled face images (CSV image,clip,frame,valence,
                                    arousal or an AFEW-VA folder); SPEC: first, random:K, every:K, fraction:P
-  label <project> --video ID --frame N --valence V --arousal A [--annotator NAME]
+  label <project> --video ID [--person N] --frame F --valence V --arousal A [--annotator NAME]
                                    label one frame (V, A in [-1, 1]); the annotator is created on first use
   train <project> [--annotator NAME]
                                    train the project's pair head on the annotator's labels and make it active
-  propagate <project> [--video ID] [--annotator NAME]
+  propagate <project> [--video ID [--person N]] [--annotator NAME]
                                    predict every frame of one or all analysed videos and save it as their model run
-  predictions <project> --video ID [--annotator NAME]
+  predictions <project> --video ID [--person N] [--annotator NAME]
                                    per frame: valence, arousal and their sd (the saved run, or computed if stale)
-  suggest <project> --video ID [--n 10] [--annotator NAME]
+  suggest <project> --video ID [--person N] [--n 10] [--annotator NAME]
                                    the frames to label next and why (the first human annotator by default)
-  score <project> --video ID [--annotator NAME]
+  score <project> --video ID [--person N] [--annotator NAME]
                                    how well the model predicts the video's labels it has not seen (CCC, RMSE):
                                    blocked cross-validation, labels within 2 s of a held-out one left out
 
 Options:
+  --person   a person of the video (see "persons"); label, predictions, suggest, export: the video's only person
+             by default, an error naming them when it has several
   --json     machine-readable output on stdout
   --help     show this help
   --version  show the version
@@ -110,6 +117,8 @@ async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
       return analyzeCommand(values, rest, io);
     case 'faces':
       return facesCommand(values, rest, io);
+    case 'persons':
+      return personsCommand(values, rest, io);
     case 'export':
       return exportCommand(values, rest, io);
     case 'import-labels':

@@ -83,10 +83,12 @@ describe('label, train, propagate and predictions from the CLI', () => {
       const args = ['label', dir, '--video', '1', '--frame', String(label.frame), '--valence', String(label.valence), '--arousal', String(label.arousal), '--json'];
       const { code, out, err } = await cli(...args, ...(i === 0 ? ['--annotator', 'Ana'] : []));
       expect(code, err).toBe(0);
-      expect(JSON.parse(out)).toEqual({ videoId: 1, frameIndex: label.frame, valence: label.valence, arousal: label.arousal, annotator: { id: 1, name: 'Ana' } });
+      expect(JSON.parse(out)).toEqual({
+        videoId: 1, person: { id: 1, name: 'Person 1' }, frameIndex: label.frame, valence: label.valence, arousal: label.arousal, annotator: { id: 1, name: 'Ana' },
+      });
     }
     const plain = await cli('label', dir, '--video', '1', '--frame', '10', '--valence', '0.6', '--arousal', '0.1');
-    expect(plain.out).toBe('labelled frame 10 of video 1 (single_face.mp4): valence 0.6, arousal 0.1, by Ana\n');
+    expect(plain.out).toBe('labelled frame 10 of video 1 (single_face.mp4), Person 1: valence 0.6, arousal 0.1, by Ana\n');
   });
 
   it.each([
@@ -161,7 +163,7 @@ describe('label, train, propagate and predictions from the CLI', () => {
 
     const { code, out } = await cli('propagate', dir, '--video', '1');
     expect(code).toBe(0);
-    expect(out).toBe(`video 1: ${FRAMES}/${FRAMES} frames predicted from ${LABELS.length + 1} anchors of Ana, head project-pair-head v1 (model ${head.modelId})\n`);
+    expect(out).toBe(`video 1, person 1: ${FRAMES}/${FRAMES} frames predicted from ${LABELS.length + 1} anchors of Ana, head project-pair-head v1 (model ${head.modelId})\n`);
     const again = JSON.parse((await cli('propagate', dir, '--json')).out) as Propagated;
     expect(again.videos[0]?.head).toEqual({ modelId: head.modelId, name: 'project-pair-head', version: '1' });
     const frames = JSON.parse((await cli('predictions', dir, '--video', '1', '--json')).out) as Frame[];
@@ -185,6 +187,6 @@ describe('label, train, propagate and predictions from the CLI', () => {
     expect(JSON.parse(labelled.out)).toMatchObject({ frameIndex: 12, valence: -0.25, arousal: 0.4, annotator: { name: 'Ana' } });
     const bad = launcher('label', dir, '--video', '1', '--frame', '100', '--valence', '0', '--arousal', '0');
     expect(bad).toEqual({ code: 1, out: '', err: 'affect-studio: single_face.mp4 has 72 frames (0-71); frame 100 does not exist.\n' });
-    expect(launcher('--help').out).toMatch(/propagate <project> \[--video ID\] \[--annotator NAME\]/);
+    expect(launcher('--help').out).toMatch(/propagate <project> \[--video ID \[--person N\]\] \[--annotator NAME\]/);
   }, 20_000);
 });

@@ -1,12 +1,13 @@
 /**
  * `affect-studio label`, `train`, `propagate` and `predictions`: the model loop without the studio's window. A
- * label is saved as a manual label; train runs the train-head job; propagate saves each video's predictions as its
+ * label is saved as a manual label of a person (--person, or the video's only person); train runs the train-head job; propagate saves each video's predictions as its
  * model run (at once, not after the API's debounce); predictions reads that run back, or computes it when the run
  * is missing or older than the labels and head it should reflect.
  */
 import type { HeadInUse } from '../core/affect/projectPredictor';
 import { addAnnotator, chooseAnnotator } from '../core/app/annotators';
 import { applyLabels } from '../core/app/labels';
+import { chosenPerson } from '../core/app/persons';
 import { framePredictions, propagate, requestTraining } from '../core/app/models';
 import { videoOf } from '../core/app/videos';
 import { StudioError } from '../core/errors';
@@ -14,6 +15,7 @@ import { jobResult, TRAIN_HEAD_JOB } from '../core/app/jobs';
 import { openSession } from './openSession';
 import { decimalOption, UsageError, wholeOption, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
+import { personOption } from './personCommands';
 
 export async function labelCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const project = oneProject('label', rest);
@@ -24,18 +26,28 @@ export async function labelCommand(values: Values, rest: string[], io: CliIo): P
   const frameIndex = wholeOption('--frame', values.frame);
   const valence = axisValue('--valence', values.valence);
   const arousal = axisValue('--arousal', values.arousal);
+  const personId = personOption(values);
   const session = await openSession(project, io);
   try {
     const video = await videoOf(session, videoId);
     if (frameIndex < 0) throw new StudioError(`${video.displayName} has ${video.frameCount} frames (0-${video.frameCount - 1}); frame ${frameIndex} does not exist.`);
+    const person = await chosenPerson(session, videoId, personId);
     const name = values.annotator?.[0];
     const annotator = name === undefined ? await chooseAnnotator(session) : await addAnnotator(session, name);
-    const { saved: [saved] } = await applyLabels(session, { videoId, annotatorId: annotator.id, origin: 'manual', sets: [{ frameIndex, valence, arousal }], deletes: [] });
-    const result = { videoId, frameIndex, valence: saved?.valence ?? valence, arousal: saved?.arousal ?? arousal, annotator: { id: annotator.id, name: annotator.name } };
+    const edit = { videoId, personId: person.personId, annotatorId: annotator.id, origin: 'manual' as const, sets: [{ frameIndex, valence, arousal }], deletes: [] };
+    const { saved: [saved] } = await applyLabels(session, edit);
+    const result = {
+      videoId,
+      person: { id: person.personId, name: person.name },
+      frameIndex,
+      valence: saved?.valence ?? valence,
+      arousal: saved?.arousal ?? arousal,
+      annotator: { id: annotator.id, name: annotator.name },
+    };
     io.out(
       values.json
         ? JSON.stringify(result) + '\n'
-        : `labelled frame ${frameIndex} of video ${videoId} (${video.displayName}): valence ${result.valence}, arousal ${result.arousal}, by ${annotator.name}\n`,
+        : `labelled frame ${frameIndex} of video ${videoId} (${video.displayName}), ${person.name}: valence ${result.valence}, arousal ${result.arousal}, by ${annotator.name}\n`,
     );
     return 0;
   } finally {
@@ -78,15 +90,17 @@ export async function trainCommand(values: Values, rest: string[], io: CliIo): P
 
 export async function propagateCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const project = oneProject('propagate', rest);
-  const only = videoOption(values);
+  const videoId = videoOption(values);
+  const personId = personOption(values);
+  if (personId !== undefined && videoId === undefined) throw new UsageError('propagate --person needs --video ID (a person is a person of one video)');
   const session = await openSession(project, io);
   try {
     const annotator = await chooseAnnotator(session, values.annotator?.[0]);
-    const results = await propagate(session, annotator.id, only);
+    const results = await propagate(session, annotator.id, videoId === undefined ? undefined : { videoId, personId });
     if (values.json) io.out(JSON.stringify({ annotator: annotator.name, videos: results }) + '\n');
     else {
       for (const r of results) {
-        io.out(`video ${r.videoId}: ${r.framesPredicted}/${r.frames} frames predicted from ${r.anchors} anchors of ${annotator.name}, head ${headName(r.head)}\n`);
+        io.out(`video ${r.videoId}, person ${r.personId}: ${r.framesPredicted}/${r.frames} frames predicted from ${r.anchors} anchors of ${annotator.name}, head ${headName(r.head)}\n`);
       }
     }
     return 0;
@@ -99,10 +113,12 @@ export async function predictionsCommand(values: Values, rest: string[], io: Cli
   const project = oneProject('predictions', rest);
   const videoId = videoOption(values);
   if (videoId === undefined) throw new UsageError('predictions needs a project folder and --video ID');
+  const personId = personOption(values);
   const session = await openSession(project, io);
   try {
     const annotator = await chooseAnnotator(session, values.annotator?.[0]);
-    const frames = await framePredictions(session, videoId, annotator.id);
+    const person = await chosenPerson(session, videoId, personId);
+    const frames = await framePredictions(session, videoId, person.personId, annotator.id);
     if (values.json) io.out(JSON.stringify(frames) + '\n');
     else {
       const f = (v: number | null) => (v === null ? '     -' : v.toFixed(3).padStart(6));

@@ -9,6 +9,7 @@ import { ProjectPredictor } from '../core/affect/projectPredictor';
 import type { AnnotatorId, VideoId } from '../core/ids';
 import { openProjectDbReadOnly } from '../core/store/projectDb';
 import { cliInProcess } from '../../test/support/cliInProcess';
+import { FIRST_PERSON } from '../core/store/personStore';
 
 const cli = cliInProcess;
 
@@ -23,7 +24,7 @@ describe('score command', () => {
 
   it('prints the core\'s held-back score of the first human annotator\'s labels, and the same in JSON', async () => {
     const db = openProjectDbReadOnly(file);
-    const expected = heldBackOfInput(new ProjectPredictor(db, dir).heldBackInput(1 as VideoId, 1 as AnnotatorId));
+    const expected = heldBackOfInput(new ProjectPredictor(db, dir).heldBackInput(1 as VideoId, FIRST_PERSON, 1 as AnnotatorId));
     db.close();
     expect(expected).not.toBeNull();
 

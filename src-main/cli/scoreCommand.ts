@@ -1,15 +1,18 @@
 /**
- * `affect-studio score <project> --video ID [--annotator NAME] [--json]`: the held-back score of a video's labels
+ * `affect-studio score <project> --video ID [--person N] [--annotator NAME] [--json]`: the held-back score of a
+ * person's labels (the video's only person by default)
  * (core/affect/heldBack.ts, the same function and worker the studio's Score button uses): blocked cross-validation
  * in time blocks, leaving out every label within 2 s of a held-out one. The annotator is --annotator NAME if given,
  * else the project's first human annotator.
  */
 import { chooseAnnotator } from '../core/app/annotators';
 import { videoHeldBackScore } from '../core/app/models';
+import { chosenPerson } from '../core/app/persons';
 import { videoOf } from '../core/app/videos';
 import { UsageError, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
 import { openSession } from './openSession';
+import { personOption } from './personCommands';
 
 export async function scoreCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const [project, ...extra] = rest;
@@ -17,12 +20,14 @@ export async function scoreCommand(values: Values, rest: string[], io: CliIo): P
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const videoId = videoOption(values);
   if (videoId === undefined) throw new UsageError('score needs --video ID');
+  const personId = personOption(values);
 
   const session = await openSession(project, io);
   try {
     const video = await videoOf(session, videoId);
     const annotator = await chooseAnnotator(session, values.annotator?.[0]);
-    const { score, labels, minimum } = await videoHeldBackScore(session, videoId, annotator.id);
+    const person = await chosenPerson(session, videoId, personId);
+    const { score, labels, minimum } = await videoHeldBackScore(session, videoId, person.personId, annotator.id);
     if (values.json) {
       io.out(JSON.stringify({ videoId, annotator: annotator.name, heldBack: score }) + '\n');
       return 0;

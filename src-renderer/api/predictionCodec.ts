@@ -7,6 +7,7 @@ import type { VideoPredictions } from '../../src-main/api/contract';
 
 export interface Predictions {
   videoId: number;
+  personId: number;
   revision: number;
   resultId: number;
   anchors: number;
@@ -25,7 +26,7 @@ export function decodePredictions(packed: VideoPredictions, previous: Prediction
   if (frames && (!previous || previous.valence.length !== packed.frameCount)) {
     throw new Error('predictions.get sent changes to predictions this view does not hold');
   }
-  const decoded = { videoId: packed.videoId, revision: packed.revision, resultId: packed.resultId, anchors: packed.anchors, head: packed.head } as Predictions;
+  const decoded = { videoId: packed.videoId, personId: packed.personId, revision: packed.revision, resultId: packed.resultId, anchors: packed.anchors, head: packed.head } as Predictions;
   for (const axis of AXES) {
     const values = new Int16Array(bytes(packed[axis]).buffer);
     const expected = frames ? frames.length : packed.frameCount;

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import type { Annotator, FaceFrame, FrameSuggestion, Label, VideoSummary } from '../../src-main/api/contract';
+import type { Annotator, FaceFrame, FrameSuggestion, Label, Person, VideoSummary } from '../../src-main/api/contract';
 import { decodePredictions, type Predictions } from '../api/predictionCodec';
 import { studio } from '../api/studio';
 import { reportFailure } from './reportFailure';
@@ -30,7 +30,7 @@ function ownLabelIds(labels: Map<number, Label>): string {
     .join(',');
 }
 
-/** The video being labelled: where the playhead is, the annotator's labels, and the undo history. */
+/** The video and person being labelled: where the playhead is, the annotator's labels, and the undo history. */
 export const useWorkspaceStore = defineStore('workspace', {
   state: () => ({
     project: '',
@@ -39,7 +39,14 @@ export const useWorkspaceStore = defineStore('workspace', {
     currentFrame: 0,
     annotators: [] as Annotator[],
     annotatorId: null as number | null,
-    /** The active annotator's current labels, by frame. */
+    /** The video's persons, and the one being labelled: labels, predictions and suggestions are that person's. */
+    persons: [] as Person[],
+    personId: 1,
+    /** Each person's face box on the current frame (video pixels). */
+    personBoxes: [] as { personId: number; box: { x: number; y: number; w: number; h: number } }[],
+    /** Where each person is seen: runs of frames [first, last + 1). */
+    visibility: [] as { personId: number; segments: [number, number][] }[],
+    /** The active annotator's current labels of the person, by frame. */
     labels: new Map<number, Label>(),
     otherLabels: [] as Label[],
     /** The value on the affect grid: what Enter saves on the current frame. */
@@ -65,9 +72,14 @@ export const useWorkspaceStore = defineStore('workspace', {
     currentTimeSec: (state) => state.frameTimes[state.currentFrame] ?? 0,
     currentLabel: (state) => state.labels.get(state.currentFrame) ?? null,
     currentFace: (state) => state.faces[state.currentFrame] ?? null,
-    /** 1 for analysed frames without a face; null until the video has been analysed at all. */
-    noFaceMask: (state): Uint8Array | null =>
-      state.faces.length === 0 ? null : Uint8Array.from({ length: state.frameTimes.length }, (_, f) => (state.faces[f] && !state.faces[f].face ? 1 : 0)),
+    /** 1 for analysed frames where the chosen person has no face; null until the video has been analysed at all. */
+    noFaceMask(state): Uint8Array | null {
+      if (state.faces.length === 0) return null;
+      const mask = Uint8Array.from({ length: state.frameTimes.length }, (_, f) => (f < state.faces.length ? 1 : 0));
+      for (const [from, to] of state.visibility.find((v) => v.personId === state.personId)?.segments ?? []) mask.fill(0, from, to);
+      return mask;
+    },
+    chosenPerson: (state): Person | null => state.persons.find((p) => p.personId === state.personId) ?? null,
     /** Whether analysis found a face anywhere in the video (cached: the template reads it on every frame shown). */
     hasAnyFace: (state) => state.faces.some((f) => f?.face),
     labelList: (state) => [...state.labels.values()].sort((a, b) => a.frameIndex - b.frameIndex),
@@ -87,8 +99,11 @@ export const useWorkspaceStore = defineStore('workspace', {
           humans.push(created);
         }
         this.annotatorId = (humans[0] as Annotator).id;
+        await this.reloadPersons();
+        this.personId = (this.persons.find((p) => p.coded) ?? (this.persons[0] as Person)).personId;
         await this.reloadLabels();
         await this.reloadFaces();
+        await this.reloadBoxes();
         this.syncDraft();
         this.ready = true;
         await this.reloadModel();
@@ -96,18 +111,19 @@ export const useWorkspaceStore = defineStore('workspace', {
     },
     async reloadLabels() {
       if (!this.video) return;
-      const all = await studio.call('labels.list', { project: this.project, videoId: this.video.id });
+      const all = await studio.call('labels.list', { project: this.project, videoId: this.video.id, personId: this.personId });
       this.labels = new Map(all.filter((l) => l.annotatorId === this.annotatorId).map((l) => [l.frameIndex, l]));
       this.otherLabels = all.filter((l) => l.annotatorId !== this.annotatorId);
     },
     /**
      * Predictions and suggestions follow the labels: refreshed after every saved edit. The server sends only the
-     * frames that changed since the predictions this view holds (same video and annotator).
+     * frames that changed since the predictions this view holds (same video, person and annotator).
      */
     async reloadModel() {
       if (!this.video || this.annotatorId === null || this.faces.length === 0) return;
-      const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
-      const held = this.predictions?.videoId === this.video.id && this.heldFor === this.annotatorId ? this.predictions : null;
+      const target = { project: this.project, videoId: this.video.id, personId: this.personId, annotatorId: this.annotatorId };
+      const held =
+        this.predictions?.videoId === this.video.id && this.predictions.personId === this.personId && this.heldFor === this.annotatorId ? this.predictions : null;
       const packed = await studio.call('predictions.get', held ? { ...target, since: held.resultId } : target);
       this.predictions = decodePredictions(packed, held);
       this.heldFor = target.annotatorId;
@@ -123,12 +139,13 @@ export const useWorkspaceStore = defineStore('workspace', {
       const asked = ++suggestionsAsked;
       suggestionsTimer = setTimeout(() => {
         if (!this.video || this.annotatorId === null) return;
-        const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
+        const target = { project: this.project, videoId: this.video.id, personId: this.personId, annotatorId: this.annotatorId };
         // Not through guard: that clears the message of an edit that failed meanwhile.
         studio.call('suggestions.list', { ...target, count: 8 }).then(
           (suggestions) => {
             // Only if the view still shows what they were asked for.
-            if (this.video?.id === target.videoId && this.annotatorId === target.annotatorId) this.suggestions = suggestions;
+            const same = this.video?.id === target.videoId && this.personId === target.personId && this.annotatorId === target.annotatorId;
+            if (same) this.suggestions = suggestions;
             if (asked === suggestionsAsked) this.suggestionsPending = false;
           },
           (failure: unknown) => {
@@ -157,7 +174,11 @@ export const useWorkspaceStore = defineStore('workspace', {
             // This view's own edits reload the model as they are saved; only someone else's need it again.
             if (ownLabelIds(this.labels) === before) return;
           }
-          if (what === 'faces') await this.reloadFaces();
+          if (what === 'faces') {
+            await this.reloadFaces();
+            await this.reloadPersons();
+            await this.reloadBoxes();
+          }
           await this.reloadModel();
           this.syncDraft();
         }),
@@ -168,6 +189,79 @@ export const useWorkspaceStore = defineStore('workspace', {
       const frames = this.suggestions.map((s) => s.frameIndex).filter((f) => f !== this.currentFrame);
       if (frames.length === 0) return null;
       return frames.find((f) => f > this.currentFrame) ?? (frames[0] as number);
+    },
+    /** The video's persons and where each is seen. */
+    async reloadPersons() {
+      if (!this.video) return;
+      const target = { project: this.project, videoId: this.video.id };
+      this.persons = await studio.call('persons.list', target);
+      this.visibility = await studio.call('persons.visibility', target);
+      if (!this.persons.some((p) => p.personId === this.personId)) this.personId = (this.persons[0] as Person).personId;
+    },
+    /** The persons' boxes on the current frame; an answer for a frame the view has left is dropped. */
+    async reloadBoxes() {
+      if (!this.video || this.faces.length === 0) return;
+      const frameIndex = this.currentFrame;
+      const boxes = await studio.call('persons.boxes', { project: this.project, videoId: this.video.id, frameIndex });
+      if (frameIndex === this.currentFrame) this.personBoxes = boxes;
+    },
+    /** Labels, predictions and suggestions become this person's; the undo history was about the other one. */
+    async choosePerson(personId: number) {
+      if (personId === this.personId) return;
+      this.personId = personId;
+      this.undoStack = [];
+      this.redoStack = [];
+      this.suggestions = [];
+      await this.guard(async () => {
+        await this.reloadLabels();
+        await this.reloadModel();
+      });
+      this.syncDraft();
+    },
+    /** A click on the frame at (x, y) in video pixels: picks the person whose face is there, if any. */
+    async pickPersonAt(x: number, y: number) {
+      if (!this.video) return;
+      const videoId = this.video.id;
+      await this.guard(async () => {
+        const { personId } = await studio.call('persons.at', { project: this.project, videoId, frameIndex: this.currentFrame, x, y });
+        if (personId !== null) await this.choosePerson(personId);
+      });
+    },
+    /** Rename, choose, merge or split: the persons (and, after a merge or split, labels and predictions) reload. */
+    async changePersons(change: () => Promise<unknown>, movesLabels: boolean) {
+      await this.guard(async () => {
+        await change();
+        await this.reloadPersons();
+        await this.reloadBoxes();
+        if (movesLabels) {
+          this.undoStack = [];
+          this.redoStack = [];
+          await this.reloadLabels();
+          await this.reloadModel();
+        }
+      });
+    },
+    renamePerson(personId: number, name: string) {
+      if (!this.video) return Promise.resolve();
+      const target = { project: this.project, videoId: this.video.id, personId, name };
+      return this.changePersons(() => studio.call('persons.rename', target), false);
+    },
+    setPersonCoded(personId: number, coded: boolean) {
+      if (!this.video) return Promise.resolve();
+      const target = { project: this.project, videoId: this.video.id, personId, coded };
+      return this.changePersons(() => studio.call('persons.choose', target), false);
+    },
+    /** `from` joins the chosen person. */
+    mergeIntoChosen(from: number) {
+      if (!this.video) return Promise.resolve();
+      const target = { project: this.project, videoId: this.video.id, into: this.personId, from };
+      return this.changePersons(() => studio.call('persons.merge', target), true);
+    },
+    /** The chosen person from the current frame on becomes a new person. */
+    splitChosenHere() {
+      if (!this.video) return Promise.resolve();
+      const target = { project: this.project, videoId: this.video.id, personId: this.personId, fromFrame: this.currentFrame };
+      return this.changePersons(() => studio.call('persons.split', target), true);
     },
     async reloadFaces() {
       if (!this.video) return;
@@ -296,7 +390,7 @@ export const useWorkspaceStore = defineStore('workspace', {
      */
     async persist(edit: LabelEdit): Promise<boolean> {
       if (!this.video || this.annotatorId === null) return false;
-      const target = { project: this.project, videoId: this.video.id, annotatorId: this.annotatorId };
+      const target = { project: this.project, videoId: this.video.id, personId: this.personId, annotatorId: this.annotatorId };
       const { sets, deletes } = planEdit(edit);
       return this.guard(async () => {
         const applied = await studio.call('labels.apply', { ...target, origin: edit.origin, sets, deletes });

@@ -20,6 +20,7 @@ import { READ_WRITE } from '../../src-main/core/store/projectAccess';
 import { ProjectSession } from '../../src-main/core/studio/projectSession';
 import { damagePages, leafPages } from '../support/syntheticProject';
 import { clickGrid, openStudioInChromium, SCREENSHOTS, type StudioInChromium } from '../support/studioInChromium';
+import { FIRST_PERSON } from '../../src-main/core/store/personStore';
 
 let studio: StudioInChromium;
 let page: Page;
@@ -49,7 +50,7 @@ beforeAll(async () => {
   // page holds only labels of video 2.
   for (const videoId of [1, 2] as VideoId[]) {
     appendLabels(session.db, Array.from({ length: 4 * FRAMES }, (_, i) => ({
-      videoId, frameIndex: i % FRAMES, annotatorId: annotator.id, valence: ((i % 17) - 8) / 10, arousal: ((i % 13) - 6) / 10, origin: 'manual' as const,
+      videoId, personId: FIRST_PERSON, frameIndex: i % FRAMES, annotatorId: annotator.id, valence: ((i % 17) - 8) / 10, arousal: ((i % 13) - 6) / 10, origin: 'manual' as const,
     })));
   }
   await session.close();

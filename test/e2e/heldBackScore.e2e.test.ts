@@ -16,7 +16,7 @@ const VIDEO = testVideo('WolfgangLanger_Pexels.mp4');
 let studio: StudioInChromium;
 let page: Page;
 const project = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-score-')), 'Score study');
-let ids: { project: string; videoId: number; annotatorId: number };
+let ids: { project: string; videoId: number; personId: number; annotatorId: number };
 
 beforeAll(async () => {
   studio = await openStudioInChromium();
@@ -32,7 +32,7 @@ beforeAll(async () => {
   const videoId = (await call<{ id: number }[]>('videos.list', { project }))[0]?.id as number;
   await finished((await call<{ jobId: string }>('analysis.start', { project, videoId })).jobId);
   const annotatorId = (await call<{ id: number }>('annotators.add', { project, name: 'Ana' })).id;
-  ids = { project, videoId, annotatorId };
+  ids = { project, videoId, personId: 1, annotatorId };
   // Smooth waves of valence and arousal, one label every 23 frames.
   const labels = Array.from({ length: 20 }, (_, i) => ({ frameIndex: 11 + i * 23, valence: Math.round(60 * Math.sin((i * Math.PI) / 4)) / 100, arousal: Math.round(40 * Math.cos(i / 3)) / 100 }));
   await call('labels.apply', { ...ids, origin: 'manual', sets: labels });

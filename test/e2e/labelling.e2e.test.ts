@@ -20,7 +20,7 @@ let project: string;
 let videoId: number;
 
 type StoredLabel = { frameIndex: number; valence: number; arousal: number; origin: string };
-const storedLabels = () => call<StoredLabel[]>('labels.list', { project, videoId });
+const storedLabels = () => call<StoredLabel[]>('labels.list', { project, videoId, personId: 1 });
 const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `labelling-${name}.png`) });
 
 const clickGrid = (valence: number, arousal: number) => clickGridOn(page, valence, arousal);

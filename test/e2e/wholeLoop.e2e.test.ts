@@ -33,9 +33,9 @@ type Label = { frameIndex: number; valence: number; arousal: number };
 const ids = async () => {
   const videoId = (await call<{ id: number }[]>('videos.list', { project }))[0]?.id as number;
   const annotatorId = (await call<{ id: number; kind: string }[]>('annotators.list', { project })).find((a) => a.kind === 'human')?.id as number;
-  return { project, videoId, annotatorId };
+  return { project, videoId, personId: 1, annotatorId };
 };
-const labels = async () => call<Label[]>('labels.list', { project, videoId: (await ids()).videoId });
+const labels = async () => call<Label[]>('labels.list', { project, videoId: (await ids()).videoId, personId: 1 });
 const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `loop-${name}.png`) });
 const readout = () => page.getByTestId('frame-readout').textContent();
 const labelCount = async () => Number(/(\d+) labels/.exec((await page.locator('.undo-state').textContent()) ?? '')?.[1]);
@@ -103,7 +103,7 @@ describe('the whole labelling loop in Chromium', () => {
     await page.keyboard.press('Home');
     await page.getByTestId('accept-range').getByRole('button', { name: 'Accept' }).click();
     await expect.poll(async () => (await labels()).length).toBe(28);
-    const accepted = (await call<{ frameIndex: number; origin: string }[]>('labels.list', { project, videoId: (await ids()).videoId })).filter(
+    const accepted = (await call<{ frameIndex: number; origin: string }[]>('labels.list', { project, videoId: (await ids()).videoId, personId: 1 })).filter(
       (l) => l.origin === 'accepted_prediction',
     );
     expect(accepted.map((l) => l.frameIndex)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));

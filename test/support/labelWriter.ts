@@ -5,7 +5,7 @@
  */
 import { appendLabel, appendLabels, type LabelValue } from '../../src-main/core/store/labelStore';
 import { openProjectDb } from '../../src-main/core/store/projectDb';
-import type { AnnotatorId, VideoId } from '../../src-main/core/ids';
+import type { AnnotatorId, PersonId, VideoId } from '../../src-main/core/ids';
 
 const [file, video, annotator, frames, seedText] = process.argv.slice(2);
 const db = openProjectDb(file as string, { create: false });
@@ -13,6 +13,7 @@ let seed = Number(seedText);
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 const label = (): LabelValue => ({
   videoId: Number(video) as VideoId,
+  personId: 1 as PersonId,
   annotatorId: Number(annotator) as AnnotatorId,
   frameIndex: Math.floor(random() * Number(frames)),
   valence: Math.round((random() * 2 - 1) * 1000) / 1000,

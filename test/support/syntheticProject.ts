@@ -12,6 +12,7 @@ import { registerEncoder } from '../../src-main/core/store/modelStore';
 import type { AnnotatorId, VideoId } from '../../src-main/core/ids';
 import { ensureAnnotator } from '../../src-main/core/store/annotatorStore';
 import { appendLabels, type LabelValue } from '../../src-main/core/store/labelStore';
+import { FIRST_PERSON } from '../../src-main/core/store/personStore';
 import { createProject, PROJECT_DB_FILE } from '../../src-main/core/store/projectFolder';
 import { openProjectDb } from '../../src-main/core/store/projectDb';
 import { completeVideoIndex, insertIndexingVideo } from '../../src-main/core/store/videoStore';
@@ -70,7 +71,7 @@ export function buildSyntheticProject(dir: string, options: SyntheticProjectOpti
     for (const videoId of videoIds) {
       for (const annotatorId of annotators) {
         const frameIndex = Math.floor(((l + random() * 0.5) * options.framesPerVideo) / options.labelsPerVideo);
-        labels.push({ videoId, frameIndex, annotatorId, valence: random() * 2 - 1, arousal: random() * 2 - 1, origin: 'manual' });
+        labels.push({ videoId, personId: FIRST_PERSON, frameIndex, annotatorId, valence: random() * 2 - 1, arousal: random() * 2 - 1, origin: 'manual' });
       }
     }
   }

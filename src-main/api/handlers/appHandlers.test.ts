@@ -25,7 +25,7 @@ describe('project access through the API', () => {
       expect(opened).toMatchObject({ ok: true, result: { path: dir, access: { mode: 'read-only' } } });
       const saved = await api.dispatch({
         v: API_VERSION, id: 2, method: 'labels.apply',
-        params: { project: dir, videoId: 1, annotatorId: 1, origin: 'manual', sets: [{ frameIndex: 3, valence: 0, arousal: 0 }] },
+        params: { project: dir, videoId: 1, personId: 1, annotatorId: 1, origin: 'manual', sets: [{ frameIndex: 3, valence: 0, arousal: 0 }] },
       });
       expect(saved).toMatchObject({ ok: false, error: { code: 'failed' } });
       if (!saved.ok) expect(saved.error.message).toMatch(/^Not saved: this project is open read-only because its database is damaged/);

@@ -61,8 +61,8 @@ describe('labels exchange and agreement over the API', () => {
     const [ana] = (await call('annotators.list', { project })) as { id: number }[];
     expect(await call('annotators.setView', { project, activeAnnotatorId: ana?.id, blind: true })).toEqual({ activeAnnotatorId: ana?.id, blind: true });
     expect(await call('annotators.view', { project })).toEqual({ activeAnnotatorId: ana?.id, blind: true });
-    const seen = (await call('labels.list', { project, videoId: 1, viewer: ana?.id })) as { annotatorId: number }[];
+    const seen = (await call('labels.list', { project, videoId: 1, personId: 1, viewer: ana?.id })) as { annotatorId: number }[];
     expect(new Set(seen.map((l) => l.annotatorId))).toEqual(new Set([ana?.id]));
-    expect(((await call('labels.list', { project, videoId: 1 })) as unknown[]).length).toBe(60);
+    expect(((await call('labels.list', { project, videoId: 1, personId: 1 })) as unknown[]).length).toBe(60);
   });
 });

@@ -46,17 +46,20 @@ interface Row {
 async function exportCsv(call: ApiCall, project: string, annotator?: string): Promise<Row[]> {
   const folder = tempDir();
   await call('exports.write', { project, format: 'csv', folder, name: 'labels.csv', ...(annotator ? { annotator } : {}) });
-  const [, ...rows] = parseCsv(fs.readFileSync(path.join(folder, 'labels.csv'), 'utf8'));
-  return rows.map(({ fields }) => ({ frame: Number(fields[2]), valence: fields[4] ?? '', source: fields[6] ?? '', annotator: fields[9] ?? '', modelVersion: fields[10] ?? '' }));
+  const [header, ...rows] = parseCsv(fs.readFileSync(path.join(folder, 'labels.csv'), 'utf8'));
+  const at = (fields: string[], name: string) => fields[header?.fields.indexOf(name) ?? -1] ?? '';
+  return rows.map(({ fields }) => ({
+    frame: Number(at(fields, 'frame')), valence: at(fields, 'valence'), source: at(fields, 'source'), annotator: at(fields, 'annotator'), modelVersion: at(fields, 'model_version'),
+  }));
 }
 
 async function predicted(call: ApiCall, project: string, videoId: number, annotatorId: number) {
-  return decodePredictions(await call<VideoPredictions>('predictions.get', { project, videoId, annotatorId }), null);
+  return decodePredictions(await call<VideoPredictions>('predictions.get', { project, videoId, personId: 1, annotatorId }), null);
 }
 
 /** The annotator's labels on frames with a face (the synthetic analysis finds none on frames 9, 19, 29, ...). */
 async function labelledFaces(call: ApiCall, project: string, videoId: number, annotatorId: number): Promise<number> {
-  const labels = await call<{ frameIndex: number }[]>('labels.list', { project, videoId, annotatorId });
+  const labels = await call<{ frameIndex: number }[]>('labels.list', { project, videoId, personId: 1, annotatorId });
   return labels.filter((label) => label.frameIndex % 10 !== 9).length;
 }
 
@@ -89,11 +92,11 @@ describe('exports hold current predictions', () => {
     const { call, project, videoId, raters } = await studio(1);
     const annotatorId = raters[0]?.id as number;
     await predicted(call, project, videoId, annotatorId);
-    await call('labels.apply', { project, videoId, annotatorId, origin: 'manual', sets: [{ frameIndex: 11, valence: 0.9, arousal: 0.9 }] });
+    await call('labels.apply', { project, videoId, personId: 1, annotatorId, origin: 'manual', sets: [{ frameIndex: 11, valence: 0.9, arousal: 0.9 }] });
     // The run saved after that edit: 6 labels.
     await vi.waitFor(() => expect(savedRuns(project)).toBe(1), { timeout: 15_000, interval: 200 });
     const more = [101, 151, 201].map((frameIndex) => ({ frameIndex, valence: -0.8, arousal: 0.4 }));
-    await call('labels.apply', { project, videoId, annotatorId, origin: 'manual', sets: more });
+    await call('labels.apply', { project, videoId, personId: 1, annotatorId, origin: 'manual', sets: more });
     // Exported at once, before the save that edit scheduled.
     const rows = await exportCsv(call, project);
     const predictedRows = rows.filter((r) => r.source === 'predicted');
@@ -109,8 +112,8 @@ describe('exports hold current predictions', () => {
     const { call, project, videoId, raters } = await studio(2);
     const [one, two] = raters as [{ id: number; name: string }, { id: number; name: string }];
     // Far apart, so the two layers' predictions differ everywhere.
-    await call('labels.apply', { project, videoId, annotatorId: one.id, origin: 'manual', sets: [{ frameIndex: 150, valence: 0.9, arousal: 0.9 }] });
-    await call('labels.apply', { project, videoId, annotatorId: two.id, origin: 'manual', sets: [{ frameIndex: 150, valence: -0.9, arousal: -0.9 }] });
+    await call('labels.apply', { project, videoId, personId: 1, annotatorId: one.id, origin: 'manual', sets: [{ frameIndex: 150, valence: 0.9, arousal: 0.9 }] });
+    await call('labels.apply', { project, videoId, personId: 1, annotatorId: two.id, origin: 'manual', sets: [{ frameIndex: 150, valence: -0.9, arousal: -0.9 }] });
     for (const rater of [one, two]) {
       const rows = await exportCsv(call, project, rater.name);
       expect(new Set(rows.filter((r) => r.source === 'human').map((r) => r.annotator))).toEqual(new Set([rater.name]));

@@ -13,6 +13,7 @@ import { ProjectPredictor } from '../../core/affect/projectPredictor';
 import { openProjectDbReadOnly } from '../../core/store/projectDb';
 import type { AnnotatorId, VideoId } from '../../core/ids';
 import { createStudioApi, type StudioApi } from '../studioApi';
+import { FIRST_PERSON } from '../../core/store/personStore';
 
 let api: StudioApi;
 let call: ApiCall;
@@ -37,7 +38,7 @@ describe('predictions.heldOut', () => {
   it('returns the blocked cross-validation score of the video\'s labels, computed while the API keeps answering', async () => {
     let answered = 0;
     let done = false;
-    const score = call<Record<string, number> | null>('predictions.heldOut', { project, videoId, annotatorId: 1 }).finally(() => {
+    const score = call<Record<string, number> | null>('predictions.heldOut', { project, videoId, personId: 1, annotatorId: 1 }).finally(() => {
       done = true;
     });
     // Had the score run on the event loop, no other request could be answered before it resolved. Each request
@@ -52,7 +53,7 @@ describe('predictions.heldOut', () => {
 
     // The same numbers as the core's score of the same labels, computed here on a second, read-only connection.
     const db = openProjectDbReadOnly(file);
-    const expected = heldBackOfInput(new ProjectPredictor(db, project).heldBackInput(videoId, 1 as AnnotatorId));
+    const expected = heldBackOfInput(new ProjectPredictor(db, project).heldBackInput(videoId, FIRST_PERSON, 1 as AnnotatorId));
     db.close();
     expect(await score).toEqual(expected);
     // 80 labels, less those that fell on the synthetic video's faceless frames (one in ten).
@@ -66,16 +67,16 @@ describe('predictions.heldOut', () => {
       async () => expect((await call<{ jobId: string; state: string }[]>('jobs.list', { project })).find((j) => j.jobId === jobId)?.state).toBe('done'),
       { timeout: 200_000, interval: 500 },
     );
-    const score = await call<Record<string, number | boolean> | null>('predictions.heldOut', { project, videoId, annotatorId: 1 });
+    const score = await call<Record<string, number | boolean> | null>('predictions.heldOut', { project, videoId, personId: 1, annotatorId: 1 });
     expect(score).toMatchObject({ folds: 10, neighbourhoodSec: 2, retrainedPerFold: true });
     const db = openProjectDbReadOnly(file);
-    const expected = heldBackOfInput(new ProjectPredictor(db, project).heldBackInput(videoId, 1 as AnnotatorId));
+    const expected = heldBackOfInput(new ProjectPredictor(db, project).heldBackInput(videoId, FIRST_PERSON, 1 as AnnotatorId));
     db.close();
     expect(score).toEqual(expected);
   }, 400_000);
 
   it('is null below five labels, and names a missing video', async () => {
-    expect(await call('predictions.heldOut', { project, videoId, annotatorId: 99 })).toBeNull();
-    await expect(call('predictions.heldOut', { project, videoId: 999, annotatorId: 1 })).rejects.toThrow(/video/i);
+    expect(await call('predictions.heldOut', { project, videoId, personId: 1, annotatorId: 99 })).toBeNull();
+    await expect(call('predictions.heldOut', { project, videoId: 999, personId: 1, annotatorId: 1 })).rejects.toThrow(/video/i);
   });
 });

@@ -35,7 +35,7 @@ afterAll(() => api.close());
 type Applied = { revision: number; labels: { id: number; frameIndex: number; valence: number; origin: string }[] };
 type Changed = { event: string; payload: { entity: string; videoId?: number; annotatorId?: number; revision?: number } };
 const labelEvents = () => (events as Changed[]).filter((e) => e.payload.entity === 'labels');
-const apply = (edit: Record<string, unknown>) => call<Applied>('labels.apply', { project, videoId, annotatorId, origin: 'manual', ...edit });
+const apply = (edit: Record<string, unknown>) => call<Applied>('labels.apply', { project, videoId, personId: 1, annotatorId, origin: 'manual', ...edit });
 
 describe('labels through the API', () => {
   it('sets, edits and deletes a label, each edit one call announced by one event carrying the new revision', async () => {
@@ -44,12 +44,12 @@ describe('labels through the API', () => {
     const second = await apply({ sets: [{ frameIndex: 10, valence: 0.5, arousal: -0.1 }] });
     expect(second.revision).toBeGreaterThan(first.revision);
     expect(second.labels).toMatchObject([{ frameIndex: 10, valence: 0.5 }]);
-    expect(await call('labels.list', { project, videoId })).toMatchObject([{ frameIndex: 10, valence: 0.5, arousal: -0.1, annotatorId }]);
+    expect(await call('labels.list', { project, videoId, personId: 1 })).toMatchObject([{ frameIndex: 10, valence: 0.5, arousal: -0.1, annotatorId }]);
     const deleted = await apply({ deletes: [10] });
     expect(deleted.labels).toEqual([]);
-    expect(await call('labels.list', { project, videoId })).toEqual([]);
+    expect(await call('labels.list', { project, videoId, personId: 1 })).toEqual([]);
     expect(labelEvents().map((e) => e.payload)).toEqual(
-      [first, second, deleted].map(({ revision }) => ({ entity: 'labels', projectPath: project, videoId, annotatorId, revision })),
+      [first, second, deleted].map(({ revision }) => ({ entity: 'labels', projectPath: project, videoId, personId: 1, annotatorId, revision })),
     );
   });
 
@@ -57,10 +57,10 @@ describe('labels through the API', () => {
     await apply({ sets: [{ frameIndex: 3, valence: 0.3, arousal: 0.3 }] });
     events.length = 0;
     await apply({ deletes: [3], sets: [{ frameIndex: 7, valence: 0.3, arousal: 0.3 }] });
-    expect((await call<{ frameIndex: number }[]>('labels.list', { project, videoId, annotatorId })).map((l) => l.frameIndex)).toEqual([7]);
+    expect((await call<{ frameIndex: number }[]>('labels.list', { project, videoId, personId: 1, annotatorId })).map((l) => l.frameIndex)).toEqual([7]);
     // The inverse edit, as the studio's undo sends it.
     await apply({ deletes: [7], sets: [{ frameIndex: 3, valence: 0.3, arousal: 0.3 }] });
-    expect((await call<{ frameIndex: number }[]>('labels.list', { project, videoId, annotatorId })).map((l) => l.frameIndex)).toEqual([3]);
+    expect((await call<{ frameIndex: number }[]>('labels.list', { project, videoId, personId: 1, annotatorId })).map((l) => l.frameIndex)).toEqual([3]);
     expect(labelEvents()).toHaveLength(2);
     await apply({ deletes: [3] });
   });
@@ -71,19 +71,19 @@ describe('labels through the API', () => {
     const accepted = await apply({ origin: 'accepted_prediction', sets: frames.map((frameIndex) => ({ frameIndex, valence: 0.1, arousal: 0.2 })) });
     expect(accepted.labels.map((l) => l.origin)).toEqual(frames.map(() => 'accepted_prediction'));
     await apply({ deletes: frames });
-    expect(await call('labels.list', { project, videoId, annotatorId })).toEqual([]);
+    expect(await call('labels.list', { project, videoId, personId: 1, annotatorId })).toEqual([]);
     expect(labelEvents()).toHaveLength(2);
   });
 
   it('saves a live trace in one call', async () => {
     const labels = Array.from({ length: 30 }, (_, i) => ({ frameIndex: 20 + i, valence: i / 30, arousal: -i / 30 }));
     expect((await apply({ origin: 'live', sets: labels })).labels).toHaveLength(30);
-    const stored = (await call('labels.list', { project, videoId, annotatorId })) as { frameIndex: number; origin: string }[];
+    const stored = (await call('labels.list', { project, videoId, personId: 1, annotatorId })) as { frameIndex: number; origin: string }[];
     expect(stored.filter((l) => l.origin === 'live').map((l) => l.frameIndex)).toEqual(labels.map((l) => l.frameIndex));
   });
 
   it('refuses a frame the video does not have, an unknown annotator, values off the scale and muddled edits, saving nothing', async () => {
-    const before = await call('labels.list', { project, videoId });
+    const before = await call('labels.list', { project, videoId, personId: 1 });
     events.length = 0;
     await expect(apply({ sets: [{ frameIndex: 72, valence: 0, arousal: 0 }] })).rejects.toThrow(/has 72 frames \(0-71\); frame 72 does not exist/);
     await expect(apply({ annotatorId: 999, sets: [{ frameIndex: 1, valence: 0, arousal: 0 }] })).rejects.toThrow(/no annotator 999/);
@@ -92,7 +92,7 @@ describe('labels through the API', () => {
     await expect(apply({ origin: 'live', sets: [{ frameIndex: 1, valence: 0, arousal: 0 }, { frameIndex: 500, valence: 0, arousal: 0 }] })).rejects.toThrow(/frame 500/);
     await expect(apply({ deletes: [2], sets: [{ frameIndex: 2, valence: 0, arousal: 0 }] })).rejects.toThrow(/names a frame twice/);
     await expect(apply({})).rejects.toThrow(/changes no label/);
-    expect(await call('labels.list', { project, videoId })).toEqual(before);
+    expect(await call('labels.list', { project, videoId, personId: 1 })).toEqual(before);
     expect(labelEvents()).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /** Annotators and their labels: every edit is appended (the store never rewrites a label) and announced. */
 import { addAnnotator, listAnnotators } from '../../core/app/annotators';
 import { annotatorView, applyLabels, listLabels, setAnnotatorView } from '../../core/app/labels';
-import type { AnnotatorId, VideoId } from '../../core/ids';
+import type { AnnotatorId, PersonId, VideoId } from '../../core/ids';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
 
@@ -9,8 +9,8 @@ export function labelHandlers({ sessions, events }: ApiServices) {
   return {
     'annotators.list': ({ project }) => listAnnotators(sessions.get(project)),
     'annotators.add': ({ project, name }) => addAnnotator(sessions.get(project), name),
-    'labels.list': ({ project, videoId, annotatorId, viewer }) =>
-      listLabels(sessions.get(project), videoId as VideoId, { annotatorId: annotatorId as AnnotatorId | undefined, viewer: viewer as AnnotatorId | undefined }),
+    'labels.list': ({ project, videoId, personId, annotatorId, viewer }) =>
+      listLabels(sessions.get(project), videoId as VideoId, personId as PersonId, { annotatorId: annotatorId as AnnotatorId | undefined, viewer: viewer as AnnotatorId | undefined }),
     'annotators.view': ({ project }) => annotatorView(sessions.get(project)),
     'annotators.setView': async ({ project, activeAnnotatorId, blind }) => {
       const session = sessions.get(project);
@@ -18,10 +18,11 @@ export function labelHandlers({ sessions, events }: ApiServices) {
       events.emit('data.changed', { entity: 'labels', projectPath: session.dir });
       return view;
     },
-    'labels.apply': async ({ project, videoId, annotatorId, origin, sets, deletes }) => {
+    'labels.apply': async ({ project, videoId, personId, annotatorId, origin, sets, deletes }) => {
       const session = sessions.get(project);
-      const applied = await applyLabels(session, { videoId: videoId as VideoId, annotatorId: annotatorId as AnnotatorId, origin, sets, deletes });
-      events.emit('data.changed', { entity: 'labels', projectPath: session.dir, videoId, annotatorId, revision: applied.revision });
+      const edits = { videoId: videoId as VideoId, personId: personId as PersonId, annotatorId: annotatorId as AnnotatorId, origin, sets, deletes };
+      const applied = await applyLabels(session, edits);
+      events.emit('data.changed', { entity: 'labels', projectPath: session.dir, videoId, personId, annotatorId, revision: applied.revision });
       return { revision: applied.revision, labels: applied.saved };
     },
   } satisfies Partial<Handlers>;

@@ -36,7 +36,7 @@ async function waitForJob(jobId: string): Promise<{ state: string; error?: strin
 
 /** As the studio's client does it: the packed answer decoded, laid over the result it holds when it sent `since`. */
 async function predictions(held: Predictions | null = null): Promise<Predictions & { packed: VideoPredictions }> {
-  const packed = await call<VideoPredictions>('predictions.get', { project, videoId, annotatorId, ...(held ? { since: held.resultId } : {}) });
+  const packed = await call<VideoPredictions>('predictions.get', { project, videoId, personId: 1, annotatorId, ...(held ? { since: held.resultId } : {}) });
   return { ...decodePredictions(packed, held), packed };
 }
 
@@ -80,7 +80,7 @@ describe('the model loop through the API', () => {
 
   it('writes nothing on a read: no model run appears after predictions and suggestions are asked for', async () => {
     await predictions();
-    await call('suggestions.list', { project, videoId, annotatorId, count: 4 });
+    await call('suggestions.list', { project, videoId, personId: 1, annotatorId, count: 4 });
     // Longer than the save's debounce after an edit: a read must not have scheduled one.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(modelRuns()).toEqual([]);
@@ -93,7 +93,7 @@ describe('the model loop through the API', () => {
       { frameIndex: 65, valence: 0.1, arousal: -0.3 },
     ];
     const before = await predictions();
-    await call('labels.apply', { project, videoId, annotatorId, origin: 'manual', sets: labels });
+    await call('labels.apply', { project, videoId, personId: 1, annotatorId, origin: 'manual', sets: labels });
     const p = await predictions(before);
     // Laid over the previous result, what was sent (here most frames: three labels on 72) is the whole answer.
     const whole = await predictions();
@@ -106,7 +106,7 @@ describe('the model loop through the API', () => {
     }
     expect(p.valenceSd[35] as number).toBeLessThan(p.valenceSd[50] as number);
     // Three labels are too few for a held-back score (heldBackApi.test.ts has one with enough).
-    expect(await call('predictions.heldOut', { project, videoId, annotatorId })).toBeNull();
+    expect(await call('predictions.heldOut', { project, videoId, personId: 1, annotatorId })).toBeNull();
     // Asked again at the same labels: nothing changed, nothing is sent.
     const again = await predictions(p);
     expect(again.packed.changedFrames).toBe('');
@@ -114,7 +114,7 @@ describe('the model loop through the API', () => {
   });
 
   it('suggests unlabelled frames with a face, each with a reason', async () => {
-    const suggestions = await call<{ frameIndex: number; reasons: string[] }[]>('suggestions.list', { project, videoId, annotatorId, count: 4 });
+    const suggestions = await call<{ frameIndex: number; reasons: string[] }[]>('suggestions.list', { project, videoId, personId: 1, annotatorId, count: 4 });
     expect(suggestions.length).toBeGreaterThan(0);
     for (const s of suggestions) {
       expect([5, 35, 65]).not.toContain(s.frameIndex);
@@ -129,7 +129,7 @@ describe('the model loop through the API', () => {
     expect(failed.error).toMatch(/at least 6 labelled frames/);
 
     const more = [15, 25, 45, 55].map((frameIndex, i) => ({ frameIndex, valence: 0.2 * i - 0.3, arousal: 0.1 * i }));
-    await call('labels.apply', { project, videoId, annotatorId, origin: 'manual', sets: more });
+    await call('labels.apply', { project, videoId, personId: 1, annotatorId, origin: 'manual', sets: more });
     const trained = await call<{ jobId: string }>('heads.train', { project, annotatorId });
     expect((await waitForJob(trained.jobId)).state).toBe('done');
     const heads = await call<{ modelId: number; active: boolean; validation: Record<string, number> | null }[]>('heads.list', { project });
@@ -142,7 +142,7 @@ describe('the model loop through the API', () => {
   });
 
   it("saves the annotator's predictions as their model run of the video soon after a label edit, from that edit's labels", async () => {
-    const { revision } = await call<{ revision: number }>('labels.apply', { project, videoId, annotatorId, origin: 'manual', sets: [{ frameIndex: 70, valence: 0.3, arousal: 0.3 }] });
+    const { revision } = await call<{ revision: number }>('labels.apply', { project, videoId, personId: 1, annotatorId, origin: 'manual', sets: [{ frameIndex: 70, valence: 0.3, arousal: 0.3 }] });
     await vi.waitFor(() => expect(modelRuns()).toEqual([{ annotatorId, labelsRevision: revision, rows: 72 }]), { timeout: 15_000, interval: 250 });
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Agreement and fusion over a project's labels, as pure functions of the data the caller loaded: builds the
- * frame-by-annotator matrices agreement.ts works on, per video and pooled over videos, between annotators and
+ * item-by-annotator matrices agreement.ts works on (an item is a frame of one person: two people on one frame are
+ * two items, never one), per video and pooled over videos, between annotators and
  * between each annotator and the model, and computes a fused gold standard for the caller to save as a layer.
  */
 import { StudioError } from '../errors';
-import type { AnnotatorId, VideoId } from '../ids';
+import type { AnnotatorId, PersonId, VideoId } from '../ids';
 import type { Annotator } from '../store/annotatorStore';
 import type { CurrentLabel } from '../store/labelStore';
 import type { VideoRecord } from '../store/videoStore';
@@ -20,6 +21,8 @@ const FUSED_NAMES: readonly string[] = Object.values(FUSION_METHODS);
 
 export interface Scope {
   videoId?: VideoId;
+  /** With videoId: only this person's labels. */
+  personId?: PersonId;
   /** Annotator names; default every annotator except fused gold layers. */
   annotators?: readonly string[];
 }
@@ -33,8 +36,8 @@ export interface LabelledVideos {
   annotators: readonly Annotator[];
   /** Every annotator's current labels, per video. */
   labels: ReadonlyMap<VideoId, readonly CurrentLabel[]>;
-  /** Each annotator's newest model run per video (a run is one annotator's predictions); absent where there is none. */
-  model: ReadonlyMap<VideoId, ReadonlyMap<AnnotatorId, FrameValues>>;
+  /** Each annotator's newest model run per video and person (a run is one annotator's predictions); absent where there is none. */
+  model: ReadonlyMap<VideoId, ReadonlyMap<AnnotatorId, ReadonlyMap<PersonId, FrameValues>>>;
 }
 
 export interface AxisAgreement extends Omit<AgreementReport, 'pairs'> {
@@ -88,6 +91,7 @@ export interface FusionResult {
 
 export interface FusedLabel {
   videoId: VideoId;
+  personId: PersonId;
   frameIndex: number;
   valence: number;
   arousal: number;
@@ -123,7 +127,7 @@ export function fuseLayer(data: LabelledVideos, method: FusionMethod, names?: re
     }
   }
   const labels = frames
-    .map((frame, i) => ({ videoId: frame.videoId, frameIndex: frame.frameIndex, valence: clamp(fused.valence[i] as number), arousal: clamp(fused.arousal[i] as number) }))
+    .map((frame, i) => ({ videoId: frame.videoId, personId: frame.personId, frameIndex: frame.frameIndex, valence: clamp(fused.valence[i] as number), arousal: clamp(fused.arousal[i] as number) }))
     .filter((label) => !Number.isNaN(label.valence) && !Number.isNaN(label.arousal));
   return { labels, weights };
 }
@@ -145,26 +149,27 @@ function labelsOf(data: LabelledVideos, videoId: VideoId): readonly CurrentLabel
   return data.labels.get(videoId) ?? [];
 }
 
-/** Frames of a video labelled by at least `minRaters` of `raters`, with NaN for a rater who did not label it. */
+/** Frames of a video's persons labelled by at least `minRaters` of `raters`, with NaN for a rater who did not label it. */
 function framesRatedBy(labels: readonly CurrentLabel[], raters: readonly Annotator[], minRaters: number) {
   const column = new Map(raters.map((r, j) => [r.id, j]));
-  const byFrame = new Map<number, { valence: number[]; arousal: number[]; count: number }>();
+  const byFrame = new Map<string, { personId: PersonId; frameIndex: number; valence: number[]; arousal: number[]; count: number }>();
   for (const label of labels) {
     const j = column.get(label.annotatorId);
     if (j === undefined) continue;
-    let row = byFrame.get(label.frameIndex);
+    const key = `${label.personId}/${label.frameIndex}`;
+    let row = byFrame.get(key);
     if (!row) {
-      row = { valence: raters.map(() => NaN), arousal: raters.map(() => NaN), count: 0 };
-      byFrame.set(label.frameIndex, row);
+      row = { personId: label.personId, frameIndex: label.frameIndex, valence: raters.map(() => NaN), arousal: raters.map(() => NaN), count: 0 };
+      byFrame.set(key, row);
     }
     row.valence[j] = label.valence;
     row.arousal[j] = label.arousal;
     row.count++;
   }
-  return [...byFrame.entries()]
-    .filter(([, row]) => row.count >= minRaters)
-    .sort((a, b) => a[0] - b[0])
-    .map(([frameIndex, row]) => ({ frameIndex, valence: row.valence, arousal: row.arousal }));
+  return [...byFrame.values()]
+    .filter((row) => row.count >= minRaters)
+    .sort((a, b) => a.personId - b.personId || a.frameIndex - b.frameIndex)
+    .map(({ personId, frameIndex, valence, arousal }) => ({ personId, frameIndex, valence, arousal }));
 }
 
 function ratingsOf(labels: readonly CurrentLabel[], raters: readonly Annotator[], minRaters: number): Ratings {
@@ -172,13 +177,13 @@ function ratingsOf(labels: readonly CurrentLabel[], raters: readonly Annotator[]
   return { valence: frames.map((f) => f.valence), arousal: frames.map((f) => f.arousal) };
 }
 
-/** The rater's labels paired with the model's prediction on the same frames, in frame order. */
-function annotatorVsModel(labels: readonly CurrentLabel[], model: FrameValues | undefined, rater: Annotator): Ratings {
+/** The rater's labels paired with the model's prediction of the same person on the same frames, in person and frame order. */
+function annotatorVsModel(labels: readonly CurrentLabel[], model: ReadonlyMap<PersonId, FrameValues> | undefined, rater: Annotator): Ratings {
   if (!model) return { valence: [], arousal: [] };
   const pairs = labels
-    .filter((label) => label.annotatorId === rater.id && model.has(label.frameIndex))
-    .sort((a, b) => a.frameIndex - b.frameIndex)
-    .map((label) => ({ label, predicted: model.get(label.frameIndex) as { valence: number; arousal: number } }));
+    .filter((label) => label.annotatorId === rater.id && model.get(label.personId)?.has(label.frameIndex))
+    .sort((a, b) => a.personId - b.personId || a.frameIndex - b.frameIndex)
+    .map((label) => ({ label, predicted: model.get(label.personId)?.get(label.frameIndex) as { valence: number; arousal: number } }));
   return { valence: pairs.map((p) => [p.label.valence, p.predicted.valence]), arousal: pairs.map((p) => [p.label.arousal, p.predicted.arousal]) };
 }
 

@@ -1,8 +1,8 @@
 /**
- * Predictions for a project's videos from its labels: the stored face descriptors, the active pair head (or the
- * prior head before any training), and every label of the chosen annotator as an anchor (labels of other videos
- * count too, weakly). One VideoPropagation per video is kept and updated label by label, so an edit costs a few
- * milliseconds, not a re-run. Predictions are derived data: they are saved as a model run for exports, and can
+ * Predictions for the persons of a project's videos from its labels: the person's stored face descriptors, the
+ * active pair head (or the prior head before any training), and every label of the chosen annotator as an anchor
+ * (labels of other persons and videos count too, weakly). One VideoPropagation per person is kept and updated
+ * label by label, so an edit costs a few milliseconds, not a re-run. Predictions are derived data: they are saved as a model run for exports, and can
  * always be recomputed from the labels.
  */
 import fs from 'node:fs';
@@ -11,7 +11,7 @@ import { getAnalysis, listFrameDescriptors } from '../store/analysisStore';
 import { activePairHead, type ModelId } from '../store/modelStore';
 import { PRIOR_HEAD_FILE } from '../store/predictionStore';
 import { StudioError } from '../errors';
-import type { AnnotatorId, VideoId } from '../ids';
+import type { AnnotatorId, PersonId, VideoId } from '../ids';
 import { currentLabels } from '../store/labelStore';
 import type { Db } from '../store/projectDb';
 import { listFrames, listVideos } from '../store/videoStore';
@@ -31,6 +31,7 @@ export interface HeadInUse {
 
 export interface VideoPrediction extends Propagated {
   videoId: VideoId;
+  personId: PersonId;
   hasFace: Uint8Array;
   anchorSpread: { valence: Float32Array; arousal: Float32Array };
   anchors: number;
@@ -48,7 +49,8 @@ interface VideoState {
 export class ProjectPredictor {
   private readonly videos = new Map<string, VideoState>();
   private loadedHead: { modelId: number; head: LinearPairHead } | null = null;
-  private readonly frameCache = new Map<VideoId, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; encoderId: ModelId | null }>();
+  /** Per `<video>/<person>`. */
+  private readonly frameCache = new Map<string, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; encoderId: ModelId | null }>();
 
   constructor(
     private readonly db: Db,
@@ -64,11 +66,17 @@ export class ProjectPredictor {
     this.generation++;
   }
 
-  predict(videoId: VideoId, annotatorId: AnnotatorId): VideoPrediction {
+  /** A merge or split gave the video's faces to other persons: their descriptors are read again. */
+  personsChanged(videoId: VideoId): void {
+    for (const key of [...this.frameCache.keys()]) if (key.startsWith(`${videoId}/`)) this.frameCache.delete(key);
+    this.reset();
+  }
+
+  predict(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): VideoPrediction {
     const head = this.activeHead();
-    const state = this.videoState(videoId, annotatorId, head);
+    const state = this.videoState(videoId, personId, annotatorId, head);
     const seen = new Set<string>();
-    for (const anchor of this.labelsFor(videoId, annotatorId)) {
+    for (const anchor of this.labelsFor(videoId, personId, annotatorId)) {
       seen.add(anchor.id);
       if (state.anchorValues.get(anchor.id) === anchor.key) continue;
       state.propagation.setAnchor(anchorOf(state.frames, anchor.label(state.frames, head.head)));
@@ -81,8 +89,9 @@ export class ProjectPredictor {
     }
     return {
       videoId,
+      personId,
       ...state.propagation.result(),
-      hasFace: this.frameData(videoId).hasFace,
+      hasFace: this.frameData(videoId, personId).hasFace,
       anchorSpread: state.propagation.anchorSpread(),
       anchors: state.propagation.anchorCount,
       head: head.info,
@@ -90,39 +99,39 @@ export class ProjectPredictor {
   }
 
   /**
-   * What the held-back score of a video needs, loaded (the score itself runs in a worker thread): the active
-   * head and how it was trained (null for the prior), the video's frames with the descriptors packed into one
-   * buffer the worker takes over, and the annotator's labels as the product's anchors and training see them.
+   * What the held-back score of a person needs, loaded (the score itself runs in a worker thread): the active
+   * head and how it was trained (null for the prior), the video's frames with the person's descriptors packed into
+   * one buffer the worker takes over, and the annotator's labels as the product's anchors and training see them.
    */
-  heldBackInput(videoId: VideoId, annotatorId: AnnotatorId): HeldBackInput {
+  heldBackInput(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): HeldBackInput {
     const active = this.activeHead();
-    const frames = this.frameData(videoId);
+    const frames = this.frameData(videoId, personId);
     return {
       head: active.head,
       training: active.info.modelId === null ? null : headTrainingOptions(),
       times: frames.times,
       hasFace: frames.hasFace,
       descriptors: packDescriptors(frames.descriptors),
-      labels: this.labelsFor(videoId, annotatorId).map((l) => ({
+      labels: this.labelsFor(videoId, personId, annotatorId).map((l) => ({
         id: l.id,
         frame: l.frame,
         descriptor: l.descriptor,
         valence: l.valence,
         arousal: l.arousal,
-        // Ids are "<video id>:<frame>"; training groups labels by video (trainJob's trainingFrames).
+        // Ids are "<video id>/<person>:<frame>"; training groups labels by video and person (trainJob's trainingFrames).
         group: l.id.slice(0, l.id.indexOf(':')),
       })),
     };
   }
 
-  /** The descriptors of a video's frames (null where there is no face), for suggestions and training. */
-  descriptors(videoId: VideoId): (Float32Array | null)[] {
-    return this.frameData(videoId).descriptors;
+  /** The descriptors of a person's frames (null where they have no face), for suggestions and training. */
+  descriptors(videoId: VideoId, personId: PersonId): (Float32Array | null)[] {
+    return this.frameData(videoId, personId).descriptors;
   }
 
   /** Presentation time of each frame, seconds (cached with the descriptors). */
-  frameTimes(videoId: VideoId): Float64Array {
-    return this.frameData(videoId).times;
+  frameTimes(videoId: VideoId, personId: PersonId): Float64Array {
+    return this.frameData(videoId, personId).times;
   }
 
   private activeHead(): { head: LinearPairHead; info: HeadInUse; key: string } {
@@ -135,26 +144,28 @@ export class ProjectPredictor {
     return { head: this.loadedHead.head, info: { modelId: row.id, name: row.name, version: row.version }, key: `model-${row.id}` };
   }
 
-  private videoState(videoId: VideoId, annotatorId: AnnotatorId, head: { head: LinearPairHead; key: string }): VideoState {
-    const key = `${videoId}/${annotatorId}`;
+  private videoState(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId, head: { head: LinearPairHead; key: string }): VideoState {
+    const key = `${videoId}/${personId}/${annotatorId}`;
     const cached = this.videos.get(key);
     if (cached && cached.headKey === head.key) return cached;
-    const data = this.frameData(videoId);
+    const data = this.frameData(videoId, personId);
     const frames = headFrames(head.head, data.descriptors, data.times);
     const state: VideoState = { headKey: head.key, frames, propagation: videoPropagation(frames), anchorValues: new Map() };
     this.videos.set(key, state);
     return state;
   }
 
-  private frameData(videoId: VideoId) {
+  private frameData(videoId: VideoId, personId: PersonId) {
     const analysis = getAnalysis(this.db, videoId);
-    const cached = this.frameCache.get(videoId);
+    const cacheKey = `${videoId}/${personId}`;
+    const cached = this.frameCache.get(cacheKey);
     if (cached && cached.encoderId === (analysis?.encoderId ?? null) && analysis?.finishedAt) return cached;
     const times = Float64Array.from(listFrames(this.db, videoId), (f) => f.ptsSec);
     const descriptors: (Float32Array | null)[] = Array.from({ length: times.length }, () => null);
     if (analysis) {
-      for (const face of listFrameDescriptors(this.db, videoId, analysis.encoderId)) {
-        if (face.expressionLogits) descriptors[face.frameIndex] = frameDescriptor(face.embedding, softmax(face.expressionLogits));
+      // Best-scored first within a frame: a person with two faces on one frame (linked wrongly) is read by the best.
+      for (const face of listFrameDescriptors(this.db, videoId, personId, analysis.encoderId)) {
+        if (face.expressionLogits && !descriptors[face.frameIndex]) descriptors[face.frameIndex] = frameDescriptor(face.embedding, softmax(face.expressionLogits));
       }
     }
     const data = {
@@ -163,25 +174,22 @@ export class ProjectPredictor {
       descriptors,
       encoderId: analysis?.encoderId ?? null,
     };
-    this.frameCache.set(videoId, data);
+    this.frameCache.set(cacheKey, data);
     return data;
   }
 
   /**
-   * Every current label of the annotator on a frame with a face: this video's in place (frame set), other
-   * videos' weakly (frame null). `key` tells an edited label from an unchanged one.
+   * Every current label of the annotator on a frame where its person has a face: this person's in place (frame
+   * set), other persons' and videos' weakly (frame null). `key` tells an edited label from an unchanged one.
    */
-  private labelsFor(videoId: VideoId, annotatorId: AnnotatorId) {
+  private labelsFor(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId) {
     const labels: { id: string; key: string; frame: number | null; valence: number; arousal: number; descriptor: Float32Array; label: (frames: HeadFrames, head: LinearPairHead) => LabelAnchor }[] = [];
     for (const video of listVideos(this.db)) {
-      const current = currentLabels(this.db, video.id, annotatorId);
-      if (current.length === 0) continue;
-      const descriptors = this.frameData(video.id).descriptors;
-      for (const label of current) {
-        const descriptor = descriptors[label.frameIndex];
+      for (const label of currentLabels(this.db, video.id, { annotatorId })) {
+        const descriptor = this.frameData(video.id, label.personId).descriptors[label.frameIndex];
         if (!descriptor) continue;
-        const id = `${video.id}:${label.frameIndex}`;
-        const own = video.id === videoId;
+        const id = `${video.id}/${label.personId}:${label.frameIndex}`;
+        const own = video.id === videoId && label.personId === personId;
         labels.push({
           id,
           key: `${label.valence},${label.arousal}`,

@@ -1,6 +1,7 @@
 /**
  * The "train-head" job: trains the project's pair head on every frame the chosen annotator labelled (all
- * videos, frames with a face), off the main thread, then stores it as the next version and makes it active.
+ * videos and persons, frames where the person has a face), off the main thread, then stores it as the next
+ * version and makes it active.
  */
 import { StudioError } from '../errors';
 import type { AnnotatorId } from '../ids';
@@ -37,12 +38,12 @@ export function trainingFrames(session: TrainingTarget, annotatorId: AnnotatorId
   const frames: LabelledFrame[] = [];
   let videos = 0;
   for (const video of listVideos(session.db)) {
-    const descriptors = session.predictor.descriptors(video.id);
     let used = 0;
-    for (const label of currentLabels(session.db, video.id, annotatorId)) {
-      const descriptor = descriptors[label.frameIndex];
+    for (const label of currentLabels(session.db, video.id, { annotatorId })) {
+      const descriptor = session.predictor.descriptors(video.id, label.personId)[label.frameIndex];
       if (!descriptor) continue;
-      frames.push({ descriptor, valence: label.valence, arousal: label.arousal, group: String(video.id) });
+      // Grouped by person: a person's frames stay on one side of training's held-out split.
+      frames.push({ descriptor, valence: label.valence, arousal: label.arousal, group: `${video.id}/${label.personId}` });
       used++;
     }
     if (used > 0) videos++;

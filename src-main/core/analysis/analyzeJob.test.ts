@@ -18,6 +18,7 @@ import { listFrameDescriptors, type FaceFrame } from '../store/analysisStore';
 import type { ModelId } from '../store/modelStore';
 import { ANALYZE_CHUNK_FRAMES, ANALYZE_JOB, type AnalyzeResult } from './analyzeJob';
 import { TEST_CLIPS, testVideosDir } from '../../../test/support/testMedia';
+import { FIRST_PERSON } from '../store/personStore';
 
 const VIDEOS = testVideosDir();
 const NAMES = ['single_face.mp4', 'no_face.mp4', 'face_noface.mov', 'noface_face.mov', 'short_hamilton_clip.mp4'];
@@ -134,7 +135,7 @@ describe('analyze job on the test clips', () => {
   it('stores the per-frame descriptor: 256-d embedding, 7 logits, normalised landmark geometry', () => {
     const encoder = session.db.prepare(`SELECT id, active FROM models WHERE kind = 'encoder'`).all() as { id: number; active: number }[];
     expect(encoder).toEqual([{ id: expect.any(Number), active: 1 }]);
-    const descriptors = listFrameDescriptors(session.db, ids.get('single_face.mp4') as VideoId, encoder[0]?.id as ModelId);
+    const descriptors = listFrameDescriptors(session.db, ids.get('single_face.mp4') as VideoId, FIRST_PERSON, encoder[0]?.id as ModelId);
     expect(descriptors.length).toBe(72);
     const d = descriptors[0];
     expect([d?.embedding.length, d?.expressionLogits?.length, d?.geometry.length]).toEqual([256, 7, 1404]);

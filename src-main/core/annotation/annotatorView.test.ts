@@ -5,6 +5,7 @@ import type { AnnotatorId } from '../ids';
 import { ensureAnnotator } from '../store/annotatorStore';
 import type { ProjectSession } from '../studio/projectSession';
 import { predictionAnnotator } from './annotatorView';
+import { FIRST_PERSON } from '../store/personStore';
 
 let session: ProjectSession;
 afterEach(() => session.close());
@@ -16,22 +17,22 @@ describe('blind mode', () => {
     const ana = ensureAnnotator(session.db, 'Ana', 'human').id;
     const ben = ensureAnnotator(session.db, 'Ben', 'human').id;
     for (const annotatorId of [ana, ben]) {
-      await applyLabels(session, { videoId: video, annotatorId, origin: 'manual', sets: [{ frameIndex: 1, valence: 0, arousal: 0 }], deletes: [] });
+      await applyLabels(session, { videoId: video, personId: FIRST_PERSON, annotatorId, origin: 'manual', sets: [{ frameIndex: 1, valence: 0, arousal: 0 }], deletes: [] });
     }
 
     expect(await annotatorView(session)).toEqual({ activeAnnotatorId: null, blind: false });
     await expect(setAnnotatorView(session, { activeAnnotatorId: null, blind: true })).rejects.toThrow(/needs an active annotator/);
     await expect(setAnnotatorView(session, { activeAnnotatorId: 99 as AnnotatorId, blind: false })).rejects.toThrow(/no annotator 99/);
-    expect(await listLabels(session, video, { viewer: ana })).toHaveLength(2);
+    expect(await listLabels(session, video, FIRST_PERSON, { viewer: ana })).toHaveLength(2);
 
     expect(await setAnnotatorView(session, { activeAnnotatorId: ana, blind: true })).toEqual({ activeAnnotatorId: ana, blind: true });
-    expect((await listLabels(session, video, { viewer: ana })).map((l) => l.annotatorId)).toEqual([ana]);
-    await expect(listLabels(session, video, { viewer: ana, annotatorId: ben })).rejects.toThrow(/Blind mode is on/);
+    expect((await listLabels(session, video, FIRST_PERSON, { viewer: ana })).map((l) => l.annotatorId)).toEqual([ana]);
+    await expect(listLabels(session, video, FIRST_PERSON, { viewer: ana, annotatorId: ben })).rejects.toThrow(/Blind mode is on/);
     // Without a viewer (exports, agreement, the lead's review) everything stays visible.
-    expect(await listLabels(session, video)).toHaveLength(2);
+    expect(await listLabels(session, video, FIRST_PERSON)).toHaveLength(2);
 
     await setAnnotatorView(session, { activeAnnotatorId: ana, blind: false });
-    expect(await listLabels(session, video, { viewer: ana })).toHaveLength(2);
+    expect(await listLabels(session, video, FIRST_PERSON, { viewer: ana })).toHaveLength(2);
   });
 });
 

@@ -1,16 +1,17 @@
 /**
- * Use cases for labels: list a video's labels as a viewer may see them, apply one edit (sets, moves and deletes of
- * one video and annotator) as one transaction, and the project's labelling view (who labels, blind or not).
+ * Use cases for labels: list a person's labels as a viewer may see them, apply one edit (sets, moves and deletes
+ * of one video, person and annotator) as one transaction, and the project's labelling view (who labels, blind or not).
  * Every check that gives the user a reason runs before the append-only store is touched, so a refused edit
  * changes nothing.
  */
 import { checkAnnotatorView, visibleLayer } from '../annotation/annotatorView';
 import { StudioError } from '../errors';
-import type { AnnotatorId, VideoId } from '../ids';
+import type { AnnotatorId, PersonId, VideoId } from '../ids';
 import type { AnnotatorView } from '../store/annotatorStore';
 import type { AppliedEdits, CurrentLabel, LabelEdits } from '../store/labelStore';
 import { saveRunSoon } from './predictions';
 import { annotatorOf } from './annotators';
+import { personOf } from './persons';
 import { videoOf } from './videos';
 import type { ProjectContext } from './projectContext';
 
@@ -18,10 +19,11 @@ import type { ProjectContext } from './projectContext';
 export async function listLabels(
   project: ProjectContext,
   videoId: VideoId,
+  personId: PersonId,
   options: { annotatorId?: AnnotatorId; viewer?: AnnotatorId } = {},
 ): Promise<CurrentLabel[]> {
-  await videoOf(project, videoId);
-  return project.stores.labels.list(videoId, visibleLayer(await project.stores.annotators.view(), options));
+  await personOf(project, videoId, personId);
+  return project.stores.labels.list(videoId, { personId, annotatorId: visibleLayer(await project.stores.annotators.view(), options) });
 }
 
 /**
@@ -40,9 +42,10 @@ export async function applyLabels(project: ProjectContext, edits: LabelEdits): P
   if (outside !== undefined) {
     throw new StudioError(`${video.displayName} has ${video.frameCount} frames (0-${video.frameCount - 1}); frame ${outside} does not exist.`);
   }
+  await personOf(project, edits.videoId, edits.personId);
   await annotatorOf(project, edits.annotatorId);
   const applied = await project.stores.labels.apply(edits);
-  saveRunSoon(project, edits.videoId, edits.annotatorId);
+  saveRunSoon(project, edits.videoId, edits.personId, edits.annotatorId);
   return applied;
 }
 

@@ -7,10 +7,11 @@ import { heldBackInWorker, MIN_HELD_BACK_LABELS, type HeldBackScore } from '../a
 import { TRAIN_HEAD_JOB } from '../affect/trainJob';
 import type { HeadInUse } from '../affect/projectPredictor';
 import { StudioError } from '../errors';
-import type { AnnotatorId, JobId, VideoId } from '../ids';
+import type { AnnotatorId, JobId, PersonId, VideoId } from '../ids';
 import type { HeadVersion } from '../store/modelStore';
 import type { ProjectContext } from './projectContext';
 import { annotatorOf } from './annotators';
+import { personOf } from './persons';
 import { currentRun, runPredictions } from './predictions';
 import { videoOf } from './videos';
 
@@ -33,6 +34,7 @@ export async function activateHead(project: ProjectContext, modelId: number): Pr
 
 export interface PropagatedVideo {
   videoId: VideoId;
+  personId: PersonId;
   frames: number;
   framesPredicted: number;
   anchors: number;
@@ -42,19 +44,25 @@ export interface PropagatedVideo {
 }
 
 /**
- * Brings the annotator's model run of one or every analysed video up to date (recomputed and saved if its labels,
- * head or analysis changed; see currentRun), as a batch command wants it.
+ * Brings the annotator's model runs up to date (recomputed and saved if their labels, head or analysis changed;
+ * see currentRun), as a batch command wants it: of one person (`only` with a person), of every person of one
+ * video, or of every person of every analysed video.
  */
-export async function propagate(project: ProjectContext, annotatorId: AnnotatorId, only?: VideoId): Promise<PropagatedVideo[]> {
-  const videos = only === undefined ? await analysedVideos(project) : [await requireAnalysed(project, only)];
+export async function propagate(project: ProjectContext, annotatorId: AnnotatorId, only?: { videoId: VideoId; personId?: PersonId }): Promise<PropagatedVideo[]> {
+  const videos = only === undefined ? await analysedVideos(project) : [await requireAnalysed(project, only.videoId)];
   if (videos.length === 0) throw new StudioError('No video of this project has been analysed yet: run "affect-studio analyze" first.');
   const results: PropagatedVideo[] = [];
   for (const videoId of videos) {
-    const run = await currentRun(project, videoId, annotatorId);
+    const persons = only?.personId === undefined ? await project.stores.persons.list(videoId) : [await personOf(project, videoId, only.personId)];
     const frames = (await project.stores.videos.frames(videoId)).length;
-    const framesPredicted = run ? (await runPredictions(project, run)).length : 0;
-    const head: HeadInUse = run ? { modelId: run.priorHead ? null : run.pairHeadId, name: run.headName, version: run.headVersion } : project.predictor.predict(videoId, annotatorId).head;
-    results.push({ videoId, frames, framesPredicted, anchors: run?.anchors ?? 0, head, runId: run?.runId ?? null });
+    for (const { personId } of persons) {
+      const run = await currentRun(project, videoId, personId, annotatorId);
+      const framesPredicted = run ? (await runPredictions(project, run)).length : 0;
+      const head: HeadInUse = run
+        ? { modelId: run.priorHead ? null : run.pairHeadId, name: run.headName, version: run.headVersion }
+        : project.predictor.predict(videoId, personId, annotatorId).head;
+      results.push({ videoId, personId, frames, framesPredicted, anchors: run?.anchors ?? 0, head, runId: run?.runId ?? null });
+    }
   }
   return results;
 }
@@ -71,11 +79,12 @@ export interface FramePrediction {
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
-/** Per frame of an analysed video: V/A and their sd from the annotator's current model run (see currentRun). */
-export async function framePredictions(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId): Promise<FramePrediction[]> {
+/** Per frame of an analysed video: the person's V/A and their sd from the annotator's current model run (see currentRun). */
+export async function framePredictions(project: ProjectContext, videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): Promise<FramePrediction[]> {
   await requireAnalysed(project, videoId);
+  await personOf(project, videoId, personId);
   const times = (await project.stores.videos.frames(videoId)).map((frame) => frame.ptsSec);
-  const run = await currentRun(project, videoId, annotatorId);
+  const run = await currentRun(project, videoId, personId, annotatorId);
   const byFrame = new Map((run ? await runPredictions(project, run) : []).map((row) => [row.frameIndex, row]));
   return times.map((timeSec, frameIndex) => {
     const row = byFrame.get(frameIndex);
@@ -100,7 +109,7 @@ async function requireAnalysed(project: ProjectContext, videoId: VideoId): Promi
 }
 
 /**
- * The held-back score of one annotator's labels on a video (core/affect/heldBack.ts), computed in a worker so the
+ * The held-back score of one annotator's labels on a person of a video (core/affect/heldBack.ts), computed in a worker so the
  * labelling loop keeps answering; the same for the Score button and `affect-studio score`. With a trained head
  * each fold retrains it (`retrainedPerFold`), which takes tens of seconds at 1,000 labels. `score` is null below
  * the minimum, and `labels` says how many there are of the `minimum` needed.
@@ -108,10 +117,12 @@ async function requireAnalysed(project: ProjectContext, videoId: VideoId): Promi
 export async function videoHeldBackScore(
   project: ProjectContext,
   videoId: VideoId,
+  personId: PersonId,
   annotatorId: AnnotatorId,
 ): Promise<{ score: HeldBackScore | null; labels: number; minimum: number }> {
   await requireAnalysed(project, videoId);
-  const input = project.predictor.heldBackInput(videoId, annotatorId);
+  await personOf(project, videoId, personId);
+  const input = project.predictor.heldBackInput(videoId, personId, annotatorId);
   // Counted before the worker takes the input over.
   const labels = input.labels.filter((l) => l.frame !== null).length;
   return { score: await heldBackInWorker(input), labels, minimum: MIN_HELD_BACK_LABELS };

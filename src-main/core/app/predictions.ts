@@ -1,8 +1,8 @@
 /**
- * Use cases for a video's predictions: what the labelling loop asks after every edit (predictions.get,
+ * Use cases for the predictions of a person of a video: what the labelling loop asks after every edit (predictions.get,
  * suggestions.list), and the model runs exports read.
  *
- * The loop must answer within tens of milliseconds on a 20-minute video (issue 13), so per video and annotator
+ * The loop must answer within tens of milliseconds on a 20-minute video (issue 13), so per person and annotator
  * the newest prediction is kept with the labels revision it came from: a second request at that revision (the
  * suggestions after the predictions) computes nothing, and the last few quantised results stay so a client that
  * holds one of them is sent only the frames that changed. Reading never writes: a run is saved a little after
@@ -14,9 +14,10 @@ import { logUnexpected } from '../errorLog';
 import { StudioError } from '../errors';
 import { predictionAnnotator } from '../annotation/annotatorView';
 import type { VideoPrediction } from '../affect/projectPredictor';
-import type { AnnotatorId, LabelsRevision, VideoId } from '../ids';
+import type { AnnotatorId, LabelsRevision, PersonId, VideoId } from '../ids';
 import type { PredictionRow, StoredRun } from '../store/predictionStore';
 import { annotatorOf } from './annotators';
+import { personOf } from './persons';
 import { videoOf } from './videos';
 import type { ProjectContext } from './projectContext';
 
@@ -29,6 +30,7 @@ export const NO_FACE = -32768;
 
 export interface PackedPredictions {
   videoId: VideoId;
+  personId: PersonId;
   /** The annotator's labels revision these predictions come from. */
   revision: LabelsRevision;
   /** Names this result: send it back as `since` to be sent only what changed after it. */
@@ -66,27 +68,37 @@ const layers = new WeakMap<ProjectContext, Map<string, Layer>>();
 let lastResultId = 0;
 
 /** The prediction of the annotator's current labels, computed at most once per labels revision, head and analysis. */
-async function currentLayer(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId): Promise<Layer> {
+async function currentLayer(project: ProjectContext, videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): Promise<Layer> {
   const revision = await project.stores.labels.revision(annotatorId);
   const analysis = await project.stores.predictions.analysisStamp(videoId);
   const byLayer = layers.get(project) ?? new Map<string, Layer>();
   layers.set(project, byLayer);
-  const key = `${videoId}/${annotatorId}`;
+  const key = layerKey(videoId, personId, annotatorId);
   const cached = byLayer.get(key);
   const generation = project.predictor.generation;
   if (cached && cached.revision === revision && cached.generation === generation && cached.analysis === analysis) return cached;
-  const prediction = project.predictor.predict(videoId, annotatorId);
+  const prediction = project.predictor.predict(videoId, personId, annotatorId);
   const kept = cached && cached.generation === generation ? cached.history.slice(1 - KEPT_RESULTS) : [];
   const layer: Layer = { generation, revision, analysis, prediction, history: [...kept, quantise(prediction)], suggestions: new Map() };
   byLayer.set(key, layer);
   return layer;
 }
 
-/** The video's predictions for the annotator; with `since` (a resultId), only the frames that changed after it. */
-export async function videoPredictions(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId, since?: number): Promise<PackedPredictions> {
-  await videoOf(project, videoId);
+function layerKey(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): string {
+  return `${videoId}/${personId}/${annotatorId}`;
+}
+
+/** The person's predictions for the annotator; with `since` (a resultId), only the frames that changed after it. */
+export async function videoPredictions(
+  project: ProjectContext,
+  videoId: VideoId,
+  personId: PersonId,
+  annotatorId: AnnotatorId,
+  since?: number,
+): Promise<PackedPredictions> {
+  await personOf(project, videoId, personId);
   await annotatorOf(project, annotatorId);
-  const layer = await currentLayer(project, videoId, annotatorId);
+  const layer = await currentLayer(project, videoId, personId, annotatorId);
   const current = layer.history[layer.history.length - 1] as Quantised;
   const base = layer.history.find((q) => q.resultId === since);
   const changed = base ? changedFrames(base, current) : null;
@@ -97,6 +109,7 @@ export async function videoPredictions(project: ProjectContext, videoId: VideoId
   const [valence, arousal, valenceSd, arousalSd] = current.axes.map((values) => base64(pick(values)));
   return {
     videoId,
+    personId,
     revision: layer.revision,
     resultId: current.resultId,
     frameCount,
@@ -110,18 +123,18 @@ export async function videoPredictions(project: ProjectContext, videoId: VideoId
   };
 }
 
-/** Unit descriptors per video, shared by its annotators; a re-analysis gives new descriptors and so new rows. */
+/** Unit descriptors per person, shared by the annotators; a re-analysis gives new descriptors and so new rows. */
 const unitRows = new WeakMap<readonly (Float32Array | null)[], UnitRows>();
 const coverages = new WeakMap<ProjectContext, Map<string, CoverageIndex>>();
 
-/** The kept coverage state of a video and annotator (suggest.ts): an edit then updates it instead of recomputing it. */
-function coverageOf(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId): CoverageIndex {
-  const descriptors = project.predictor.descriptors(videoId);
+/** The kept coverage state of a person and annotator (suggest.ts): an edit then updates it instead of recomputing it. */
+function coverageOf(project: ProjectContext, videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): CoverageIndex {
+  const descriptors = project.predictor.descriptors(videoId, personId);
   const rows = unitRows.get(descriptors) ?? new UnitRows(descriptors);
   unitRows.set(descriptors, rows);
   const byVideo = coverages.get(project) ?? new Map<string, CoverageIndex>();
   coverages.set(project, byVideo);
-  const key = `${videoId}/${annotatorId}`;
+  const key = layerKey(videoId, personId, annotatorId);
   const kept = byVideo.get(key);
   if (kept && kept.rows === rows) return kept;
   const coverage = new CoverageIndex(rows);
@@ -133,21 +146,27 @@ function coverageOf(project: ProjectContext, videoId: VideoId, annotatorId: Anno
  * The frames to label next, from the same prediction (not recomputed while the labels stay as they are). An
  * annotator id that names nobody has no labels: it gets the first batch (the CLI asks so before anyone labels).
  */
-export async function nextSuggestions(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId, count: number): Promise<Suggestion[]> {
-  await videoOf(project, videoId);
-  const layer = await currentLayer(project, videoId, annotatorId);
+export async function nextSuggestions(
+  project: ProjectContext,
+  videoId: VideoId,
+  personId: PersonId,
+  annotatorId: AnnotatorId,
+  count: number,
+): Promise<Suggestion[]> {
+  await personOf(project, videoId, personId);
+  const layer = await currentLayer(project, videoId, personId, annotatorId);
   const known = layer.suggestions.get(count);
   if (known) return known;
   const { prediction } = layer;
-  const labelled = new Set((await project.stores.labels.list(videoId, annotatorId)).map((label) => label.frameIndex));
+  const labelled = new Set((await project.stores.labels.list(videoId, { personId, annotatorId })).map((label) => label.frameIndex));
   const suggestions = suggestFrames(
     {
       frameCount: prediction.valence.length,
-      ptsSec: project.predictor.frameTimes(videoId),
+      ptsSec: project.predictor.frameTimes(videoId, personId),
       hasFace: prediction.hasFace,
       labelled,
-      descriptors: project.predictor.descriptors(videoId),
-      coverage: coverageOf(project, videoId, annotatorId),
+      descriptors: project.predictor.descriptors(videoId, personId),
+      coverage: coverageOf(project, videoId, personId, annotatorId),
       // Before the first label the smoother's sd is the prior everywhere: it says nothing about where to look.
       predictionSd: prediction.anchors > 0 ? { valence: prediction.valenceSd, arousal: prediction.arousalSd } : null,
       anchorSpread: prediction.anchors > 0 ? prediction.anchorSpread : null,
@@ -155,7 +174,7 @@ export async function nextSuggestions(project: ProjectContext, videoId: VideoId,
     { count },
   );
   layer.suggestions.set(count, suggestions);
-  warmInIdleMoments(project, `${videoId}/${annotatorId}`);
+  warmInIdleMoments(project, layerKey(videoId, personId, annotatorId));
   return suggestions;
 }
 
@@ -180,27 +199,30 @@ function warmInIdleMoments(project: ProjectContext, key: string): void {
 }
 
 /**
- * The annotator's model run of a video as it should be now: the saved one if it came from their current labels,
+ * The annotator's model run of a person as it should be now: the saved one if it came from their current labels,
  * the active head and the current analysis, else recomputed and saved first. Null when the video has no face to
  * predict from (not analysed, or no face found).
  */
-export async function currentRun(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId): Promise<StoredRun | null> {
-  const saved = await project.stores.predictions.newestRun(videoId, annotatorId);
+export async function currentRun(project: ProjectContext, videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): Promise<StoredRun | null> {
+  const saved = await project.stores.predictions.newestRun(videoId, personId, annotatorId);
   const revision = await project.stores.labels.revision(annotatorId);
   if (saved && saved.labelsRevision === revision && saved.fromCurrentAnalysis) {
-    const { head } = (await currentLayer(project, videoId, annotatorId)).prediction;
+    const { head } = (await currentLayer(project, videoId, personId, annotatorId)).prediction;
     if (head.modelId === null ? saved.priorHead : saved.pairHeadId === head.modelId) return saved;
   }
   // A read-only project (damaged, or on a read-only disk) cannot store a new run: exports use what it holds.
   if (project.access.mode !== 'read-write') return saved;
-  return saveLayer(project, videoId, annotatorId);
+  return saveLayer(project, videoId, personId, annotatorId);
 }
 
 /**
- * Makes every run an export will read current: for each ready video (or the one named), the predictions of the
- * annotator the export shows them for (see predictionAnnotator).
+ * Makes every run an export will read current: for each coded person of each ready video (or the one named;
+ * with a person, that one), the predictions of the annotator the export shows them for (see predictionAnnotator).
  */
-export async function refreshRunsForExport(project: ProjectContext, options: { videoId?: VideoId; annotators?: readonly string[] }): Promise<void> {
+export async function refreshRunsForExport(
+  project: ProjectContext,
+  options: { videoId?: VideoId; personId?: PersonId; annotators?: readonly string[] },
+): Promise<void> {
   const all = await project.stores.annotators.list();
   const view = await project.stores.annotators.view();
   const names = options.annotators?.length ? options.annotators : [undefined];
@@ -208,7 +230,11 @@ export async function refreshRunsForExport(project: ProjectContext, options: { v
   if (options.videoId !== undefined) await videoOf(project, options.videoId);
   const videoIds = options.videoId === undefined ? await readyVideoIds(project) : [options.videoId];
   for (const videoId of videoIds) {
-    for (const annotatorId of annotatorIds) await currentRun(project, videoId, annotatorId);
+    // The export's persons (frameTable.ts): the one named, else every coded one.
+    const persons = (await project.stores.persons.list(videoId)).filter((p) => (options.personId === undefined ? p.coded : p.personId === options.personId));
+    for (const { personId } of persons) {
+      for (const annotatorId of annotatorIds) await currentRun(project, videoId, personId, annotatorId);
+    }
   }
 }
 
@@ -221,16 +247,16 @@ async function readyVideoIds(project: ProjectContext): Promise<VideoId[]> {
   return (await project.stores.videos.list()).filter((video) => video.status === 'ready').map((video) => video.id);
 }
 
-async function saveLayer(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId): Promise<StoredRun | null> {
-  const { prediction, revision } = await currentLayer(project, videoId, annotatorId);
+async function saveLayer(project: ProjectContext, videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): Promise<StoredRun | null> {
+  const { prediction, revision } = await currentLayer(project, videoId, personId, annotatorId);
   if (!prediction.hasFace.includes(1)) return null;
   const { valence, arousal, valenceSd, arousalSd, hasFace, anchors, head } = prediction;
-  const runId = await project.stores.predictions.saveRun({ videoId, annotatorId, pairHeadId: head.modelId, labelsRevision: revision, anchors, valence, arousal, valenceSd, arousalSd, hasFace });
+  const runId = await project.stores.predictions.saveRun({ videoId, personId, annotatorId, pairHeadId: head.modelId, labelsRevision: revision, anchors, valence, arousal, valenceSd, arousalSd, hasFace });
   // Null: the project closed while the run was being written.
-  return runId === null ? null : project.stores.predictions.newestRun(videoId, annotatorId);
+  return runId === null ? null : project.stores.predictions.newestRun(videoId, personId, annotatorId);
 }
 
-/** Seconds of quiet after a label edit before the edited video's run is saved, so a burst of edits saves once. */
+/** Seconds of quiet after a label edit before the edited person's run is saved, so a burst of edits saves once. */
 const SAVE_AFTER_MS = 2000;
 const pendingSaves = new WeakMap<ProjectContext, Map<string, NodeJS.Timeout>>();
 
@@ -239,15 +265,15 @@ const pendingSaves = new WeakMap<ProjectContext, Map<string, NodeJS.Timeout>>();
  * written in chunks). Other videos' runs of the annotator go stale too (their labels are weak anchors everywhere):
  * exports recompute those.
  */
-export function saveRunSoon(project: ProjectContext, videoId: VideoId, annotatorId: AnnotatorId): void {
+export function saveRunSoon(project: ProjectContext, videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): void {
   const timers = pendingSaves.get(project) ?? new Map<string, NodeJS.Timeout>();
   pendingSaves.set(project, timers);
-  const key = `${videoId}/${annotatorId}`;
+  const key = layerKey(videoId, personId, annotatorId);
   clearTimeout(timers.get(key));
   const timer = setTimeout(() => {
     timers.delete(key);
     // Nobody waits on this save to show its error: a bug goes to the error log, a refusal (read-only) nowhere.
-    currentRun(project, videoId, annotatorId).catch((error: unknown) => {
+    currentRun(project, videoId, personId, annotatorId).catch((error: unknown) => {
       if (!(error instanceof StudioError)) logUnexpected(defaultConfigDir(), 'saving predictions', error);
     });
   }, SAVE_AFTER_MS);

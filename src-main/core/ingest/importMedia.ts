@@ -17,6 +17,7 @@ import { evenlySpacedFrames, makeThumbnailStrip, planThumbnails, tilesCoverStret
 import { writeFileAtomic } from '../paths/atomicWrite';
 import { ensureAnnotator } from '../store/annotatorStore';
 import { appendLabels } from '../store/labelStore';
+import { FIRST_PERSON } from '../store/personStore';
 import type { Db } from '../store/projectDb';
 import {
   completeVideoIndex,
@@ -203,8 +204,10 @@ function importClipLabels(db: Db, videoId: VideoId, clip: AfewVaClip, frames: re
   const frameOf = new Map(frames.map((frame) => [frame.imageFile, frame.frameIndex]));
   return appendLabels(
     db,
+    // An AFEW-VA clip follows one subject: the video's first person.
     clip.labels.map((label) => ({
       videoId,
+      personId: FIRST_PERSON,
       frameIndex: frameOf.get(label.imageFile) as number,
       annotatorId: annotator.id,
       valence: label.valence,

@@ -18,8 +18,8 @@ import type { OutputFile } from './exportTarget';
 const AFEW_VA_LANDMARKS = 68;
 
 export function tablesToAfewVa(db: Db, tables: readonly VideoTable[]): OutputFile[] {
-  const files = tables.map(({ video, rows }) => {
-    const clip = clipName(video.kind, video.path, video.id);
+  const files = tables.map(({ video, person, rows }) => {
+    const clip = personClip(clipName(video.kind, video.path, video.id), person.personId);
     const frames: Record<string, { valence: number; arousal: number; landmarks?: [number, number][] }> = {};
     for (const row of rows) {
       // AFEW-VA cannot mark a value as a model's, so predictions stay out; csv and json carry them.
@@ -28,7 +28,7 @@ export function tablesToAfewVa(db: Db, tables: readonly VideoTable[]): OutputFil
       if (frames[key]) {
         throw new StudioError(`${video.displayName} has labels by several annotators on frame ${row.frameIndex}; AFEW-VA holds one layer, so choose an annotator.`);
       }
-      const blob = bestFaceLandmarks(db, video.id, row.frameIndex);
+      const blob = bestFaceLandmarks(db, video.id, person.personId, row.frameIndex);
       const landmarks = blob ? decodeLandmarks(blob) : null;
       frames[key] = {
         valence: toAfewVaScale(row.valence),
@@ -48,6 +48,11 @@ export function tablesToAfewVa(db: Db, tables: readonly VideoTable[]): OutputFil
 function clipName(kind: string, videoPath: string, id: number): string {
   const folder = path.basename(videoPath);
   return kind === 'image_sequence' && /^\d+$/.test(folder) ? folder : String(id).padStart(3, '0');
+}
+
+/** A clip per person: person 1 keeps the clip's name (AFEW-VA clips have one subject), others add `-p<N>`. */
+function personClip(clip: string, personId: number): string {
+  return personId === 1 ? clip : `${clip}-p${personId}`;
 }
 
 /** The key AFEW-VA uses for a frame: its image's name in a frame folder, else the frame index as 5 digits. */

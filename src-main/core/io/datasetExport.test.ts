@@ -21,6 +21,7 @@ import { exportDataset, LABEL_COLUMNS } from './datasetExport';
 import { assignSplits, parseSplitRatios, SPLIT_NAMES } from './datasetSplit';
 import { ExportLedger } from './exportLedger';
 import { testVideo } from '../../../test/support/testMedia';
+import { FIRST_PERSON } from '../store/personStore';
 
 /** One studio settings folder for the whole file: what one export wrote, a later one may replace. */
 const ledger = new ExportLedger(tempDir());
@@ -33,7 +34,7 @@ let ana: AnnotatorId;
 let ben: AnnotatorId;
 
 function label(videoId: VideoId, annotatorId: AnnotatorId, frames: number[], value: (f: number) => number) {
-  appendLabels(session.db, frames.map((frameIndex) => ({ videoId, frameIndex, annotatorId, valence: value(frameIndex), arousal: -value(frameIndex) / 2, origin: 'manual' as const })));
+  appendLabels(session.db, frames.map((frameIndex) => ({ videoId, personId: FIRST_PERSON, frameIndex, annotatorId, valence: value(frameIndex), arousal: -value(frameIndex) / 2, origin: 'manual' as const })));
 }
 
 /** labels.csv as objects keyed by column. */
@@ -204,8 +205,8 @@ describe('dataset split', () => {
         .run({ ...analysis, id });
       session.db
         .prepare(
-          `INSERT INTO faces (video_id, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks)
-           SELECT ?, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks FROM faces WHERE video_id = ?`,
+          `INSERT INTO faces (video_id, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks, person_id)
+           SELECT ?, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks, person_id FROM faces WHERE video_id = ?`,
         )
         .run(id, real.id);
       label(id, cy, [i, i + 10, i + 20, i + 30], (f) => f / 100);
@@ -278,7 +279,7 @@ describe('dataset export refusals', () => {
     try {
       const videoId = addVideo(s, 'never.mp4', 10);
       const { id } = ensureAnnotator(s.db, 'Ana', 'human');
-      appendLabels(s.db, [{ videoId, frameIndex: 2, annotatorId: id, valence: 0.1, arousal: 0.2, origin: 'manual' }]);
+      appendLabels(s.db, [{ videoId, personId: FIRST_PERSON, frameIndex: 2, annotatorId: id, valence: 0.1, arousal: 0.2, origin: 'manual' }]);
       const folder = tempDir();
       await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false, ledger }, { videoId })).rejects.toThrow(/never\.mp4 \(video 1\) has not been analysed.*Analyse it first/);
       await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false, ledger })).rejects.toThrow(/never\.mp4/);
@@ -289,7 +290,7 @@ describe('dataset export refusals', () => {
       s.db
         .prepare(`INSERT INTO face_analyses (video_id, encoder_id, provider, settings, frames_done, frame_count, started_at, finished_at) VALUES (?, 1, 'cpu', '{}', 10, 10, 'now', 'now')`)
         .run(videoId);
-      s.db.prepare('INSERT INTO faces (video_id, frame_index, box_x, box_y, box_w, box_h, score) VALUES (?, 2, 10, 10, 30, 30, 0.9)').run(videoId);
+      s.db.prepare('INSERT INTO faces (video_id, frame_index, box_x, box_y, box_w, box_h, score, person_id) VALUES (?, 2, 10, 10, 30, 30, 0.9, 1)').run(videoId);
       await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false, ledger })).rejects.toThrow(/never\.mp4 \(video 1\) is not at \/media\/never\.mp4 any more; relink it/);
       expect(fs.readdirSync(folder)).toEqual([]);
     } finally {

@@ -1,6 +1,6 @@
 /**
- * `dataset` export: a folder a training script can read as it is. One aligned face crop per labelled frame that
- * has a face (the subject's face from the face pipeline, cropped upright from its stored landmarks), a labels
+ * `dataset` export: a folder a training script can read as it is. One aligned face crop per person and labelled
+ * frame where that person has a face (their face from the face pipeline, cropped upright from its stored landmarks), a labels
  * file with one row per label on it, a train/val/test split without leakage (datasetSplit.ts), a machine-readable
  * manifest and a README with the columns, the scale and the provenance. Written into a temp folder beside the
  * target and renamed into place (folderExport.ts).
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { getAnalysis, listStoredFaces, type AnalysisRecord, type StoredFace } from '../store/analysisStore';
 import { appVersion } from '../appVersion';
 import { StudioError } from '../errors';
-import type { VideoId } from '../ids';
+import type { PersonId, VideoId } from '../ids';
 import { decodeFrameAt, decodeFrames } from '../media/frameDecode';
 import { decodeImage } from '../media/imageSequence';
 import type { Db } from '../store/projectDb';
@@ -24,7 +24,7 @@ import { assignSplits, DEFAULT_SPLIT, DEFAULT_SPLIT_SEED, normaliseRatios, SPLIT
 import type { ExportTarget } from './exportTarget';
 import { planFolderExport, writeFolderExport } from './folderExport';
 import { frameTables, type FrameRow, type VideoTable } from './frameTable';
-import { videoStem } from './layers';
+import { personStem } from './layers';
 
 export const DATASET_FORMAT = 'affect-studio-dataset';
 export const DATASET_MANIFEST = 'dataset.json';
@@ -37,6 +37,8 @@ const MAX_CROP = 2048;
 
 export interface DatasetOptions {
   videoId?: VideoId;
+  /** With videoId: only this person's faces. Else every coded person of each video. */
+  personId?: PersonId;
   /** Only these annotators' labels (default: every annotator's). */
   annotators?: readonly string[];
   /** Add the newest model run's predictions, flagged `predicted`, on face frames no chosen annotator labelled. */
@@ -65,13 +67,14 @@ export interface DatasetResult {
 }
 
 export const LABEL_COLUMNS = [
-  'image', 'split', 'subject', 'video_id', 'video', 'frame', 'time_s', 'valence', 'arousal', 'source', 'annotator',
+  'image', 'split', 'subject', 'video_id', 'video', 'person_id', 'person', 'frame', 'time_s', 'valence', 'arousal', 'source', 'annotator',
   'model_version', 'valence_sd', 'arousal_sd', 'face_score', 'track_id', 'crop_cx', 'crop_cy', 'crop_size',
   'crop_angle_deg', 'alignment',
 ] as const;
 
 interface Crop {
   video: VideoRecord;
+  person: VideoTable['person'];
   frameIndex: number;
   ptsSec: number;
   imageFile: string | null;
@@ -85,6 +88,7 @@ interface Crop {
 
 interface VideoPlan {
   video: VideoRecord;
+  person: VideoTable['person'];
   analysis: AnalysisRecord;
   subject: string | null;
   group: string;
@@ -158,20 +162,21 @@ function isDatasetFolder(dir: string): boolean {
 function selectRows(db: Db, options: DatasetOptions): VideoTable[] {
   const annotators = options.annotators && options.annotators.length > 0 ? [...new Set(options.annotators)] : null;
   const keep = (row: FrameRow) => row.source !== null && row.valence !== null && row.arousal !== null && (options.predictions === true || row.source !== 'predicted');
-  if (!annotators) return frameTables(db, { videoId: options.videoId }).map((t) => ({ video: t.video, rows: t.rows.filter(keep) }));
-  const perAnnotator = annotators.map((annotator) => frameTables(db, { videoId: options.videoId, annotator }));
+  const scope = { videoId: options.videoId, personId: options.personId };
+  if (!annotators) return frameTables(db, scope).map((t) => ({ ...t, rows: t.rows.filter(keep) }));
+  const perAnnotator = annotators.map((annotator) => frameTables(db, { ...scope, annotator }));
   return (perAnnotator[0] as VideoTable[]).map((first, i) => {
     const human = perAnnotator.flatMap((tables, a) => (tables[i] as VideoTable).rows.filter((r) => r.annotator === annotators[a]));
     const labelled = new Set(human.map((r) => r.frameIndex));
     const predicted = first.rows.filter((r) => r.source === 'predicted' && !labelled.has(r.frameIndex));
     const rows = [...human, ...predicted].filter(keep).sort((a, b) => a.frameIndex - b.frameIndex);
-    return { video: first.video, rows };
+    return { video: first.video, person: first.person, rows };
   });
 }
 
 function planVideos(db: Db, tables: readonly VideoTable[], subjects: ReadonlyMap<VideoId, string> | undefined, format: CropImageFormat): VideoPlan[] {
   const plans: VideoPlan[] = [];
-  for (const { video, rows } of tables) {
+  for (const { video, person, rows } of tables) {
     if (rows.length === 0) continue; // nothing labelled: the video needs no analysis to be left out
     const analysis = getAnalysis(db, video.id);
     if (!analysis) {
@@ -181,12 +186,12 @@ function planVideos(db: Db, tables: readonly VideoTable[], subjects: ReadonlyMap
       throw new StudioError(`The face analysis of ${video.displayName} (video ${video.id}) is not finished (${analysis.framesDone} of ${analysis.frameCount} frames). Finish analysing it first.`);
     }
     const faces = new Map<number, StoredFace>();
-    for (const face of listStoredFaces(db, video.id, analysis.framesDone)) {
+    for (const face of listStoredFaces(db, video.id, person.personId, analysis.framesDone)) {
       if (!faces.has(face.frameIndex)) faces.set(face.frameIndex, face);
     }
     const byFrame = new Map<number, FrameRow[]>();
     for (const row of rows) byFrame.set(row.frameIndex, [...(byFrame.get(row.frameIndex) ?? []), row]);
-    const stem = videoStem(video);
+    const stem = personStem(video, person.personId);
     const crops: Crop[] = [];
     for (const [frameIndex, frameRows] of byFrame) {
       const face = faces.get(frameIndex);
@@ -194,7 +199,7 @@ function planVideos(db: Db, tables: readonly VideoTable[], subjects: ReadonlyMap
       const first = frameRows[0] as FrameRow;
       const { roi, alignment } = faceRoi(face);
       crops.push({
-        video, frameIndex, ptsSec: first.timeSec, imageFile: first.imageFile, face, roi, alignment,
+        video, person, frameIndex, ptsSec: first.timeSec, imageFile: first.imageFile, face, roi, alignment,
         image: `images/${stem}/${String(frameIndex).padStart(6, '0')}.${CROP_EXTENSIONS[format]}`,
         rows: frameRows,
       });
@@ -202,7 +207,7 @@ function planVideos(db: Db, tables: readonly VideoTable[], subjects: ReadonlyMap
     if (crops.length > 0) assertMedia(video);
     const subject = subjects?.get(video.id) ?? null;
     plans.push({
-      video, analysis, subject, group: subject === null ? `video:${video.id}` : `subject:${subject}`,
+      video, person, analysis, subject, group: subject === null ? `video:${video.id}` : `subject:${subject}`,
       crops, labelledFrames: byFrame.size, framesWithoutFace: byFrame.size - crops.length,
     });
   }
@@ -306,7 +311,7 @@ function toBytes(rgb: Float32Array): Uint8Array {
 
 function labelRow(crop: Crop, row: FrameRow, split: SplitName, subject: string | null): (string | number | null)[] {
   return [
-    crop.image, split, subject, crop.video.id, crop.video.displayName, crop.frameIndex, row.timeSec, row.valence, row.arousal, row.source,
+    crop.image, split, subject, crop.video.id, crop.video.displayName, crop.person.personId, crop.person.name, crop.frameIndex, row.timeSec, row.valence, row.arousal, row.source,
     row.annotator, row.modelVersion, row.valenceSd, row.arousalSd, crop.face.score, crop.face.trackId,
     round(crop.roi.cx), round(crop.roi.cy), round(crop.roi.size), round((crop.roi.angle * 180) / Math.PI), crop.alignment,
   ];
@@ -336,7 +341,7 @@ function buildManifest(db: Db, plans: readonly VideoPlan[], splitOf: (p: VideoPl
   const groups = new Map<string, { key: string; split: SplitName; subject: string | null; videoIds: number[]; images: number }>();
   for (const p of plans) {
     const g = groups.get(p.group) ?? { key: p.group, split: splitOf(p), subject: p.subject, videoIds: [], images: 0 };
-    g.videoIds.push(p.video.id);
+    if (!g.videoIds.includes(p.video.id)) g.videoIds.push(p.video.id);
     g.images += p.crops.length;
     groups.set(p.group, g);
   }
@@ -375,6 +380,7 @@ function buildManifest(db: Db, plans: readonly VideoPlan[], splitOf: (p: VideoPl
     videos: plans.map((p) => ({
       id: p.video.id,
       name: p.video.displayName,
+      person: { id: p.person.personId, name: p.person.name },
       contentHash: p.video.contentHash,
       width: p.video.width,
       height: p.video.height,
@@ -408,8 +414,8 @@ ${m.labels.images} face images, ${m.labels.rows} label rows, ${m.videos.filter((
 
 ## Files
 
-- \`images/<video id>-<video name>/<frame>.${CROP_EXTENSIONS[m.image.format]}\`: one ${m.image.width}x${m.image.height} RGB ${m.image.format.toUpperCase()} per
-  labelled frame on which the face pipeline found the subject's face. Alignment: ${m.image.alignment}. Frames
+- \`images/<video id>-<video name>[.p<person>]/<frame>.${CROP_EXTENSIONS[m.image.format]}\`: one ${m.image.width}x${m.image.height} RGB ${m.image.format.toUpperCase()} per
+  person and labelled frame on which the face pipeline found that person's face (person 1 has no \`.p\` part). Alignment: ${m.image.alignment}. Frames
   without a face are not exported (${skipped} labelled frame(s) left out for that reason).
 - \`${DATASET_LABELS}\`: one row per label (RFC 4180 CSV, header row). A frame labelled by several annotators has
   one image and one row per annotator.
@@ -423,6 +429,7 @@ ${m.labels.images} face images, ${m.labels.rows} label rows, ${m.videos.filter((
 | split | train, val or test |
 | subject | the subject the video was assigned to for the split (empty: the video is its own group) |
 | video_id, video | the video's id in the project and its name |
+| person_id, person | the person of the video the crop shows (their number in the video) and their name |
 | frame | frame index in decoded order (0-based) |
 | time_s | the frame's presentation time in seconds |
 | valence, arousal | the label, on [-1, 1] |

@@ -6,7 +6,7 @@
  * delimiter without any quoting, tier names and values never contain tabs or line breaks. Each frame becomes one
  * annotation from its presentation time to the next frame's; ELAN's tiers cannot overlap, and these do not.
  */
-import { layersOf, videoStem } from './layers';
+import { layersOf, personStem } from './layers';
 import type { VideoTable } from './frameTable';
 import type { OutputFile } from './exportTarget';
 
@@ -27,6 +27,6 @@ export function tablesToElan(tables: readonly VideoTable[]): OutputFile[] {
         });
       }
     }
-    return { name: `${videoStem(table.video)}.elan.txt`, data: lines.join('\n') + '\n' };
+    return { name: `${personStem(table.video, table.person.personId)}.elan.txt`, data: lines.join('\n') + '\n' };
   });
 }

@@ -20,6 +20,7 @@ import { createProject } from '../store/projectFolder';
 import { listVideos } from '../store/videoStore';
 import { ProjectSession } from '../studio/projectSession';
 import { ExportLedger } from './exportLedger';
+import { FIRST_PERSON } from '../store/personStore';
 
 const RUNNER = path.join(__dirname, '..', '..', '..', 'test', 'support', 'exportRunner.ts');
 const home = tempDir('affect-export-home-');
@@ -43,7 +44,7 @@ beforeAll(async () => {
   const [video] = listVideos(session.db);
   const ana = ensureAnnotator(session.db, 'Ana', 'human').id;
   // Every frame of the clip has the face: one crop per labelled frame.
-  appendLabels(session.db, Array.from({ length: 40 }, (_, frameIndex) => ({ videoId: video?.id as VideoId, frameIndex, annotatorId: ana, valence: frameIndex / 50, arousal: 0.1, origin: 'manual' as const })));
+  appendLabels(session.db, Array.from({ length: 40 }, (_, frameIndex) => ({ videoId: video?.id as VideoId, personId: FIRST_PERSON, frameIndex, annotatorId: ana, valence: frameIndex / 50, arousal: 0.1, origin: 'manual' as const })));
 }, 180_000);
 
 afterAll(() => session.close());

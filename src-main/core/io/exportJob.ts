@@ -39,13 +39,14 @@ export function exportJobHandler(db: Db, ledger: ExportLedger): JobHandler<Expor
     const target = exportTarget(params, ledger);
     if (params.format !== 'dataset') {
       context.progress(0, 1, `Exporting ${params.name}`);
-      const files = exportLabels(db, params.format, target, { videoId: params.videoId, annotator: params.annotator });
+      const files = exportLabels(db, params.format, target, { videoId: params.videoId, personId: params.personId, annotator: params.annotator });
       context.progress(1, 1);
       return { files };
     }
     const dataset = params.dataset;
     const result = await exportDataset(db, target, {
       videoId: params.videoId,
+      personId: params.personId,
       annotators: params.annotator !== undefined ? [params.annotator] : dataset?.annotators,
       predictions: dataset?.predictions,
       cropSize: dataset?.cropSize,

@@ -1,16 +1,18 @@
 /**
- * The per-frame table every export is written from: for each frame, the human labels on it (one row per
- * annotator), else the model run's prediction, else an empty row, so an export always covers the video.
+ * The per-frame table every export is written from, one per person of a video: for each frame, the human labels
+ * of that person on it (one row per annotator), else the model run's prediction, else an empty row, so an export
+ * always covers the video.
  * A run is one annotator's (predictionAnnotator says whose); the caller makes it current first
  * (core/app/predictions.ts refreshRunsForExport), and each predicted row names the head, annotator, label count
  * and labels revision that produced it.
  */
 import { predictionAnnotator } from '../annotation/annotatorView';
 import { StudioError } from '../errors';
-import type { VideoId } from '../ids';
+import type { PersonId, VideoId } from '../ids';
 import { getAnnotatorView, listAnnotators, type Annotator } from '../store/annotatorStore';
 import { newestRun, runPredictions, type PredictionRow, type StoredRun } from '../store/predictionStore';
 import { labelsWithHistory, type LabelWithHistory } from '../store/labelStore';
+import { describePersons, listPersons, type Person } from '../store/personStore';
 import type { Db } from '../store/projectDb';
 import { getVideo, listFrames, listVideos, type VideoRecord } from '../store/videoStore';
 
@@ -34,11 +36,15 @@ export interface FrameRow {
 
 export interface VideoTable {
   video: VideoRecord;
+  /** Whom the rows are about. */
+  person: Pick<Person, 'personId' | 'name'>;
   rows: FrameRow[];
 }
 
 export interface TableOptions {
   videoId?: VideoId;
+  /** With videoId: only this person. Else every coded person of each video. */
+  personId?: PersonId;
   /** Only this annotator's layer (frames they did not label fall back to predictions). */
   annotator?: string;
 }
@@ -50,7 +56,17 @@ export function frameTables(db: Db, options: TableOptions): VideoTable[] {
   const annotators = listAnnotators(db);
   const predicted = predictionAnnotator(annotators, getAnnotatorView(db), options.annotator);
   const predictor = annotators.find((annotator) => annotator.id === predicted) ?? null;
-  return selectVideos(db, options.videoId).map((video) => ({ video, rows: videoRows(db, video, options.annotator, predictor) }));
+  return selectVideos(db, options.videoId).flatMap((video) =>
+    selectPersons(db, video, options.personId).map((person) => ({ video, person, rows: videoRows(db, video, person.personId, options.annotator, predictor) })),
+  );
+}
+
+function selectPersons(db: Db, video: VideoRecord, personId: PersonId | undefined): Person[] {
+  const persons = listPersons(db, video.id);
+  if (personId === undefined) return persons.filter((person) => person.coded);
+  const person = persons.find((p) => p.personId === personId);
+  if (!person) throw new StudioError(`${video.displayName} (video ${video.id}) has no person ${personId}; its persons are ${describePersons(persons)}.`);
+  return [person];
 }
 
 function selectVideos(db: Db, videoId: VideoId | undefined): VideoRecord[] {
@@ -61,12 +77,12 @@ function selectVideos(db: Db, videoId: VideoId | undefined): VideoRecord[] {
   return [video];
 }
 
-function videoRows(db: Db, video: VideoRecord, annotator: string | undefined, predictor: Annotator | null): FrameRow[] {
-  const labels = labelsWithHistory(db, video.id, annotator);
+function videoRows(db: Db, video: VideoRecord, personId: PersonId, annotator: string | undefined, predictor: Annotator | null): FrameRow[] {
+  const labels = labelsWithHistory(db, video.id, personId, annotator);
   const byFrame = new Map<number, LabelWithHistory[]>();
   for (const label of labels) byFrame.set(label.frameIndex, [...(byFrame.get(label.frameIndex) ?? []), label]);
 
-  const run = predictor ? newestRun(db, video.id, predictor.id) : null;
+  const run = predictor ? newestRun(db, video.id, personId, predictor.id) : null;
   const predictions = new Map<number, PredictionRow>(run ? runPredictions(db, run.runId).map((row) => [row.frameIndex, row]) : []);
   const modelVersion = run && predictor ? runDescription(run, predictor) : null;
 

@@ -20,6 +20,7 @@ import { readSubjectsFile } from './datasetSubjects';
 import { exportLabels } from './exportLabels';
 import { ExportLedger } from './exportLedger';
 import { importLabels, type LabelImportOptions } from './labelImport';
+import { FIRST_PERSON } from '../store/personStore';
 
 let session: ProjectSession;
 let clipA: VideoId;
@@ -36,8 +37,8 @@ beforeAll(() => {
   addPredictions(session, clipA, 40, ana);
   const bo = ensureAnnotator(session.db, 'Bo Ø "the second"', 'human').id;
   appendLabels(session.db, [
-    ...[0, 5, 9, 20, 39].map((frameIndex, i) => ({ videoId: clipA, frameIndex, annotatorId: ana, valence: i / 5 - 0.4, arousal: 0.1 * i, origin: 'manual' as const })),
-    ...[1, 2, 29].map((frameIndex) => ({ videoId: clipB, frameIndex, annotatorId: bo, valence: -0.123456789, arousal: 1e-7, origin: 'manual' as const })),
+    ...[0, 5, 9, 20, 39].map((frameIndex, i) => ({ videoId: clipA, personId: FIRST_PERSON, frameIndex, annotatorId: ana, valence: i / 5 - 0.4, arousal: 0.1 * i, origin: 'manual' as const })),
+    ...[1, 2, 29].map((frameIndex) => ({ videoId: clipB, personId: FIRST_PERSON, frameIndex, annotatorId: bo, valence: -0.123456789, arousal: 1e-7, origin: 'manual' as const })),
   ]);
 });
 

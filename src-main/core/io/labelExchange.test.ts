@@ -11,6 +11,7 @@ import { parseCsv } from './csv';
 import { exportLabels } from './exportLabels';
 import { importLabels } from './labelImport';
 import { ExportLedger } from './exportLedger';
+import { FIRST_PERSON } from '../store/personStore';
 
 /** One studio settings folder for the whole file: what one export wrote, a later one may replace. */
 const ledger = new ExportLedger(tempDir());
@@ -28,7 +29,7 @@ function session(): ProjectSession {
 
 function label(s: ProjectSession, videoId: VideoId, name: string, frames: [number, number, number][], origin: LabelOrigin = 'manual') {
   const { id } = ensureAnnotator(s.db, name, 'human');
-  appendLabels(s.db, frames.map(([frameIndex, valence, arousal]) => ({ videoId, frameIndex, annotatorId: id, valence, arousal, origin })));
+  appendLabels(s.db, frames.map(([frameIndex, valence, arousal]) => ({ videoId, personId: FIRST_PERSON, frameIndex, annotatorId: id, valence, arousal, origin })));
   return id;
 }
 
@@ -61,14 +62,14 @@ describe('csv export', () => {
     const out = path.join(tempDir(), 'labels.csv');
     expect(exportLabels(s.db, 'csv', { folder: path.dirname(out), name: 'labels.csv', overwrite: false, ledger }, {})).toEqual([fs.realpathSync(path.dirname(out)) + '/labels.csv']);
     const [header, ...rows] = parseCsv(fs.readFileSync(out, 'utf8')).map((r) => r.fields);
-    expect(header).toEqual(['video_id', 'video', 'frame', 'time_s', 'valence', 'arousal', 'source', 'valence_sd', 'arousal_sd', 'annotator', 'model_version']);
+    expect(header).toEqual(['video_id', 'video', 'person_id', 'person', 'frame', 'time_s', 'valence', 'arousal', 'source', 'valence_sd', 'arousal_sd', 'annotator', 'model_version']);
     // 40 frames of a (frame 5 twice: two annotators) + 10 of b.
     expect(rows).toHaveLength(51);
-    const at = (video: string, frame: number) => rows.filter((r) => r[0] === video && r[2] === String(frame));
-    expect(at('1', 5).map((r) => [r[6], r[9]])).toEqual([['human', 'Ana'], ['human', 'Ben']]);
-    expect(at('1', 8)[0]?.slice(6)).toEqual(['edited', '', '', 'Ana', '']);
-    expect(at('1', 1)[0]?.slice(3, 11)).toEqual([String(1 / 30), String(Math.sin(1 / 5) * 0.5), String(Math.cos(1 / 7) * 0.5), 'predicted', '0.2', '0.1', '', 'mtclar 1.2 from 3 labels of Ana (revision 0)']);
-    expect(at('2', 0)[0]?.slice(4)).toEqual(['', '', '', '', '', '', '']);
+    const at = (video: string, frame: number) => rows.filter((r) => r[0] === video && r[4] === String(frame));
+    expect(at('1', 5).map((r) => [r[2], r[3], r[8], r[11]])).toEqual([['1', 'Person 1', 'human', 'Ana'], ['1', 'Person 1', 'human', 'Ben']]);
+    expect(at('1', 8)[0]?.slice(8)).toEqual(['edited', '', '', 'Ana', '']);
+    expect(at('1', 1)[0]?.slice(5, 13)).toEqual([String(1 / 30), String(Math.sin(1 / 5) * 0.5), String(Math.cos(1 / 7) * 0.5), 'predicted', '0.2', '0.1', '', 'mtclar 1.2 from 3 labels of Ana (revision 0)']);
+    expect(at('2', 0)[0]?.slice(6)).toEqual(['', '', '', '', '', '', '']);
     expect(at('2', 2)[0]?.[1]).toBe('clip "b", take 2.mp4');
   });
 
@@ -90,7 +91,7 @@ describe('csv export', () => {
     exportLabels(s.db, 'csv', { folder: dir, name: 'ana.csv', overwrite: false, ledger }, { videoId: a, annotator: 'Ana' });
     const rows = parseCsv(fs.readFileSync(path.join(dir, 'ana.csv'), 'utf8')).slice(1);
     expect(rows).toHaveLength(40);
-    expect(new Set(rows.map((r) => r.fields[9]))).toEqual(new Set(['Ana', '']));
+    expect(new Set(rows.map((r) => r.fields[11]))).toEqual(new Set(['Ana', '']));
     exportLabels(s.db, 'json', { folder: dir, name: 'ana.json', overwrite: false, ledger }, { videoId: a, annotator: 'Ana' });
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'ana.json'), 'utf8'));
     expect(json).toMatchObject({ format: 'affect-studio-frames', version: 1, scale: { min: -1, max: 1 }, videos: [{ id: a, name: 'clip_a.mp4', frameCount: 40 }] });
@@ -232,7 +233,7 @@ describe('csv import refuses a malformed file whole, naming every bad line', () 
     expect(message.split('\n').slice(1)).toEqual([
       'line 3: valence must be a decimal number such as 12, -0.25 or .5, not "abc".',
       'line 4: arousal 1.5 is outside the range [-1, 1].',
-      'line 5: frame 1 of clip_a.mp4 by Ana is already on line 2.',
+      'line 5: frame 1 of clip_a.mp4 (person 1) by Ana is already on line 2.',
       'line 6: no video in this project matches "nope.mp4".',
       'line 7: clip_a.mp4 has 40 frames (0-39); there is no frame 40.',
       'line 8: frame must be a whole number such as 0 or 12, not "x".',
@@ -263,7 +264,7 @@ describe('AFEW-VA', () => {
     fs.writeFileSync(file, JSON.stringify(original));
     expect(importLabels(s.db, file, { format: 'afew-va', videoId: v })).toEqual({ labels: 3, annotators: ['AFEW-VA'], videoIds: [v] });
     const blob = Buffer.from(new Float32Array(landmarks.flat()).buffer);
-    s.db.prepare('INSERT INTO faces (video_id, frame_index, box_x, box_y, box_w, box_h, score, landmarks) VALUES (?, 2, 0, 0, 1, 1, 0.9, ?)').run(v, blob);
+    s.db.prepare('INSERT INTO faces (video_id, frame_index, box_x, box_y, box_w, box_h, score, landmarks, person_id) VALUES (?, 2, 0, 0, 1, 1, 0.9, ?, 1)').run(v, blob);
 
     const out = tempDir();
     const files = exportLabels(s.db, 'afew-va', { folder: out, name: 'afew', overwrite: false, ledger }, {});

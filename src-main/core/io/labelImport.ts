@@ -1,14 +1,16 @@
 /**
  * Labels in: a CSV with (at least) the csv export's columns, or an AFEW-VA JSON onto a video already in the
- * project. Every row is validated before anything is written; any error refuses the whole file, listing the
+ * project. A CSV's `person_id` column puts a row on that person of its video (who must exist there); without
+ * it, and for AFEW-VA, labels go to the video's person 1. Every row is validated before anything is written; any error refuses the whole file, listing the
  * problems by line, and a valid file is saved in one transaction.
  */
 import path from 'node:path';
 import fs from 'node:fs';
 import { StudioError } from '../errors';
-import type { AnnotatorId, VideoId } from '../ids';
+import type { AnnotatorId, PersonId, VideoId } from '../ids';
 import { annotatorName, ensureAnnotator } from '../store/annotatorStore';
 import { appendLabels, type LabelOrigin } from '../store/labelStore';
+import { describePersons, FIRST_PERSON, listPersons } from '../store/personStore';
 import type { Db } from '../store/projectDb';
 import { getVideo, listFrames, listVideos, type VideoRecord } from '../store/videoStore';
 import { readAfewVaJson } from './afewVa';
@@ -40,6 +42,7 @@ export interface PendingLabels {
 
 interface PendingLabel {
   videoId: VideoId;
+  personId: PersonId;
   frameIndex: number;
   annotator: string;
   valence: number;
@@ -131,6 +134,11 @@ function readCsvLabels(db: Db, file: string, options: LabelImportOptions): Pendi
       fail(video);
       continue;
     }
+    const personId = personOfRow(db, video, get('person_id'));
+    if (typeof personId === 'string') {
+      fail(personId);
+      continue;
+    }
     const frameIndex = cell(() => wholeNumber(get('frame'), 'frame'));
     if (frameIndex === undefined) continue;
     if (frameIndex < 0 || frameIndex >= video.frameCount) {
@@ -146,14 +154,14 @@ function readCsvLabels(db: Db, file: string, options: LabelImportOptions): Pendi
     }) as [number, number];
     const annotator = options.annotator ?? cell(() => annotatorName(get('annotator')));
     if (Number.isNaN(valence) || Number.isNaN(arousal) || annotator === undefined) continue;
-    const key = `${video.id}/${frameIndex}/${annotator}`;
+    const key = `${video.id}/${personId}/${frameIndex}/${annotator}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      fail(`frame ${frameIndex} of ${video.displayName} by ${annotator} is already on line ${earlier}.`);
+      fail(`frame ${frameIndex} of ${video.displayName} (person ${personId}) by ${annotator} is already on line ${earlier}.`);
       continue;
     }
     seen.set(key, line);
-    labels.push({ videoId: video.id, frameIndex, annotator, valence, arousal, origin: source === 'edited' ? 'accepted_prediction' : 'import' });
+    labels.push({ videoId: video.id, personId, frameIndex, annotator, valence, arousal, origin: source === 'edited' ? 'accepted_prediction' : 'import' });
   }
   if (errors.length > 0) {
     const more = errors.length > MAX_REPORTED ? `\n... and ${errors.length - MAX_REPORTED} more` : '';
@@ -178,6 +186,7 @@ function readAfewVaLabels(db: Db, file: string, options: LabelImportOptions): Pe
   // Landmarks are the face pipeline's to store; an import brings the labels only.
   return document.frames.map((frame) => ({
     videoId: video.id,
+    personId: FIRST_PERSON,
     frameIndex: frameOf.get(frame.key) as number,
     annotator: options.annotator ?? AFEW_VA_LAYER,
     valence: frame.valence,
@@ -207,6 +216,14 @@ function videoMatcher(db: Db): (name: string, id: string) => VideoRecord | strin
     if (byId && (name === '' || byId.displayName === name || path.basename(byId.path) === name)) return byId;
     return `no video in this project matches ${[name && shownText(name), id && `id ${shownText(id)}`].filter(Boolean).join(' / ')}.`;
   };
+}
+
+/** The row's person: its `person_id` if the file has one (a person of that video), else person 1; or what is wrong. */
+function personOfRow(db: Db, video: VideoRecord, text: string): PersonId | string {
+  if (text === '') return FIRST_PERSON;
+  const persons = listPersons(db, video.id);
+  const person = persons.find((p) => String(p.personId) === text);
+  return person ? person.personId : `${video.displayName} has no person ${shownText(text)}; its persons are ${describePersons(persons)}.`;
 }
 
 function requireVideo(db: Db, id: VideoId): VideoRecord {

@@ -26,7 +26,7 @@ export interface AffectLayer {
   frameStepSec: number;
 }
 
-export function layersOf({ video, rows }: VideoTable): AffectLayer[] {
+export function layersOf({ video, person, rows }: VideoTable): AffectLayer[] {
   const times = [...new Map(rows.map((row) => [row.frameIndex, row.timeSec])).entries()].sort((a, b) => a[0] - b[0]);
   const names = [...new Set(rows.map((row) => row.annotator ?? (row.source === 'predicted' ? MODEL_LAYER : null)))].filter(
     (name): name is string => name !== null,
@@ -37,7 +37,7 @@ export function layersOf({ video, rows }: VideoTable): AffectLayer[] {
     for (const row of rows) if ((row.annotator ?? (row.source === 'predicted' ? MODEL_LAYER : null)) === name) mine.set(row.frameIndex, row);
     return {
       name,
-      fileStem: `${videoStem(video)}.${safeName(name)}`,
+      fileStem: `${personStem(video, person.personId)}.${safeName(name)}`,
       frameStepSec: step,
       frames: times.map(([frameIndex, timeSec]) => {
         const row = mine.get(frameIndex);
@@ -50,6 +50,11 @@ export function layersOf({ video, rows }: VideoTable): AffectLayer[] {
       }),
     };
   });
+}
+
+/** The video's stem for person 1 (so single-person exports keep their names), `<stem>.p<N>` for the others. */
+export function personStem(video: VideoRecord, personId: number): string {
+  return personId === 1 ? videoStem(video) : `${videoStem(video)}.p${personId}`;
 }
 
 /** `<id>-<display name>`: the id keeps two videos of the same name apart. */

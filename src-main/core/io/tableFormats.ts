@@ -1,6 +1,6 @@
 /**
- * The studio's own exports: `csv` (one row per frame and annotator, RFC 4180) and `json` (the same rows grouped
- * by video). Values are written at full precision on [-1, 1], so an export re-imports without loss.
+ * The studio's own exports: `csv` (one row per person, frame and annotator, RFC 4180) and `json` (the same rows
+ * grouped by video and person). Values are written at full precision on [-1, 1], so an export re-imports without loss.
  */
 import { formatCsvRow } from './csv';
 import type { VideoTable } from './frameTable';
@@ -9,6 +9,8 @@ import type { VideoTable } from './frameTable';
 export const CSV_COLUMNS = [
   'video_id',
   'video',
+  'person_id',
+  'person',
   'frame',
   'time_s',
   'valence',
@@ -22,11 +24,13 @@ export const CSV_COLUMNS = [
 
 export function tablesToCsv(tables: readonly VideoTable[]): string {
   let out = formatCsvRow(CSV_COLUMNS);
-  for (const { video, rows } of tables) {
+  for (const { video, person, rows } of tables) {
     for (const row of rows) {
       out += formatCsvRow([
         video.id,
         video.displayName,
+        person.personId,
+        person.name,
         row.frameIndex,
         row.timeSec,
         row.valence,
@@ -47,9 +51,10 @@ export function tablesToJson(tables: readonly VideoTable[]): string {
     format: 'affect-studio-frames',
     version: 1,
     scale: { min: -1, max: 1 },
-    videos: tables.map(({ video, rows }) => ({
+    videos: tables.map(({ video, person, rows }) => ({
       id: video.id,
       name: video.displayName,
+      person: { id: person.personId, name: person.name },
       path: video.path,
       frameCount: video.frameCount,
       avgFps: video.avgFps,

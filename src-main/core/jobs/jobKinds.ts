@@ -6,7 +6,7 @@
  * builds its job schema from these.
  */
 import { z } from 'zod';
-import type { AnnotatorId, VideoId } from '../ids';
+import type { AnnotatorId, PersonId, VideoId } from '../ids';
 
 /** One kind of job: its stored name, the name people see, and the shapes of what it takes, saves and returns. */
 export interface JobDefinition<P = unknown, PI = P, C = unknown, R = unknown> {
@@ -21,6 +21,7 @@ const id = z.number().int().positive();
 // Parameters name ids of this project's rows; a validated parameter is where a brand may be given (ids.ts).
 const videoId = id.transform((n) => n as VideoId);
 const annotatorId = id.transform((n) => n as AnnotatorId);
+const personId = id.transform((n) => n as PersonId);
 
 /** A job that restarts from the beginning when resumed has no checkpoint to save. */
 const noCheckpoint = z.never();
@@ -120,6 +121,8 @@ export const EXPORT_JOB = {
     folder: z.string().min(1),
     name: z.string().min(1).max(255),
     videoId: videoId.optional(),
+    /** With videoId: only this person; else every coded person of each video. */
+    personId: personId.optional(),
     annotator: z.string().min(1).max(100).optional(),
     overwrite: z.boolean().default(false),
     dataset: DatasetRequest.optional(),

@@ -1,11 +1,13 @@
 /**
- * The face analysis in the project database: one `faces` row per frame with the subject's face (box and landmarks
- * in video pixels), its embedding in `embeddings`, its expression logits in `face_expressions`, and per video in
- * `face_analyses` how far the analysis got (with the encoder it used, registered by modelStore.ts). Frames inside
- * the analysed range without a faces row have no face; they are never filled in. `sqliteAnalysisStore` is the
- * asynchronous AnalysisStore seam the application layer reads it through (projectStores.ts).
+ * The face analysis in the project database: `faces` rows (box and landmarks in video pixels, and the person of
+ * the video each belongs to, NULL when linked to nobody), their embeddings in `embeddings`, expression logits in
+ * `face_expressions`, and per video in `face_analyses` how far the analysis got (with the encoder it used,
+ * registered by modelStore.ts). Frames inside the analysed range without a faces row have no face; they are never
+ * filled in. Everything read for labelling is read per person: a person's descriptors are that person's faces.
+ * `sqliteAnalysisStore` is the asynchronous AnalysisStore seam the application layer reads it through
+ * (projectStores.ts).
  */
-import type { VideoId } from '../ids';
+import type { PersonId, VideoId } from '../ids';
 import type { Db } from './projectDb';
 import type { Box } from '../vision/faceRoi';
 import { normalisedGeometry } from '../vision/landmarkGeometry';
@@ -66,11 +68,14 @@ export function rewindAnalysis(db: Db, videoId: VideoId, nextFrame: number): voi
 const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 const floats = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
-/** One chunk of frames; the caller wraps it in the transaction that also commits the job's checkpoint. */
+/**
+ * One chunk of frames; the caller wraps it in the transaction that also commits the job's checkpoint. The subject
+ * tracker follows one face, so its faces are person 1 of the video.
+ */
 export function writeAnalysedChunk(db: Db, videoId: VideoId, encoderId: ModelId, chunk: AnalysedChunk): void {
   const insertFace = db.prepare(
-    `INSERT INTO faces (video_id, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO faces (video_id, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks, person_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
   );
   const insertEmbedding = db.prepare('INSERT INTO embeddings (face_id, model_id, dim, vector) VALUES (?, ?, ?, ?)');
   const insertLogits = db.prepare('INSERT INTO face_expressions (face_id, model_id, dim, logits) VALUES (?, ?, ?, ?)');
@@ -127,22 +132,22 @@ export interface StoredFace {
   landmarks: Buffer | null;
 }
 
-/** Every face on the frames before `beforeFrame`, by frame, the best-scored first within a frame. */
-export function listStoredFaces(db: Db, videoId: VideoId, beforeFrame: number): StoredFace[] {
+/** Every face of the person on the frames before `beforeFrame`, by frame, the best-scored first within a frame. */
+export function listStoredFaces(db: Db, videoId: VideoId, personId: PersonId, beforeFrame: number): StoredFace[] {
   const rows = db
     .prepare(
       `SELECT frame_index AS frameIndex, track_id AS trackId, score, box_x AS x, box_y AS y, box_w AS w, box_h AS h, landmarks
-       FROM faces WHERE video_id = ? AND frame_index < ? ORDER BY frame_index, score DESC`,
+       FROM faces WHERE video_id = ? AND person_id = ? AND frame_index < ? ORDER BY frame_index, score DESC`,
     )
-    .all(videoId, beforeFrame) as (Omit<StoredFace, 'box'> & Box)[];
+    .all(videoId, personId, beforeFrame) as (Omit<StoredFace, 'box'> & Box)[];
   return rows.map((r) => ({ frameIndex: r.frameIndex, trackId: r.trackId, score: r.score, box: { x: r.x, y: r.y, w: r.w, h: r.h }, landmarks: r.landmarks }));
 }
 
-/** The landmarks of the best-scored face on a frame, or undefined when no face there has any. */
-export function bestFaceLandmarks(db: Db, videoId: VideoId, frameIndex: number): Buffer | undefined {
+/** The landmarks of the person's best-scored face on a frame, or undefined when none of theirs there has any. */
+export function bestFaceLandmarks(db: Db, videoId: VideoId, personId: PersonId, frameIndex: number): Buffer | undefined {
   const row = db
-    .prepare('SELECT landmarks FROM faces WHERE video_id = ? AND frame_index = ? AND landmarks IS NOT NULL ORDER BY score DESC LIMIT 1')
-    .get(videoId, frameIndex) as { landmarks: Buffer } | undefined;
+    .prepare('SELECT landmarks FROM faces WHERE video_id = ? AND person_id = ? AND frame_index = ? AND landmarks IS NOT NULL ORDER BY score DESC LIMIT 1')
+    .get(videoId, personId, frameIndex) as { landmarks: Buffer } | undefined;
   return row?.landmarks;
 }
 
@@ -156,15 +161,16 @@ export interface FrameDescriptor {
   geometry: Float32Array;
 }
 
-export function listFrameDescriptors(db: Db, videoId: VideoId, encoderId: ModelId): FrameDescriptor[] {
+/** The person's faces only (faces linked to nobody, e.g. turned away, are no one's); by frame, best-scored first. */
+export function listFrameDescriptors(db: Db, videoId: VideoId, personId: PersonId, encoderId: ModelId): FrameDescriptor[] {
   const rows = db
     .prepare(
       `SELECT f.id AS faceId, f.frame_index AS frameIndex, f.track_id AS trackId, f.landmarks, e.vector, x.logits
        FROM faces f JOIN embeddings e ON e.face_id = f.id AND e.model_id = @encoderId
        LEFT JOIN face_expressions x ON x.face_id = f.id AND x.model_id = @encoderId
-       WHERE f.video_id = @videoId ORDER BY f.frame_index`,
+       WHERE f.video_id = @videoId AND f.person_id = @personId ORDER BY f.frame_index, f.score DESC`,
     )
-    .all({ videoId, encoderId }) as { faceId: number; frameIndex: number; trackId: number | null; landmarks: Buffer; vector: Buffer; logits: Buffer | null }[];
+    .all({ videoId, personId, encoderId }) as { faceId: number; frameIndex: number; trackId: number | null; landmarks: Buffer; vector: Buffer; logits: Buffer | null }[];
   return rows.map((r) => ({
     frameIndex: r.frameIndex,
     faceId: r.faceId,
@@ -175,15 +181,93 @@ export function listFrameDescriptors(db: Db, videoId: VideoId, encoderId: ModelI
   }));
 }
 
+/** Frames on which each person of the video has a face. */
+export function framesVisibleByPerson(db: Db, videoId: VideoId): Map<PersonId, number> {
+  const rows = db
+    .prepare('SELECT person_id AS personId, count(DISTINCT frame_index) AS frames FROM faces WHERE video_id = ? AND person_id IS NOT NULL GROUP BY person_id')
+    .all(videoId) as { personId: PersonId; frames: number }[];
+  return new Map(rows.map((row) => [row.personId, row.frames]));
+}
+
+/** The person whose face box on the frame holds the point (video pixels); the smallest box wins where boxes overlap. */
+export function personAtPoint(db: Db, videoId: VideoId, frameIndex: number, x: number, y: number): PersonId | null {
+  const row = db
+    .prepare(
+      `SELECT person_id AS personId FROM faces
+       WHERE video_id = @videoId AND frame_index = @frameIndex AND person_id IS NOT NULL
+         AND @x BETWEEN box_x AND box_x + box_w AND @y BETWEEN box_y AND box_y + box_h
+       ORDER BY box_w * box_h LIMIT 1`,
+    )
+    .get({ videoId, frameIndex, x, y }) as { personId: PersonId } | undefined;
+  return row?.personId ?? null;
+}
+
+/** Each linked person's best-scored face box on a frame, by person. */
+export function personBoxes(db: Db, videoId: VideoId, frameIndex: number): { personId: PersonId; box: Box }[] {
+  const rows = db
+    .prepare(
+      `SELECT person_id AS personId, box_x AS x, box_y AS y, box_w AS w, box_h AS h FROM faces
+       WHERE video_id = ? AND frame_index = ? AND person_id IS NOT NULL ORDER BY person_id, score DESC`,
+    )
+    .all(videoId, frameIndex) as ({ personId: PersonId } & Box)[];
+  const seen = new Set<PersonId>();
+  return rows.filter((r) => !seen.has(r.personId) && seen.add(r.personId)).map((r) => ({ personId: r.personId, box: { x: r.x, y: r.y, w: r.w, h: r.h } }));
+}
+
+/** Where each person is seen: runs of consecutive frames with their face, [first, last + 1). */
+export function personVisibility(db: Db, videoId: VideoId): { personId: PersonId; segments: [number, number][] }[] {
+  const rows = db
+    .prepare('SELECT DISTINCT person_id AS personId, frame_index AS frameIndex FROM faces WHERE video_id = ? AND person_id IS NOT NULL ORDER BY person_id, frame_index')
+    .all(videoId) as { personId: PersonId; frameIndex: number }[];
+  const byPerson = new Map<PersonId, [number, number][]>();
+  for (const { personId, frameIndex } of rows) {
+    const segments = byPerson.get(personId) ?? [];
+    const last = segments.at(-1);
+    if (last && last[1] === frameIndex) last[1] = frameIndex + 1;
+    else segments.push([frameIndex, frameIndex + 1]);
+    byPerson.set(personId, segments);
+  }
+  return [...byPerson].map(([personId, segments]) => ({ personId, segments }));
+}
+
+/** Which of the person's faces move in a split: those from a frame on, or those of one track. */
+export type FaceSelection = { fromFrame: number } | { trackId: number };
+
+function selectionSql(selection: FaceSelection): { where: string; value: number } {
+  return 'fromFrame' in selection ? { where: 'frame_index >= ?', value: selection.fromFrame } : { where: 'track_id = ?', value: selection.trackId };
+}
+
+/** The frames on which the selected faces of the person are, ascending. */
+export function selectedFaceFrames(db: Db, videoId: VideoId, personId: PersonId, selection: FaceSelection): number[] {
+  const { where, value } = selectionSql(selection);
+  const rows = db
+    .prepare(`SELECT DISTINCT frame_index AS frameIndex FROM faces WHERE video_id = ? AND person_id = ? AND ${where} ORDER BY frame_index`)
+    .all(videoId, personId, value) as { frameIndex: number }[];
+  return rows.map((row) => row.frameIndex);
+}
+
+/** Gives the selected faces of one person (all of them when no selection) to another; the caller holds the transaction. */
+export function reassignFaces(db: Db, videoId: VideoId, from: PersonId, to: PersonId, selection: FaceSelection = { fromFrame: 0 }): number {
+  const { where, value } = selectionSql(selection);
+  return db.prepare(`UPDATE faces SET person_id = ? WHERE video_id = ? AND person_id = ? AND ${where}`).run(to, videoId, from, value).changes;
+}
+
 /** A project's face analysis as the application layer reaches it: each method one transaction. */
 export interface AnalysisStore {
   get(videoId: VideoId): Promise<AnalysisRecord | undefined>;
   faceFrames(videoId: VideoId): Promise<FaceFrame[]>;
+  /** Whose face is at (x, y) on the frame, video pixels; null where there is no linked face. */
+  personAt(videoId: VideoId, frameIndex: number, x: number, y: number): Promise<PersonId | null>;
+  personBoxes(videoId: VideoId, frameIndex: number): Promise<{ personId: PersonId; box: Box }[]>;
+  personVisibility(videoId: VideoId): Promise<{ personId: PersonId; segments: [number, number][] }[]>;
 }
 
 export function sqliteAnalysisStore(db: Db): AnalysisStore {
   return {
     get: async (videoId) => getAnalysis(db, videoId),
     faceFrames: async (videoId) => listFaceFrames(db, videoId),
+    personAt: async (videoId, frameIndex, x, y) => personAtPoint(db, videoId, frameIndex, x, y),
+    personBoxes: async (videoId, frameIndex) => personBoxes(db, videoId, frameIndex),
+    personVisibility: async (videoId) => personVisibility(db, videoId),
   };
 }

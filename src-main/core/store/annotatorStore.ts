@@ -5,7 +5,7 @@
  * behind the asynchronous AnnotatorStore seam the application layer uses (projectStores.ts).
  */
 import { StudioError } from '../errors';
-import type { AnnotatorId, VideoId } from '../ids';
+import type { AnnotatorId, PersonId, VideoId } from '../ids';
 import { shownText } from '../shownText';
 import { appendLabels, currentLabels, deleteLabel, type CurrentLabel } from './labelStore';
 import type { Db } from './projectDb';
@@ -84,6 +84,7 @@ export function saveAnnotatorView(db: Db, view: AnnotatorView): AnnotatorView {
 /** A value of a layer written as a whole (a fused gold standard): the store adds who and how. */
 export interface LayerValue {
   videoId: VideoId;
+  personId: PersonId;
   frameIndex: number;
   valence: number;
   arousal: number;
@@ -98,10 +99,12 @@ export function replaceImportedLayer(db: Db, name: string, videoIds: readonly Vi
   return db.transaction(() => {
     const annotator = ensureAnnotator(db, name, 'import');
     const origin = 'import';
-    const kept = new Set(values.map((value) => `${value.videoId}/${value.frameIndex}`));
+    const kept = new Set(values.map((value) => `${value.videoId}/${value.personId}/${value.frameIndex}`));
     for (const videoId of videoIds) {
-      for (const old of currentLabels(db, videoId, annotator.id)) {
-        if (!kept.has(`${videoId}/${old.frameIndex}`)) deleteLabel(db, { videoId, frameIndex: old.frameIndex, annotatorId: annotator.id, origin });
+      for (const old of currentLabels(db, videoId, { annotatorId: annotator.id })) {
+        if (!kept.has(`${videoId}/${old.personId}/${old.frameIndex}`)) {
+          deleteLabel(db, { videoId, personId: old.personId, frameIndex: old.frameIndex, annotatorId: annotator.id, origin });
+        }
       }
     }
     appendLabels(db, values.map((value) => ({ ...value, annotatorId: annotator.id, origin })));
@@ -117,7 +120,7 @@ export interface AnnotatorStore {
   view(): Promise<AnnotatorView>;
   /** Saves the view in one transaction, and returns it as saved. */
   setView(view: AnnotatorView): Promise<AnnotatorView>;
-  /** Every annotator's current labels on a video. */
+  /** Every annotator's current labels on a video, of every person. */
   layers(videoId: VideoId): Promise<CurrentLabel[]>;
   replaceImportedLayer(name: string, videoIds: readonly VideoId[], values: readonly LayerValue[]): Promise<Annotator>;
 }

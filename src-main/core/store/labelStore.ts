@@ -3,17 +3,20 @@
  * per-annotator layers are queries, and a crash can only ever lose the write in flight. The newest row id is the
  * project's labels revision: it grows with every edit, so a client or a saved model run can say which labels it saw.
  *
+ * A label is about one person of a video (migration 6): every read and write names the person.
+ *
  * Synchronous functions for workflows in the process that owns the file (imports, fusion); `sqliteLabelStore` is
  * the asynchronous LabelStore seam the application layer uses (projectStores.ts).
  */
 import { StudioError } from '../errors';
-import type { AnnotatorId, LabelId, LabelsRevision, VideoId } from '../ids';
+import type { AnnotatorId, LabelId, LabelsRevision, PersonId, VideoId } from '../ids';
 import type { Db } from './projectDb';
 
 export type LabelOrigin = 'manual' | 'live' | 'accepted_prediction' | 'import';
 
 export interface LabelValue {
   videoId: VideoId;
+  personId: PersonId;
   frameIndex: number;
   annotatorId: AnnotatorId;
   valence: number;
@@ -31,10 +34,10 @@ export function appendLabel(db: Db, label: LabelValue): LabelId {
   checkRange(label.arousal, 'arousal');
   const result = db
     .prepare(
-      `INSERT INTO labels (video_id, frame_index, annotator_id, op, valence, arousal, origin, created_at)
-       VALUES (?, ?, ?, 'set', ?, ?, ?, ?)`,
+      `INSERT INTO labels (video_id, person_id, frame_index, annotator_id, op, valence, arousal, origin, created_at)
+       VALUES (?, ?, ?, ?, 'set', ?, ?, ?, ?)`,
     )
-    .run(label.videoId, label.frameIndex, label.annotatorId, label.valence, label.arousal, label.origin, new Date().toISOString());
+    .run(label.videoId, label.personId, label.frameIndex, label.annotatorId, label.valence, label.arousal, label.origin, new Date().toISOString());
   return Number(result.lastInsertRowid) as LabelId;
 }
 
@@ -43,26 +46,68 @@ export function appendLabels(db: Db, labels: readonly LabelValue[]): LabelId[] {
   return db.transaction(() => labels.map((label) => appendLabel(db, label)))();
 }
 
-export function deleteLabel(db: Db, target: { videoId: VideoId; frameIndex: number; annotatorId: AnnotatorId; origin: LabelOrigin }): LabelId {
+export function deleteLabel(
+  db: Db,
+  target: { videoId: VideoId; personId: PersonId; frameIndex: number; annotatorId: AnnotatorId; origin: LabelOrigin },
+): LabelId {
   const result = db
     .prepare(
-      `INSERT INTO labels (video_id, frame_index, annotator_id, op, valence, arousal, origin, created_at)
-       VALUES (?, ?, ?, 'delete', NULL, NULL, ?, ?)`,
+      `INSERT INTO labels (video_id, person_id, frame_index, annotator_id, op, valence, arousal, origin, created_at)
+       VALUES (?, ?, ?, ?, 'delete', NULL, NULL, ?, ?)`,
     )
-    .run(target.videoId, target.frameIndex, target.annotatorId, target.origin, new Date().toISOString());
+    .run(target.videoId, target.personId, target.frameIndex, target.annotatorId, target.origin, new Date().toISOString());
   return Number(result.lastInsertRowid) as LabelId;
 }
 
-export function currentLabels(db: Db, videoId: VideoId, annotatorId?: AnnotatorId): CurrentLabel[] {
-  const filter = annotatorId === undefined ? '' : 'AND annotator_id = ?';
-  const args = annotatorId === undefined ? [videoId] : [videoId, annotatorId];
+/** Whose labels of a video to read: one person's or every person's, one annotator's or every annotator's. */
+export interface LabelFilter {
+  personId?: PersonId;
+  annotatorId?: AnnotatorId;
+}
+
+export function currentLabels(db: Db, videoId: VideoId, filter: LabelFilter = {}): CurrentLabel[] {
   return db
     .prepare(
-      `SELECT id, video_id AS videoId, frame_index AS frameIndex, annotator_id AS annotatorId, valence, arousal, origin,
-              created_at AS createdAt
-       FROM current_labels WHERE video_id = ? ${filter} ORDER BY frame_index, annotator_id`,
+      `SELECT id, video_id AS videoId, person_id AS personId, frame_index AS frameIndex, annotator_id AS annotatorId,
+              valence, arousal, origin, created_at AS createdAt
+       FROM current_labels WHERE video_id = @videoId
+         ${filter.personId === undefined ? '' : 'AND person_id = @personId'}
+         ${filter.annotatorId === undefined ? '' : 'AND annotator_id = @annotatorId'}
+       ORDER BY person_id, frame_index, annotator_id`,
     )
-    .all(...args) as CurrentLabel[];
+    .all({ videoId, personId: filter.personId ?? null, annotatorId: filter.annotatorId ?? null }) as CurrentLabel[];
+}
+
+/** Which of a person's frames a merge or split moves: all (null), those from a frame on, or the ones listed. */
+export type LabelFrames = null | { fromFrame: number } | { frames: readonly number[] };
+
+function movedLabels(db: Db, videoId: VideoId, personId: PersonId, frames: LabelFrames): CurrentLabel[] {
+  const labels = currentLabels(db, videoId, { personId });
+  if (frames === null) return labels;
+  if ('fromFrame' in frames) return labels.filter((label) => label.frameIndex >= frames.fromFrame);
+  const listed = new Set(frames.frames);
+  return labels.filter((label) => listed.has(label.frameIndex));
+}
+
+/** Frames where `from` and `to` both have a label by the same annotator, among the frames that would move. */
+export function labelClashes(db: Db, videoId: VideoId, from: PersonId, to: PersonId, frames: LabelFrames): number[] {
+  const taken = new Set(currentLabels(db, videoId, { personId: to }).map((label) => `${label.annotatorId}/${label.frameIndex}`));
+  const clashes = movedLabels(db, videoId, from, frames).filter((label) => taken.has(`${label.annotatorId}/${label.frameIndex}`));
+  return [...new Set(clashes.map((label) => label.frameIndex))];
+}
+
+/**
+ * Gives labels of one person to another, append-only: a delete for `from` and the same value set for `to`, with
+ * its origin kept. The caller checks labelClashes first and holds the transaction. Returns how many moved.
+ */
+export function moveLabels(db: Db, videoId: VideoId, from: PersonId, to: PersonId, frames: LabelFrames): number {
+  const labels = movedLabels(db, videoId, from, frames);
+  for (const label of labels) {
+    const { frameIndex, annotatorId, origin } = label;
+    deleteLabel(db, { videoId, personId: from, frameIndex, annotatorId, origin });
+    appendLabel(db, { videoId, personId: to, frameIndex, annotatorId, origin, valence: label.valence, arousal: label.arousal });
+  }
+  return labels.length;
 }
 
 function checkRange(value: number, axis: string): void {
@@ -71,9 +116,10 @@ function checkRange(value: number, axis: string): void {
   }
 }
 
-/** One edit of one video and annotator: labels to set and frames to clear (a move is one of each). */
+/** One edit of one video, person and annotator: labels to set and frames to clear (a move is one of each). */
 export interface LabelEdits {
   videoId: VideoId;
+  personId: PersonId;
   annotatorId: AnnotatorId;
   origin: Exclude<LabelOrigin, 'import'>;
   sets: readonly { frameIndex: number; valence: number; arousal: number }[];
@@ -97,17 +143,17 @@ export function labelsRevision(db: Db, annotatorId?: AnnotatorId): LabelsRevisio
 /** Deletes first, then sets, in one transaction: all of an edit is saved or none of it. */
 export function applyLabelEdits(db: Db, edits: LabelEdits): AppliedEdits {
   return db.transaction(() => {
-    const target = { videoId: edits.videoId, annotatorId: edits.annotatorId, origin: edits.origin };
+    const target = { videoId: edits.videoId, personId: edits.personId, annotatorId: edits.annotatorId, origin: edits.origin };
     for (const frameIndex of edits.deletes) deleteLabel(db, { ...target, frameIndex });
     const ids = new Set(edits.sets.map((label) => appendLabel(db, { ...target, ...label })));
-    const saved = ids.size === 0 ? [] : currentLabels(db, edits.videoId, edits.annotatorId).filter((label) => ids.has(label.id));
+    const saved = ids.size === 0 ? [] : currentLabels(db, edits.videoId, { personId: edits.personId, annotatorId: edits.annotatorId }).filter((label) => ids.has(label.id));
     return { revision: labelsRevision(db), saved };
   })();
 }
 
 export interface LabelStore {
-  /** Current labels of a video, of one annotator or all. */
-  list(videoId: VideoId, annotatorId?: AnnotatorId): Promise<CurrentLabel[]>;
+  /** Current labels of a video, of one person or all, of one annotator or all. */
+  list(videoId: VideoId, filter: LabelFilter): Promise<CurrentLabel[]>;
   /** One transaction; the revision after it. */
   apply(edits: LabelEdits): Promise<AppliedEdits>;
   /** The project's labels revision, or one annotator's (what their predictions depend on). */
@@ -116,7 +162,7 @@ export interface LabelStore {
 
 export function sqliteLabelStore(db: Db): LabelStore {
   return {
-    list: async (videoId, annotatorId) => currentLabels(db, videoId, annotatorId),
+    list: async (videoId, filter) => currentLabels(db, videoId, filter),
     apply: async (edits) => applyLabelEdits(db, edits),
     revision: async (annotatorId) => labelsRevision(db, annotatorId),
   };
@@ -132,16 +178,17 @@ export interface LabelWithHistory {
   edited: 0 | 1;
 }
 
-/** A video's current labels for exports, by frame then annotator; one annotator's when named. */
-export function labelsWithHistory(db: Db, videoId: VideoId, annotatorName?: string): LabelWithHistory[] {
+/** A person's current labels for exports, by frame then annotator; one annotator's when named. */
+export function labelsWithHistory(db: Db, videoId: VideoId, personId: PersonId, annotatorName?: string): LabelWithHistory[] {
   return db
     .prepare(
       `SELECT c.frame_index AS frameIndex, c.valence, c.arousal, a.name AS annotator,
-              EXISTS (SELECT 1 FROM labels AS h WHERE h.video_id = c.video_id AND h.frame_index = c.frame_index
-                        AND h.annotator_id = c.annotator_id AND h.origin = 'accepted_prediction') AS edited
+              EXISTS (SELECT 1 FROM labels AS h WHERE h.video_id = c.video_id AND h.person_id = c.person_id
+                        AND h.frame_index = c.frame_index AND h.annotator_id = c.annotator_id
+                        AND h.origin = 'accepted_prediction') AS edited
        FROM current_labels AS c JOIN annotators AS a ON a.id = c.annotator_id
-       WHERE c.video_id = ? ${annotatorName === undefined ? '' : 'AND a.name = ?'}
+       WHERE c.video_id = @videoId AND c.person_id = @personId ${annotatorName === undefined ? '' : 'AND a.name = @annotatorName'}
        ORDER BY c.frame_index, a.id`,
     )
-    .all(...(annotatorName === undefined ? [videoId] : [videoId, annotatorName])) as LabelWithHistory[];
+    .all({ videoId, personId, annotatorName: annotatorName ?? null }) as LabelWithHistory[];
 }

@@ -8,6 +8,7 @@ import { migrations } from './migrations';
 import { newestRun, runPredictions, saveRun, type NewRun } from './predictionStore';
 import { openProjectDb, type Db } from './projectDb';
 import { PROJECT_DB_FILE } from './projectFolder';
+import { FIRST_PERSON } from './personStore';
 
 let db: Db;
 afterEach(() => db.close());
@@ -16,7 +17,7 @@ const FRAMES = 5000;
 function run(annotatorId: number, labelsRevision: number, value: number): NewRun {
   const filled = () => new Float32Array(FRAMES).fill(value);
   return {
-    videoId: 1 as VideoId, annotatorId: annotatorId as AnnotatorId, pairHeadId: null, labelsRevision: labelsRevision as LabelsRevision, anchors: 4,
+    videoId: 1 as VideoId, personId: FIRST_PERSON, annotatorId: annotatorId as AnnotatorId, pairHeadId: null, labelsRevision: labelsRevision as LabelsRevision, anchors: 4,
     valence: filled(), arousal: filled(), valenceSd: filled(), arousalSd: filled(), hasFace: Uint8Array.from({ length: FRAMES }, (_, f) => (f % 10 === 9 ? 0 : 1)),
   };
 }
@@ -31,16 +32,16 @@ describe('model runs', () => {
     const saving = saveRun(db, run(1, 12, 0.3));
     // Between two chunks the event loop is free, and readers still see the previous complete run.
     await new Promise((resolve) => setImmediate(resolve));
-    expect(newestRun(db, 1 as VideoId, 1 as AnnotatorId)).toMatchObject({ runId: first, labelsRevision: 10 });
+    expect(newestRun(db, 1 as VideoId, FIRST_PERSON, 1 as AnnotatorId)).toMatchObject({ runId: first, labelsRevision: 10 });
     const second = await saving;
-    expect(newestRun(db, 1 as VideoId, 1 as AnnotatorId)).toMatchObject({
+    expect(newestRun(db, 1 as VideoId, FIRST_PERSON, 1 as AnnotatorId)).toMatchObject({
       runId: second, labelsRevision: 12, priorHead: true, headName: 'circumplex prior', anchors: 4, fromCurrentAnalysis: true,
     });
     const rows = runPredictions(db, second as number);
     expect(rows).toHaveLength(FRAMES * 0.9);
     expect(rows[0]).toEqual({ frameIndex: 0, valence: 0.3, arousal: 0.3, valenceSd: 0.3, arousalSd: 0.3 });
     // The other annotator's run stays; the replaced one is gone.
-    expect(newestRun(db, 1 as VideoId, 2 as AnnotatorId)?.labelsRevision).toBe(11);
+    expect(newestRun(db, 1 as VideoId, FIRST_PERSON, 2 as AnnotatorId)?.labelsRevision).toBe(11);
     expect((db.prepare('SELECT count(*) AS n FROM model_runs').get() as { n: number }).n).toBe(2);
   });
 });
@@ -62,6 +63,6 @@ describe('migration 5', () => {
       { id: 1, annotatorId: 2, revision: 0, savedAt: 'then' },
     ]);
     // Revision 0 is older than any label: the first export recomputes it.
-    expect(newestRun(db, 1 as VideoId, 2 as AnnotatorId)).toMatchObject({ runId: 1, anchors: 3, labelsRevision: 0 });
+    expect(newestRun(db, 1 as VideoId, FIRST_PERSON, 2 as AnnotatorId)).toMatchObject({ runId: 1, anchors: 3, labelsRevision: 0 });
   });
 });

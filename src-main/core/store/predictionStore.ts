@@ -1,5 +1,5 @@
 /**
- * The `model_runs` and `predictions` tables: a run is one annotator's predictions for one video, from the pair
+ * The `model_runs` and `predictions` tables: a run is one annotator's predictions for one person of a video, from the pair
  * head, encoder and labels revision it records (migration 5). Predictions are derived data: a run is replaced when
  * the labels or head it came from change, and exports recompute a stale one (core/app/predictions.ts).
  *
@@ -7,7 +7,7 @@
  * stays invisible (saved_at NULL) until its last row is in, so no reader ever sees half a run.
  */
 import { StudioError } from '../errors';
-import type { AnnotatorId, LabelsRevision, VideoId } from '../ids';
+import type { AnnotatorId, LabelsRevision, PersonId, VideoId } from '../ids';
 import { getAnalysis } from './analysisStore';
 import { builtinPairHeadId } from './modelStore';
 import type { Db } from './projectDb';
@@ -15,6 +15,7 @@ import type { Db } from './projectDb';
 export interface StoredRun {
   runId: number;
   videoId: VideoId;
+  personId: PersonId;
   annotatorId: AnnotatorId;
   pairHeadId: number;
   encoderId: number;
@@ -41,6 +42,7 @@ export interface PredictionRow {
 
 export interface NewRun {
   videoId: VideoId;
+  personId: PersonId;
   annotatorId: AnnotatorId;
   /** models.id of the trained head, or null for the built-in prior. */
   pairHeadId: number | null;
@@ -61,7 +63,7 @@ export const PRIOR_HEAD_FILE = 'builtin:circumplex-prior';
 const ROWS_PER_CHUNK = 1000;
 
 /**
- * Saves a run, then drops that video's and annotator's older runs. Resolves to the run id, or null when the
+ * Saves a run, then drops that person's and annotator's older runs. Resolves to the run id, or null when the
  * project closed while it was being written (the half-written run stays invisible and the next save removes it).
  */
 export async function saveRun(db: Db, run: NewRun): Promise<number | null> {
@@ -73,10 +75,10 @@ export async function saveRun(db: Db, run: NewRun): Promise<number | null> {
   const runId = Number(
     db
       .prepare(
-        `INSERT INTO model_runs (pair_head_id, encoder_id, video_id, annotator_id, labels_revision, settings, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO model_runs (pair_head_id, encoder_id, video_id, person_id, annotator_id, labels_revision, settings, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(pairHeadId, encoderId, run.videoId, run.annotatorId, run.labelsRevision, settings, new Date().toISOString()).lastInsertRowid,
+      .run(pairHeadId, encoderId, run.videoId, run.personId, run.annotatorId, run.labelsRevision, settings, new Date().toISOString()).lastInsertRowid,
   );
   const insert = db.prepare('INSERT INTO predictions (run_id, video_id, frame_index, valence, arousal, valence_sd, arousal_sd) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const writeChunk = db.transaction((from: number, to: number) => {
@@ -95,26 +97,34 @@ export async function saveRun(db: Db, run: NewRun): Promise<number | null> {
   db.transaction(() => {
     db.prepare('UPDATE model_runs SET saved_at = ? WHERE id = ?').run(new Date().toISOString(), runId);
     // Only older runs: a slower save that started earlier must not delete a newer one finished before it.
-    db.prepare('DELETE FROM model_runs WHERE video_id = ? AND annotator_id = ? AND id < ?').run(run.videoId, run.annotatorId, runId);
+    db.prepare('DELETE FROM model_runs WHERE video_id = ? AND person_id = ? AND annotator_id = ? AND id < ?').run(run.videoId, run.personId, run.annotatorId, runId);
   })();
   return runId;
 }
 
-/** The newest complete run of this video and annotator, or null. */
-export function newestRun(db: Db, videoId: VideoId, annotatorId: AnnotatorId): StoredRun | null {
+/**
+ * Every run of a person (its faces changed in a merge or split, so its predictions came from other faces). The
+ * caller holds the transaction; predictions cascade.
+ */
+export function dropPersonRuns(db: Db, videoId: VideoId, personId: PersonId): void {
+  db.prepare('DELETE FROM model_runs WHERE video_id = ? AND person_id = ?').run(videoId, personId);
+}
+
+/** The newest complete run of this person and annotator, or null. */
+export function newestRun(db: Db, videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): StoredRun | null {
   const row = db
     .prepare(
-      `SELECT r.id AS runId, r.video_id AS videoId, r.annotator_id AS annotatorId, r.pair_head_id AS pairHeadId,
+      `SELECT r.id AS runId, r.video_id AS videoId, r.person_id AS personId, r.annotator_id AS annotatorId, r.pair_head_id AS pairHeadId,
               r.encoder_id AS encoderId, r.labels_revision AS labelsRevision, m.name AS headName, m.version AS headVersion,
               m.file = '${PRIOR_HEAD_FILE}' AS priorHead,
               coalesce(a.encoder_id = r.encoder_id AND a.finished_at <= r.created_at, 0) AS fromCurrentAnalysis,
               r.settings, r.created_at AS createdAt
        FROM model_runs AS r JOIN models AS m ON m.id = r.pair_head_id
        LEFT JOIN face_analyses AS a ON a.video_id = r.video_id
-       WHERE r.video_id = ? AND r.annotator_id = ? AND r.saved_at IS NOT NULL
+       WHERE r.video_id = ? AND r.person_id = ? AND r.annotator_id = ? AND r.saved_at IS NOT NULL
        ORDER BY r.id DESC LIMIT 1`,
     )
-    .get(videoId, annotatorId) as (Omit<StoredRun, 'anchors' | 'priorHead' | 'fromCurrentAnalysis'> & { settings: string; priorHead: number; fromCurrentAnalysis: number }) | undefined;
+    .get(videoId, personId, annotatorId) as (Omit<StoredRun, 'anchors' | 'priorHead' | 'fromCurrentAnalysis'> & { settings: string; priorHead: number; fromCurrentAnalysis: number }) | undefined;
   if (!row) return null;
   const { settings, priorHead, fromCurrentAnalysis, ...run } = row;
   const anchors = (JSON.parse(settings) as { anchors?: unknown }).anchors;
@@ -137,7 +147,7 @@ function fourDecimals(x: number | undefined): number {
 
 /** The asynchronous seam the application layer uses (projectStores.ts). */
 export interface PredictionStore {
-  newestRun(videoId: VideoId, annotatorId: AnnotatorId): Promise<StoredRun | null>;
+  newestRun(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): Promise<StoredRun | null>;
   /** Writes in chunks; null when the project closed meanwhile. */
   saveRun(run: NewRun): Promise<number | null>;
   rows(runId: number): Promise<PredictionRow[]>;
@@ -147,7 +157,7 @@ export interface PredictionStore {
 
 export function sqlitePredictionStore(db: Db): PredictionStore {
   return {
-    newestRun: async (videoId, annotatorId) => newestRun(db, videoId, annotatorId),
+    newestRun: async (videoId, personId, annotatorId) => newestRun(db, videoId, personId, annotatorId),
     saveRun: (run) => saveRun(db, run),
     rows: async (runId) => runPredictions(db, runId),
     analysisStamp: async (videoId) => {

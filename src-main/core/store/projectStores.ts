@@ -1,6 +1,6 @@
 /**
- * The seam between the application layer and storage (issue 13): one store per aggregate (videos, labels,
- * annotators, analysis, predictions, jobs), each method a whole transaction that returns a promise, so a lab
+ * The seam between the application layer and storage (issue 13): one store per aggregate (videos, persons,
+ * labels, annotators, analysis, predictions, jobs), each method a whole transaction that returns a promise, so a lab
  * server can later put an asynchronous database (PostgreSQL) behind the same use cases without touching them.
  *
  * The SQLite implementation wraps the synchronous table modules beside this file. Workflows below the
@@ -11,6 +11,7 @@ import { sqliteAnalysisStore, type AnalysisStore } from './analysisStore';
 import { sqliteAnnotatorStore, type AnnotatorStore } from './annotatorStore';
 import { sqliteModelStore, type ModelStore } from './modelStore';
 import { sqliteLabelStore, type LabelStore } from './labelStore';
+import { sqlitePersonStore, type PersonStore } from './personStore';
 import { sqlitePredictionStore, type PredictionStore } from './predictionStore';
 import { sqliteJobStore, type JobStore } from './jobStore';
 import type { Db } from './projectDb';
@@ -19,6 +20,7 @@ import { sqliteVideoStore, type VideoStore } from './videoStore';
 export interface ProjectStores {
   annotators: AnnotatorStore;
   videos: VideoStore;
+  persons: PersonStore;
   analysis: AnalysisStore;
   models: ModelStore;
   labels: LabelStore;
@@ -30,6 +32,7 @@ export function sqliteStores(db: Db): ProjectStores {
   return {
     annotators: sqliteAnnotatorStore(db),
     videos: sqliteVideoStore(db),
+    persons: sqlitePersonStore(db),
     analysis: sqliteAnalysisStore(db),
     models: sqliteModelStore(db),
     labels: sqliteLabelStore(db),

@@ -10,8 +10,12 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { buildSyntheticProject, damagePages, leafPages, rowidsOnPage } from '../../../test/support/syntheticProject';
 import { StudioError } from '../errors';
-import type { AnnotatorId, VideoId } from '../ids';
-import { appendLabel } from './labelStore';
+import type { AnnotatorId, PersonId, VideoId } from '../ids';
+import { appendLabel, currentLabels } from './labelStore';
+import { FIRST_PERSON, listPersons, renamePerson, setPersonCoded } from './personStore';
+import { openProjectDb } from './projectDb';
+import { PROJECT_DB_FILE } from './projectFolder';
+import { addSecondPerson } from '../../../test/support/twoPersons';
 import { ProjectSession } from '../studio/projectSession';
 import { salvageProject } from './salvage';
 
@@ -50,7 +54,7 @@ describe('a damaged project', () => {
       if (session.access.mode === 'read-only') {
         expect(session.access.reason).toMatch(/^its database is damaged \(.+\): copy what is readable into a new project with `affect-studio project salvage /);
       }
-      const write = () => appendLabel(session.db, { videoId: videoIds[0] as VideoId, frameIndex: 1, annotatorId: 1 as AnnotatorId, valence: 0, arousal: 0, origin: 'manual' });
+      const write = () => appendLabel(session.db, { videoId: videoIds[0] as VideoId, personId: FIRST_PERSON, frameIndex: 1, annotatorId: 1 as AnnotatorId, valence: 0, arousal: 0, origin: 'manual' });
       expect(write).toThrow(StudioError);
       expect(write).toThrow(/^Not saved: this project is open read-only because its database is damaged/);
       expect(session.jobs.list().length).toBe(0);
@@ -87,7 +91,7 @@ describe('a damaged project', () => {
     const rescued = ProjectSession.open(target);
     try {
       expect(rescued.access).toEqual({ mode: 'read-write' });
-      const id = appendLabel(rescued.db, { videoId: 1 as VideoId, frameIndex: 5, annotatorId: 1 as AnnotatorId, valence: 0.5, arousal: -0.5, origin: 'manual' });
+      const id = appendLabel(rescued.db, { videoId: 1 as VideoId, personId: FIRST_PERSON, frameIndex: 5, annotatorId: 1 as AnnotatorId, valence: 0.5, arousal: -0.5, origin: 'manual' });
       expect(id).toBeGreaterThan(before.length);
     } finally {
       await rescued.close();
@@ -130,5 +134,33 @@ describe('a damaged project', () => {
       details: [`rowids from ${firstLost} on unreadable, how many rows is unknown`],
     });
     expect(allRows(path.join(report.to, 'project.sqlite'), 'SELECT * FROM labels ORDER BY id')).toEqual(readable);
+  });
+});
+
+describe('salvaging persons', () => {
+  it("copies the persons with their names and choices, each face's and label's person with it", () => {
+    const dir = path.join(tempDir(), 'study');
+    const { file } = buildSyntheticProject(dir, { videos: 1, framesPerVideo: 100, labelsPerVideo: 5, annotators: 1, analysedVideos: 1, embeddingDim: 8 });
+    addSecondPerson(file, 1 as VideoId, { from: 0, to: 40 });
+    const source = openProjectDb(file, { create: false });
+    renamePerson(source, 1 as VideoId, 2 as PersonId, 'child');
+    setPersonCoded(source, 1 as VideoId, FIRST_PERSON, false);
+    appendLabel(source, { videoId: 1 as VideoId, personId: 2 as PersonId, frameIndex: 7, annotatorId: 1 as AnnotatorId, valence: -0.3, arousal: 0.4, origin: 'manual' });
+    source.close();
+
+    const target = path.join(tempDir(), 'rescued');
+    const report = salvageProject(dir, target);
+    expect(report.tables.find((t) => t.table === 'persons')).toMatchObject({ copied: 2, lost: 0 });
+    const rescued = openProjectDb(path.join(target, PROJECT_DB_FILE), { create: false });
+    try {
+      expect(listPersons(rescued, 1 as VideoId)).toEqual([
+        { personId: 1, name: 'Person 1', coded: false, framesVisible: 90 },
+        { personId: 2, name: 'child', coded: true, framesVisible: 40 },
+      ]);
+      expect(currentLabels(rescued, 1 as VideoId, { personId: 2 as PersonId }).map((l) => [l.frameIndex, l.valence])).toEqual([[7, -0.3]]);
+      expect(currentLabels(rescued, 1 as VideoId, { personId: FIRST_PERSON })).toHaveLength(5);
+    } finally {
+      rescued.close();
+    }
   });
 });

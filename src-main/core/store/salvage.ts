@@ -69,6 +69,8 @@ function copyAll(source: Db, target: Db, from: string, to: string): SalvageRepor
   const videos = copyRowidTable(source, target, 'videos');
   tables.push(annotators.report, videos.report);
   tables.push(copyFrames(source, target, videos.rows));
+  // Persons (migration 6) name the people labels and faces belong to; labels keep their person_id as read.
+  tables.push(copyChildren(source, target, 'persons', 'video_id', videos.rows.map((row) => row.id as number)).report);
   const models = copyRowidTable(source, target, 'models');
   tables.push(models.report);
   copyModelFiles(models.rows, from, to);

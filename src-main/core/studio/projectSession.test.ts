@@ -11,10 +11,11 @@ import type { AnnotatorId, VideoId } from '../ids';
 import { appendLabel } from '../store/labelStore';
 import type { ProjectAccess } from '../store/projectAccess';
 import { ProjectSession } from './projectSession';
+import { FIRST_PERSON } from '../store/personStore';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'affect-session-'));
 const label = (session: ProjectSession) => () =>
-  appendLabel(session.db, { videoId: 1 as VideoId, frameIndex: 2, annotatorId: 1 as AnnotatorId, valence: 0.1, arousal: 0.2, origin: 'manual' });
+  appendLabel(session.db, { videoId: 1 as VideoId, personId: FIRST_PERSON, frameIndex: 2, annotatorId: 1 as AnnotatorId, valence: 0.1, arousal: 0.2, origin: 'manual' });
 
 function project(damaged: boolean): string {
   const dir = path.join(tempDir(), 'study');
