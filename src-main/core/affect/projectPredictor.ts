@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { getAnalysis, listFrameDescriptors } from '../store/analysisStore';
+import { DEFAULT_PERSON, getAnalysis, listFrameDescriptors } from '../store/analysisStore';
 import { activePairHead, type ModelId } from '../store/modelStore';
 import { PRIOR_HEAD_FILE } from '../store/predictionStore';
 import { StudioError } from '../errors';
@@ -153,7 +153,7 @@ export class ProjectPredictor {
     const times = Float64Array.from(listFrames(this.db, videoId), (f) => f.ptsSec);
     const descriptors: (Float32Array | null)[] = Array.from({ length: times.length }, () => null);
     if (analysis) {
-      for (const face of listFrameDescriptors(this.db, videoId, analysis.encoderId)) {
+      for (const face of listFrameDescriptors(this.db, videoId, analysis.encoderId, DEFAULT_PERSON)) {
         if (face.expressionLogits) descriptors[face.frameIndex] = frameDescriptor(face.embedding, softmax(face.expressionLogits));
       }
     }

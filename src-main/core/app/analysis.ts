@@ -2,7 +2,7 @@
 import { analysisStatus as statusView, modelsInUse as probeModels, type AnalysisStatusView } from '../analysis/analysisAccess';
 import { ANALYZE_JOB, checkAnalyzable } from '../analysis/analyzeJob';
 import type { JobId, VideoId } from '../ids';
-import type { FaceFrame } from '../store/analysisStore';
+import { DEFAULT_PERSON, type FaceFrame } from '../store/analysisStore';
 import type { ProjectContext } from './projectContext';
 import { listVideos, videoOf } from './videos';
 
@@ -24,7 +24,7 @@ export async function analysisStatus(project: ProjectContext, videoId: VideoId):
 /** Every analysed frame, with or without a face; `frameCount` says how many frames the video has in all. */
 export async function faces(project: ProjectContext, videoId: VideoId): Promise<{ videoId: VideoId; frameCount: number; frames: FaceFrame[] }> {
   const video = await videoOf(project, videoId);
-  return { videoId, frameCount: video.frameCount, frames: await project.stores.analysis.faceFrames(videoId) };
+  return { videoId, frameCount: video.frameCount, frames: await project.stores.analysis.faceFrames(videoId, DEFAULT_PERSON) };
 }
 
 /** The shipped face models as the analysis process loads and checks them, plus the project's registered encoders. */

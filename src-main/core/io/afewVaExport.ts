@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { StudioError } from '../errors';
-import { bestFaceLandmarks } from '../store/analysisStore';
+import { bestFaceLandmarks, DEFAULT_PERSON } from '../store/analysisStore';
 import type { Db } from '../store/projectDb';
 import { AFEW_VA_SCALE } from './afewVa';
 import type { VideoTable } from './frameTable';
@@ -28,7 +28,7 @@ export function tablesToAfewVa(db: Db, tables: readonly VideoTable[]): OutputFil
       if (frames[key]) {
         throw new StudioError(`${video.displayName} has labels by several annotators on frame ${row.frameIndex}; AFEW-VA holds one layer, so choose an annotator.`);
       }
-      const blob = bestFaceLandmarks(db, video.id, row.frameIndex);
+      const blob = bestFaceLandmarks(db, video.id, DEFAULT_PERSON, row.frameIndex);
       const landmarks = blob ? decodeLandmarks(blob) : null;
       frames[key] = {
         valence: toAfewVaScale(row.valence),

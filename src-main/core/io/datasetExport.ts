@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { getAnalysis, listStoredFaces, type AnalysisRecord, type StoredFace } from '../store/analysisStore';
+import { DEFAULT_PERSON, getAnalysis, listStoredFaces, type AnalysisRecord, type StoredFace } from '../store/analysisStore';
 import { appVersion } from '../appVersion';
 import { StudioError } from '../errors';
 import type { VideoId } from '../ids';
@@ -181,7 +181,7 @@ function planVideos(db: Db, tables: readonly VideoTable[], subjects: ReadonlyMap
       throw new StudioError(`The face analysis of ${video.displayName} (video ${video.id}) is not finished (${analysis.framesDone} of ${analysis.frameCount} frames). Finish analysing it first.`);
     }
     const faces = new Map<number, StoredFace>();
-    for (const face of listStoredFaces(db, video.id, analysis.framesDone)) {
+    for (const face of listStoredFaces(db, video.id, DEFAULT_PERSON, analysis.framesDone)) {
       if (!faces.has(face.frameIndex)) faces.set(face.frameIndex, face);
     }
     const byFrame = new Map<number, FrameRow[]>();

@@ -7,7 +7,7 @@
  * the asynchronous LabelStore seam the application layer uses (projectStores.ts).
  */
 import { StudioError } from '../errors';
-import type { AnnotatorId, LabelId, LabelsRevision, VideoId } from '../ids';
+import type { AnnotatorId, LabelId, LabelsRevision, PersonId, VideoId } from '../ids';
 import type { Db } from './projectDb';
 
 export type LabelOrigin = 'manual' | 'live' | 'accepted_prediction' | 'import';
@@ -144,4 +144,17 @@ export function labelsWithHistory(db: Db, videoId: VideoId, annotatorName?: stri
        ORDER BY c.frame_index, a.id`,
     )
     .all(...(annotatorName === undefined ? [videoId] : [videoId, annotatorName])) as LabelWithHistory[];
+}
+
+/**
+ * The frames where each person of a video has a current label (any annotator): where a re-analysis must find the
+ * same person again, so no label moves to someone else.
+ */
+export function labelledFramesByPerson(db: Db, videoId: VideoId): Map<PersonId, number[]> {
+  const rows = db
+    .prepare('SELECT DISTINCT person_id AS personId, frame_index AS frameIndex FROM current_labels WHERE video_id = ? ORDER BY person_id, frame_index')
+    .all(videoId) as { personId: PersonId; frameIndex: number }[];
+  const out = new Map<PersonId, number[]>();
+  for (const r of rows) out.set(r.personId, [...(out.get(r.personId) ?? []), r.frameIndex]);
+  return out;
 }
