@@ -204,8 +204,8 @@ describe('dataset split', () => {
         .run({ ...analysis, id });
       session.db
         .prepare(
-          `INSERT INTO faces (video_id, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks)
-           SELECT ?, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks FROM faces WHERE video_id = ?`,
+          `INSERT INTO faces (video_id, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks, person_id)
+           SELECT ?, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks, person_id FROM faces WHERE video_id = ?`,
         )
         .run(id, real.id);
       label(id, cy, [i, i + 10, i + 20, i + 30], (f) => f / 100);
@@ -289,7 +289,7 @@ describe('dataset export refusals', () => {
       s.db
         .prepare(`INSERT INTO face_analyses (video_id, encoder_id, provider, settings, frames_done, frame_count, started_at, finished_at) VALUES (?, 1, 'cpu', '{}', 10, 10, 'now', 'now')`)
         .run(videoId);
-      s.db.prepare('INSERT INTO faces (video_id, frame_index, box_x, box_y, box_w, box_h, score) VALUES (?, 2, 10, 10, 30, 30, 0.9)').run(videoId);
+      s.db.prepare('INSERT INTO faces (video_id, frame_index, box_x, box_y, box_w, box_h, score, person_id) VALUES (?, 2, 10, 10, 30, 30, 0.9, 1)').run(videoId);
       await expect(exportDataset(s.db, { folder, name: 'ds', overwrite: false, ledger })).rejects.toThrow(/never\.mp4 \(video 1\) is not at \/media\/never\.mp4 any more; relink it/);
       expect(fs.readdirSync(folder)).toEqual([]);
     } finally {

@@ -263,7 +263,7 @@ describe('AFEW-VA', () => {
     fs.writeFileSync(file, JSON.stringify(original));
     expect(importLabels(s.db, file, { format: 'afew-va', videoId: v })).toEqual({ labels: 3, annotators: ['AFEW-VA'], videoIds: [v] });
     const blob = Buffer.from(new Float32Array(landmarks.flat()).buffer);
-    s.db.prepare('INSERT INTO faces (video_id, frame_index, box_x, box_y, box_w, box_h, score, landmarks) VALUES (?, 2, 0, 0, 1, 1, 0.9, ?)').run(v, blob);
+    s.db.prepare('INSERT INTO faces (video_id, frame_index, box_x, box_y, box_w, box_h, score, landmarks, person_id) VALUES (?, 2, 0, 0, 1, 1, 0.9, ?, 1)').run(v, blob);
 
     const out = tempDir();
     const files = exportLabels(s.db, 'afew-va', { folder: out, name: 'afew', overwrite: false, ledger }, {});
