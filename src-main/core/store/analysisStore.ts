@@ -101,7 +101,7 @@ export function writeAnalysedChunk(db: Db, videoId: VideoId, encoderId: ModelId,
   db.prepare('UPDATE face_analyses SET frames_done = ?, detector_runs = detector_runs + ? WHERE video_id = ?').run(chunk.nextFrame, detectorRuns, videoId);
 }
 
-export function finishAnalysis(db: Db, videoId: VideoId): void {
+function finishAnalysis(db: Db, videoId: VideoId): void {
   db.prepare('UPDATE face_analyses SET finished_at = ? WHERE video_id = ?').run(new Date().toISOString(), videoId);
 }
 

@@ -65,7 +65,7 @@ const DUPLICATE_IOU = 0.5;
  * landmark box already spans forehead to chin, so only a little context is added.
  */
 export const EXPRESSION_ROI_SCALE = 1.1;
-/** Margin of the identity crop: the whole face with a little hair and jaw line, as @vladmandic/human crops it. */
+/** Margin of the identity crop: the whole face with some hair and jaw line, which identity models are trained on. */
 export const IDENTITY_ROI_SCALE = 1.3;
 
 export async function loadFaceModels(dir: string, factory: SessionFactory, encoderFile?: string): Promise<FaceModels> {
