@@ -425,7 +425,7 @@ export const methods = {
   'analysis.start': { params: z.object({ project, videoId }).strict(), result: z.object({ jobId: z.string() }) },
   'analysis.status': { params: z.object({ project, videoId }).strict(), result: AnalysisStatus },
   'analysis.faces': {
-    params: z.object({ project, videoId }).strict(),
+    params: z.object({ project, videoId, personId: personId.optional() }).strict(),
     result: z.object({ videoId: z.number().int(), frameCount: z.number().int(), frames: z.array(FaceFrame) }),
   },
   'models.info': { params: z.object({ project }).strict(), result: ModelsInfo },

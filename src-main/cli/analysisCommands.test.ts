@@ -18,10 +18,10 @@ describe('analysis commands', () => {
     expect((await cli(['import', dir, VIDEO, '--json'])).code).toBe(0);
   }, 60_000);
 
-  it('analyze --json reports each video: frames, faces, detector runs, execution provider', async () => {
+  it('analyze --json reports each video: frames, faces, detector runs, tracks and persons, execution provider', async () => {
     const { code, out, err } = await cli(['analyze', dir, '--json']);
     expect(code, err).toBe(0);
-    expect(JSON.parse(out)).toEqual([{ state: 'done', error: null, videoId: 1, frames: 72, facesFound: 72, detectorRuns: expect.any(Number), provider: 'cpu' }]);
+    expect(JSON.parse(out)).toEqual([{ state: 'done', error: null, videoId: 1, frames: 72, facesFound: 72, detectorRuns: expect.any(Number), tracks: 1, persons: 1, provider: 'cpu' }]);
   }, 60_000);
 
   it('faces --video --json prints one entry per frame: face, box, score, track', async () => {

@@ -27,7 +27,7 @@ export async function analyzeCommand(values: Values, rest: string[], io: CliIo):
       for (const job of outcomes) {
         const r = jobResult(ANALYZE_JOB, job);
         io.out(r && job?.state === 'done'
-          ? `video ${r.videoId}: ${r.facesFound}/${r.frames} frames with a face, detector on ${r.detectorRuns} frames, on ${r.provider}\n`
+          ? `video ${r.videoId}: ${r.facesFound}/${r.frames} frames with a face, ${r.tracks} face tracks linked into ${r.persons} persons, detector on ${r.detectorRuns} frames, on ${r.provider}\n`
           : `failed: ${job?.state ?? 'lost'}${job?.error ? `: ${job.error}` : ''}\n`);
       }
     }

@@ -213,6 +213,7 @@ export const useWorkspaceStore = defineStore('workspace', {
       this.redoStack = [];
       this.suggestions = [];
       await this.guard(async () => {
+        await this.reloadFaces();
         await this.reloadLabels();
         await this.reloadModel();
       });
@@ -265,7 +266,7 @@ export const useWorkspaceStore = defineStore('workspace', {
     },
     async reloadFaces() {
       if (!this.video) return;
-      const result = await studio.call('analysis.faces', { project: this.project, videoId: this.video.id });
+      const result = await studio.call('analysis.faces', { project: this.project, videoId: this.video.id, personId: this.personId });
       const byFrame: FaceFrame[] = [];
       for (const frame of result.frames) byFrame[frame.frameIndex] = frame;
       this.faces = byFrame;

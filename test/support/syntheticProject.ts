@@ -7,16 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { seededRandom } from '../../src-main/core/affect/random';
-import { finishAnalysis, startAnalysis, writeAnalysedChunk } from '../../src-main/core/store/analysisStore';
+import { startAnalysis, writeAnalysedChunk, writeLinkedPersons } from '../../src-main/core/store/analysisStore';
 import { registerEncoder } from '../../src-main/core/store/modelStore';
-import type { AnnotatorId, VideoId } from '../../src-main/core/ids';
+import type { AnnotatorId, PersonId, VideoId } from '../../src-main/core/ids';
 import { ensureAnnotator } from '../../src-main/core/store/annotatorStore';
 import { appendLabels, type LabelValue } from '../../src-main/core/store/labelStore';
 import { FIRST_PERSON } from '../../src-main/core/store/personStore';
 import { createProject, PROJECT_DB_FILE } from '../../src-main/core/store/projectFolder';
 import { openProjectDb } from '../../src-main/core/store/projectDb';
 import { completeVideoIndex, insertIndexingVideo } from '../../src-main/core/store/videoStore';
-import { initialTrackerState } from '../../src-main/core/vision/subjectTracker';
+import { initialTrackerState } from '../../src-main/core/vision/faceTracker';
 
 export interface SyntheticProjectOptions {
   videos: number;
@@ -47,22 +47,25 @@ export function buildSyntheticProject(dir: string, options: SyntheticProjectOpti
     completeVideoIndex(db, id, Array.from({ length: options.framesPerVideo }, (_, i) => ({ frameIndex: i, ptsSec: i / fps })));
     videoIds.push(id);
     if (v < options.analysedVideos) {
-      startAnalysis(db, id, { encoderId: encoder, provider: 'cpu', settings: {}, frameCount: options.framesPerVideo });
+      startAnalysis(db, id, { encoderId: encoder, provider: 'cpu', settings: {}, frameCount: options.framesPerVideo, previousPersons: [] });
       const CHUNK = 500;
       for (let start = 0; start < options.framesPerVideo; start += CHUNK) {
         const frames = Array.from({ length: Math.min(CHUNK, options.framesPerVideo - start) }, (_, k) => {
           const frameIndex = start + k;
-          const face = frameIndex % 10 === 9 ? null : {
+          const faces = frameIndex % 10 === 9 ? [] : [{
             trackId: 1, box: { x: 200 + random() * 10, y: 100, w: 180, h: 200 }, score: 0.9,
             landmarks: Float32Array.from({ length: 468 * 3 }, () => random() * 400),
+            turnedAway: false,
             embedding: Float32Array.from({ length: dim }, () => random() - 0.5),
             expressionLogits: Float32Array.from({ length: 7 }, () => random()),
-          };
-          return { frameIndex, detectorRan: frameIndex % 5 === 0, face };
+            identity: null,
+          }];
+          return { frameIndex, detectorRan: frameIndex % 5 === 0, faces };
         });
         db.transaction(() => writeAnalysedChunk(db, id, encoder, { type: 'chunk', frames, nextFrame: start + frames.length, tracker: initialTrackerState() }))();
       }
-      finishAnalysis(db, id);
+      const person = 1 as PersonId;
+      writeLinkedPersons(db, id, new Map([[1, person]]), [{ personId: person, name: 'Person 1', coded: true }]);
     }
   }
   // Labels arrive interleaved across videos and annotators, as they would over days of work.

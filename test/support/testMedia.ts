@@ -269,3 +269,36 @@ export function countDecodedFrames(file: string): number {
   const out = execFileSync(ffprobe, ['-v', 'quiet', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file]);
   return Number(out.toString().trim());
 }
+
+/** What makeTwoPeopleVideo makes: two shots of `shotFrames` frames each, cut hard, the two people swapping sides. */
+export const TWO_PEOPLE = {
+  shotFrames: 60,
+  width: 640,
+  height: 360,
+  /** FRL photo ids: the person on the left in the first shot (neutral), then on the right in the second (smiling). */
+  first: '004',
+  second: '017',
+} as const;
+
+/**
+ * Two people side by side (FRL photos, each drifting a little): person `first` on the left and `second` on the
+ * right for one shot, then a hard cut to both smiling with their sides swapped. H.264 640x360, 30 fps.
+ */
+export function makeTwoPeopleVideo(file: string): string {
+  const { shotFrames, first, second } = TWO_PEOPLE;
+  const seconds = shotFrames / 30;
+  const shot = (left: number, right: number, bg: number, out: string) =>
+    `[${left}]scale=220:220[l${out}];[${right}]scale=220:220[r${out}];` +
+    `[${bg}][l${out}]overlay=x='60+8*sin(2*PI*t/2)':y='70+5*sin(2*PI*t/1.5)':shortest=1[h${out}];` +
+    `[h${out}][r${out}]overlay=x='360+6*sin(2*PI*t/1.7)':y='60+4*sin(2*PI*t/2.3)':shortest=1,trim=end_frame=${shotFrames},setpts=PTS-STARTPTS[${out}]`;
+  const { ffmpeg } = resolveFfmpegPaths();
+  execFileSync(ffmpeg, [
+    '-v', 'error', '-nostdin', '-y',
+    ...lavfi(`color=c=0x506070:s=640x360:r=30:d=${seconds}`), ...lavfi(`color=c=0x605040:s=640x360:r=30:d=${seconds}`),
+    ...still(photo('neutral', first), '30'), ...still(photo('neutral', second), '30'),
+    ...still(photo('smiling', first), '30'), ...still(photo('smiling', second), '30'),
+    '-filter_complex', [shot(2, 3, 0, 's1'), shot(5, 4, 1, 's2'), '[s1][s2]concat=n=2:v=1[v]'].join(';'),
+    '-map', '[v]', '-frames:v', String(2 * shotFrames), ...H264, file,
+  ]);
+  return file;
+}

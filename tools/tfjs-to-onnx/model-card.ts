@@ -16,7 +16,7 @@ export interface ModelCard {
   schemaVersion: 1;
   name: string;
   version: string;
-  role: 'detector' | 'landmarks' | 'encoder';
+  role: 'detector' | 'landmarks' | 'encoder' | 'identity';
   task: string;
   file: string;
   sha256: string;

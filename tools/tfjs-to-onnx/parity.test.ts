@@ -90,6 +90,35 @@ describe('ONNX vs TFJS parity on the shipped models', () => {
     expect(maxAbs(item(mesh ?? new Float32Array(3), 1, 3))).toBeLessThan(250);
   });
 
+  it('faceres: the 1024-d identity descriptor (noise + 4 faces in one batch), and it tells two people apart', async () => {
+    const onnx = await session('faceres');
+    sessions.push(onnx);
+    const ref = await reference('faceres');
+    const items = [seededUniform(17, 224 * 224 * 3, 0, 255), ...FACES.map((f) => rgbFloat(decodeRgb(f, 224, 224), 1, 0))];
+    const shape = [items.length, 224, 224, 3];
+    const input = stack(items);
+    const [descriptor] = await runReference(ref, input, shape, ['global_pooling/Mean']);
+    const got = await runOrt(onnx, input, shape);
+
+    expect(maxAbsDiff(got.embedding ?? [], descriptor ?? [])).toBeLessThan(1e-5 * Math.max(1, maxAbs(descriptor ?? [])));
+    // Person 001 neutral and smiling are closer to each other than to persons 017 and 042.
+    const faces = [1, 2, 3, 4].map((i) => item(got.embedding ?? new Float32Array(), i, items.length));
+    const cosine = (a: Float32Array, b: Float32Array) => {
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let k = 0; k < a.length; k++) {
+        ab += (a[k] as number) * (b[k] as number);
+        aa += (a[k] as number) ** 2;
+        bb += (b[k] as number) ** 2;
+      }
+      return ab / Math.sqrt(aa * bb);
+    };
+    const [n001, s001, n017, s042] = faces as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const same = cosine(n001, s001);
+    expect(same).toBeGreaterThan(Math.max(cosine(n001, n017), cosine(n001, s042), cosine(s001, n017), cosine(s001, s042)));
+  }, 60_000);
+
   it('blazeface: raw logits and regressors (noise + 1 face; ONNX runs both as one batch of 2)', async () => {
     const onnx = await session('blazeface');
     sessions.push(onnx);

@@ -1,5 +1,5 @@
 /**
- * The three models the studio ships (docs/DESIGN.md §5), converted from the pinned @vladmandic/human package: how
+ * The four models the studio ships (docs/DESIGN.md §5, and the identity model that links face tracks into persons), converted from the pinned @vladmandic/human package: how
  * each is converted and what its model card says. `build-models.ts` writes them to models/; the tests rebuild
  * them and demand the same bytes.
  */
@@ -177,6 +177,48 @@ export const SHIPPED_MODELS: readonly ShippedModel[] = [
         paper: 'Arriaga, Valdenegro-Toro, Plöger, Real-time Convolutional Neural Networks for Emotion and Gender Classification, arXiv:1710.07557',
         notes:
           'called mini-Xception in @vladmandic/human and in DESIGN.md; the layer names and widths (block1_conv1 32 -> block3_sepconv2 256) match big_XCEPTION in src/models/cnn.py of the upstream repository',
+      },
+    },
+  },
+  {
+    id: 'faceres',
+    sourceFile: 'models/faceres.json',
+    convert: {
+      dynamicBatch: true,
+      inputNames: { input_1: 'image' },
+      outputs: [{ node: 'global_pooling/Mean', name: 'embedding' }],
+    },
+    descriptions: {
+      image: 'RGB face crop, upright (eye line horizontal), 224x224, values 0..255',
+      embedding: 'the 1024-d face descriptor (global average pool of the last feature map); compare two by cosine similarity',
+    },
+    card: {
+      name: 'faceres-hse',
+      version: '1.0.0',
+      role: 'identity',
+      task: 'face identity descriptor (who is who), used to link the face tracks of one person across cuts; the age and gender heads of the source model are left out',
+      embeddingDim: 1024,
+      preprocessing: {
+        size: { width: 224, height: 224 },
+        layout: 'NHWC',
+        colour: 'RGB',
+        normalisation: 'none: pixel values 0..255 (@vladmandic/human multiplies its 0..1 face crop by 255)',
+        alignment: 'upright face crop (eye line horizontal) around the landmark box, resized to 224x224',
+      },
+      labelScale: { embedding: 'unnormalised 1024-d vector; identities compare by cosine similarity' },
+      trainingData:
+        'Not released with the weights. Per Savchenko 2019 (PeerJ Computer Science 5:e197): a MobileNet pre-trained for face identification on VGGFace2, then given age and gender outputs trained on IMDB-Wiki and Adience; research data, not redistributed here',
+      licence: {
+        weights: 'MIT',
+        holder: 'Vladimir Mandic (@vladmandic/human ships these weights inside its MIT-licensed package)',
+        packaging: 'MIT (@vladmandic/human, Vladimir Mandic: TFJS graph-model conversion)',
+        notes: 'the upstream repository (HSE-asavchenko/HSE_FaceRec_tf) states its own terms, which are not in the npm package and could not be checked offline: check them before redistributing',
+      },
+      upstream: {
+        project: 'HSE-asavchenko/HSE_FaceRec_tf (HSE FaceRes)',
+        url: 'https://github.com/HSE-asavchenko/HSE_FaceRec_tf',
+        paper: 'Savchenko, Efficient facial representations for age, gender and identity recognition in organizing photo albums using multi-output ConvNet, PeerJ Computer Science 5:e197 (2019)',
+        notes: 'called faceres in @vladmandic/human (its face "description" model); the source weights are stored as float16 in the package and widened to float32 here',
       },
     },
   },

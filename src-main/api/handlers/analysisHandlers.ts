@@ -1,6 +1,6 @@
 /** Face analysis: start the analyze job on a video, its status, the per-frame faces, and the models in use. */
 import { analysisStatus, faces, modelsInUse, requestAnalysis } from '../../core/app/analysis';
-import type { JobId, VideoId } from '../../core/ids';
+import type { JobId, PersonId, VideoId } from '../../core/ids';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
 
@@ -11,7 +11,7 @@ export function analysisHandlers({ sessions }: ApiServices) {
       return { jobId: jobId as JobId };
     },
     'analysis.status': ({ project, videoId }) => analysisStatus(sessions.get(project), videoId as VideoId),
-    'analysis.faces': ({ project, videoId }) => faces(sessions.get(project), videoId as VideoId),
+    'analysis.faces': ({ project, videoId, personId }) => faces(sessions.get(project), videoId as VideoId, personId as PersonId | undefined),
     'models.info': ({ project }) => modelsInUse(sessions.get(project)),
   } satisfies Partial<Handlers>;
 }

@@ -7,8 +7,8 @@
  */
 import { SessionFactory } from '../inference/executionProviders';
 import { modelInfo } from '../inference/modelRegistry';
-import { FacePipeline, loadFaceModels, releaseFaceModels, type AnalysedFrame, type FaceModels, type TrackedFrame } from '../vision/facePipeline';
-import { DEFAULT_TRACKER } from '../vision/subjectTracker';
+import { FacePipeline, loadFaceModels, releaseFaceModels, type AnalysedFace, type AnalysedFrame, type FaceModels, type TrackedFrame } from '../vision/facePipeline';
+import { DEFAULT_TRACKER } from '../vision/faceTracker';
 import type { AnalysedChunk, AnalysisMessage, AnalysisRequest, AnalyzeRequest, StoredFace } from './analysisProtocol';
 import { CropPool } from './cropPool';
 import { createFrameRing, DecodeThread } from './frameRing';
@@ -28,23 +28,25 @@ function send(message: AnalysisMessage): Promise<void> {
 
 /** Decoded-size results -> the video's own pixels, which is what the studio stores and draws. */
 function toStored(frame: AnalysedFrame, sx: number, sy: number): AnalysedChunk['frames'][number] {
-  const face = frame.face;
-  if (!face) return { frameIndex: frame.frameIndex, detectorRan: frame.detectorRan, face: null };
-  const landmarks = new Float32Array(face.landmarks.length);
-  for (let i = 0; i < landmarks.length; i += 3) {
-    landmarks[i] = (face.landmarks[i] as number) * sx;
-    landmarks[i + 1] = (face.landmarks[i + 1] as number) * sy;
-    landmarks[i + 2] = (face.landmarks[i + 2] as number) * sx;
-  }
-  const stored: StoredFace = {
-    trackId: face.trackId,
-    box: { x: face.box.x * sx, y: face.box.y * sy, w: face.box.w * sx, h: face.box.h * sy },
-    score: face.score,
-    landmarks,
-    embedding: face.embedding,
-    expressionLogits: face.expressionLogits,
+  const scale = (face: AnalysedFace): StoredFace => {
+    const landmarks = new Float32Array(face.landmarks.length);
+    for (let i = 0; i < landmarks.length; i += 3) {
+      landmarks[i] = (face.landmarks[i] as number) * sx;
+      landmarks[i + 1] = (face.landmarks[i + 1] as number) * sy;
+      landmarks[i + 2] = (face.landmarks[i + 2] as number) * sx;
+    }
+    return {
+      trackId: face.trackId,
+      box: { x: face.box.x * sx, y: face.box.y * sy, w: face.box.w * sx, h: face.box.h * sy },
+      score: face.score,
+      landmarks,
+      turnedAway: face.turnedAway,
+      embedding: face.descriptor?.embedding ?? null,
+      expressionLogits: face.descriptor?.expressionLogits ?? null,
+      identity: face.identity,
+    };
   };
-  return { frameIndex: frame.frameIndex, detectorRan: frame.detectorRan, face: stored };
+  return { frameIndex: frame.frameIndex, detectorRan: frame.detectorRan, faces: frame.faces.map(scale) };
 }
 
 /**
@@ -93,7 +95,7 @@ async function handle(request: AnalysisRequest): Promise<void> {
   try {
     await send({
       type: 'ready',
-      models: [models.detector, models.landmarks, models.encoder].map(modelInfo),
+      models: [models.detector, models.landmarks, models.encoder, models.identity].map(modelInfo),
       encoderCard: JSON.stringify(models.encoder.card),
       failedProviders: models.encoder.failedProviders,
     });

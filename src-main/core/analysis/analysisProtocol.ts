@@ -2,7 +2,7 @@
 import type { ProviderAttempt } from '../inference/executionProviders';
 import type { ModelInfo } from '../inference/modelRegistry';
 import type { Box } from '../vision/faceRoi';
-import type { TrackerState } from '../vision/subjectTracker';
+import type { TrackerState } from '../vision/faceTracker';
 
 export interface AnalyzeRequest {
   type: 'analyze';
@@ -40,13 +40,18 @@ export interface StoredFace {
   score: number;
   /** 468 x (x, y, z), video pixels. */
   landmarks: Float32Array;
-  embedding: Float32Array;
+  /** Too far turned from the camera to read: no embedding and no expression. */
+  turnedAway: boolean;
+  embedding: Float32Array | null;
   expressionLogits: Float32Array | null;
+  /** The identity descriptor, on the frames where its track was sampled. */
+  identity: Float32Array | null;
 }
 
 export interface AnalysedChunk {
   type: 'chunk';
-  frames: { frameIndex: number; detectorRan: boolean; face: StoredFace | null }[];
+  /** Every frame of the chunk with its faces (none, one or several), by track id. */
+  frames: { frameIndex: number; detectorRan: boolean; faces: StoredFace[] }[];
   /** First frame of the next chunk, and the tracker state to continue from there. */
   nextFrame: number;
   tracker: TrackerState;

@@ -1,8 +1,10 @@
 /**
- * The "analyze" job: finds, tracks and encodes the subject's face in every frame of one video (docs/DESIGN.md §5).
- * The models run in the analysis process; this side stores each chunk of frames together with the job's
- * checkpoint in one transaction, so a killed studio resumes at the first frame not committed and redoes at most
- * one chunk. The checkpoint carries the tracker's state, so the resumed run continues the same track.
+ * The "analyze" job: finds, tracks and encodes every face in every frame of one video (docs/DESIGN.md §5), then
+ * links the tracks into persons. The models run in the analysis process; this side stores each chunk of frames
+ * together with the job's checkpoint in one transaction, so a killed studio resumes at the first frame not
+ * committed and redoes at most one chunk. The checkpoint carries the tracker's state, so the resumed run continues
+ * the same tracks; linking reads the whole stored analysis, so a resumed run links afresh. A re-analysis first
+ * saves the old persons (with their boxes at labelled frames), so the persons found get their old numbers back.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,10 +18,12 @@ import type { JobHandler } from '../jobs/jobRunner';
 import { fitWithin } from '../media/frameSize';
 import type { Db } from '../store/projectDb';
 import { listFrames, type VideoRecord } from '../store/videoStore';
-import { DEFAULT_TRACKER, initialTrackerState } from '../vision/subjectTracker';
+import { DEFAULT_TRACKER, initialTrackerState } from '../vision/faceTracker';
 import type { AnalyzeRequest } from './analysisProtocol';
 import { runAnalysisProcess } from './analysisClient';
-import { finishAnalysis, getAnalysis, rewindAnalysis, startAnalysis, writeAnalysedChunk } from '../store/analysisStore';
+import { getAnalysis, previousPersonsOf, rewindAnalysis, savedPreviousPersons, startAnalysis, writeAnalysedChunk, type PreviousPerson } from '../store/analysisStore';
+import { labelledFramesByPerson } from '../store/labelStore';
+import { linkPersons } from './personLinking';
 import { registerEncoder, type ModelId } from '../store/modelStore';
 
 export { ANALYZE_JOB };
@@ -76,7 +80,10 @@ export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: strin
         encoderId = registerEncoder(session.db, { ...encoder, card: message.encoderCard });
         provider = encoder.provider;
         if (saved && getAnalysis(session.db, videoId)) rewindAnalysis(session.db, videoId, fromFrame);
-        else startAnalysis(session.db, videoId, { encoderId, provider, settings: { decode, tracker: DEFAULT_TRACKER, chunk: ANALYZE_CHUNK_FRAMES }, frameCount: total });
+        else {
+          const settings = { decode, tracker: DEFAULT_TRACKER, chunk: ANALYZE_CHUNK_FRAMES };
+          startAnalysis(session.db, videoId, { encoderId, provider, settings, frameCount: total, previousPersons: previousPersons(session.db, videoId) });
+        }
       } else if (message.type === 'chunk') {
         const id = encoderId;
         if (id === null) throw new StudioError('The analysis process sent results before loading its models.');
@@ -87,14 +94,27 @@ export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: strin
         context.progress(message.nextFrame, total, `Analysing faces in ${video.displayName}`);
       }
     }
-    finishAnalysis(session.db, videoId);
+    context.progress(total, total, `Linking the faces in ${video.displayName} into persons`);
+    const linking = linkPersons(session.db, videoId, total);
     const analysis = getAnalysis(session.db, videoId);
     return {
       videoId,
       frames: analysis?.framesDone ?? 0,
       facesFound: analysis?.facesFound ?? 0,
       detectorRuns: analysis?.detectorRuns ?? 0,
+      tracks: linking.tracks,
+      persons: linking.persons,
       provider,
     };
   };
+}
+
+/**
+ * The persons a fresh analysis must give their numbers back to: those of the finished analysis it replaces, or, when
+ * the one it replaces was itself an unfinished re-analysis (its old faces already gone), what that one saved.
+ */
+function previousPersons(db: Db, videoId: VideoId): PreviousPerson[] {
+  const existing = getAnalysis(db, videoId);
+  if (existing && !existing.finishedAt) return savedPreviousPersons(db, videoId);
+  return previousPersonsOf(db, videoId, labelledFramesByPerson(db, videoId));
 }

@@ -1,8 +1,9 @@
 /** Use cases for the face analysis: ask for it, its status per video, the faces it found, the models it uses. */
 import { analysisStatus as statusView, modelsInUse as probeModels, type AnalysisStatusView } from '../analysis/analysisAccess';
 import { ANALYZE_JOB, checkAnalyzable } from '../analysis/analyzeJob';
-import type { JobId, VideoId } from '../ids';
+import type { JobId, PersonId, VideoId } from '../ids';
 import type { FaceFrame } from '../store/analysisStore';
+import { FIRST_PERSON } from '../store/personStore';
 import type { ProjectContext } from './projectContext';
 import { listVideos, videoOf } from './videos';
 
@@ -21,10 +22,13 @@ export async function analysisStatus(project: ProjectContext, videoId: VideoId):
   return statusView(video, await project.stores.analysis.get(videoId));
 }
 
-/** Every analysed frame, with or without a face; `frameCount` says how many frames the video has in all. */
-export async function faces(project: ProjectContext, videoId: VideoId): Promise<{ videoId: VideoId; frameCount: number; frames: FaceFrame[] }> {
+/**
+ * Every analysed frame, with or without a face of the person (person 1 unless named); `frameCount` says how many
+ * frames the video has in all.
+ */
+export async function faces(project: ProjectContext, videoId: VideoId, personId: PersonId = FIRST_PERSON): Promise<{ videoId: VideoId; frameCount: number; frames: FaceFrame[] }> {
   const video = await videoOf(project, videoId);
-  return { videoId, frameCount: video.frameCount, frames: await project.stores.analysis.faceFrames(videoId) };
+  return { videoId, frameCount: video.frameCount, frames: await project.stores.analysis.faceFrames(videoId, personId) };
 }
 
 /** The shipped face models as the analysis process loads and checks them, plus the project's registered encoders. */

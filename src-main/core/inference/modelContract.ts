@@ -20,10 +20,11 @@ const ROLE_OUTPUTS: Record<ModelRole, readonly string[]> = {
   detector: ['logits_stride16', 'regressors_stride16', 'logits_stride32', 'regressors_stride32'],
   landmarks: ['landmarks', 'face_flag'],
   encoder: ['embedding'],
+  identity: ['embedding'],
   pair_head: ['similarity', 'delta_valence', 'delta_arousal'],
 };
 
-const ROLE_NAMES: Record<ModelRole, string> = { detector: 'a detector', landmarks: 'a landmark model', encoder: 'an encoder', pair_head: 'a pair head' };
+const ROLE_NAMES: Record<ModelRole, string> = { detector: 'a detector', landmarks: 'a landmark model', encoder: 'an encoder', identity: 'an identity model', pair_head: 'a pair head' };
 
 const SMOKE_BATCH = 2;
 

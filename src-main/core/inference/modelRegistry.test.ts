@@ -37,11 +37,13 @@ describe('model registry', () => {
     ['blazeface', 'detector'],
     ['facemesh', 'landmarks'],
     ['emotion', 'encoder'],
-  ] as const)('loads the shipped %s as a %s and says where it runs', async (id, role) => {
+    ['faceres', 'identity'],
+  ] as const)('loads the shipped %s in the role %s and says where it runs', async (id, role) => {
     const model = await loadModel(path.join(MODELS, `${id}.onnx`), { factory, role });
     loaded.push(model);
     expect(modelInfo(model)).toMatchObject({ role, provider: 'cpu', sha256: sha256File(path.join(MODELS, `${id}.onnx`)) });
     if (role === 'encoder') expect(model.card.embeddingDim).toBe(256);
+    if (role === 'identity') expect(model.card.embeddingDim).toBe(1024);
   });
 
   it('rejects a model whose embedding size differs from its card', async () => {

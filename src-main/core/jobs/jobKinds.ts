@@ -51,6 +51,9 @@ export const IMPORT_JOB = {
 const box = z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() });
 const roi = z.object({ cx: z.number(), cy: z.number(), size: z.number(), angle: z.number() });
 
+/** What a face track carries between frames besides where it is (vision/faceTracker.ts). */
+const trackCounts = { trackId: z.number().int(), framesFacing: z.number().int(), identitySampled: z.number().int() };
+
 export const ANALYZE_JOB = {
   name: 'analyze' as const,
   label: 'Faces',
@@ -58,10 +61,11 @@ export const ANALYZE_JOB = {
   checkpoint: z.object({
     nextFrame: z.number().int().nonnegative(),
     tracker: z.object({
-      subject: z.object({ trackId: z.number().int(), roi, box }).nullable(),
-      lastSeen: z.object({ trackId: z.number().int(), box, frameIndex: z.number().int() }).nullable(),
+      tracks: z.array(z.object({ ...trackCounts, roi, box })),
+      lost: z.array(z.object({ ...trackCounts, box, frameIndex: z.number().int() })),
       framesSinceDetection: z.number().int(),
       nextTrackId: z.number().int(),
+      signature: z.array(z.number().int()).nullable(),
     }),
   }),
   result: z.object({
@@ -69,6 +73,8 @@ export const ANALYZE_JOB = {
     frames: z.number().int(),
     facesFound: z.number().int(),
     detectorRuns: z.number().int(),
+    tracks: z.number().int(),
+    persons: z.number().int(),
     provider: z.string(),
   }),
 } satisfies JobDefinition<unknown, unknown, unknown, unknown>;

@@ -1,11 +1,11 @@
 /**
- * The face analysis in the project database: `faces` rows (box and landmarks in video pixels, and the person of
- * the video each belongs to, NULL when linked to nobody), their embeddings in `embeddings`, expression logits in
- * `face_expressions`, and per video in `face_analyses` how far the analysis got (with the encoder it used,
+ * The face analysis in the project database: one `faces` row per face per frame (box and landmarks in video
+ * pixels, its track, its person once tracks are linked, whether it is turned away, and on a few frames per track
+ * its identity descriptor), its embedding in `embeddings`, its expression logits in `face_expressions` (none for
+ * a face turned away), and per video in `face_analyses` how far the analysis got (with the encoder it used,
  * registered by modelStore.ts). Frames inside the analysed range without a faces row have no face; they are never
- * filled in. Everything read for labelling is read per person: a person's descriptors are that person's faces.
- * `sqliteAnalysisStore` is the asynchronous AnalysisStore seam the application layer reads it through
- * (projectStores.ts).
+ * filled in. Readers take the person whose faces they read. `sqliteAnalysisStore` is the asynchronous
+ * AnalysisStore seam the application layer reads it through (projectStores.ts).
  */
 import type { PersonId, VideoId } from '../ids';
 import type { Db } from './projectDb';
@@ -24,6 +24,7 @@ export interface AnalysisRecord {
   framesDone: number;
   frameCount: number;
   detectorRuns: number;
+  /** Frames with at least one face. */
   facesFound: number;
   startedAt: string;
   finishedAt: string | null;
@@ -35,25 +36,28 @@ export function getAnalysis(db: Db, videoId: VideoId): AnalysisRecord | undefine
       `SELECT a.video_id AS videoId, a.encoder_id AS encoderId, m.name AS encoderName, m.version AS encoderVersion,
               a.provider, a.settings, a.frames_done AS framesDone, a.frame_count AS frameCount,
               a.detector_runs AS detectorRuns, a.started_at AS startedAt, a.finished_at AS finishedAt,
-              (SELECT count(*) FROM faces f WHERE f.video_id = a.video_id) AS facesFound
+              (SELECT count(DISTINCT f.frame_index) FROM faces f WHERE f.video_id = a.video_id) AS facesFound
        FROM face_analyses a JOIN models m ON m.id = a.encoder_id WHERE a.video_id = ?`,
     )
     .get(videoId) as (Omit<AnalysisRecord, 'settings'> & { settings: string }) | undefined;
   return row && { ...row, settings: JSON.parse(row.settings) as unknown };
 }
 
-/** A fresh analysis: whatever an earlier one stored for the video goes (faces cascade to their vectors). */
+/**
+ * A fresh analysis: whatever an earlier one stored for the video goes (faces cascade to their vectors), except
+ * `previousPersons`, what the end of the analysis needs to give the persons found their old ids back.
+ */
 export function startAnalysis(
   db: Db,
   videoId: VideoId,
-  run: { encoderId: ModelId; provider: string; settings: unknown; frameCount: number },
+  run: { encoderId: ModelId; provider: string; settings: unknown; frameCount: number; previousPersons: PreviousPerson[] },
 ): void {
   db.transaction(() => {
     db.prepare('DELETE FROM faces WHERE video_id = ?').run(videoId);
     db.prepare(
-      `INSERT OR REPLACE INTO face_analyses (video_id, encoder_id, provider, settings, frames_done, frame_count, detector_runs, started_at)
-       VALUES (?, ?, ?, ?, 0, ?, 0, ?)`,
-    ).run(videoId, run.encoderId, run.provider, JSON.stringify(run.settings), run.frameCount, new Date().toISOString());
+      `INSERT OR REPLACE INTO face_analyses (video_id, encoder_id, provider, settings, frames_done, frame_count, detector_runs, started_at, previous_persons)
+       VALUES (?, ?, ?, ?, 0, ?, 0, ?, ?)`,
+    ).run(videoId, run.encoderId, run.provider, JSON.stringify(run.settings), run.frameCount, new Date().toISOString(), JSON.stringify(run.previousPersons));
   })();
 }
 
@@ -69,31 +73,130 @@ const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLeng
 const floats = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
 /**
- * One chunk of frames; the caller wraps it in the transaction that also commits the job's checkpoint. The subject
- * tracker follows one face, so its faces are person 1 of the video.
+ * One chunk of frames; the caller wraps it in the transaction that also commits the job's checkpoint. Faces are
+ * written with no person: tracks are linked into persons when the whole video is analysed.
  */
 export function writeAnalysedChunk(db: Db, videoId: VideoId, encoderId: ModelId, chunk: AnalysedChunk): void {
   const insertFace = db.prepare(
-    `INSERT INTO faces (video_id, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks, person_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+    `INSERT INTO faces (video_id, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks, turned_away, identity)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertEmbedding = db.prepare('INSERT INTO embeddings (face_id, model_id, dim, vector) VALUES (?, ?, ?, ?)');
   const insertLogits = db.prepare('INSERT INTO face_expressions (face_id, model_id, dim, logits) VALUES (?, ?, ?, ?)');
   let detectorRuns = 0;
   for (const frame of chunk.frames) {
     if (frame.detectorRan) detectorRuns++;
-    const face = frame.face;
-    if (!face) continue;
-    const { x, y, w, h } = face.box;
-    const faceId = insertFace.run(videoId, frame.frameIndex, face.trackId, x, y, w, h, face.score, blob(face.landmarks)).lastInsertRowid;
-    insertEmbedding.run(faceId, encoderId, face.embedding.length, blob(face.embedding));
-    if (face.expressionLogits) insertLogits.run(faceId, encoderId, face.expressionLogits.length, blob(face.expressionLogits));
+    for (const face of frame.faces) {
+      const { x, y, w, h } = face.box;
+      const faceId = insertFace.run(
+        videoId, frame.frameIndex, face.trackId, x, y, w, h, face.score, blob(face.landmarks), face.turnedAway ? 1 : 0, face.identity ? blob(face.identity) : null,
+      ).lastInsertRowid;
+      if (face.embedding) insertEmbedding.run(faceId, encoderId, face.embedding.length, blob(face.embedding));
+      if (face.expressionLogits) insertLogits.run(faceId, encoderId, face.expressionLogits.length, blob(face.expressionLogits));
+    }
   }
   db.prepare('UPDATE face_analyses SET frames_done = ?, detector_runs = detector_runs + ? WHERE video_id = ?').run(chunk.nextFrame, detectorRuns, videoId);
 }
 
-export function finishAnalysis(db: Db, videoId: VideoId): void {
+function finishAnalysis(db: Db, videoId: VideoId): void {
   db.prepare('UPDATE face_analyses SET finished_at = ? WHERE video_id = ?').run(new Date().toISOString(), videoId);
+}
+
+/** A face of a track on one frame, as linking reads it. */
+export interface TrackSighting {
+  frameIndex: number;
+  trackId: number;
+  box: Box;
+  turnedAway: boolean;
+  identity: Float32Array | null;
+}
+
+/** Every face of a video's analysis, by frame then track. */
+export function listTrackSightings(db: Db, videoId: VideoId): TrackSighting[] {
+  const rows = db
+    .prepare(
+      `SELECT frame_index AS frameIndex, track_id AS trackId, box_x AS x, box_y AS y, box_w AS w, box_h AS h, turned_away AS turnedAway, identity
+       FROM faces WHERE video_id = ? AND track_id IS NOT NULL ORDER BY frame_index, track_id`,
+    )
+    .all(videoId) as { frameIndex: number; trackId: number; x: number; y: number; w: number; h: number; turnedAway: number; identity: Buffer | null }[];
+  return rows.map((r) => ({
+    frameIndex: r.frameIndex,
+    trackId: r.trackId,
+    box: { x: r.x, y: r.y, w: r.w, h: r.h },
+    turnedAway: r.turnedAway === 1,
+    identity: r.identity ? floats(r.identity) : null,
+  }));
+}
+
+/** A person of a video as analysis writes it. */
+export interface PersonRow {
+  personId: PersonId;
+  name: string;
+  coded: boolean;
+}
+
+/**
+ * The linking's result: each track's faces go to its person (null: not linked), and the video's persons rows are
+ * replaced by `persons`. One transaction with finishing the analysis, so a crash leaves the analysis unfinished and
+ * the resumed job links again. (The persons table belongs to personStore.ts; analysis writes it only here.)
+ */
+export function writeLinkedPersons(db: Db, videoId: VideoId, trackPersons: ReadonlyMap<number, PersonId | null>, persons: readonly PersonRow[]): void {
+  db.transaction(() => {
+    db.prepare('UPDATE faces SET person_id = NULL WHERE video_id = ?').run(videoId);
+    const setPerson = db.prepare('UPDATE faces SET person_id = ? WHERE video_id = ? AND track_id = ?');
+    for (const [trackId, personId] of trackPersons) if (personId !== null) setPerson.run(personId, videoId, trackId);
+    db.prepare('DELETE FROM persons WHERE video_id = ?').run(videoId);
+    const insert = db.prepare('INSERT INTO persons (video_id, person_id, name, coded) VALUES (?, ?, ?, ?)');
+    for (const p of persons) insert.run(videoId, p.personId, p.name, p.coded ? 1 : 0);
+    finishAnalysis(db, videoId);
+  })();
+}
+
+/** A person from before a re-analysis: its row, and its boxes at its labelled frames (else at a few frames it was seen). */
+export interface PreviousPerson extends PersonRow {
+  labelled: boolean;
+  /** The frames its labels are on (empty when it has none). */
+  labelledFrames: number[];
+  anchors: { frameIndex: number; box: Box }[];
+}
+
+/** Frames sampled from a person without labels, to recognise it (and keep its name) after a re-analysis. */
+const UNLABELLED_ANCHORS = 30;
+
+/**
+ * What a re-analysis must keep of a video's persons, read before its faces are deleted. `labelledFrames` (from
+ * labelStore) also names persons that have labels but no persons row.
+ */
+export function previousPersonsOf(db: Db, videoId: VideoId, labelledFrames: ReadonlyMap<PersonId, number[]>): PreviousPerson[] {
+  const rows = db.prepare('SELECT person_id AS personId, name, coded FROM persons WHERE video_id = ? ORDER BY person_id').all(videoId) as {
+    personId: PersonId;
+    name: string;
+    coded: number;
+  }[];
+  const persons: PersonRow[] = rows.map((r) => ({ personId: r.personId, name: r.name, coded: r.coded === 1 }));
+  for (const personId of labelledFrames.keys()) {
+    if (!persons.some((p) => p.personId === personId)) persons.push({ personId, name: `Person ${personId}`, coded: true });
+  }
+  const boxesOf = db.prepare(
+    `SELECT frame_index AS frameIndex, box_x AS x, box_y AS y, box_w AS w, box_h AS h
+     FROM faces WHERE video_id = ? AND person_id = ? ORDER BY frame_index, track_id`,
+  );
+  return persons.map((p) => {
+    const labelled = labelledFrames.get(p.personId) ?? [];
+    const seen = (boxesOf.all(videoId, p.personId) as ({ frameIndex: number } & Box)[]).map((r) => ({ frameIndex: r.frameIndex, box: { x: r.x, y: r.y, w: r.w, h: r.h } }));
+    const wanted = new Set(labelled);
+    const anchors =
+      labelled.length > 0
+        ? seen.filter((a) => wanted.delete(a.frameIndex))
+        : seen.filter((_, i) => i % Math.max(1, Math.ceil(seen.length / UNLABELLED_ANCHORS)) === 0);
+    return { ...p, labelled: labelled.length > 0, labelledFrames: labelled, anchors };
+  });
+}
+
+/** What startAnalysis saved for the end of a re-analysis (empty for a first analysis, or one from before migration 7). */
+export function savedPreviousPersons(db: Db, videoId: VideoId): PreviousPerson[] {
+  const row = db.prepare('SELECT previous_persons AS json FROM face_analyses WHERE video_id = ?').get(videoId) as { json: string | null } | undefined;
+  return row?.json ? (JSON.parse(row.json) as PreviousPerson[]) : [];
 }
 
 export interface FaceFrame {
@@ -104,16 +207,16 @@ export interface FaceFrame {
   track: number | null;
 }
 
-/** Every analysed frame, with or without a face. Frames not analysed yet are not listed. */
-export function listFaceFrames(db: Db, videoId: VideoId): FaceFrame[] {
+/** Every analysed frame, with or without the person's face. Frames not analysed yet are not listed. */
+export function listFaceFrames(db: Db, videoId: VideoId, personId: PersonId): FaceFrame[] {
   const analysis = db.prepare('SELECT frames_done AS framesDone FROM face_analyses WHERE video_id = ?').get(videoId) as { framesDone: number } | undefined;
   if (!analysis) return [];
   const rows = db
     .prepare(
       `SELECT frame_index AS frameIndex, track_id AS track, box_x AS x, box_y AS y, box_w AS w, box_h AS h, score
-       FROM faces WHERE video_id = ? AND frame_index < ? ORDER BY frame_index`,
+       FROM faces WHERE video_id = ? AND person_id = ? AND frame_index < ? ORDER BY frame_index`,
     )
-    .all(videoId, analysis.framesDone) as { frameIndex: number; track: number | null; x: number; y: number; w: number; h: number; score: number }[];
+    .all(videoId, personId, analysis.framesDone) as { frameIndex: number; track: number | null; x: number; y: number; w: number; h: number; score: number }[];
   const byFrame = new Map(rows.map((r) => [r.frameIndex, r]));
   return Array.from({ length: analysis.framesDone }, (_, frameIndex) => {
     const r = byFrame.get(frameIndex);
@@ -151,7 +254,10 @@ export function bestFaceLandmarks(db: Db, videoId: VideoId, personId: PersonId, 
   return row?.landmarks;
 }
 
-/** The per-frame descriptor of docs/DESIGN.md §5 for every face of a video: embedding, expression logits, landmark geometry. */
+/**
+ * The per-frame descriptor of docs/DESIGN.md §5 for every face of a person (facing the camera: a face turned away
+ * has no embedding): embedding, expression logits, landmark geometry.
+ */
 export interface FrameDescriptor {
   frameIndex: number;
   faceId: number;
@@ -168,7 +274,7 @@ export function listFrameDescriptors(db: Db, videoId: VideoId, personId: PersonI
       `SELECT f.id AS faceId, f.frame_index AS frameIndex, f.track_id AS trackId, f.landmarks, e.vector, x.logits
        FROM faces f JOIN embeddings e ON e.face_id = f.id AND e.model_id = @encoderId
        LEFT JOIN face_expressions x ON x.face_id = f.id AND x.model_id = @encoderId
-       WHERE f.video_id = @videoId AND f.person_id = @personId ORDER BY f.frame_index, f.score DESC`,
+       WHERE f.video_id = @videoId AND f.person_id = @personId AND f.turned_away = 0 ORDER BY f.frame_index, f.score DESC`,
     )
     .all({ videoId, personId, encoderId }) as { faceId: number; frameIndex: number; trackId: number | null; landmarks: Buffer; vector: Buffer; logits: Buffer | null }[];
   return rows.map((r) => ({
@@ -255,7 +361,7 @@ export function reassignFaces(db: Db, videoId: VideoId, from: PersonId, to: Pers
 /** A project's face analysis as the application layer reaches it: each method one transaction. */
 export interface AnalysisStore {
   get(videoId: VideoId): Promise<AnalysisRecord | undefined>;
-  faceFrames(videoId: VideoId): Promise<FaceFrame[]>;
+  faceFrames(videoId: VideoId, personId: PersonId): Promise<FaceFrame[]>;
   /** Whose face is at (x, y) on the frame, video pixels; null where there is no linked face. */
   personAt(videoId: VideoId, frameIndex: number, x: number, y: number): Promise<PersonId | null>;
   personBoxes(videoId: VideoId, frameIndex: number): Promise<{ personId: PersonId; box: Box }[]>;
@@ -265,7 +371,7 @@ export interface AnalysisStore {
 export function sqliteAnalysisStore(db: Db): AnalysisStore {
   return {
     get: async (videoId) => getAnalysis(db, videoId),
-    faceFrames: async (videoId) => listFaceFrames(db, videoId),
+    faceFrames: async (videoId, personId) => listFaceFrames(db, videoId, personId),
     personAt: async (videoId, frameIndex, x, y) => personAtPoint(db, videoId, frameIndex, x, y),
     personBoxes: async (videoId, frameIndex) => personBoxes(db, videoId, frameIndex),
     personVisibility: async (videoId) => personVisibility(db, videoId),

@@ -192,3 +192,16 @@ export function labelsWithHistory(db: Db, videoId: VideoId, personId: PersonId, 
     )
     .all({ videoId, personId, annotatorName: annotatorName ?? null }) as LabelWithHistory[];
 }
+
+/**
+ * The frames where each person of a video has a current label (any annotator): where a re-analysis must find the
+ * same person again, so no label moves to someone else.
+ */
+export function labelledFramesByPerson(db: Db, videoId: VideoId): Map<PersonId, number[]> {
+  const rows = db
+    .prepare('SELECT DISTINCT person_id AS personId, frame_index AS frameIndex FROM current_labels WHERE video_id = ? ORDER BY person_id, frame_index')
+    .all(videoId) as { personId: PersonId; frameIndex: number }[];
+  const out = new Map<PersonId, number[]>();
+  for (const r of rows) out.set(r.personId, [...(out.get(r.personId) ?? []), r.frameIndex]);
+  return out;
+}

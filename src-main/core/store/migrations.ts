@@ -239,6 +239,15 @@ export const migrations: readonly string[] = [
        AND l.id = (SELECT max(m.id) FROM labels AS m
                    WHERE m.video_id = l.video_id AND m.person_id = l.person_id AND m.annotator_id = l.annotator_id
                      AND m.frame_index = l.frame_index);`,
+
+  // 7: every face track and its person (issue 14). A face turned away (FaceMesh still follows it, but it shows
+  // too little of the face to read an expression or an identity) is marked, gets no descriptor and stays with its
+  // track. `identity` holds the identity-model embedding of the few sampled faces of each track that linking
+  // reads. `previous_persons` is what a re-analysis must keep: each old person and its boxes at labelled frames,
+  // saved before the old faces are deleted, so the new persons can be matched to the old ids at the end.
+  `ALTER TABLE faces ADD COLUMN turned_away INTEGER NOT NULL DEFAULT 0 CHECK (turned_away IN (0, 1));
+   ALTER TABLE faces ADD COLUMN identity BLOB;
+   ALTER TABLE face_analyses ADD COLUMN previous_persons TEXT;`,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

@@ -1,8 +1,10 @@
 /**
  * The default face pipeline of docs/DESIGN.md §5 on ONNX Runtime: BlazeFace finds faces, FaceMesh confirms each (its
- * face flag) and gives 468 landmarks, the subject is tracked from frame to frame on its landmarks, and the
- * expression network encodes an upright grey crop of the subject into the 256-d embedding plus 7 expression
- * logits. A frame where no candidate passes the face flag has no face: nothing is carried over or interpolated.
+ * face flag) and gives 468 landmarks, every face in view is tracked from frame to frame on its landmarks
+ * (faceTracker.ts), and the expression network encodes an upright grey crop of each face facing the camera into the
+ * 256-d embedding plus 7 expression logits. A face turned away is kept on its track but not encoded. A few frames
+ * of each track also get an identity descriptor (faceres), which links tracks into persons after the analysis. A
+ * frame where no candidate passes the face flag has no face: nothing is carried over or interpolated.
  */
 import path from 'node:path';
 import { runBatched } from '../inference/batching';
@@ -21,23 +23,30 @@ import {
 } from './faceRoi';
 import { cropRoi, letterboxRoi, letterboxToFrame, type CropSpec, type RgbImage, type Roi } from './imageOps';
 import {
-  chooseSubject,
+  afterCut,
+  assignTracks,
   DEFAULT_TRACKER,
   detectionDue,
+  identityDue,
   initialTrackerState,
-  prominence,
+  largeEnough,
   trackerAfter,
+  type SeenFace,
+  type Track,
   type TrackerOptions,
   type TrackerState,
-} from './subjectTracker';
+} from './faceTracker';
+import { isTurnedAway } from './landmarkGeometry';
+import { frameSignature, isCut } from './shotCut';
 
 export interface FaceModels {
   detector: LoadedModel;
   landmarks: LoadedModel;
   encoder: LoadedModel;
+  identity: LoadedModel;
 }
 
-export const DEFAULT_MODEL_FILES = { detector: 'blazeface.onnx', landmarks: 'facemesh.onnx', encoder: 'emotion.onnx' } as const;
+export const DEFAULT_MODEL_FILES = { detector: 'blazeface.onnx', landmarks: 'facemesh.onnx', encoder: 'emotion.onnx', identity: 'faceres.onnx' } as const;
 
 /** FaceMesh's own threshold: below it the crop holds no face (its card: reject < 0.5). Enough to keep a face. */
 export const FACE_FLAG_THRESHOLD = 0.5;
@@ -49,8 +58,6 @@ export const FACE_FLAG_THRESHOLD = 0.5;
  */
 export const ACQUIRE_DETECTOR_SCORE = 0.6;
 export const ACQUIRE_FLAG_THRESHOLD = 0.9;
-/** Detections meshed per detector run: enough for the faces that could plausibly be the subject. */
-const MAX_CANDIDATES = 4;
 /** Landmark boxes overlapping more than this are one face found twice. */
 const DUPLICATE_IOU = 0.5;
 /**
@@ -58,6 +65,8 @@ const DUPLICATE_IOU = 0.5;
  * landmark box already spans forehead to chin, so only a little context is added.
  */
 export const EXPRESSION_ROI_SCALE = 1.1;
+/** Margin of the identity crop: the whole face with some hair and jaw line, which identity models are trained on. */
+export const IDENTITY_ROI_SCALE = 1.3;
 
 export async function loadFaceModels(dir: string, factory: SessionFactory, encoderFile?: string): Promise<FaceModels> {
   const loaded: LoadedModel[] = [];
@@ -67,7 +76,9 @@ export async function loadFaceModels(dir: string, factory: SessionFactory, encod
     const landmarks = await loadModel(path.join(dir, DEFAULT_MODEL_FILES.landmarks), { factory, role: 'landmarks' });
     loaded.push(landmarks);
     const encoder = await loadModel(encoderFile ?? path.join(dir, DEFAULT_MODEL_FILES.encoder), { factory, role: 'encoder' });
-    return { detector, landmarks, encoder };
+    loaded.push(encoder);
+    const identity = await loadModel(path.join(dir, DEFAULT_MODEL_FILES.identity), { factory, role: 'identity' });
+    return { detector, landmarks, encoder, identity };
   } catch (error) {
     await Promise.all(loaded.map((m) => m.session.release()));
     throw error;
@@ -75,7 +86,7 @@ export async function loadFaceModels(dir: string, factory: SessionFactory, encod
 }
 
 export async function releaseFaceModels(models: FaceModels): Promise<void> {
-  await Promise.all([models.detector, models.landmarks, models.encoder].map((m) => m.session.release()));
+  await Promise.all([models.detector, models.landmarks, models.encoder, models.identity].map((m) => m.session.release()));
 }
 
 /** A detector hit in frame pixels. */
@@ -100,19 +111,32 @@ export interface FaceDescriptor {
   expressionProbs: Float32Array | null;
 }
 
+/** A face on a track. `turnedAway`: too far turned from the camera to read (no descriptor, no identity). */
+export interface TrackedFace extends MeshFace {
+  trackId: number;
+  turnedAway: boolean;
+}
+
+export interface AnalysedFace extends TrackedFace {
+  /** Null for a face turned away. */
+  descriptor: FaceDescriptor | null;
+  /** The identity descriptor, on the few frames of its track where it is sampled; null elsewhere. */
+  identity: Float32Array | null;
+}
+
 export interface AnalysedFrame {
   frameIndex: number;
   detectorRan: boolean;
-  face: (MeshFace & FaceDescriptor & { trackId: number }) | null;
+  faces: AnalysedFace[];
 }
 
-/** A frame tracked, its face (if any) waiting to be encoded. */
+/** A frame tracked, its faces waiting to be encoded. */
 export interface TrackedFrame {
   frameIndex: number;
   detectorRan: boolean;
-  face: (MeshFace & { trackId: number }) | null;
-  /** The encoder's input for the face; may still be in the making (Cropper.cropLater). */
-  encoderInput: (() => Float32Array) | null;
+  faces: TrackedFace[];
+  /** Per face, the encoder's and the identity model's inputs, if it gets them; may still be in the making (Cropper.cropLater). */
+  inputs: { encoder: (() => Float32Array) | null; identity: (() => Float32Array) | null }[];
 }
 
 /**
@@ -220,9 +244,27 @@ export class FacePipeline {
     }));
   }
 
+  /** The identity model's input for one face. */
+  identityInput(image: RgbImage, landmarks: Float32Array): Float32Array {
+    return this.cropper.crop(image, this.identityCrop(landmarks));
+  }
+
+  /** Upright RGB 224 x 224, 0..255 (the identity model's card). */
+  private identityCrop(landmarks: Float32Array): CropSpec {
+    const size = this.models.identity.card.preprocessing?.size ?? { width: 224, height: 224 };
+    return { roi: roiFromLandmarks(landmarks, IDENTITY_ROI_SCALE), width: size.width, height: size.height, maxSamples: 2, post: { kind: 'rgb' } };
+  }
+
+  async identify(inputs: readonly Float32Array[]): Promise<Float32Array[]> {
+    if (inputs.length === 0) return [];
+    const { width, height } = this.models.identity.card.preprocessing?.size ?? { width: 224, height: 224 };
+    const out = await runBatched(this.models.identity, inputs, [height, width, 3]);
+    return inputs.map((_, i) => out.embedding?.[i] ?? new Float32Array());
+  }
+
   /**
-   * Frames in order (a chunk of a video): the subject is tracked through them one by one, then every found face
-   * is encoded in batches. Continues from `this.state`, so consecutive chunks behave as one long run.
+   * Frames in order (a chunk of a video): the faces are tracked through them one by one, then every face facing
+   * the camera is encoded in batches. Continues from `this.state`, so consecutive chunks behave as one long run.
    */
   async analyseFrames(frames: readonly { frameIndex: number; image: RgbImage }[]): Promise<AnalysedFrame[]> {
     const tracked: TrackedFrame[] = [];
@@ -231,77 +273,122 @@ export class FacePipeline {
   }
 
   /**
-   * The first half of analyseFrames for one frame: tracks the subject into it and orders its encoder input.
-   * The frame's pixels may be reused once this returns, except by the cropper's pending work. `next`, the frame
-   * after it if already decoded, lets the cropper start on the next detector input while this frame's models
-   * run, when the tracker will most likely run the detector there (the numbers do not depend on it).
+   * The first half of analyseFrames for one frame: tracks the faces into it and orders their encoder (and, where
+   * sampled, identity) inputs. The frame's pixels may be reused once this returns, except by the cropper's pending
+   * work. `next`, the frame after it if already decoded, lets the cropper start on the next detector input while
+   * this frame's models run, when the tracker will most likely run the detector there (the numbers do not depend
+   * on it).
    */
   async track({ frameIndex, image }: { frameIndex: number; image: RgbImage }, next?: { image: RgbImage }): Promise<TrackedFrame> {
     if (next && this.cropper.prefetch && this.detectorLikelyNext()) this.cropper.prefetch(next.image, this.detectorCrop(next.image));
-    const step = await this.trackFrame(image, frameIndex);
-    const encoderInput = step.face ? this.cropper.cropLater(image, this.encoderCrop(step.face.landmarks)) : null;
-    return { frameIndex, ...step, encoderInput };
+    const signature = frameSignature(image);
+    if (this.state.signature && isCut(this.state.signature, signature)) this.state = afterCut(this.state);
+    const step = await this.trackFrame(image, frameIndex, signature);
+    const inputs = step.faces.map((face, i) => ({
+      encoder: face.turnedAway ? null : this.cropper.cropLater(image, this.encoderCrop(face.landmarks)),
+      identity: step.sampleIdentity[i] ? this.cropper.cropLater(image, this.identityCrop(face.landmarks)) : null,
+    }));
+    return { frameIndex, detectorRan: step.detectorRan, faces: step.faces, inputs };
   }
 
-  /** The second half: encodes the faces of frames tracked in order, in batches (so a chunk is one batch). */
+  /** The second half: encodes the faces of frames tracked in order, in batches (so a chunk is one batch per model). */
   async encodeTracked(tracked: readonly TrackedFrame[]): Promise<AnalysedFrame[]> {
-    const inputs: Float32Array[] = [];
-    for (const t of tracked) if (t.encoderInput) inputs.push(t.encoderInput());
-    const descriptors = await this.encode(inputs);
-    let next = 0;
+    const encoderInputs: Float32Array[] = [];
+    const identityInputs: Float32Array[] = [];
+    for (const t of tracked) {
+      for (const input of t.inputs) {
+        if (input.encoder) encoderInputs.push(input.encoder());
+        if (input.identity) identityInputs.push(input.identity());
+      }
+    }
+    const descriptors = await this.encode(encoderInputs);
+    const identities = await this.identify(identityInputs);
+    let nextDescriptor = 0;
+    let nextIdentity = 0;
     return tracked.map((t) => ({
       frameIndex: t.frameIndex,
       detectorRan: t.detectorRan,
-      face: t.face ? { ...t.face, ...(descriptors[next++] as FaceDescriptor) } : null,
+      faces: t.faces.map((face, i) => ({
+        ...face,
+        descriptor: t.inputs[i]?.encoder ? (descriptors[nextDescriptor++] as FaceDescriptor) : null,
+        identity: t.inputs[i]?.identity ? (identities[nextIdentity++] as Float32Array) : null,
+      })),
     }));
   }
 
   /**
    * Whether the frame after the one about to be tracked will run the detector, if this one goes as the last one
-   * did: still no subject, or the subject followed and the periodic re-detection due then.
+   * did: still no face, or the faces followed and the periodic re-detection due then.
    */
   private detectorLikelyNext(): boolean {
     const state = this.state;
-    if (state.subject === null) return true;
+    if (state.tracks.length === 0) return true;
     if (detectionDue(state, this.tracker)) return false;
     return detectionDue({ ...state, framesSinceDetection: state.framesSinceDetection + 1 }, this.tracker);
   }
 
-  private async trackFrame(image: RgbImage, frameIndex: number): Promise<{ detectorRan: boolean; face: (MeshFace & { trackId: number }) | null }> {
+  /**
+   * Follows every track on its own crop; when a track is lost or the periodic look is due, the detector runs and its
+   * candidates (and the tracks not yet tried on this frame) are meshed in one batch and put on tracks.
+   */
+  private async trackFrame(image: RgbImage, frameIndex: number, signature: number[]): Promise<{ detectorRan: boolean; faces: TrackedFace[]; sampleIdentity: boolean[] }> {
     const state = this.state;
-    const subject = state.subject;
-    const followOnly = subject !== null && !detectionDue(state, this.tracker);
-    if (subject && followOnly) {
-      const [followed] = await this.landmarksFor(image, [subject.roi]);
-      if (followed) return this.commit(frameIndex, false, followed, subject.trackId);
+    const seen: (SeenFace & { mesh: MeshFace })[] = [];
+    const lostNow: Track[] = [];
+    let untried = state.tracks;
+    if (state.tracks.length > 0 && !detectionDue(state, this.tracker)) {
+      const followed = await this.landmarksFor(image, state.tracks.map((t) => t.roi));
+      state.tracks.forEach((track, i) => {
+        const mesh = followed[i];
+        if (mesh && largeEnough(mesh.box, image, this.tracker)) seen.push({ box: mesh.box, track, mesh });
+        else lostNow.push(track);
+      });
+      if (lostNow.length === 0) return this.commit(frameIndex, false, seen, lostNow, signature);
+      untried = [];
     }
-    // Lost, or due for a fresh look: the tracked crop (if any) competes with the detector's candidates.
+    // A track lost, or due for a fresh look: the tracks not yet tried compete with the detector's candidates.
     const detections = (await this.detectFaces(image))
-      .filter((d) => d.score >= ACQUIRE_DETECTOR_SCORE)
-      .sort((a, b) => prominence(b.box, image) - prominence(a.box, image))
-      .slice(0, MAX_CANDIDATES);
-    const rois = detections.map((d) => roiFromDetection(d.box, d.rightEye, d.leftEye));
-    // The tracked crop competes only if it was not just tried and refused.
-    if (subject && !followOnly) rois.unshift(subject.roi);
-    const tracked = subject && !followOnly ? 1 : 0;
-    const faces = (await this.landmarksFor(image, rois)).filter(
-      (f, i): f is MeshFace => f !== null && (i < tracked || f.score >= ACQUIRE_FLAG_THRESHOLD),
-    );
-    const choice = chooseSubject(faces.map((f) => f.box), state, frameIndex, image, this.tracker);
-    if (!choice) {
-      this.state = trackerAfter(state, frameIndex, true, null);
-      return { detectorRan: true, face: null };
-    }
-    return this.commit(frameIndex, true, faces[choice.index] as MeshFace, choice.trackId);
+      .filter((d) => d.score >= ACQUIRE_DETECTOR_SCORE && largeEnough(d.box, image, this.tracker))
+      .sort((a, b) => b.box.w * b.box.h - a.box.w * a.box.h)
+      .slice(0, this.tracker.maxFaces);
+    const rois = [...untried.map((t) => t.roi), ...detections.map((d) => roiFromDetection(d.box, d.rightEye, d.leftEye))];
+    const meshed = await this.landmarksFor(image, rois);
+    meshed.forEach((mesh, i) => {
+      const track = untried[i];
+      if (track) {
+        if (mesh && largeEnough(mesh.box, image, this.tracker)) seen.push({ box: mesh.box, track, mesh });
+        else lostNow.push(track);
+      } else if (mesh && mesh.score >= ACQUIRE_FLAG_THRESHOLD && largeEnough(mesh.box, image, this.tracker)) {
+        seen.push({ box: mesh.box, mesh });
+      }
+    });
+    return this.commit(frameIndex, true, seen, lostNow, signature);
   }
 
-  private commit(frameIndex: number, detectorRan: boolean, face: MeshFace, trackId: number) {
-    this.state = trackerAfter(this.state, frameIndex, detectorRan, {
-      trackId,
-      box: face.box,
-      nextRoi: roiFromLandmarks(face.landmarks, MESH_ROI_SCALE),
+  private commit(frameIndex: number, detectorRan: boolean, seen: readonly (SeenFace & { mesh: MeshFace })[], lostNow: readonly Track[], signature: number[]) {
+    const { assignments, nextTrackId } = assignTracks(seen, this.state, lostNow, frameIndex, this.tracker);
+    const faces: TrackedFace[] = [];
+    const sampleIdentity: boolean[] = [];
+    const found: Track[] = [];
+    seen.forEach(({ mesh }, i) => {
+      const counts = assignments[i];
+      if (!counts) return;
+      const turnedAway = isTurnedAway(mesh.landmarks);
+      const sample = identityDue(counts, !turnedAway, this.tracker);
+      faces.push({ ...mesh, trackId: counts.trackId, turnedAway });
+      sampleIdentity.push(sample);
+      found.push({
+        trackId: counts.trackId,
+        framesFacing: counts.framesFacing + (turnedAway ? 0 : 1),
+        identitySampled: counts.identitySampled + (sample ? 1 : 0),
+        roi: roiFromLandmarks(mesh.landmarks, MESH_ROI_SCALE),
+        box: mesh.box,
+      });
     });
-    return { detectorRan, face: { ...face, trackId } };
+    this.state = trackerAfter(this.state, frameIndex, detectorRan, found, nextTrackId, signature, this.tracker);
+    // Faces by track id, so the order stored does not depend on how they were found.
+    const order = faces.map((f, i) => i).sort((a, b) => (faces[a] as TrackedFace).trackId - (faces[b] as TrackedFace).trackId);
+    return { detectorRan, faces: order.map((i) => faces[i] as TrackedFace), sampleIdentity: order.map((i) => sampleIdentity[i] as boolean) };
   }
 
   private encoderSize(): { width: number; height: number } {

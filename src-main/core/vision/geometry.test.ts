@@ -4,7 +4,6 @@ import { ANCHORS16, ANCHORS32, decodeDetections, weightedNms, type Detection } f
 import { meshToFrame, roiFromLandmarks, rollFromEyes, LANDMARK_COUNT, LEFT_EYE_CORNER, RIGHT_EYE_CORNER } from './faceRoi';
 import { cropToFrame, sampleRoi } from './imageOps';
 import { normalisedGeometry } from './landmarkGeometry';
-import { chooseSubject, DEFAULT_TRACKER, detectionDue, initialTrackerState, trackerAfter } from './subjectTracker';
 
 describe('BlazeFace decoding', () => {
   it('has 896 anchors: 512 at stride 16, 384 at stride 32, centred in their cells', () => {
@@ -71,43 +70,5 @@ describe('alignment and crops', () => {
     expect(ga[3 * RIGHT_EYE_CORNER + 1]).toBeCloseTo(0, 5);
     // The crop from landmarks keeps the roll they were placed with.
     expect(roiFromLandmarks(b, 1.5).angle).toBeCloseTo(rollFromEyes({ x: b[3 * RIGHT_EYE_CORNER] as number, y: b[3 * RIGHT_EYE_CORNER + 1] as number }, { x: b[3 * LEFT_EYE_CORNER] as number, y: b[3 * LEFT_EYE_CORNER + 1] as number }), 9);
-  });
-});
-
-describe('subject tracking', () => {
-  const frame = { width: 640, height: 360 };
-  const face = (x: number, w: number) => ({ x, y: 100, w, h: w });
-  const roi = { cx: 0, cy: 0, size: 1, angle: 0 };
-
-  it('takes the most prominent face first, then stays on it although a larger one appears', () => {
-    let state = initialTrackerState();
-    const first = chooseSubject([face(20, 60), face(280, 80)], state, 0, frame, DEFAULT_TRACKER);
-    expect(first).toEqual({ index: 1, trackId: 1 });
-    state = trackerAfter(state, 0, true, { trackId: 1, box: face(280, 80), nextRoi: roi });
-    const later = chooseSubject([face(20, 200), face(285, 80)], state, 1, frame, DEFAULT_TRACKER);
-    expect(later).toEqual({ index: 1, trackId: 1 });
-  });
-
-  it('keeps the track id for a face found again where it was lost, a new one elsewhere or much later', () => {
-    let state = trackerAfter(initialTrackerState(), 0, true, { trackId: 1, box: face(280, 80), nextRoi: roi });
-    state = trackerAfter(state, 1, true, null);
-    expect(state.subject).toBeNull();
-    expect(chooseSubject([face(282, 80)], state, 5, frame, DEFAULT_TRACKER)?.trackId).toBe(1);
-    expect(chooseSubject([face(20, 80)], state, 5, frame, DEFAULT_TRACKER)?.trackId).toBe(2);
-    expect(chooseSubject([face(282, 80)], state, 100, frame, DEFAULT_TRACKER)?.trackId).toBe(2);
-    expect(chooseSubject([], state, 5, frame, DEFAULT_TRACKER)).toBeNull();
-  });
-
-  it('runs the detector when lost and every redetectEvery frames while tracking', () => {
-    let state = initialTrackerState();
-    expect(detectionDue(state, DEFAULT_TRACKER)).toBe(true);
-    state = trackerAfter(state, 0, true, { trackId: 1, box: face(280, 80), nextRoi: roi });
-    let runs = 0;
-    for (let i = 1; i <= 30; i++) {
-      const due = detectionDue(state, DEFAULT_TRACKER);
-      if (due) runs++;
-      state = trackerAfter(state, i, due, { trackId: 1, box: face(280, 80), nextRoi: roi });
-    }
-    expect(runs).toBe(30 / DEFAULT_TRACKER.redetectEvery);
   });
 });

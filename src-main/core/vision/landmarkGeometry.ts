@@ -5,6 +5,32 @@
  */
 import { LANDMARK_COUNT, LEFT_EYE_CORNER, landmarkPoint, RIGHT_EYE_CORNER, rollFromEyes } from './faceRoi';
 
+/** FaceMesh's face-contour points at the two cheeks (the subject's right one on the image's left). */
+const RIGHT_CHEEK = 234;
+const LEFT_CHEEK = 454;
+/**
+ * Past this yaw the face is near profile (the far eye out of view): expression and identity would be read from
+ * half a face. FaceMesh's depth is flatter than a real head, so its yaw reads low. Measured on the Hamilton clip
+ * (docs/notes/persons.md): the singer frontal 0-6, turning to a clear three-quarter view (both eyes visible) up
+ * to 32; the near-profile face in the audience 50-57 throughout. A seated person half turned to someone beside
+ * them (about 45 degrees) stays well inside.
+ */
+export const TURNED_AWAY_YAW_DEG = 45;
+
+/** Yaw (degrees, 0 = facing the camera) from the 3-D landmarks: the cheek-to-cheek line's angle out of the image plane. */
+export function yawDegrees(landmarks: Float32Array): number {
+  const i = 3 * RIGHT_CHEEK;
+  const j = 3 * LEFT_CHEEK;
+  const dx = (landmarks[j] as number) - (landmarks[i] as number);
+  const dy = (landmarks[j + 1] as number) - (landmarks[i + 1] as number);
+  const dz = (landmarks[j + 2] as number) - (landmarks[i + 2] as number);
+  return (Math.atan2(Math.abs(dz), Math.hypot(dx, dy)) * 180) / Math.PI;
+}
+
+export function isTurnedAway(landmarks: Float32Array): boolean {
+  return yawDegrees(landmarks) > TURNED_AWAY_YAW_DEG;
+}
+
 export const GEOMETRY_DIM = LANDMARK_COUNT * 3;
 
 export function normalisedGeometry(landmarks: Float32Array): Float32Array {
