@@ -108,6 +108,17 @@ export const ThumbnailStrip = z.object({
 });
 export type ThumbnailStrip = z.infer<typeof ThumbnailStrip>;
 
+/**
+ * A video's sound for the player: a URL (relative to the page, served with Range support by the app protocol and
+ * the browser-mode server) and where the audio's time 0 falls: audio time = (frame pts - first frame pts) -
+ * offsetSec. Or why there is none.
+ */
+export const VideoSound = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('audio'), url: z.string(), offsetSec: z.number(), durationSec: z.number() }),
+  z.object({ kind: z.literal('none'), reason: z.string() }),
+]);
+export type VideoSound = z.infer<typeof VideoSound>;
+
 export const Annotator = z.object({ id: z.number().int(), name: z.string(), kind: z.enum(['human', 'import']) });
 export type Annotator = z.infer<typeof Annotator>;
 
@@ -324,6 +335,7 @@ export const methods = {
     result: FrameImages,
   },
   'videos.thumbnails': { params: z.object({ project, videoId }).strict(), result: ThumbnailStrip.nullable() },
+  'videos.sound': { params: z.object({ project, videoId }).strict(), result: VideoSound },
   'annotators.list': { params: z.object({ project }).strict(), result: z.array(Annotator) },
   'annotators.add': {
     params: z.object({ project, name: annotatorName }).strict(),
