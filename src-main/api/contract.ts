@@ -336,6 +336,11 @@ export const methods = {
   },
   'videos.thumbnails': { params: z.object({ project, videoId }).strict(), result: ThumbnailStrip.nullable() },
   'videos.sound': { params: z.object({ project, videoId }).strict(), result: VideoSound },
+  /**
+   * The video file itself as a URL (served like the sound), for playing in a <video> element when the browser
+   * decodes its codec; null for a folder of frames or a file that is not where it was.
+   */
+  'videos.source': { params: z.object({ project, videoId }).strict(), result: z.object({ url: z.string().nullable() }) },
   'annotators.list': { params: z.object({ project }).strict(), result: z.array(Annotator) },
   'annotators.add': {
     params: z.object({ project, name: annotatorName }).strict(),

@@ -24,7 +24,7 @@ export interface ApiServices {
   exportLedger: ExportLedger;
   events: EventHub;
   sessions: ProjectSessions;
-  /** Files the page may fetch by URL (a video's sound), served by the app protocol or the browser-mode server. */
+  /** Files the page may fetch by URL (a video, its sound), served by the app protocol or the browser-mode server. */
   media: MediaFiles;
   /** A native folder picker; absent in browser mode, where the UI asks for a typed path instead. */
   chooseFolder?: (title: string) => Promise<string | null>;

@@ -1,5 +1,5 @@
 /**
- * The media files this process lets its pages fetch by URL (a video's prepared sound), each under a random key:
+ * The media files this process lets its pages fetch by URL (a video file, its prepared sound), each under a random key:
  * `media/<key>.<ext>`. A URL never carries a path, so no request can name a file that the API did not hand out,
  * and a key cannot be guessed. Browser mode serves these behind its token cookie, Electron through `app://studio/`.
  */

@@ -14,6 +14,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
   '.webm': 'audio/webm',
+  '.mp4': 'video/mp4',
 };
 
 export function contentTypeOf(file: string): string {

@@ -1,7 +1,7 @@
 /** A project's videos and jobs: import, list, relink, frames for the viewer, thumbnails, sound, job control. */
 import { cancelJob, listJobs } from '../../core/app/jobs';
 import type { JobId, VideoId } from '../../core/ids';
-import { frameTimes, listVideos, relinkVideo, requestImport, thumbnails, videoSound, viewerFrames } from '../../core/app/videos';
+import { frameTimes, listVideos, relinkVideo, requestImport, thumbnails, videoSound, videoSourceFile, viewerFrames } from '../../core/app/videos';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
 
@@ -32,6 +32,10 @@ export function videoHandlers({ sessions, events, media }: ApiServices) {
       const sound = await videoSound(sessions.get(project), videoId as VideoId);
       if (sound.kind === 'none') return sound;
       return { kind: 'audio' as const, url: media.publish(sound.file), offsetSec: sound.offsetSec, durationSec: sound.durationSec };
+    },
+    'videos.source': async ({ project, videoId }) => {
+      const file = await videoSourceFile(sessions.get(project), videoId as VideoId);
+      return { url: file === null ? null : media.publish(file) };
     },
     'jobs.list': async ({ project }) => {
       const session = sessions.get(project);

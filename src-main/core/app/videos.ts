@@ -2,6 +2,7 @@
  * Use cases for a project's videos: list them, ask for an import, relink a moved file, and what the viewer and
  * timeline show (frame times, exact frames as JPEG, the thumbnail strip, the sound).
  */
+import fs from 'node:fs';
 import type { JobId, VideoId } from '../ids';
 import { checkImportPaths, findUnfinishedImport, IMPORT_JOB } from '../ingest/importJob';
 import { relinkVideo as relinkToFile } from '../ingest/relink';
@@ -63,6 +64,12 @@ export async function viewerFrames(
 export async function thumbnails(project: ProjectContext, id: VideoId): Promise<StoredThumbnailStrip | null> {
   await videoOf(project, id);
   return readThumbnailStrip(project.cacheDir, id);
+}
+
+/** The video file, for a player that can play it whole; null for a folder of frames or a file that has gone. */
+export async function videoSourceFile(project: ProjectContext, id: VideoId): Promise<string | null> {
+  const video = await videoOf(project, id);
+  return video.kind === 'video' && video.status === 'ready' && fs.existsSync(video.path) ? video.path : null;
 }
 
 /**
