@@ -11,7 +11,7 @@ export const RULER_ROW = 20;
 const STEPS_SEC = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
 const MIN_LABEL_GAP_PX = 84;
 /** Frames closer than this on screen get no ticks of their own. */
-const MIN_FRAME_TICK_PX = 5;
+const MIN_FRAME_TICK_PX = 8;
 
 export interface RulerStyle {
   background: string;

@@ -34,6 +34,7 @@ export class Playback {
   private raf = 0;
   private clockStartMs = 0;
   private clockStartPts = 0;
+  private clockRunning = false;
   /** The last frame handed to onFrame, and the last one shown: a different current frame means the user moved. */
   private passed = 0;
   private shown = 0;
@@ -65,6 +66,7 @@ export class Playback {
   stop(): void {
     if (!this.playing) return;
     this.playing = false;
+    this.clockRunning = false;
     this.run++;
     cancelAnimationFrame(this.raf);
     this.host.sound()?.stop();
@@ -73,11 +75,22 @@ export class Playback {
   }
 
   setSpeed(speed: number): void {
+    // The clock goes on from where it is, at the new rate.
+    const now = performance.now();
+    const pts = this.clockAt(now);
     this.speed = speed;
+    if (pts !== null) {
+      this.clockStartMs = now;
+      this.clockStartPts = pts;
+    }
     if (!this.playing) return;
-    this.restartClock(this.shown);
     this.host.sound()?.setSpeed(speed);
     this.video?.setSpeed(speed);
+  }
+
+  /** The clock's pts at a wall time (performance.now() ms); null until it runs (a start waits for its first frames). */
+  clockAt(wallMs: number): number | null {
+    return this.clockRunning ? this.clockStartPts + ((wallMs - this.clockStartMs) / 1000) * this.speed : null;
   }
 
   /** The <video> element presented the picture at `ptsSec`: the frame of the index nearest to it. */
@@ -96,6 +109,7 @@ export class Playback {
 
   private async startFrom(frame: number): Promise<void> {
     const run = ++this.run;
+    this.clockRunning = false;
     cancelAnimationFrame(this.raf);
     this.passed = frame;
     this.shown = frame;
@@ -114,6 +128,7 @@ export class Playback {
   private restartClock(frame: number): void {
     this.clockStartMs = performance.now();
     this.clockStartPts = this.host.frameTimes()[frame] ?? 0;
+    this.clockRunning = true;
   }
 
   private tick(): void {
@@ -125,7 +140,7 @@ export class Playback {
       void this.startFrom(this.host.currentFrame());
       return;
     }
-    const nowPts = this.clockStartPts + ((performance.now() - this.clockStartMs) / 1000) * this.speed;
+    const nowPts = this.clockAt(performance.now()) as number;
     let due = this.passed;
     while (due < last && (times[due + 1] as number) <= nowPts) due++;
     const video = this.video;
@@ -138,7 +153,6 @@ export class Playback {
       this.shown = show;
       this.host.show(show);
     }
-    video?.follow(nowPts);
     this.host.sound()?.follow(nowPts);
     if (due >= last) {
       // The end: show the last frame itself, even if it comes late.

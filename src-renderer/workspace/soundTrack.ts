@@ -14,9 +14,16 @@ export interface SoundPlacement {
 
 /** A re-seat never aims further ahead than this. */
 const MAX_LEAD_SEC = 0.5;
+/** How far back drift readings are kept (see driftFrom). */
+const DRIFT_WINDOW_MS = 200;
+/** A start waits at most this long for the sound to move before the clock starts anyway. */
+const MAX_START_WAIT_MS = 1000;
 
 export class SoundTrack {
-  /** How often the element was re-seated while playing; also on the element as `data-reseats` (the playback bench reads it). */
+  /**
+   * How often the element was re-seated while playing, and its drift from the clock at the last tick (ms, positive:
+   * sound ahead); also on the element as `data-reseats` and `data-drift-ms`, which the bench and tests read.
+   */
   reseats = 0;
   private playing = false;
   /**
@@ -27,6 +34,7 @@ export class SoundTrack {
   private leadSec = 0;
   /** Where the last re-seat put the element, until it has moved on from there. */
   private seatedAt: number | null = null;
+  private readings: { atMs: number; driftSec: number }[] = [];
 
   constructor(
     private readonly element: HTMLAudioElement,
@@ -44,17 +52,23 @@ export class SoundTrack {
   }
 
   /**
-   * Seats the audio at the clock's time and resolves once it is actually playing (or there is nothing to play
-   * at this time), so the caller can start the clock at that moment and the two start together.
+   * Seats the audio at the clock's time and resolves once its time actually moves (or there is nothing to play
+   * at this time), so the caller can start the clock at that moment and the two start together: `play()`
+   * resolves some 80 ms before the sound does in Chromium.
    */
   async start(ptsSec: number, speed: number): Promise<void> {
     this.playing = true;
     this.seatedAt = null;
+    this.readings = [];
     this.element.playbackRate = speed;
     const target = this.audioTimeAt(ptsSec);
     if (!this.audible(target)) return;
     this.element.currentTime = target;
     await this.element.play().catch(() => undefined);
+    const waitedFrom = performance.now();
+    while (this.playing && !this.moved(target) && performance.now() - waitedFrom < MAX_START_WAIT_MS) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
   }
 
   /** Called on every tick of the clock while playing. */
@@ -72,13 +86,16 @@ export class SoundTrack {
       return;
     }
     if (this.element.seeking) return;
-    const drift = this.element.currentTime - target;
+    const reading = this.element.currentTime - target;
     if (this.seatedAt !== null) {
-      if (this.element.currentTime === this.seatedAt) return;
+      if (!this.moved(this.seatedAt)) return;
       this.seatedAt = null;
-      this.leadSec = Math.max(0, Math.min(MAX_LEAD_SEC, this.leadSec - drift));
+      this.leadSec = Math.max(0, Math.min(MAX_LEAD_SEC, this.leadSec - reading));
     }
+    const drift = this.driftFrom(reading);
+    this.element.dataset.driftMs = (drift * 1000).toFixed(1);
     if (Math.abs(drift) > this.frameSec) {
+      this.readings = [];
       this.element.currentTime = target + this.leadSec;
       this.seatedAt = this.element.currentTime;
       this.reseats++;
@@ -94,6 +111,23 @@ export class SoundTrack {
   stop(): void {
     this.playing = false;
     this.element.pause();
+  }
+
+  /**
+   * The drift, from the readings of the last DRIFT_WINDOW_MS: a busy Chromium updates `currentTime` in steps of
+   * 50-70 ms, so a reading is the true position or older, never newer, and the largest recent one (less the
+   * clock's advance since, which `reading` already subtracted) is the freshest estimate.
+   */
+  private driftFrom(reading: number): number {
+    const now = performance.now();
+    this.readings.push({ atMs: now, driftSec: reading });
+    while ((this.readings[0]?.atMs ?? now) < now - DRIFT_WINDOW_MS) this.readings.shift();
+    return Math.max(...this.readings.map((r) => r.driftSec));
+  }
+
+  /** Whether the audio has started to play on from where it was seated (not merely reports a rounded seek). */
+  private moved(seatedSec: number): boolean {
+    return !this.element.paused && !this.element.seeking && this.element.currentTime > seatedSec + 0.002;
   }
 
   private audible(audioSec: number): boolean {
