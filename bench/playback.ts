@@ -22,6 +22,21 @@ import type { Page } from 'playwright-core';
 import { openStudioInChromium } from '../test/support/studioInChromium';
 import { makeVideoWithTone } from '../test/support/testMedia';
 
+// The function given to page.evaluate runs in the page; the Node program has no DOM types, so these name the
+// little of the page it uses.
+interface PageElement {
+  textContent: string | null;
+  click(): void;
+}
+interface PageMedia extends PageElement {
+  currentTime: number;
+  paused: boolean;
+  dataset: Record<string, string | undefined>;
+  checkVisibility(): boolean;
+}
+declare const document: { querySelector(selector: string): unknown };
+declare function requestAnimationFrame(callback: () => void): number;
+
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { seconds: { type: 'string', default: '8' } } });
 const SECONDS = Number(values.seconds);
 
@@ -49,9 +64,9 @@ async function record(page: Page, seconds: number): Promise<Sample[]> {
     (durationMs) =>
       new Promise<Sample[]>((resolve) => {
         const samples: Sample[] = [];
-        const readout = document.querySelector('[data-testid=frame-readout] strong');
-        const audio = document.querySelector<HTMLAudioElement>('[data-testid=sound]');
-        const play = document.querySelector<HTMLButtonElement>('.transport-play');
+        const readout = document.querySelector('[data-testid=frame-readout] strong') as PageElement | null;
+        const audio = document.querySelector('[data-testid=sound]') as PageMedia | null;
+        const play = document.querySelector('.transport-play') as PageElement | null;
         play?.click();
         const started = performance.now();
         const sample = () => {
@@ -63,7 +78,7 @@ async function record(page: Page, seconds: number): Promise<Sample[]> {
             audioPaused: audio ? audio.paused : true,
             reseats: Number(audio?.dataset.reseats ?? 0),
             driftMs: Number(audio?.dataset.driftMs ?? NaN),
-            videoPicture: document.querySelector<HTMLVideoElement>('[data-testid=frame-video]')?.checkVisibility() ?? false,
+            videoPicture: (document.querySelector('[data-testid=frame-video]') as PageMedia | null)?.checkVisibility() ?? false,
           });
           if (t - started < durationMs) requestAnimationFrame(sample);
           else {

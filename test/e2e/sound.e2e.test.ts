@@ -14,6 +14,25 @@ import { endedJob } from '../support/apiJobs';
 import { openStudioInChromium, SCREENSHOTS, type StudioInChromium } from '../support/studioInChromium';
 import { makeTestVideo, makeVideoWithTone } from '../support/testMedia';
 
+// The functions given to page.evaluate run in the page; the Node program has no DOM types, so these name the
+// little of the page they use.
+interface PageElement {
+  textContent: string | null;
+  click(): void;
+}
+interface PageAudio extends PageElement {
+  currentTime: number;
+  paused: boolean;
+  muted: boolean;
+  volume: number;
+  playbackRate: number;
+  preservesPitch: boolean;
+  dataset: Record<string, string | undefined>;
+}
+declare const document: { querySelector(selector: string): unknown };
+declare const localStorage: { clear(): void };
+declare function requestAnimationFrame(callback: () => void): number;
+
 let studio: StudioInChromium;
 let page: Page;
 let call: ApiCall;
@@ -42,9 +61,9 @@ function playAndSample(ms: number): Promise<Sample[]> {
   return page.evaluate(
     (durationMs) =>
       new Promise<Sample[]>((resolve) => {
-        const audio = document.querySelector('audio') as HTMLAudioElement;
-        const readout = document.querySelector('[data-testid=frame-readout] strong') as HTMLElement;
-        const play = document.querySelector('.transport-play') as HTMLButtonElement;
+        const audio = document.querySelector('audio') as PageAudio;
+        const readout = document.querySelector('[data-testid=frame-readout] strong') as PageElement;
+        const play = document.querySelector('.transport-play') as PageElement;
         const samples: Sample[] = [];
         play.click();
         const started = performance.now();
@@ -122,14 +141,14 @@ describe('sound in the workspace', () => {
     const offsets = samples.map((s) => s.audioSec + toned.offsetSec - ((toned.ptsSec[s.frame] as number) - (toned.ptsSec[0] as number)));
     const median = [...offsets].sort((a, b) => a - b)[Math.floor(offsets.length / 2)] as number;
     expect(Math.abs(median)).toBeLessThan(0.5);
-    expect(await page.evaluate(() => document.querySelector('audio')?.paused)).toBe(true);
+    expect(await page.evaluate(() => (document.querySelector('audio') as PageAudio | null)?.paused)).toBe(true);
   });
 
   it('keeps the pitch at other speeds', async () => {
     await page.locator('select[name=speed]').selectOption('0.5');
     await playAndSample(600);
     const audio = await page.evaluate(() => {
-      const el = document.querySelector('audio') as HTMLAudioElement;
+      const el = document.querySelector('audio') as PageAudio;
       return { rate: el.playbackRate, pitch: el.preservesPitch };
     });
     expect(audio).toEqual({ rate: 0.5, pitch: true });
@@ -142,17 +161,17 @@ describe('sound in the workspace', () => {
     await expect.poll(readoutFrame).toBe(before + 1);
     await page.keyboard.press('ArrowLeft');
     await expect.poll(readoutFrame).toBe(before);
-    expect(await page.evaluate(() => document.querySelector('audio')?.paused)).toBe(true);
+    expect(await page.evaluate(() => (document.querySelector('audio') as PageAudio | null)?.paused)).toBe(true);
   });
 
   it('remembers mute and volume across a reload', async () => {
     await page.getByLabel('Volume').fill('0.4');
     await page.locator('[data-testid=sound-controls] button').click();
-    await expect.poll(() => page.evaluate(() => document.querySelector('audio')?.muted)).toBe(true);
+    await expect.poll(() => page.evaluate(() => (document.querySelector('audio') as PageAudio | null)?.muted)).toBe(true);
     await page.reload();
     await page.locator('[data-testid=workspace][data-ready=true]').waitFor();
-    await expect.poll(() => page.evaluate(() => document.querySelector('audio')?.muted)).toBe(true);
-    expect(await page.evaluate(() => document.querySelector('audio')?.volume)).toBeCloseTo(0.4, 5);
+    await expect.poll(() => page.evaluate(() => (document.querySelector('audio') as PageAudio | null)?.muted)).toBe(true);
+    expect(await page.evaluate(() => (document.querySelector('audio') as PageAudio | null)?.volume)).toBeCloseTo(0.4, 5);
     await expect.poll(() => page.locator('[data-testid=sound-controls] button').getAttribute('aria-pressed')).toBe('true');
     await page.locator('.frame-loading').waitFor({ state: 'detached' });
     await shot('4-muted');
