@@ -30,6 +30,7 @@ function syntheticData(frameCount: number): TimelineData {
   });
   return {
     frameCount,
+    ptsSec: Array.from({ length: frameCount }, (_, f) => f / 25),
     labels,
     otherLabels: labels.map((l) => ({ ...l, frameIndex: l.frameIndex + 40, valence: l.valence * 0.8 })),
     prediction: { valence, arousal, valenceSd, arousalSd },

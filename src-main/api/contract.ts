@@ -124,6 +124,17 @@ export const ThumbnailStrip = z.object({
 });
 export type ThumbnailStrip = z.infer<typeof ThumbnailStrip>;
 
+/**
+ * A video's sound for the player: a URL (relative to the page, served with Range support by the app protocol and
+ * the browser-mode server) and where the audio's time 0 falls: audio time = (frame pts - first frame pts) -
+ * offsetSec. Or why there is none.
+ */
+export const VideoSound = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('audio'), url: z.string(), offsetSec: z.number(), durationSec: z.number() }),
+  z.object({ kind: z.literal('none'), reason: z.string() }),
+]);
+export type VideoSound = z.infer<typeof VideoSound>;
+
 export const Annotator = z.object({ id: z.number().int(), name: z.string(), kind: z.enum(['human', 'import']) });
 export type Annotator = z.infer<typeof Annotator>;
 
@@ -342,6 +353,12 @@ export const methods = {
     result: FrameImages,
   },
   'videos.thumbnails': { params: z.object({ project, videoId }).strict(), result: ThumbnailStrip.nullable() },
+  'videos.sound': { params: z.object({ project, videoId }).strict(), result: VideoSound },
+  /**
+   * The video file itself as a URL (served like the sound), for playing in a <video> element when the browser
+   * decodes its codec; null for a folder of frames or a file that is not where it was.
+   */
+  'videos.source': { params: z.object({ project, videoId }).strict(), result: z.object({ url: z.string().nullable() }) },
   'annotators.list': { params: z.object({ project }).strict(), result: z.array(Annotator) },
   'annotators.add': {
     params: z.object({ project, name: annotatorName }).strict(),

@@ -6,6 +6,7 @@ import type { ExportLedger } from '../core/io/exportLedger';
 import type { RecentProjects } from '../core/store/recentProjects';
 import type { Handlers } from './dispatcher';
 import type { EventHub } from './eventHub';
+import type { MediaFiles } from './mediaFiles';
 import { agreementHandlers } from './handlers/agreementHandlers';
 import { analysisHandlers } from './handlers/analysisHandlers';
 import { appHandlers } from './handlers/appHandlers';
@@ -24,6 +25,8 @@ export interface ApiServices {
   exportLedger: ExportLedger;
   events: EventHub;
   sessions: ProjectSessions;
+  /** Files the page may fetch by URL (a video, its sound), served by the app protocol or the browser-mode server. */
+  media: MediaFiles;
   /** A native folder picker; absent in browser mode, where the UI asks for a typed path instead. */
   chooseFolder?: (title: string) => Promise<string | null>;
 }

@@ -5,12 +5,15 @@ import { ExportLedger } from '../core/io/exportLedger';
 import { RecentProjects } from '../core/store/recentProjects';
 import { createDispatcher, type Dispatch } from './dispatcher';
 import { EventHub } from './eventHub';
+import { MediaFiles } from './mediaFiles';
 import { ProjectSessions } from './projectSessions';
 import { createHandlers, type ApiServices } from './handlers';
 
 export interface StudioApi {
   dispatch: Dispatch;
   events: EventHub;
+  /** The media files handed out as URLs; the transports serve them (with Range). */
+  media: MediaFiles;
   /** Logs an error that is a bug and returns the one line to show instead (see errorLog.ts). */
   reportUnexpected: (context: string, error: unknown) => string;
   /** Stops running jobs (they resume on the next start) and closes every open project. */
@@ -26,6 +29,7 @@ export function createStudioApi(options: {
   const reportUnexpected = (context: string, error: unknown) => logUnexpected(options.configDir, context, error);
   const exportLedger = new ExportLedger(options.configDir);
   const sessions = new ProjectSessions(events, reportUnexpected, exportLedger);
+  const media = new MediaFiles();
   const handlers = createHandlers({
     sessions,
     mode: options.mode,
@@ -33,7 +37,8 @@ export function createStudioApi(options: {
     recent: new RecentProjects(options.configDir),
     exportLedger,
     events,
+    media,
     chooseFolder: options.chooseFolder,
   });
-  return { dispatch: createDispatcher(handlers, reportUnexpected), events, reportUnexpected, close: () => sessions.closeAll() };
+  return { dispatch: createDispatcher(handlers, reportUnexpected), events, media, reportUnexpected, close: () => sessions.closeAll() };
 }

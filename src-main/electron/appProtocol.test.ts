@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MediaFiles } from '../api/mediaFiles';
 import { CONTENT_SECURITY_POLICY } from '../server/contentSecurityPolicy';
 
 const fake = vi.hoisted(() => ({
@@ -15,6 +16,7 @@ import { createAppRequestHandler, installAppProtocol, registerAppScheme } from '
 let base: string;
 let root: string;
 let secret: string;
+const media = new MediaFiles();
 
 beforeAll(() => {
   base = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-studio-protocol-'));
@@ -34,8 +36,8 @@ beforeEach(() => {
   fake.protocol.handle.mockClear();
 });
 
-function get(url: string, method = 'GET'): Promise<Response> {
-  return createAppRequestHandler(root)(new Request(url, { method }));
+function get(url: string, method = 'GET', headers: Record<string, string> = {}): Promise<Response> {
+  return createAppRequestHandler(root, media)(new Request(url, { method, headers }));
 }
 
 describe('app protocol', () => {
@@ -85,15 +87,36 @@ describe('app protocol', () => {
     expect(await head.text()).toBe('');
   });
 
-  it('registers the scheme as standard, secure and fetchable', () => {
+  it('registers the scheme as standard, secure, fetchable and streamable (for <audio>)', () => {
     registerAppScheme();
     expect(fake.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
-      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
     ]);
   });
 
+  it('serves a published media file by its URL, with byte ranges for seeking, and nothing unpublished', async () => {
+    const sound = path.join(base, 'sound.webm');
+    const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+    fs.writeFileSync(sound, bytes);
+    const url = `app://studio/${media.publish(sound)}`;
+    const whole = await get(url);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('audio/webm');
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    expect(Buffer.from(await whole.arrayBuffer()).equals(bytes)).toBe(true);
+    const part = await get(url, 'GET', { Range: 'bytes=100-199' });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 100-199/1000');
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(100, 200))).toBe(true);
+    const tail = await get(url, 'GET', { Range: 'bytes=900-' });
+    expect(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(900))).toBe(true);
+    expect((await get(url, 'GET', { Range: 'bytes=1000-' })).status).toBe(416);
+    expect((await get('app://studio/media/not-a-key.webm')).status).toBe(404);
+    expect((await get(`app://evil/${media.publish(sound)}`)).status).toBe(404);
+  });
+
   it('installs a handler for the app scheme that serves the given folder', async () => {
-    installAppProtocol(root);
+    installAppProtocol(media, root);
     expect(fake.protocol.handle).toHaveBeenCalledOnce();
     const [scheme, handler] = fake.protocol.handle.mock.calls[0] as [string, (request: Request) => Promise<Response>];
     expect(scheme).toBe('app');

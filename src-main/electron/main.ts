@@ -55,7 +55,7 @@ if (!app.requestSingleInstanceLock()) {
     const api = createStudioApi({ mode: 'electron', configDir: app.getPath('userData'), chooseFolder });
     closeProjectsBeforeQuit(api);
     bindApiToIpc(api);
-    installAppProtocol();
+    installAppProtocol(api.media);
     installMenu();
     denyAllPermissions(session.defaultSession);
     openWindow();

@@ -6,7 +6,8 @@
  * HttpOnly, SameSite=Strict cookie and redirects (303) to the same page without the token. Every later request,
  * and the WebSocket at `/api`, is authorised by that cookie; anything else gets 401. The cookie's name carries the
  * port, so two studios on one machine do not overwrite each other's. The Host header must name the loopback
- * address (defeats DNS rebinding) and a browser's WebSocket Origin must be the page itself.
+ * address (defeats DNS rebinding) and a browser's WebSocket Origin must be the page itself. Media files the API
+ * handed out (`/media/<key>`, see api/mediaFiles.ts) are served behind the same cookie, with Range for seeking.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -16,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isInside } from '../core/paths/userPath';
 import type { StudioApi } from '../api/studioApi';
+import { rangeHeaders, requestedRange } from './byteRange';
 import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy';
 import { contentTypeOf } from './contentTypes';
 
@@ -65,7 +67,10 @@ export async function startBrowserServer(options: {
     if (!hasCookie(req)) return refuse(res, 401, UNAUTHORIZED);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
     try {
-      serveStatic(rendererDir, decodePath(pathname), res, api.reportUnexpected);
+      const relative = decodePath(pathname);
+      const media = relative === null ? null : api.media.resolve(relative);
+      if (media !== null) serveMedia(media, req, res, api.reportUnexpected);
+      else serveStatic(rendererDir, relative, res, api.reportUnexpected);
     } catch (error) {
       // A file that vanished or cannot be read between the checks and the read: a bug report, not a crash.
       failed(res, api.reportUnexpected(`serving ${pathname}`, error));
@@ -163,6 +168,34 @@ function serveStatic(root: string, relative: string | null, res: http.ServerResp
     .on('error', (error) => {
       // The status line is already sent: cutting the response is the only way left to say it failed.
       reportUnexpected(`serving ${relative}`, error);
+      res.destroy();
+    })
+    .pipe(res);
+}
+
+/** A published media file, whole or the one byte range asked for. */
+function serveMedia(file: string, req: http.IncomingMessage, res: http.ServerResponse, reportUnexpected: StudioApi['reportUnexpected']): void {
+  const size = fs.statSync(file, { throwIfNoEntry: false })?.size;
+  if (size === undefined) return refuse(res, 404, 'Not found.');
+  const range = requestedRange(req.headers.range, size);
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Cache-Control': 'no-store' });
+    res.end();
+    return;
+  }
+  res.writeHead(range === null ? 200 : 206, {
+    ...rangeHeaders(range, size),
+    'Content-Type': contentTypeOf(file),
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  fs.createReadStream(file, range === null ? {} : { start: range.start, end: range.end })
+    .on('error', (error) => {
+      reportUnexpected(`serving ${path.basename(file)}`, error);
       res.destroy();
     })
     .pipe(res);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-/** Content types of the files the built renderer holds; shared by browser mode and Electron's app:// protocol. */
+/** Content types of the files the built renderer holds and the media it plays; shared by browser mode and Electron's app:// protocol. */
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -13,6 +13,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
+  '.webm': 'audio/webm',
+  '.mp4': 'video/mp4',
 };
 
 export function contentTypeOf(file: string): string {

@@ -2,6 +2,7 @@
  * Draws the whole timeline on one canvas: no DOM node per frame, and work per redraw bounded by the canvas
  * width (series are reduced to one min/max column per pixel), so it stays fluid at 100,000 frames.
  */
+import { drawTimeRuler, RULER_ROW } from './timeRuler';
 import { xOfFrame, type TimelineView } from './timelineView';
 
 export interface SeriesPoint {
@@ -12,6 +13,8 @@ export interface SeriesPoint {
 
 export interface TimelineData {
   frameCount: number;
+  /** Presentation time of each frame, seconds (the ruler's times). */
+  ptsSec: readonly number[];
   /** Labels of the active annotator. */
   labels: readonly SeriesPoint[];
   /** Labels of other annotators (hollow markers); empty in blind mode. */
@@ -81,8 +84,13 @@ export function drawTimeline(
   const plot = plotArea(width);
   const plotWidth = plot.width;
   const toX = (frame: number) => plot.left + xOfFrame(view, frame, plotWidth);
-  const top = thumbnails ? THUMBNAIL_ROW : 0;
+  const rulerTop = thumbnails ? THUMBNAIL_ROW : 0;
   if (thumbnails) drawThumbnails(ctx, thumbnails, view, plot, data.frameCount, toX);
+  ctx.save();
+  ctx.translate(0, rulerTop);
+  drawTimeRuler(ctx, view, data.ptsSec, plot, toX, currentFrame);
+  ctx.restore();
+  const top = rulerTop + RULER_ROW;
   ctx.save();
   ctx.translate(0, top);
   drawLanes(ctx, { width, height: size.height - top }, view, data, currentFrame, style, plot, toX);

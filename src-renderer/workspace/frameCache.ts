@@ -10,6 +10,8 @@ const CAPACITY = 360;
 export class FrameCache {
   private readonly frames = new Map<number, ImageBitmap>();
   private readonly inFlight = new Map<number, Promise<void>>();
+  /** Requests on their way: playback keeps a few going, no more (each is a decoder process in main). */
+  chunksInFlight = 0;
 
   constructor(
     private readonly project: string,
@@ -20,6 +22,11 @@ export class FrameCache {
 
   get(frame: number): ImageBitmap | undefined {
     return this.frames.get(frame);
+  }
+
+  /** Whether the frame is decoded or on its way. */
+  has(frame: number): boolean {
+    return this.frames.has(frame) || this.inFlight.has(frame);
   }
 
   /** Loads `count` frames from `from` unless they are cached or already on their way. */
@@ -36,8 +43,10 @@ export class FrameCache {
       while (i + 1 < wanted.length && wanted[i + 1] === end + 1 && end - start + 1 < MAX_FRAMES_PER_CALL) end = wanted[++i] as number;
       i++;
       const chunk = this.fetch(start, end - start + 1);
+      this.chunksInFlight++;
       for (let f = start; f <= end; f++) this.inFlight.set(f, chunk);
       chunks.push(chunk.finally(() => {
+        this.chunksInFlight--;
         for (let f = start; f <= end; f++) this.inFlight.delete(f);
       }));
     }

@@ -22,6 +22,8 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--disable-background-networking',
       '--disable-component-update',
+      // The studio plays sound when Play is pressed; a script-driven press in tests must be allowed to as well.
+      '--autoplay-policy=no-user-gesture-required',
     ],
   });
 }

@@ -302,3 +302,32 @@ export function makeTwoPeopleVideo(file: string): string {
   ]);
   return file;
 }
+/**
+ * A video with sound for the audio tests and the playback bench: a moving test pattern (h264, `fps`) and AAC
+ * audio that is silent until `toneAtSec` after the first frame, then a 1 kHz tone. The whole file starts at
+ * `startSec` (as a stream cut from a longer recording does), and the audio starts where the video does, so its
+ * AAC priming puts its first sample a little before the first frame: the offset the import must get right.
+ */
+export function makeVideoWithTone(file: string, options: { seconds: number; width: number; height: number; fps?: number; toneAtSec: number; startSec?: number }): string {
+  const { ffmpeg } = resolveFfmpegPaths();
+  const fps = options.fps ?? 30;
+  const toneMs = Math.round(options.toneAtSec * 1000);
+  execFileSync(ffmpeg, [
+    '-v', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc2=size=${options.width}x${options.height}:rate=${fps}:duration=${options.seconds}`,
+    '-f', 'lavfi', '-i', `sine=frequency=1000:sample_rate=48000:duration=${options.seconds}`,
+    '-filter_complex', `[1]adelay=${toneMs},atrim=end=${options.seconds}[a]`,
+    '-map', '0:v', '-map', '[a]', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(fps), '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '96k', '-output_ts_offset', String(options.startSec ?? 0), '-movflags', '+faststart', file,
+  ]);
+  return file;
+}
+
+/** Seconds from the start of a sound file (as ffmpeg decodes it) to the first sample louder than -20 dBFS. */
+export function soundOnsetSec(file: string): number {
+  const { ffmpeg } = resolveFfmpegPaths();
+  const rate = 48_000;
+  const pcm = execFileSync(ffmpeg, ['-v', 'error', '-i', file, '-map', '0:a:0', '-f', 's16le', '-ac', '1', '-ar', String(rate), 'pipe:1'], { maxBuffer: 512 * 1024 * 1024 });
+  for (let i = 0; i + 1 < pcm.length; i += 2) if (Math.abs(pcm.readInt16LE(i)) > 3277) return i / 2 / rate;
+  throw new Error(`${file} is silent`);
+}

@@ -1,10 +1,12 @@
 /**
  * Use cases for a project's videos: list them, ask for an import, relink a moved file, and what the viewer and
- * timeline show (frame times, exact frames as JPEG, the thumbnail strip).
+ * timeline show (frame times, exact frames as JPEG, the thumbnail strip, the sound).
  */
+import fs from 'node:fs';
 import type { JobId, VideoId } from '../ids';
 import { checkImportPaths, findUnfinishedImport, IMPORT_JOB } from '../ingest/importJob';
 import { relinkVideo as relinkToFile } from '../ingest/relink';
+import { prepareSound, readSound, type VideoSound } from '../ingest/soundCache';
 import { readThumbnailStrip, type StoredThumbnailStrip } from '../ingest/thumbnailCache';
 import { checkViewable, encodeViewerFrames, existingVideo, videoListing, type VideoListing, type ViewerFrames } from '../ingest/videoAccess';
 import type { VideoRecord } from '../store/videoStore';
@@ -62,4 +64,23 @@ export async function viewerFrames(
 export async function thumbnails(project: ProjectContext, id: VideoId): Promise<StoredThumbnailStrip | null> {
   await videoOf(project, id);
   return readThumbnailStrip(project.cacheDir, id);
+}
+
+/** The video file, for a player that can play it whole; null for a folder of frames or a file that has gone. */
+export async function videoSourceFile(project: ProjectContext, id: VideoId): Promise<string | null> {
+  const video = await videoOf(project, id);
+  return video.kind === 'video' && video.status === 'ready' && fs.existsSync(video.path) ? video.path : null;
+}
+
+/**
+ * The video's sound for the player, prepared the first time it is asked for when the import did not (projects
+ * imported before the studio kept sound). Needs the video file only then.
+ */
+export async function videoSound(project: ProjectContext, id: VideoId): Promise<VideoSound> {
+  const video = await videoOf(project, id);
+  const prepared = readSound(project.cacheDir, video);
+  if (prepared) return prepared;
+  checkViewable(video, 0);
+  const [first] = await project.stores.videos.framesBetween(id, 0, 1);
+  return prepareSound(project.cacheDir, video, first?.ptsSec ?? 0);
 }

@@ -14,6 +14,7 @@ import { decodeImage, listImageFrames } from '../media/imageSequence';
 import { encodeJpeg } from '../media/jpegEncode';
 import { estimatedFrameCount, probeMedia, type MediaProbe } from '../media/probe';
 import { evenlySpacedFrames, makeThumbnailStrip, planThumbnails, tilesCoverStretches, type ThumbnailPlan } from '../media/thumbnails';
+import { prepareSound } from './soundCache';
 import { writeFileAtomic } from '../paths/atomicWrite';
 import { ensureAnnotator } from '../store/annotatorStore';
 import { appendLabels } from '../store/labelStore';
@@ -109,6 +110,8 @@ export async function importVideoFile(file: string, probe: MediaProbe, options: 
     const warning = endsEarlyWarning(indexedDurationSec(frames), probe.durationSec);
     const strip = await keepOrRemakeStrip(file, probe, frames.length, { planned, jpeg: thumbnailJpeg }, options, id);
     writeThumbnailMeta(options.cacheDir, id, { tileWidth: strip.tileWidth, tileHeight: strip.tileHeight, frameIndexes: [...strip.frameIndexes] });
+    // Its own pass (the audio only, no video decoded): a fraction of the indexing decode's time.
+    await prepareSound(options.cacheDir, { id, kind: 'video', path: file, contentHash }, frames[0]?.ptsSec ?? 0, probe.hasAudio, options.signal);
     return { frames, clip: null, warning };
   });
 }

@@ -34,9 +34,13 @@ function loggingWrapper(tool: 'ffprobe' | 'ffmpeg'): string {
   return file;
 }
 
-/** Runs of `tool` whose arguments name `file`. */
-function runsOn(tool: 'ffprobe' | 'ffmpeg', file: string): number {
-  return fs.readFileSync(log[tool], 'utf8').split('\n').filter((line) => line.split(' ').includes(file)).length;
+/** Runs of `tool` whose arguments name `file`: all of them, or only those that read its video or only its sound. */
+function runsOn(tool: 'ffprobe' | 'ffmpeg', file: string, reading: 'any' | 'video' | 'sound' = tool === 'ffmpeg' ? 'video' : 'any'): number {
+  return fs
+    .readFileSync(log[tool], 'utf8')
+    .split('\n')
+    .filter((line) => line.split(' ').includes(file))
+    .filter((line) => reading === 'any' || line.includes('-map 0:a:0') === (reading === 'sound')).length;
 }
 
 /** The index as the two-decode import made it: ffprobe's per-frame timestamps on one thread, repaired alike. */
@@ -79,11 +83,12 @@ describe('an import of video files', () => {
     expect(outcomes.map((o) => [path.basename(o.path), o.error])).toEqual(files.map((file) => [path.basename(file), undefined]));
   });
 
-  it('runs ffprobe once per file, and decodes a whole file once', () => {
+  it('runs ffprobe once per file, decodes a whole file once, and its sound (only) once when it has any', async () => {
     for (const file of files) expect(runsOn('ffprobe', file), path.basename(file)).toBe(1);
     for (const file of files.slice(0, -2)) expect(runsOn('ffmpeg', file), path.basename(file)).toBe(1);
     // A file that ends early has fewer frames than its container says: its strip is remade from the real count.
     for (const file of files.slice(-2)) expect(runsOn('ffmpeg', file), path.basename(file)).toBe(2);
+    for (const file of files) expect(runsOn('ffmpeg', file, 'sound'), path.basename(file)).toBe((await probeMedia(file)).hasAudio ? 1 : 0);
   });
 
   it('indexes the frames and timestamps the two-decode import did, on every file', () => {
