@@ -31,9 +31,11 @@ export interface PropagationSettings {
   /** Weight factor of an anchor from another video (0: same-video anchors only). */
   crossVideo: number;
   /**
-   * Weight of the head's own prediction in the fusion: the plain mean of every anchor's candidate, i.e. the
-   * head's regression with its intercept from all labels. Where similar or near anchors add up to much more
-   * weight it hardly counts; far from any anchor it takes over from the few least dissimilar ones.
+   * Weight of the head's own prediction in the fusion: the plain mean of the candidates of other videos' labels,
+   * i.e. the head's regression with its intercept from those labels. Where similar or near anchors add up to much
+   * more weight it hardly counts; in a video (or clip) far from all of them it takes over from the few least
+   * dissimilar ones. The video's own labels stay out of it: an edit then changes only the frames near it (far
+   * frames of a long video keep following their nearest labels in time), not every frame of the video.
    */
   fallbackWeight: number;
   /** Variance of one fused candidate with weight 1, on top of the anchors' disagreement. */
@@ -89,7 +91,7 @@ const logSigmoid = (x: number) => (x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math
 
 /**
  * Running sums per frame: weight, weighted candidates and their squares, for V and A; and the count and plain sum
- * of the candidates (the head's own prediction).
+ * of other videos' candidates (the head's own prediction).
  */
 class FusionSums {
   readonly count: Float64Array;
@@ -164,9 +166,11 @@ export class VideoPropagation {
       const w = sign * timeFactor * Math.exp(sharpness * logSigmoid(similarity[t] as number));
       const cv = clip(anchor.valence + (deltaValence[t] as number));
       const ca = clip(anchor.arousal + (deltaArousal[t] as number));
-      s.count[t] = (s.count[t] as number) + sign;
-      s.plainV[t] = (s.plainV[t] as number) + sign * cv;
-      s.plainA[t] = (s.plainA[t] as number) + sign * ca;
+      if (anchor.frame === null) {
+        s.count[t] = (s.count[t] as number) + sign;
+        s.plainV[t] = (s.plainV[t] as number) + sign * cv;
+        s.plainA[t] = (s.plainA[t] as number) + sign * ca;
+      }
       s.w[t] = (s.w[t] as number) + w;
       s.v[t] = (s.v[t] as number) + w * cv;
       s.v2[t] = (s.v2[t] as number) + w * cv * cv;
@@ -214,8 +218,8 @@ export class VideoPropagation {
   }
 
   /**
-   * The fused candidates with the head's own prediction (the plain mean of the candidates) as one more, of weight
-   * `fallbackWeight`; the variance is the weighted spread of all of them plus the model variance.
+   * The fused candidates with the head's own prediction (the plain mean of other videos' candidates) as one more,
+   * of weight `fallbackWeight`; the variance is the weighted spread of all of them plus the model variance.
    */
   private fusedObservations(obsV: Float64Array, obsA: Float64Array, varV: Float64Array, varA: Float64Array): void {
     const s = this.sums;
