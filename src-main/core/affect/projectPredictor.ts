@@ -94,10 +94,11 @@ export class ProjectPredictor {
     }
     const calibration = this.bandCalibrations.get(`${videoId}/${annotatorId}`);
     const result = state.propagation.result();
-    const ownFrames = [...state.anchorValues.keys()].filter((id) => id.startsWith(`${videoId}:`)).map((id) => Number(id.slice(id.indexOf(':') + 1)));
+    // Anchor ids are "<video id>:<frame>": the video's own labels are those with its id.
+    const ownFrames = () => [...state.anchorValues.keys()].filter((id) => id.startsWith(`${videoId}:`)).map((id) => Number(id.slice(id.indexOf(':') + 1)));
     return {
       videoId,
-      ...(calibration ? calibratedBands(result, state.frames.times, ownFrames, calibration) : result),
+      ...(calibration ? calibratedBands(result, state.frames.times, ownFrames(), calibration) : result),
       hasFace: this.frameData(videoId).hasFace,
       anchorSpread: state.propagation.anchorSpread(),
       anchors: state.propagation.anchorCount,
