@@ -24,7 +24,7 @@ const CORE_LAYERS = [
     globs: [
       'src-main/core/*.ts',
       'src-main/core/{store,media,vision,inference,onnx,paths}/**',
-      'src-main/core/affect/{propagate,metrics,agreement,pairHead,priorHead,circumplex,random,trainHead}.ts',
+      'src-main/core/affect/{propagate,metrics,agreement,pairHead,priorHead,circumplex,random,trainHead,ridge,bandCalibration}.ts',
       'src-main/core/active/suggest.ts',
       // Messages to and from the analysis process: types only, shared by the store that saves what it sends.
       'src-main/core/analysis/analysisProtocol.ts',

@@ -2,8 +2,9 @@
  * Few-shot valence/arousal on a labelled image set such as ../shared/data/kerc-dev/labels.csv (evaluation only,
  * never training data for shipped weights): support fraction:0.05 and fraction:0.25 (20 draws each) and random:1
  * per clip for 10% of clips, comparing the support mean, k-NN on the embedding, the authors' nearest-anchor + delta
- * rule with the prior head and what ships (trained head, the product's label wiring, fused anchors, smoothing) on
- * the same draws, with the studio's held-back score of the support labels beside them. JSON lines on stdout.
+ * rule with the prior head, ridge on the descriptor, and what ships (trained head, the product's label wiring, fused
+ * anchors, smoothing) on the same draws, with the studio's held-back score of the support labels and its 90% band
+ * coverage (as given and calibrated) beside them. JSON lines on stdout.
  * Usage: npm run bench -- fewshot DATASET [--draws N] [--range MIN,MAX]   (kerc-dev: --range 1,9, the default)
  */
 import os from 'node:os';
@@ -54,6 +55,9 @@ async function main(): Promise<void> {
       }
       console.log(JSON.stringify(row));
     }
+    // The studio's 90% band (±1.645 sd): share of queries inside it, as given and calibrated by its held-back residuals.
+    const band90 = Object.fromEntries(Object.entries(run.band90).map(([group, b]) => [group, b && Object.fromEntries(Object.entries(b).map(([field, s]) => [field, round(s.mean)]))]));
+    console.log(JSON.stringify({ bench: 'fewshot', support: config.spec, draws: config.draws, studioBand90: band90 }));
     const heldBack = run.heldBack && Object.fromEntries(Object.entries(run.heldBack).map(([field, s]) => [field, round(s.mean)]));
     console.log(JSON.stringify({ bench: 'fewshot', support: config.spec, draws: config.draws, studioHeldBack: heldBack }));
     console.log(JSON.stringify({ bench: 'fewshot', support: config.spec, seconds: round(sec), machine: { cpus: os.cpus().length, node: process.versions.node } }));

@@ -286,6 +286,8 @@ export type VideoPredictions = z.infer<typeof VideoPredictions>;
  * How well the model predicts this video's labels it has not seen: blocked cross-validation in `folds` time
  * blocks, each also leaving out every label within `neighbourhoodSec` of a held-out one. Null below 5 labels.
  */
+const BandCoverage = z.object({ valence: z.number(), arousal: z.number(), samples: z.number().int() });
+
 export const HeldBackScore = z
   .object({
     labels: z.number().int(),
@@ -297,6 +299,8 @@ export const HeldBackScore = z
     cccArousal: z.number(),
     rmseValence: z.number(),
     rmseArousal: z.number(),
+    /** Share of held-out labels inside the 90% band (±1.645 sd), as predicted and calibrated on the other folds. */
+    band90: z.object({ coverage: BandCoverage, calibratedCoverage: BandCoverage.nullable() }),
   })
   .nullable();
 export type HeldBackScore = z.infer<typeof HeldBackScore>;

@@ -52,9 +52,17 @@ describe('affect-studio evaluate', () => {
     expect(run.code).toBe(0);
     const result = JSON.parse(run.out);
     expect(result.draws).toHaveLength(2);
-    for (const name of ['support-mean', 'knn', 'authors-prior', 'studio']) expect(result.summary[name].all.valence.ccc.mean).toEqual(expect.any(Number));
+    for (const name of ['support-mean', 'knn', 'ridge', 'authors-prior', 'studio']) expect(result.summary[name].all.valence.ccc.mean).toEqual(expect.any(Number));
+    // The studio's 90% band: the share of queries inside it, per draw and summarised, as given and calibrated.
+    const band = result.draws[0].band90.all;
+    expect(band.coverage.samples).toBe(result.draws[0].queries.all);
+    expect(band.coverage.valence).toBeGreaterThanOrEqual(0);
+    expect(band.coverage.valence).toBeLessThanOrEqual(1);
+    expect(result.band90.all.valence.mean).toEqual(expect.any(Number));
+    expect(result.heldBack).not.toBeNull();
     expect(result.draws[0].queries.all).toBe(60 - result.draws[0].supportSize);
     // 18 support labels train a head, so the studio's held-back score retrains it per fold, as the studio does.
     expect(result.heldBack.retrainedPerFold).toEqual({ mean: 1, sd: 0 });
-  });
+    // Two draws retrain a head per supported clip: minutes on a loaded machine.
+  }, 300_000);
 });

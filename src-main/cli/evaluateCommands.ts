@@ -37,6 +37,12 @@ export async function evaluateCommand(values: Values, rest: string[], io: CliIo)
       io.out(`${name.padEnd(15)} ${cells.join('  ')}\n`);
     }
   }
+  io.out(`\nstudio's 90% band (±1.645 sd): share of queries inside it, mean±sd over ${draws} draws (calibrated: by the factors its held-back score fitted on the support labels)\n`);
+  io.out('queries              valence       arousal       calibrated V  calibrated A\n');
+  for (const group of ['all', 'clipHasSupport', 'clipWithoutSupport'] as const) {
+    const b = run.band90[group];
+    if (b) io.out(`${group.padEnd(20)} ${[b.valence, b.arousal, b.calibratedValence, b.calibratedArousal].map(fmt).join('  ')}\n`);
+  }
   const held = run.heldBack;
   io.out(
     held

@@ -36,6 +36,9 @@ describe('score command', () => {
     expect(text.code, text.err).toBe(0);
     expect(text.out).toContain(`CCC V ${expected?.cccValence.toFixed(2)}, A ${expected?.cccArousal.toFixed(2)}`);
     expect(text.out).toContain(`(${expected?.labels} labels, 10 folds, labels within 2 s of a held-out one left out, prior head)`);
+    const band = expected?.band90;
+    expect(band?.calibratedCoverage).not.toBeNull();
+    expect(text.out).toContain(`90% band (±1.645 sd) held V ${Math.round((band?.coverage.valence ?? 0) * 100)}%, A ${Math.round((band?.coverage.arousal ?? 0) * 100)}% of the held-back labels`);
   }, 60_000);
 
   it('refuses an unanalysed video and an unknown annotator in one line each', async () => {

@@ -39,13 +39,17 @@ export async function scoreCommand(values: Values, rest: string[], io: CliIo): P
     io.out(
       `held-back score of video ${videoId} (${video.displayName}) for ${annotator.name}: ` +
         `CCC V ${score.cccValence.toFixed(2)}, A ${score.cccArousal.toFixed(2)} · RMSE ${score.rmseValence.toFixed(2)} / ${score.rmseArousal.toFixed(2)} ` +
-        `(${score.labels} labels, ${score.folds} folds, labels within ${score.neighbourhoodSec} s of a held-out one left out, ${heldBackHeadText(score.retrainedPerFold)})\n`,
+        `(${score.labels} labels, ${score.folds} folds, labels within ${score.neighbourhoodSec} s of a held-out one left out, ${heldBackHeadText(score.retrainedPerFold)})\n` +
+        `90% band (±1.645 sd) held ${bandText(score.band90.coverage)} of the held-back labels` +
+        (score.band90.calibratedCoverage ? `, ${bandText(score.band90.calibratedCoverage)} calibrated on the other folds\n` : '; too few of them to calibrate\n'),
     );
     return 0;
   } finally {
     await session.close();
   }
 }
+
+const bandText = (c: { valence: number; arousal: number }) => `V ${Math.round(c.valence * 100)}%, A ${Math.round(c.arousal * 100)}%`;
 
 /** Which head the score used, as `score` and `evaluate` print it (the studio's model panel says the same). */
 export function heldBackHeadText(retrainedPerFold: boolean): string {

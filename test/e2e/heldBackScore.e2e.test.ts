@@ -1,7 +1,7 @@
 /**
  * The Score button of the model panel in Chromium: a video labelled through the API (20 labels along its 19.7 s),
- * then the held-back score asked for in the UI, shown with its labels, folds, neighbourhood and head, and gone again
- * once a label changes (it scored labels no longer shown).
+ * then the held-back score asked for in the UI, shown with its labels, folds, neighbourhood and head and the share of
+ * held-back labels inside the 90% band, and gone again once a label changes (it scored labels no longer shown).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -51,6 +51,9 @@ describe('the held-back score in the model panel', () => {
     expect(await heldBack.textContent()).toContain('not scored');
     await page.getByTestId('score-held-back').click();
     await expect.poll(() => heldBack.textContent(), { timeout: 60_000 }).toMatch(/CCC V -?\d\.\d\d, A -?\d\.\d\d · RMSE \d\.\d\d \/ \d\.\d\d \(20 labels, 10 folds, labels within 2 s of a held-out one left out, prior head\)/);
+    // Beside the score, the share of held-back labels inside the 90% band; 20 residuals are too few to calibrate
+    // on 18 and score on the other 2.
+    await expect.poll(() => page.getByTestId('band-coverage').textContent()).toMatch(/held \d+% V, \d+% A\s*· too few held-back labels to calibrate/);
     await page.getByTestId('model-panel').screenshot({ path: path.join(SCREENSHOTS, 'held-back-score-panel.png') });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'held-back-score.png') });
   });

@@ -55,11 +55,36 @@ describe('predictions.heldOut', () => {
     const db = openProjectDbReadOnly(file);
     const expected = heldBackOfInput(new ProjectPredictor(db, project).heldBackInput(videoId, FIRST_PERSON, 1 as AnnotatorId));
     db.close();
-    expect(await score).toEqual(expected);
+    // The band factors stay in the main process (they calibrate the video's predictions); the rest crosses the API.
+    expect(await score).toEqual({ ...expected, calibration: undefined });
     // 80 labels, less those that fell on the synthetic video's faceless frames (one in ten).
     expect(expected?.labels).toBeGreaterThan(60);
     expect(expected).toMatchObject({ folds: 10, neighbourhoodSec: 2, retrainedPerFold: false });
+    // Beside the score, the share of held-back labels inside the 90% band, as predicted and calibrated.
+    expect(expected?.band90.coverage.samples).toBe(expected?.labels);
+    expect(expected?.band90.calibratedCoverage?.valence).toEqual(expect.any(Number));
+    expect(expected?.calibration?.bins).toHaveLength(3);
   }, 120_000);
+
+  it('calibrates the video\'s bands with the score\'s factors, by distance to the nearest label', () => {
+    const db = openProjectDbReadOnly(file);
+    const predictor = new ProjectPredictor(db, project);
+    const before = predictor.predict(videoId, 1 as AnnotatorId);
+    const generation = predictor.generation;
+    predictor.calibrateBands(videoId, 1 as AnnotatorId, { samples: 100, bins: [{ valence: 1, arousal: 1 }, { valence: 2, arousal: 3 }, { valence: 4, arousal: 5 }] });
+    const after = predictor.predict(videoId, 1 as AnnotatorId);
+    db.close();
+    expect(predictor.generation).toBeGreaterThan(generation);
+    const ratios = new Set<string>();
+    for (let f = 0; f < before.valenceSd.length; f++) {
+      if (!((before.valenceSd[f] as number) > 1e-6)) continue;
+      ratios.add(`${Math.round(((after.valenceSd[f] as number) / (before.valenceSd[f] as number)) * 10) / 10}/${Math.round(((after.arousalSd[f] as number) / (before.arousalSd[f] as number)) * 10) / 10}`);
+    }
+    // Synthetic labels every 75 frames (3 s at 25 fps): frames within 2 s of one keep their sd, the others double
+    // (valence) and triple (arousal); none is beyond 10 s.
+    expect([...ratios].sort()).toEqual(['1/1', '2/3']);
+    expect([...after.valence]).toEqual([...before.valence]);
+  });
 
   it('retrains the head per fold once the project has a trained head, and says so', async () => {
     const { jobId } = await call<{ jobId: string }>('heads.train', { project, annotatorId: 1 });
@@ -72,7 +97,7 @@ describe('predictions.heldOut', () => {
     const db = openProjectDbReadOnly(file);
     const expected = heldBackOfInput(new ProjectPredictor(db, project).heldBackInput(videoId, FIRST_PERSON, 1 as AnnotatorId));
     db.close();
-    expect(score).toEqual(expected);
+    expect(score).toEqual({ ...expected, calibration: undefined });
   }, 400_000);
 
   it('is null below five labels, and names a missing video', async () => {

@@ -17,12 +17,14 @@ import { StudioError } from '../errors';
 import { shownText } from '../shownText';
 import { decimalNumber, wholeNumber } from '../strictNumbers';
 import { heldBackPredictions, packDescriptors, poolHeldBack, retrainPerFold, scoreHeldBack, type FoldLabel, type HeldBackPredictions, type HeldBackScore } from './heldBack';
+import { bandCoverage, distanceToNearestLabel, type BandCoverage, type BandSample } from './bandCalibration';
 import { headFrames, otherVideoLabel, ownLabel, propagateLabels } from './labelPropagation';
 import { metricSet, type MetricSet } from './metrics';
 import { DESCRIPTOR_DIM, EMBEDDING_DIM, EXPRESSION_DIM, projectDescriptors } from './pairHead';
 import { DEFAULT_PROPAGATION, type PropagationSettings } from './propagate';
 import { priorHead } from './priorHead';
 import { clipsOf, clipVideos } from './pseudoVideos';
+import { ridgeBaseline } from './ridge';
 import { seededRandom, shuffled } from './random';
 import { MIN_TRAINING_LABELS, trainPairHead } from './trainHead';
 
@@ -75,8 +77,8 @@ export function drawSupport(items: readonly FewshotItem[], spec: SupportSpec, ra
   return support;
 }
 
-export type PredictorName = 'support-mean' | 'knn' | 'authors-prior' | 'studio';
-export const PREDICTORS: readonly PredictorName[] = ['support-mean', 'knn', 'authors-prior', 'studio'];
+export type PredictorName = 'support-mean' | 'knn' | 'ridge' | 'authors-prior' | 'studio';
+export const PREDICTORS: readonly PredictorName[] = ['support-mean', 'knn', 'ridge', 'authors-prior', 'studio'];
 
 export interface FewshotData {
   items: readonly FewshotItem[];
@@ -94,6 +96,13 @@ export interface DrawOptions {
 interface Prediction {
   valence: Float64Array;
   arousal: Float64Array;
+}
+
+/** The studio's predictions with their uncertainty: sd per image and seconds to its clip's nearest support label. */
+interface BandedPrediction extends Prediction {
+  valenceSd: Float64Array;
+  arousalSd: Float64Array;
+  distanceSec: (number | null)[];
 }
 
 export function descriptors(data: FewshotData): Float32Array {
@@ -133,6 +142,25 @@ function knn(data: FewshotData, support: readonly number[], k = 3): Prediction {
     out.arousal[q] = top.reduce((sum, t) => sum + (data.items[t.s] as FewshotItem).arousal, 0) / top.length;
   }
   return out;
+}
+
+/** Ridge on the descriptor, penalty from an inner cross-validation over the support's clips (ridge.ts). */
+function ridge(data: FewshotData, desc: Float32Array, support: readonly number[]): Prediction {
+  const rows = (indices: readonly number[]) => {
+    const out = new Float64Array(indices.length * DESCRIPTOR_DIM);
+    indices.forEach((i, r) => out.set(desc.subarray(i * DESCRIPTOR_DIM, (i + 1) * DESCRIPTOR_DIM), r * DESCRIPTOR_DIM));
+    return out;
+  };
+  const items = support.map((i) => data.items[i] as FewshotItem);
+  const all = data.items.map((_, i) => i);
+  const [valence, arousal] = ridgeBaseline(
+    rows(support),
+    DESCRIPTOR_DIM,
+    [Float64Array.from(items, (item) => item.valence), Float64Array.from(items, (item) => item.arousal)],
+    items.map((item) => item.clip),
+    rows(all),
+  ) as [Float64Array, Float64Array];
+  return { valence, arousal };
 }
 
 function authorsRule(data: FewshotData, desc: Float32Array, support: readonly number[]): Prediction {
@@ -175,7 +203,7 @@ function authorsRule(data: FewshotData, desc: Float32Array, support: readonly nu
  */
 export const CLIP_FRAME_SEC = 1 / 25;
 
-function studio(data: FewshotData, desc: Float32Array, support: readonly number[], options: DrawOptions): { prediction: Prediction; heldBack: HeldBackPredictions } {
+function studio(data: FewshotData, desc: Float32Array, support: readonly number[], options: DrawOptions): { prediction: BandedPrediction; heldBack: HeldBackPredictions } {
   const n = data.items.length;
   const descriptorOf = (i: number) => desc.subarray(i * DESCRIPTOR_DIM, (i + 1) * DESCRIPTOR_DIM);
   const training = support.map((i) => {
@@ -188,7 +216,7 @@ function studio(data: FewshotData, desc: Float32Array, support: readonly number[
   const settings: PropagationSettings = { ...DEFAULT_PROPAGATION, ...options.propagation };
   const supportSet = new Set(support);
   const weak = new Map(support.map((s) => [s, otherVideoLabel(head, String(s), descriptorOf(s), (data.items[s] as FewshotItem).valence, (data.items[s] as FewshotItem).arousal)]));
-  const out: Prediction = { valence: new Float64Array(n), arousal: new Float64Array(n) };
+  const out: BandedPrediction = { valence: new Float64Array(n), arousal: new Float64Array(n), valenceSd: new Float64Array(n), arousalSd: new Float64Array(n), distanceSec: [] };
   const heldBack: HeldBackPredictions[] = [];
   for (const video of clipVideos(data.items, { frameSec: CLIP_FRAME_SEC })) {
     const frames = headFrames(head, video.items.map(descriptorOf), video.times);
@@ -197,9 +225,13 @@ function studio(data: FewshotData, desc: Float32Array, support: readonly number[
     const clipSettings = { ...settings, crossVideo: options.anchors === 'same-video' && own.length > 0 ? 0 : settings.crossVideo };
     const labels = [...own, ...[...weak.entries()].filter(([s]) => !video.items.includes(s)).map(([, label]) => label)];
     const result = propagateLabels(frames, labels, clipSettings).result();
+    const distance = distanceToNearestLabel(video.times, own.map((l) => l.frame as number));
     video.items.forEach((i, f) => {
       out.valence[i] = result.valence[f] as number;
       out.arousal[i] = result.arousal[f] as number;
+      out.valenceSd[i] = result.valenceSd[f] as number;
+      out.arousalSd[i] = result.arousalSd[f] as number;
+      out.distanceSec[i] = distance[f] as number | null;
     });
     if (own.length === 0) continue;
     // The held-back score as the studio computes it for a video: a trained head is retrained per fold on the
@@ -232,6 +264,23 @@ export interface DrawResult {
   predictors: Record<PredictorName, { all: DimensionMetrics | null; clipHasSupport: DimensionMetrics | null; clipWithoutSupport: DimensionMetrics | null }>;
   /** The studio's held-back score of the support labels (what the studio would show), pooled over clips. */
   heldBack: HeldBackScore | null;
+  /**
+   * Share of the queries inside the studio's 90% band (±1.645 sd), as the propagation gives it and calibrated by
+   * the factors its held-back score fitted on the support labels (null when it had too few residuals).
+   */
+  band90: Record<QueryGroup, { coverage: BandCoverage; calibratedCoverage: BandCoverage | null } | null>;
+}
+
+type QueryGroup = 'all' | 'clipHasSupport' | 'clipWithoutSupport';
+
+function bandSamples(pred: BandedPrediction, items: readonly FewshotItem[], queries: readonly number[]): BandSample[] {
+  return queries.map((q) => ({
+    residualValence: (items[q] as FewshotItem).valence - (pred.valence[q] as number),
+    residualArousal: (items[q] as FewshotItem).arousal - (pred.arousal[q] as number),
+    sdValence: pred.valenceSd[q] as number,
+    sdArousal: pred.arousalSd[q] as number,
+    distanceSec: pred.distanceSec[q] ?? null,
+  }));
 }
 
 function scores(pred: Prediction, items: readonly FewshotItem[], queries: readonly number[]): DimensionMetrics | null {
@@ -252,6 +301,7 @@ export function evaluateDraw(data: FewshotData, support: Set<number>, draw: numb
   const predictions: Record<PredictorName, Prediction> = {
     'support-mean': supportMean(data, supportList),
     knn: knn(data, supportList),
+    ridge: ridge(data, desc, supportList),
     'authors-prior': authorsRule(data, desc, supportList),
     studio: shipped.prediction,
   };
@@ -261,12 +311,23 @@ export function evaluateDraw(data: FewshotData, support: Set<number>, draw: numb
       { all: scores(predictions[name], data.items, queries), clipHasSupport: scores(predictions[name], data.items, withSupport), clipWithoutSupport: scores(predictions[name], data.items, without) },
     ]),
   ) as DrawResult['predictors'];
+  const heldBack = scoreHeldBack(shipped.heldBack);
+  const calibration = heldBack?.calibration ?? null;
+  const groups: Record<QueryGroup, number[]> = { all: queries, clipHasSupport: withSupport, clipWithoutSupport: without };
+  const band90 = Object.fromEntries(
+    Object.entries(groups).map(([group, members]) => {
+      if (members.length === 0) return [group, null];
+      const samples = bandSamples(shipped.prediction, data.items, members);
+      return [group, { coverage: bandCoverage(samples, null), calibratedCoverage: calibration && bandCoverage(samples, calibration) }];
+    }),
+  ) as DrawResult['band90'];
   return {
     draw,
     supportSize: support.size,
     queries: { all: queries.length, clipHasSupport: withSupport.length, clipWithoutSupport: without.length },
     predictors,
-    heldBack: scoreHeldBack(shipped.heldBack),
+    heldBack,
+    band90,
   };
 }
 
@@ -279,10 +340,33 @@ export interface FewshotRun {
    * Mean and sd over the draws that have one of the studio's held-back score (`retrainedPerFold` as 1 or 0: its
    * mean is the share of draws whose head was retrained per fold); null when none has.
    */
-  heldBack: Record<keyof HeldBackScore, { mean: number; sd: number }> | null;
+  heldBack: Record<HeldBackField, { mean: number; sd: number }> | null;
+  /** Mean and sd over draws of the studio's 90% band coverage per query group, as given and calibrated. */
+  band90: Record<QueryGroup, Record<'valence' | 'arousal' | 'calibratedValence' | 'calibratedArousal', { mean: number; sd: number }> | null>;
 }
 
-const HELD_BACK_FIELDS: (keyof HeldBackScore)[] = ['labels', 'folds', 'neighbourhoodSec', 'retrainedPerFold', 'cccValence', 'cccArousal', 'rmseValence', 'rmseArousal'];
+const HELD_BACK_FIELDS = ['labels', 'folds', 'neighbourhoodSec', 'retrainedPerFold', 'cccValence', 'cccArousal', 'rmseValence', 'rmseArousal'] as const;
+type HeldBackField = (typeof HELD_BACK_FIELDS)[number];
+
+function summariseBands(draws: readonly DrawResult[]): FewshotRun['band90'] {
+  const groups: QueryGroup[] = ['all', 'clipHasSupport', 'clipWithoutSupport'];
+  return Object.fromEntries(
+    groups.map((group) => {
+      const present = draws.map((d) => d.band90[group]).filter((b) => b !== null);
+      if (present.length === 0) return [group, null];
+      const calibrated = present.map((b) => b.calibratedCoverage).filter((c) => c !== null);
+      return [
+        group,
+        {
+          valence: stat(present.map((b) => b.coverage.valence)),
+          arousal: stat(present.map((b) => b.coverage.arousal)),
+          calibratedValence: stat(calibrated.map((c) => c.valence)),
+          calibratedArousal: stat(calibrated.map((c) => c.arousal)),
+        },
+      ];
+    }),
+  ) as FewshotRun['band90'];
+}
 
 export function runFewshot(data: FewshotData, spec: string, options: { draws: number; seed: number; anchors: 'same-video' | 'any'; clipFraction?: number; propagation?: Partial<PropagationSettings> }, onDraw?: (d: DrawResult) => void): FewshotRun {
   const parsed = parseSupportSpec(spec);
@@ -301,6 +385,7 @@ export function runFewshot(data: FewshotData, spec: string, options: { draws: nu
     spec,
     draws,
     summary: summarise(draws),
+    band90: summariseBands(draws),
     heldBack: heldBack.length === 0 ? null : (Object.fromEntries(HELD_BACK_FIELDS.map((field) => [field, stat(heldBack.map((h) => Number(h[field])))])) as FewshotRun['heldBack']),
   };
 }

@@ -20,6 +20,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StudioError } from '../errors';
+import { bandCoverage, crossFittedCoverage, distanceToNearestLabel, fitBandCalibration, type BandCalibration, type BandCoverage, type BandSample } from './bandCalibration';
 import { ccc, rmse } from './metrics';
 import { anchorOf, otherVideoLabel, ownLabel, propagateLabels, type HeadFrames, type LabelAnchor } from './labelPropagation';
 import { DESCRIPTOR_DIM, projectDescriptors, type LinearPairHead } from './pairHead';
@@ -42,6 +43,13 @@ export interface HeldBackScore {
   cccArousal: number;
   rmseValence: number;
   rmseArousal: number;
+  /**
+   * Share of held-out labels inside the 90% band (±1.645 sd): as predicted, and with the band calibrated on the
+   * other folds' residuals (bandCalibration.ts; null with too few of them).
+   */
+  band90: { coverage: BandCoverage; calibratedCoverage: BandCoverage | null };
+  /** Band factors fitted on every held-out residual: what calibrates the video's bands. */
+  calibration: BandCalibration | null;
 }
 
 export interface HeldBackPredictions {
@@ -50,6 +58,9 @@ export interface HeldBackPredictions {
   retrainedPerFold: boolean;
   predicted: { valence: number[]; arousal: number[] };
   truth: { valence: number[]; arousal: number[] };
+  /** Per held-out label: the prediction's sd and distance to the nearest label it had, and its fold. */
+  bands: BandSample[];
+  fold: number[];
 }
 
 export interface HeldBackOptions {
@@ -84,6 +95,8 @@ export function heldBackPredictions(frames: HeadFrames, labels: readonly LabelAn
     retrainedPerFold: retrain !== undefined,
     predicted: { valence: [], arousal: [] },
     truth: { valence: [], arousal: [] },
+    bands: [],
+    fold: [],
   };
   for (let k = 0; k < folds; k++) {
     const start = Math.floor((k * own.length) / folds);
@@ -101,11 +114,21 @@ export function heldBackPredictions(frames: HeadFrames, labels: readonly LabelAn
       const fold = (retrain as FoldRetrainer)(leftOut);
       result = propagateLabels(fold.frames, fold.labels.filter((l) => !leftOut.has(l.id)), settings).result();
     }
+    const distance = distanceToNearestLabel(frames.times, own.filter((l) => !leftOut.has(l.id)).map((l) => l.frame as number));
     for (const label of heldOut) {
-      out.predicted.valence.push(result.valence[label.frame as number] as number);
-      out.predicted.arousal.push(result.arousal[label.frame as number] as number);
+      const f = label.frame as number;
+      out.predicted.valence.push(result.valence[f] as number);
+      out.predicted.arousal.push(result.arousal[f] as number);
       out.truth.valence.push(label.valence);
       out.truth.arousal.push(label.arousal);
+      out.bands.push({
+        residualValence: label.valence - (result.valence[f] as number),
+        residualArousal: label.arousal - (result.arousal[f] as number),
+        sdValence: result.valenceSd[f] as number,
+        sdArousal: result.arousalSd[f] as number,
+        distanceSec: distance[f] as number | null,
+      });
+      out.fold.push(k);
     }
   }
   return out;
@@ -190,7 +213,15 @@ export function retrainPerFold(training: TrainOptions, video: PackedFrames, labe
 
 /** Several videos' held-out predictions as one set (folds add up): how an evaluation scores many clips at once. */
 export function poolHeldBack(parts: readonly HeldBackPredictions[]): HeldBackPredictions {
+  let foldOffset = 0;
+  const fold: number[] = [];
+  for (const p of parts) {
+    fold.push(...p.fold.map((k) => k + foldOffset));
+    foldOffset += p.folds;
+  }
   return {
+    bands: parts.flatMap((p) => p.bands),
+    fold,
     folds: parts.reduce((sum, p) => sum + p.folds, 0),
     neighbourhoodSec: parts[0]?.neighbourhoodSec ?? NEIGHBOURHOOD_SEC,
     retrainedPerFold: parts.length > 0 && parts.every((p) => p.retrainedPerFold),
@@ -214,6 +245,8 @@ export function scoreHeldBack(predictions: HeldBackPredictions): HeldBackScore |
     cccArousal: finite(ccc(predicted.arousal, truth.arousal)),
     rmseValence: rmse(predicted.valence, truth.valence),
     rmseArousal: rmse(predicted.arousal, truth.arousal),
+    band90: { coverage: bandCoverage(predictions.bands, null), calibratedCoverage: crossFittedCoverage(predictions.bands, predictions.fold) },
+    calibration: fitBandCalibration(predictions.bands),
   };
 }
 

@@ -15,6 +15,7 @@ import type { AnnotatorId, PersonId, VideoId } from '../ids';
 import { currentLabels } from '../store/labelStore';
 import type { Db } from '../store/projectDb';
 import { listFrames, listVideos } from '../store/videoStore';
+import { calibratedBands, type BandCalibration } from './bandCalibration';
 import { packDescriptors, type HeldBackInput } from './heldBack';
 import { anchorOf, headFrames, otherVideoLabel, ownLabel, videoPropagation, type HeadFrames, type LabelAnchor } from './labelPropagation';
 import { EXPRESSION_DIM, frameDescriptor, readLinearHead, type LinearPairHead } from './pairHead';
@@ -57,12 +58,24 @@ export class ProjectPredictor {
     private readonly projectDir: string,
   ) {}
 
-  /** Bumped by every reset, so a cache of predictions above this one knows the head changed. */
+  /** Bumped by every reset and calibration, so a cache of predictions above this one knows they changed. */
   generation = 0;
 
-  /** Forget every cached video (a new head was trained or activated). */
+  /** Band factors per video, person and annotator, from their last held-back score (bandCalibration.ts). */
+  private readonly bandCalibrations = new Map<string, BandCalibration>();
+
+  /** Forget every cached video (a new head was trained or activated) and its band factors, fitted under the old head. */
   reset(): void {
     this.videos.clear();
+    this.bandCalibrations.clear();
+    this.generation++;
+  }
+
+  /** Calibrates the video's bands with the factors of its held-back score (null: as the propagation gives them). */
+  calibrateBands(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId, calibration: BandCalibration | null): void {
+    const key = `${videoId}/${personId}/${annotatorId}`;
+    if (calibration) this.bandCalibrations.set(key, calibration);
+    else this.bandCalibrations.delete(key);
     this.generation++;
   }
 
@@ -87,10 +100,15 @@ export class ProjectPredictor {
       state.propagation.removeAnchor(id);
       state.anchorValues.delete(id);
     }
+    const calibration = this.bandCalibrations.get(`${videoId}/${personId}/${annotatorId}`);
+    const result = state.propagation.result();
+    // Anchor ids are "<video id>/<person id>:<frame>": the person's own labels are those with both ids.
+    const own = `${videoId}/${personId}:`;
+    const ownFrames = () => [...state.anchorValues.keys()].filter((id) => id.startsWith(own)).map((id) => Number(id.slice(own.length)));
     return {
       videoId,
       personId,
-      ...state.propagation.result(),
+      ...(calibration ? calibratedBands(result, state.frames.times, ownFrames(), calibration) : result),
       hasFace: this.frameData(videoId, personId).hasFace,
       anchorSpread: state.propagation.anchorSpread(),
       anchors: state.propagation.anchorCount,

@@ -86,4 +86,34 @@ describe('propagation', () => {
       incremental[key].forEach((x, t) => expect(Math.abs(x - (full[key][t] as number))).toBeLessThan(1e-6));
     }
   });
+
+  it('falls back to the plain mean of other videos\' candidates far from every anchor, and not near similar ones', () => {
+    const n = 50;
+    const frames = video(n);
+    /** An anchor of another video whose candidate is `value` on every frame, at a given similarity logit. */
+    const weak = (id: string, value: number, similarity: number): Anchor => ({
+      id,
+      frame: null,
+      valence: value,
+      arousal: value,
+      outputs: { similarity: new Float32Array(n).fill(similarity), deltaValence: new Float32Array(n), deltaArousal: new Float32Array(n) },
+    });
+    // All dissimilar, one a little less so: alone, it would decide every frame.
+    const far = [weak('a', 0.9, 0), ...[-0.5, -0.3, -0.1, 0.1].map((value, i) => weak(`b${i}`, value, -3))];
+    const plainMean = (0.9 - 0.5 - 0.3 - 0.1 + 0.1) / 5;
+    const without = propagateVideo(frames, far, { ...DEFAULT_PROPAGATION, fallbackWeight: 0 });
+    const withFallback = propagateVideo(frames, far);
+    // (Its weight is small, so its variance is large and the smoother pulls it towards 0, but it still leads.)
+    expect(without.valence[10]).toBeGreaterThan(0.5);
+    // The smoother's prior (mean 0, variance 1) pulls a little towards 0; the fallback decides the rest.
+    expect(Math.abs((withFallback.valence[10] as number) - plainMean)).toBeLessThan(0.05);
+    // Many similar anchors outweigh it.
+    const near = [...far, ...Array.from({ length: 40 }, (_, i) => weak(`s${i}`, 0.6, 4))];
+    expect(Math.abs((propagateVideo(frames, near).valence[10] as number) - 0.6)).toBeLessThan(0.1);
+    // The video's own labels are not in it: a lone own label far away in time still decides (no weak anchor here).
+    const own: Anchor = { ...weak('own', 0.7, 3), frame: 0 };
+    const long = video(2000);
+    const ownOnly = propagateVideo(long, [{ ...own, outputs: { similarity: new Float32Array(2000).fill(3), deltaValence: new Float32Array(2000), deltaArousal: new Float32Array(2000) } }]);
+    expect(Math.abs((ownOnly.valence[1999] as number) - 0.7)).toBeLessThan(0.05);
+  });
 });

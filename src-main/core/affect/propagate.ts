@@ -30,6 +30,14 @@ export interface PropagationSettings {
   timeScale: number;
   /** Weight factor of an anchor from another video (0: same-video anchors only). */
   crossVideo: number;
+  /**
+   * Weight of the head's own prediction in the fusion: the plain mean of the candidates of other videos' labels,
+   * i.e. the head's regression with its intercept from those labels. Where similar or near anchors add up to much
+   * more weight it hardly counts; in a video (or clip) far from all of them it takes over from the few least
+   * dissimilar ones. The video's own labels stay out of it: an edit then changes only the frames near it (far
+   * frames of a long video keep following their nearest labels in time), not every frame of the video.
+   */
+  fallbackWeight: number;
   /** Variance of one fused candidate with weight 1, on top of the anchors' disagreement. */
   modelVariance: number;
   labelVariance: number;
@@ -42,6 +50,7 @@ export const DEFAULT_PROPAGATION: PropagationSettings = {
   sharpness: 4,
   timeScale: 10,
   crossVideo: 0.05,
+  fallbackWeight: 0.5,
   modelVariance: 0.04,
   labelVariance: 1e-4,
   driftPerSecond: 0.02,
@@ -80,14 +89,23 @@ export interface Propagated {
 const clip = (x: number) => (x < -1 ? -1 : x > 1 ? 1 : x);
 const logSigmoid = (x: number) => (x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x)));
 
-/** Running weighted sums per frame: weight, weighted candidates and their squares, for V and A. */
+/**
+ * Running sums per frame: weight, weighted candidates and their squares, for V and A; and the count and plain sum
+ * of other videos' candidates (the head's own prediction).
+ */
 class FusionSums {
+  readonly count: Float64Array;
+  readonly plainV: Float64Array;
+  readonly plainA: Float64Array;
   readonly w: Float64Array;
   readonly v: Float64Array;
   readonly v2: Float64Array;
   readonly a: Float64Array;
   readonly a2: Float64Array;
   constructor(n: number) {
+    this.count = new Float64Array(n);
+    this.plainV = new Float64Array(n);
+    this.plainA = new Float64Array(n);
     this.w = new Float64Array(n);
     this.v = new Float64Array(n);
     this.v2 = new Float64Array(n);
@@ -148,6 +166,11 @@ export class VideoPropagation {
       const w = sign * timeFactor * Math.exp(sharpness * logSigmoid(similarity[t] as number));
       const cv = clip(anchor.valence + (deltaValence[t] as number));
       const ca = clip(anchor.arousal + (deltaArousal[t] as number));
+      if (anchor.frame === null) {
+        s.count[t] = (s.count[t] as number) + sign;
+        s.plainV[t] = (s.plainV[t] as number) + sign * cv;
+        s.plainA[t] = (s.plainA[t] as number) + sign * ca;
+      }
       s.w[t] = (s.w[t] as number) + w;
       s.v[t] = (s.v[t] as number) + w * cv;
       s.v2[t] = (s.v2[t] as number) + w * cv * cv;
@@ -194,20 +217,28 @@ export class VideoPropagation {
     return { valence, arousal };
   }
 
+  /**
+   * The fused candidates with the head's own prediction (the plain mean of other videos' candidates) as one more,
+   * of weight `fallbackWeight`; the variance is the weighted spread of all of them plus the model variance.
+   */
   private fusedObservations(obsV: Float64Array, obsA: Float64Array, varV: Float64Array, varA: Float64Array): void {
     const s = this.sums;
-    const { modelVariance } = this.settings;
+    const { modelVariance, fallbackWeight } = this.settings;
     for (let t = 0; t < this.frameCount; t++) {
-      const w = s.w[t] as number;
+      const count = Math.round(s.count[t] as number);
+      const f = count > 0 ? fallbackWeight : 0;
+      const ownV = count > 0 ? (s.plainV[t] as number) / count : 0;
+      const ownA = count > 0 ? (s.plainA[t] as number) / count : 0;
+      const w = (s.w[t] as number) + f;
       // Below this the weights are rounding residue of removed anchors or anchors too dissimilar to count.
       if (!(w > 1e-9)) continue;
-      const mv = (s.v[t] as number) / w;
-      const ma = (s.a[t] as number) / w;
+      const mv = ((s.v[t] as number) + f * ownV) / w;
+      const ma = ((s.a[t] as number) + f * ownA) / w;
       const extra = modelVariance * (1 + 1 / w);
       obsV[t] = mv;
       obsA[t] = ma;
-      varV[t] = Math.max(0, (s.v2[t] as number) / w - mv * mv) + extra;
-      varA[t] = Math.max(0, (s.a2[t] as number) / w - ma * ma) + extra;
+      varV[t] = Math.max(0, ((s.v2[t] as number) + f * ownV * ownV) / w - mv * mv) + extra;
+      varA[t] = Math.max(0, ((s.a2[t] as number) + f * ownA * ownA) / w - ma * ma) + extra;
     }
   }
 

@@ -125,5 +125,8 @@ export async function videoHeldBackScore(
   const input = project.predictor.heldBackInput(videoId, personId, annotatorId);
   // Counted before the worker takes the input over.
   const labels = input.labels.filter((l) => l.frame !== null).length;
-  return { score: await heldBackInWorker(input), labels, minimum: MIN_HELD_BACK_LABELS };
+  const score = await heldBackInWorker(input);
+  // The held-out residuals say how wide the video's bands must be to hold 90% of what the model has not seen.
+  project.predictor.calibrateBands(videoId, personId, annotatorId, score?.calibration ?? null);
+  return { score, labels, minimum: MIN_HELD_BACK_LABELS };
 }
