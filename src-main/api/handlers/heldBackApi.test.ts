@@ -69,10 +69,10 @@ describe('predictions.heldOut', () => {
   it('calibrates the video\'s bands with the score\'s factors, by distance to the nearest label', () => {
     const db = openProjectDbReadOnly(file);
     const predictor = new ProjectPredictor(db, project);
-    const before = predictor.predict(videoId, 1 as AnnotatorId);
+    const before = predictor.predict(videoId, FIRST_PERSON, 1 as AnnotatorId);
     const generation = predictor.generation;
-    predictor.calibrateBands(videoId, 1 as AnnotatorId, { samples: 100, bins: [{ valence: 1, arousal: 1 }, { valence: 2, arousal: 3 }, { valence: 4, arousal: 5 }] });
-    const after = predictor.predict(videoId, 1 as AnnotatorId);
+    predictor.calibrateBands(videoId, FIRST_PERSON, 1 as AnnotatorId, { samples: 100, bins: [{ valence: 1, arousal: 1 }, { valence: 2, arousal: 3 }, { valence: 4, arousal: 5 }] });
+    const after = predictor.predict(videoId, FIRST_PERSON, 1 as AnnotatorId);
     db.close();
     expect(predictor.generation).toBeGreaterThan(generation);
     const ratios = new Set<string>();
