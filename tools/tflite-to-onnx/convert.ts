@@ -2,9 +2,9 @@
  * TFLite model -> ONNX ModelProto. Unlike the TFJS converter, which wraps every convolution in a Transpose pair and
  * leaves ONNX Runtime to cancel them, this one tracks the layout of each tensor: a 4-D activation is moved to NCHW
  * once (at the graph input), stays there through convolutions, pools, pads, PReLU and elementwise ops, and goes
- * back to TFLite's NHWC only where an op needs TFLite's own axes (a reshape, a reduction, an output). A naive
- * translation of the FaceMesh V2 landmark model ran at about twice TFLite's time per face
- * (../shared/models-src/README.md); the transposes between its 200-odd convolutions were the difference.
+ * back to TFLite's NHWC only where an op needs TFLite's own axes (a reshape, a reduction, an output). Together with
+ * the PReLU and channel-pad rewrites in ops.ts this runs the landmark model in less than half the time of the naive
+ * translation (docs/notes/models.md, "Face Landmarker V2").
  */
 import type { onnx } from 'onnx-proto';
 import { probeOutputs } from '../tfjs-to-onnx/shapes';
