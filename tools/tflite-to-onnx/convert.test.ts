@@ -60,6 +60,11 @@ describe('reading a .tflite file', () => {
     expect(() => parseTflite(innerFile('geometry_pipeline_metadata_landmarks.binarypb'))).toThrow(/^not a TFL3 FlatBuffer \(file identifier '.*'\)$/);
   });
 
+  it('refuses a truncated .tflite file with a message saying so', () => {
+    const whole = innerFile('face_blendshapes.tflite');
+    expect(() => parseTflite(whole.subarray(0, 4096))).toThrow(/^the \.tflite file is damaged or truncated \(.+\); take it again from its bundle$/);
+  });
+
   it('reads the landmark model: one 256x256 RGB input, three outputs, float16 weights', () => {
     const model = parseTflite(innerFile('face_landmarks_detector.tflite'));
     expect(model.inputs.map((i) => model.tensors[i]?.shape)).toEqual([[1, 256, 256, 3]]);

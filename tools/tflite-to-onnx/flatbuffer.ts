@@ -43,19 +43,9 @@ export class FlatTable {
     return at === 0 ? fallback : this.view.getInt8(at);
   }
 
-  uint8(slot: number, fallback = 0): number {
-    const at = this.field(slot);
-    return at === 0 ? fallback : this.view.getUint8(at);
-  }
-
   bool(slot: number, fallback = false): boolean {
     const at = this.field(slot);
     return at === 0 ? fallback : this.view.getUint8(at) !== 0;
-  }
-
-  float32(slot: number, fallback = 0): number {
-    const at = this.field(slot);
-    return at === 0 ? fallback : this.view.getFloat32(at, true);
   }
 
   uint64(slot: number, fallback = 0n): bigint {

@@ -74,6 +74,16 @@ export interface TfliteModel {
 
 export function parseTflite(bytes: Uint8Array): TfliteModel {
   const model = flatRoot(bytes, 'TFL3');
+  try {
+    return readModel(model);
+  } catch (e) {
+    // An offset pointing past the end: the file was cut short or overwritten, not a converter limitation.
+    if (e instanceof RangeError) throw new Error(`the .tflite file is damaged or truncated (${e.message}); take it again from its bundle`);
+    throw e;
+  }
+}
+
+function readModel(model: FlatTable): TfliteModel {
   const buffers = model.tables(4);
   const codes = model.tables(1).map((code) => {
     // The builtin code moved from a byte (slot 0) to an int (slot 3) at 127 ops; readers take the larger of the two.
@@ -151,7 +161,7 @@ export function poolOptions(o: TfliteOperator): PoolOptions {
   };
 }
 
-/** AddOptions, SubOptions, MulOptions, DivOptions and FullyConnectedOptions keep the activation in slot 0. */
+/** AddOptions, SubOptions, MulOptions and DivOptions keep the activation in slot 0. */
 export const activationOption = (o: TfliteOperator): Activation => activation(o.options, 0);
 
 /** ConcatenationOptions: axis, then the activation. */
@@ -159,22 +169,8 @@ export function concatOptions(o: TfliteOperator): { axis: number; activation: Ac
   return { axis: o.options?.int32(0) ?? 0, activation: activation(o.options, 1) };
 }
 
-/** FullyConnectedOptions.keep_num_dims (slot 2). */
-export const keepNumDims = (o: TfliteOperator): boolean => o.options?.bool(2) ?? false;
-
 /** ReducerOptions.keep_dims (slot 0). */
 export const keepDims = (o: TfliteOperator): boolean => o.options?.bool(0) ?? false;
-
-/** BatchMatMulOptions: adj_x, adj_y. */
-export function batchMatMulOptions(o: TfliteOperator): { adjX: boolean; adjY: boolean } {
-  return { adjX: o.options?.bool(0) ?? false, adjY: o.options?.bool(1) ?? false };
-}
-
-/** GeluOptions.approximate (slot 0). */
-export const geluApproximate = (o: TfliteOperator): boolean => o.options?.bool(0) ?? false;
-
-/** SoftmaxOptions.beta (slot 0). */
-export const softmaxBeta = (o: TfliteOperator): number => o.options?.float32(0, 1) ?? 1;
 
 /** StridedSliceOptions masks. */
 export function stridedSliceOptions(o: TfliteOperator): { begin: number; end: number; ellipsis: number; newAxis: number; shrink: number; offset: boolean } {
