@@ -40,16 +40,10 @@ function constFloats(t: Translation, op: TfliteOperator, i: number, role: string
   return { dtype: 'float32', shape: value.shape, data: value.data };
 }
 
-/** Applies TFLite's fused activation to `x`, writing the op's result. */
+/** Applies TFLite's fused activation to `x` (the two models fuse only RELU), writing the op's result. */
 function finish(t: Translation, op: TfliteOperator, x: string, act: Activation, layout: Layout): void {
-  const g = t.g;
-  let y = x;
-  if (act === 'RELU') y = g.op('Relu', [x]);
-  else if (act === 'RELU6') y = g.op('Clip', [x, g.float('min', [0], []), g.float('max', [6], [])]);
-  else if (act === 'RELU_N1_TO_1') y = g.op('Clip', [x, g.float('min', [-1], []), g.float('max', [1], [])]);
-  else if (act === 'TANH') y = g.op('Tanh', [x]);
-  else if (act !== 'NONE') throw new Error(`${op.op}: fused activation ${act} is not supported`);
-  t.define(result(op), y, layout);
+  if (act !== 'NONE' && act !== 'RELU') throw new Error(`${op.op}: fused activation ${act} is not supported`);
+  t.define(result(op), act === 'RELU' ? t.g.op('Relu', [x]) : x, layout);
 }
 
 /** TFLite's SAME padding in one spatial axis: the total split with the odd pixel at the end. */
@@ -193,7 +187,7 @@ const pad: OpConverter = (t, op) => {
   const g = t.g;
   if (layout === 'nchw' && p.every((v, i) => v === 0 || i === 6 || i === 7)) {
     // Zero channels appended to a residual branch (MobileNet-style): a 1x1 convolution with 0/1 weights computes
-    // the same values exactly and, unlike Pad, runs inside ONNX Runtime's NCHWc layout (see prelu).
+    // the same values exactly (for finite inputs) and, unlike Pad, runs inside ONNX Runtime's NCHWc layout (see prelu).
     const [before = 0, after = 0] = [p[6], p[7]];
     const channels = t.tensor(x).shape[3] ?? 0;
     const out = before + channels + after;
