@@ -16,7 +16,8 @@ export interface ModelCard {
   schemaVersion: 1;
   name: string;
   version: string;
-  role: 'detector' | 'landmarks' | 'encoder' | 'identity';
+  /** `blendshapes`: facial-action scores and an embedding from landmarks (tools/tflite-to-onnx), not from pixels. */
+  role: 'detector' | 'landmarks' | 'encoder' | 'identity' | 'blendshapes';
   task: string;
   file: string;
   sha256: string;
@@ -28,7 +29,8 @@ export interface ModelCard {
   outputs: CardTensor[];
   preprocessing: {
     size: { width: number; height: number };
-    layout: 'NHWC';
+    /** `points`: [N, P, 2] landmark coordinates rather than an image. */
+    layout: 'NHWC' | 'points';
     colour: string;
     normalisation: string;
     alignment: string;

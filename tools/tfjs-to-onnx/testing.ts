@@ -72,11 +72,12 @@ export function seededUniform(seed: number, count: number, lo: number, hi: numbe
   return out;
 }
 
-/** Decodes and resizes a photo with the bundled ffmpeg to packed RGB bytes (H x W x 3). */
-export function decodeRgb(file: string, width: number, height: number): Uint8Array {
+/** Decodes, optionally crops (an ffmpeg `crop=` argument: w:h:x:y) and resizes a photo to packed RGB bytes (H x W x 3). */
+export function decodeRgb(file: string, width: number, height: number, crop?: string): Uint8Array {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installer package only exports a CommonJS `path`
   const ffmpeg = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
-  const args = ['-v', 'error', '-i', file, '-vf', `scale=${width}:${height}:flags=bilinear`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+  const filter = `${crop === undefined ? '' : `crop=${crop},`}scale=${width}:${height}:flags=bilinear`;
+  const args = ['-v', 'error', '-i', file, '-vf', filter, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
   const run = spawnSync(ffmpeg, args, { maxBuffer: width * height * 3 + 1024 });
   if (run.status !== 0) throw new Error(`ffmpeg failed on ${file}: ${run.stderr.toString()}`);
   if (run.stdout.byteLength !== width * height * 3) throw new Error(`ffmpeg gave ${run.stdout.byteLength} bytes for ${file}`);
