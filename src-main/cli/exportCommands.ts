@@ -11,6 +11,7 @@ import { requireExportFolder } from '../core/io/exportTarget';
 import type { ProjectSession } from '../core/studio/projectSession';
 import { openSession } from './openSession';
 import { rangeOption, UsageError, wholeOption, type CliIo, type Values } from './args';
+import { counted } from '../core/counted';
 
 export async function exportCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const [project, ...extra] = rest;
@@ -86,7 +87,7 @@ export async function importLabelsCommand(values: Values, rest: string[], io: Cl
     io.out(
       values.json
         ? JSON.stringify(result) + '\n'
-        : `imported ${result.labels} labels for ${result.annotators.join(', ') || 'no annotator'} on ${result.videoIds.length} video(s)\n`,
+        : `imported ${counted(result.labels, 'label')} for ${result.annotators.join(', ') || 'no annotator'} on ${result.videoIds.length} video(s)\n`,
     );
     return 0;
   } finally {
