@@ -36,7 +36,7 @@ function ownLabelIds(labels: Map<number, Label>): string {
 }
 
 function sameLayer(a: LayerKey, b: LayerKey | null): boolean {
-  return b !== null && a.project === b.project && a.videoId === b.videoId && a.annotatorId === b.annotatorId;
+  return b !== null && (Object.keys(a) as (keyof LayerKey)[]).every((field) => a[field] === b[field]);
 }
 
 /**
@@ -134,9 +134,11 @@ export const useWorkspaceStore = defineStore('workspace', {
     async reloadLabels() {
       const layer = this.layer;
       if (!layer) return;
-      const all = await studio.call('labels.list', { project: layer.project, videoId: layer.videoId, viewer: layer.annotatorId });
-      this.labels = new Map(all.filter((l) => l.annotatorId === layer.annotatorId).map((l) => [l.frameIndex, l]));
-      this.otherLabels = all.filter((l) => l.annotatorId !== layer.annotatorId);
+      // Every layer of the video (others' are shown hollow), as far as this rater, the viewer, may see them.
+      const { annotatorId, ...where } = layer;
+      const all = await studio.call('labels.list', { ...where, viewer: annotatorId });
+      this.labels = new Map(all.filter((l) => l.annotatorId === annotatorId).map((l) => [l.frameIndex, l]));
+      this.otherLabels = all.filter((l) => l.annotatorId !== annotatorId);
     },
     /**
      * Predictions and suggestions follow the labels: refreshed after every saved edit. The server sends only the
@@ -168,7 +170,7 @@ export const useWorkspaceStore = defineStore('workspace', {
         studio.call('suggestions.list', { ...target, count: 8 }).then(
           (suggestions) => {
             // Only if the view still shows what they were asked for.
-            if (this.video?.id === target.videoId && this.annotatorId === target.annotatorId) this.suggestions = suggestions;
+            if (sameLayer(target, this.layer)) this.suggestions = suggestions;
             if (asked === suggestionsAsked) this.suggestionsPending = false;
           },
           (failure: unknown) => {

@@ -14,6 +14,7 @@ describe('undo history per video layer', () => {
     expect(histories.of({ project: '/p', videoId: 1, annotatorId: 2 }).undo).toEqual([]);
     expect(histories.of({ ...video1 }).undo).toEqual([edit(3), edit(4)]);
     expect(histories.of(video1)).toBe(histories.of({ ...video1 }));
+    expect(histories.of(video1)).toBe(histories.of({ annotatorId: 1, videoId: 1, project: '/p' }));
   });
 
   it('a new edit clears what could be redone', () => {

@@ -10,7 +10,10 @@ export interface EditHistory {
   redo: LabelEdit[];
 }
 
-/** The layer an edit belongs to; the project is part of it, so histories never cross projects. */
+/**
+ * The layer an edit belongs to, as the label API names it; the project is part of it, so histories never cross
+ * projects. A field added here (a person) separates histories and reaches every label call by itself.
+ */
 export interface LayerKey {
   project: string;
   videoId: number;
@@ -22,7 +25,7 @@ export class EditHistories {
 
   /** The layer's history, created empty on first use (the same object every time, so callers may keep it). */
   of(layer: LayerKey): EditHistory {
-    const key = JSON.stringify([layer.project, layer.videoId, layer.annotatorId]);
+    const key = JSON.stringify(Object.entries(layer).sort(([a], [b]) => a.localeCompare(b)));
     let history = this.byLayer.get(key);
     if (!history) {
       history = { undo: [], redo: [] };
@@ -33,7 +36,9 @@ export class EditHistories {
 
   /** Another project opened: the histories of the one before end with it. */
   forgetAllBut(project: string): void {
-    for (const key of this.byLayer.keys()) if ((JSON.parse(key) as [string])[0] !== project) this.byLayer.delete(key);
+    for (const key of this.byLayer.keys()) {
+      if (!(JSON.parse(key) as [string, unknown][]).some(([field, value]) => field === 'project' && value === project)) this.byLayer.delete(key);
+    }
   }
 }
 
