@@ -163,7 +163,7 @@ const labelOrigin = z.enum(['manual', 'live', 'accepted_prediction']);
 const JobProgressFacts = z.object({
   projectPath: z.string(),
   jobId: z.string(),
-  /** The kind's name for people ("Training"); `kind` is the stored name. */
+  /** The kind's name for people ("Training the model"); `kind` is the stored name. */
   label: z.string(),
   state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
   done: z.number().nonnegative(),
@@ -366,6 +366,10 @@ export const methods = {
   'annotators.list': { params: z.object({ project }).strict(), result: z.array(Annotator) },
   'annotators.add': {
     params: z.object({ project, name: annotatorName }).strict(),
+    result: Annotator,
+  },
+  'annotators.rename': {
+    params: z.object({ project, annotatorId, name: annotatorName }).strict(),
     result: Annotator,
   },
   'labels.list': {

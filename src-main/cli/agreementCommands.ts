@@ -5,6 +5,7 @@ import { toJsonSafe } from '../core/jsonSafe';
 import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
+import { counted } from '../core/counted';
 
 export async function agreementCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const [project, ...extra] = rest;
@@ -35,7 +36,7 @@ export async function fuseCommand(values: Values, rest: string[], io: CliIo): Pr
   const session = await openSession(project, io);
   try {
     const result = await fuseAnnotators(session, method, { videoId: videoOption(values), annotators: values.annotator });
-    io.out(values.json ? JSON.stringify(result) + '\n' : `saved ${result.labels} labels as "${result.annotator.name}"\n`);
+    io.out(values.json ? JSON.stringify(result) + '\n' : `saved ${counted(result.labels, 'label')} as "${result.annotator.name}"\n`);
     return 0;
   } finally {
     await session.close();

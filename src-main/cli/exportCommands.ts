@@ -12,6 +12,7 @@ import type { ProjectSession } from '../core/studio/projectSession';
 import { openSession } from './openSession';
 import { personOption } from './personCommands';
 import { rangeOption, UsageError, wholeOption, type CliIo, type Values } from './args';
+import { counted } from '../core/counted';
 
 export async function exportCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const [project, ...extra] = rest;
@@ -88,7 +89,7 @@ export async function importLabelsCommand(values: Values, rest: string[], io: Cl
     io.out(
       values.json
         ? JSON.stringify(result) + '\n'
-        : `imported ${result.labels} labels for ${result.annotators.join(', ') || 'no annotator'} on ${result.videoIds.length} video(s)\n`,
+        : `imported ${counted(result.labels, 'label')} for ${result.annotators.join(', ') || 'no annotator'} on ${result.videoIds.length} video(s)\n`,
     );
     return 0;
   } finally {

@@ -16,6 +16,7 @@ import { openSession } from './openSession';
 import { decimalOption, UsageError, wholeOption, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
 import { personOption } from './personCommands';
+import { counted } from '../core/counted';
 
 export async function labelCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const project = oneProject('label', rest);
@@ -76,7 +77,7 @@ export async function trainCommand(values: Values, rest: string[], io: CliIo): P
     if (values.json) io.out(JSON.stringify({ ...result, annotator: annotator.name }) + '\n');
     else {
       io.out(
-        `trained pair head v${result.version} on ${result.labels} labels of ${annotator.name} (now active)\n` +
+        `trained pair head v${result.version} on ${counted(result.labels, 'label')} of ${annotator.name} (now active)\n` +
           `held out ${v.validationFrames} frames (${v.validationPairs} pairs), trained on ${v.trainFrames}: ` +
           `loss ${v.loss.toFixed(4)} (prior head ${v.startLoss.toFixed(4)}), delta RMSE valence ${v.deltaRmseValence.toFixed(3)}, ` +
           `arousal ${v.deltaRmseArousal.toFixed(3)}, similarity accuracy ${v.similarityAccuracy.toFixed(3)}\n`,
@@ -100,7 +101,7 @@ export async function propagateCommand(values: Values, rest: string[], io: CliIo
     if (values.json) io.out(JSON.stringify({ annotator: annotator.name, videos: results }) + '\n');
     else {
       for (const r of results) {
-        io.out(`video ${r.videoId}, person ${r.personId}: ${r.framesPredicted}/${r.frames} frames predicted from ${r.anchors} anchors of ${annotator.name}, head ${headName(r.head)}\n`);
+        io.out(`video ${r.videoId}, person ${r.personId}: ${r.framesPredicted}/${r.frames} frames predicted from ${counted(r.anchors, 'anchor')} of ${annotator.name}, head ${headName(r.head)}\n`);
       }
     }
     return 0;

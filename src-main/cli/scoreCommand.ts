@@ -13,6 +13,7 @@ import { UsageError, type CliIo, type Values } from './args';
 import { videoOption } from './exportCommands';
 import { openSession } from './openSession';
 import { personOption } from './personCommands';
+import { counted } from '../core/counted';
 
 export async function scoreCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const [project, ...extra] = rest;
@@ -33,13 +34,13 @@ export async function scoreCommand(values: Values, rest: string[], io: CliIo): P
       return 0;
     }
     if (!score) {
-      io.out(`no held-back score for video ${videoId}: ${annotator.name} has ${labels} labels on frames with a face, at least ${minimum} are needed\n`);
+      io.out(`no held-back score for video ${videoId}: ${annotator.name} has ${counted(labels, 'label')} on frames with a face, at least ${minimum} are needed\n`);
       return 0;
     }
     io.out(
       `held-back score of video ${videoId} (${video.displayName}) for ${annotator.name}: ` +
         `CCC V ${score.cccValence.toFixed(2)}, A ${score.cccArousal.toFixed(2)} · RMSE ${score.rmseValence.toFixed(2)} / ${score.rmseArousal.toFixed(2)} ` +
-        `(${score.labels} labels, ${score.folds} folds, labels within ${score.neighbourhoodSec} s of a held-out one left out, ${heldBackHeadText(score.retrainedPerFold)})\n` +
+        `(${counted(score.labels, 'label')}, ${counted(score.folds, 'fold')}, labels within ${score.neighbourhoodSec} s of a held-out one left out, ${heldBackHeadText(score.retrainedPerFold)})\n` +
         `90% band (±1.645 sd) held ${bandText(score.band90.coverage)} of the held-back labels` +
         (score.band90.calibratedCoverage ? `, ${bandText(score.band90.calibratedCoverage)} calibrated on the other folds\n` : '; too few of them to calibrate\n'),
     );

@@ -5,6 +5,7 @@ import { importSummary } from '../core/ingest/importSummary';
 import { analysesOf, ANALYZE_JOB, importOutcomes, jobResult } from '../core/app/jobs';
 import { openSession } from './openSession';
 import { UsageError, type CliIo, type Values } from './args';
+import { counted } from '../core/counted';
 
 export async function importCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const [project, ...paths] = rest;
@@ -40,7 +41,7 @@ export async function importCommand(values: Values, rest: string[], io: CliIo): 
     else {
       for (const outcome of outcomes) {
         const warning = outcome.warning ? `; warning: ${outcome.warning}` : '';
-        io.out(outcome.error ? `failed   ${outcome.path}: ${outcome.error}\n` : `imported ${outcome.path}: ${outcome.frames} frames${outcome.labels ? `, ${outcome.labels} labels` : ''}${warning}\n`);
+        io.out(outcome.error ? `failed   ${outcome.path}: ${outcome.error}\n` : `imported ${outcome.path}: ${outcome.frames} frames${outcome.labels ? `, ${counted(outcome.labels, 'label')}` : ''}${warning}\n`);
       }
       for (const a of analysed) {
         const r = jobResult(ANALYZE_JOB, a);

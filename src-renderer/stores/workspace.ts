@@ -3,6 +3,8 @@ import type { Annotator, FaceFrame, FrameSuggestion, Label, Person, VideoSummary
 import { decodePredictions, type Predictions } from '../api/predictionCodec';
 import { studio } from '../api/studio';
 import { reportFailure } from './reportFailure';
+import { commitOf, draftFor, draftValue, followFrame, nudgeDraft, setDraft, type Draft, type FrameFacts } from '../workspace/draftEntry';
+import { EditHistories, recordEdit, type EditHistory, type LayerKey } from '../workspace/editHistory';
 import { invert, planEdit, type LabelEdit, type LabelValue } from '../workspace/labelEdits';
 
 /**
@@ -15,6 +17,9 @@ function serially<T>(work: () => Promise<T>): Promise<T> {
   editQueue = next.catch(() => undefined);
   return next;
 }
+
+/** Undo histories of every video layer opened since the project was: they outlive the workspace view. */
+const histories = new EditHistories();
 
 /** Quiet time after an edit before suggestions are asked for again. */
 const SUGGESTIONS_AFTER_MS = 400;
@@ -30,7 +35,14 @@ function ownLabelIds(labels: Map<number, Label>): string {
     .join(',');
 }
 
-/** The video and person being labelled: where the playhead is, the annotator's labels, and the undo history. */
+function sameLayer(a: LayerKey, b: LayerKey | null): boolean {
+  return b !== null && (Object.keys(a) as (keyof LayerKey)[]).every((field) => a[field] === b[field]);
+}
+
+/**
+ * The video and person being labelled: where the playhead is, the annotator's labels, the draft the grid edits, and the
+ * layer's undo history. Every call to the label, prediction and suggestion API names its layer through `layer`.
+ */
 export const useWorkspaceStore = defineStore('workspace', {
   state: () => ({
     project: '',
@@ -46,13 +58,16 @@ export const useWorkspaceStore = defineStore('workspace', {
     personBoxes: [] as { personId: number; box: { x: number; y: number; w: number; h: number } }[],
     /** Where each person is seen: runs of frames [first, last + 1). */
     visibility: [] as { personId: number; segments: [number, number][] }[],
+    /** Blind mode (a project setting): each rater sees only their own layer and no model trained on others. */
+    blind: false,
     /** The active annotator's current labels of the person, by frame. */
     labels: new Map<number, Label>(),
+    /** Other annotators' current labels on this video; empty in blind mode. */
     otherLabels: [] as Label[],
-    /** The value on the affect grid: what Enter saves on the current frame. */
-    draft: { valence: 0, arousal: 0 } as LabelValue,
-    undoStack: [] as LabelEdit[],
-    redoStack: [] as LabelEdit[],
+    /** What the affect grid and sliders show and edit (workspace/draftEntry.ts): only Save/Enter commits it. */
+    draft: { kind: 'empty' } as Draft,
+    /** The undo and redo steps of this video and annotator, kept while the project is open. */
+    history: { undo: [], redo: [] } as EditHistory,
     error: null as string | null,
     predictions: null as Predictions | null,
     /** The annotator whose predictions `predictions` are. */
@@ -68,6 +83,11 @@ export const useWorkspaceStore = defineStore('workspace', {
     ready: false,
   }),
   getters: {
+    /** The layer every label, prediction and suggestion call names; null until the video and annotator are known. */
+    layer: (state): LayerKey | null =>
+      state.video && state.annotatorId !== null
+        ? { project: state.project, videoId: state.video.id, personId: state.personId, annotatorId: state.annotatorId }
+        : null,
     frameCount: (state) => state.frameTimes.length,
     currentTimeSec: (state) => state.frameTimes[state.currentFrame] ?? 0,
     currentLabel: (state) => state.labels.get(state.currentFrame) ?? null,
@@ -83,48 +103,72 @@ export const useWorkspaceStore = defineStore('workspace', {
     /** Whether analysis found a face anywhere in the video (cached: the template reads it on every frame shown). */
     hasAnyFace: (state) => state.faces.some((f) => f?.face),
     labelList: (state) => [...state.labels.values()].sort((a, b) => a.frameIndex - b.frameIndex),
+    undoStack: (state) => state.history.undo,
+    redoStack: (state) => state.history.redo,
+    /**
+     * The predictions the rater may see: in blind mode none from a trained head, since the project's active head
+     * may have been trained on another rater's labels (the prior head was trained on nobody's).
+     */
+    shownPredictions: (state): Predictions | null => (state.blind && state.predictions?.head.modelId != null ? null : state.predictions),
+    draftValue: (state): LabelValue | null => draftValue(state.draft),
   },
   actions: {
     async open(project: string, video: VideoSummary) {
       this.$reset();
+      histories.forgetAllBut(project);
       this.project = project;
       this.video = video;
       await this.guard(async () => {
         this.frameTimes = (await studio.call('videos.frameTimes', { project, videoId: video.id })).ptsSec;
         this.annotators = await studio.call('annotators.list', { project });
+        const view = await studio.call('annotators.view', { project });
         const humans = this.annotators.filter((a) => a.kind === 'human');
         if (humans.length === 0) {
           const created = await studio.call('annotators.add', { project, name: 'Annotator 1' });
           this.annotators.push(created);
           humans.push(created);
         }
-        this.annotatorId = (humans[0] as Annotator).id;
+        // The project's active rater, as the raters panel (or the CLI) last set it.
+        const active = humans.find((a) => a.id === view.activeAnnotatorId) ?? (humans[0] as Annotator);
+        this.annotatorId = active.id;
+        this.blind = view.blind;
         await this.reloadPersons();
         this.personId = (this.persons.find((p) => p.coded) ?? (this.persons[0] as Person)).personId;
+        this.useHistoryOfLayer();
         await this.reloadLabels();
         await this.reloadFaces();
         await this.reloadBoxes();
-        this.syncDraft();
+        this.resetDraft();
         this.ready = true;
         await this.reloadModel();
+        this.followDraft();
       });
     },
+    useHistoryOfLayer() {
+      if (this.layer) this.history = histories.of(this.layer);
+    },
+    /** In blind mode the server lists only the viewer's own layer (labels.list's `viewer`). */
     async reloadLabels() {
-      if (!this.video) return;
-      const all = await studio.call('labels.list', { project: this.project, videoId: this.video.id, personId: this.personId });
-      this.labels = new Map(all.filter((l) => l.annotatorId === this.annotatorId).map((l) => [l.frameIndex, l]));
-      this.otherLabels = all.filter((l) => l.annotatorId !== this.annotatorId);
+      const layer = this.layer;
+      if (!layer) return;
+      // Every layer of the video (others' are shown hollow), as far as this rater, the viewer, may see them.
+      const { annotatorId, ...where } = layer;
+      const all = await studio.call('labels.list', { ...where, viewer: annotatorId });
+      this.labels = new Map(all.filter((l) => l.annotatorId === annotatorId).map((l) => [l.frameIndex, l]));
+      this.otherLabels = all.filter((l) => l.annotatorId !== annotatorId);
     },
     /**
      * Predictions and suggestions follow the labels: refreshed after every saved edit. The server sends only the
      * frames that changed since the predictions this view holds (same video, person and annotator).
      */
     async reloadModel() {
-      if (!this.video || this.annotatorId === null || this.faces.length === 0) return;
-      const target = { project: this.project, videoId: this.video.id, personId: this.personId, annotatorId: this.annotatorId };
+      const target = this.layer;
+      if (!target || this.faces.length === 0) return;
       const held =
-        this.predictions?.videoId === this.video.id && this.predictions.personId === this.personId && this.heldFor === this.annotatorId ? this.predictions : null;
+        this.predictions?.videoId === target.videoId && this.predictions.personId === target.personId && this.heldFor === target.annotatorId ? this.predictions : null;
       const packed = await studio.call('predictions.get', held ? { ...target, since: held.resultId } : target);
+      // The rater or video changed while this was on its way: these are someone else's predictions now.
+      if (!sameLayer(target, this.layer)) return;
       this.predictions = decodePredictions(packed, held);
       this.heldFor = target.annotatorId;
       this.reloadSuggestionsSoon();
@@ -138,14 +182,13 @@ export const useWorkspaceStore = defineStore('workspace', {
       this.suggestionsPending = true;
       const asked = ++suggestionsAsked;
       suggestionsTimer = setTimeout(() => {
-        if (!this.video || this.annotatorId === null) return;
-        const target = { project: this.project, videoId: this.video.id, personId: this.personId, annotatorId: this.annotatorId };
+        const target = this.layer;
+        if (!target) return;
         // Not through guard: that clears the message of an edit that failed meanwhile.
         studio.call('suggestions.list', { ...target, count: 8 }).then(
           (suggestions) => {
             // Only if the view still shows what they were asked for.
-            const same = this.video?.id === target.videoId && this.personId === target.personId && this.annotatorId === target.annotatorId;
-            if (same) this.suggestions = suggestions;
+            if (sameLayer(target, this.layer)) this.suggestions = suggestions;
             if (asked === suggestionsAsked) this.suggestionsPending = false;
           },
           (failure: unknown) => {
@@ -180,7 +223,7 @@ export const useWorkspaceStore = defineStore('workspace', {
             await this.reloadBoxes();
           }
           await this.reloadModel();
-          this.syncDraft();
+          this.followDraft();
         }),
       );
     },
@@ -209,15 +252,14 @@ export const useWorkspaceStore = defineStore('workspace', {
     async choosePerson(personId: number) {
       if (personId === this.personId) return;
       this.personId = personId;
-      this.undoStack = [];
-      this.redoStack = [];
+      this.useHistoryOfLayer();
       this.suggestions = [];
       await this.guard(async () => {
         await this.reloadFaces();
         await this.reloadLabels();
         await this.reloadModel();
       });
-      this.syncDraft();
+      this.resetDraft();
     },
     /** A click on the frame at (x, y) in video pixels: picks the person whose face is there, if any. */
     async pickPersonAt(x: number, y: number) {
@@ -235,8 +277,9 @@ export const useWorkspaceStore = defineStore('workspace', {
         await this.reloadPersons();
         await this.reloadBoxes();
         if (movesLabels) {
-          this.undoStack = [];
-          this.redoStack = [];
+          // The labels moved between persons: undoing an edit from before would write to the wrong one.
+          this.history.undo.splice(0);
+          this.history.redo.splice(0);
           await this.reloadLabels();
           await this.reloadModel();
         }
@@ -271,15 +314,23 @@ export const useWorkspaceStore = defineStore('workspace', {
       for (const frame of result.frames) byFrame[frame.frameIndex] = frame;
       this.faces = byFrame;
     },
+    /**
+     * Switches the rater: their own labels, predictions and undo history. The choice is the project's active
+     * annotator (annotators.setView), which blind mode needs and which exports use for predictions.
+     */
     async chooseAnnotator(id: number) {
-      this.annotatorId = id;
-      this.undoStack = [];
-      this.redoStack = [];
       await this.guard(async () => {
+        const view = await studio.call('annotators.setView', { project: this.project, activeAnnotatorId: id, blind: this.blind });
+        this.blind = view.blind;
+        this.annotatorId = id;
+        this.predictions = null;
+        this.suggestions = [];
+        this.useHistoryOfLayer();
         await this.reloadLabels();
+        this.resetDraft();
         await this.reloadModel();
+        this.followDraft();
       });
-      this.syncDraft();
     },
     async addAnnotator(name: string) {
       await this.guard(async () => {
@@ -288,27 +339,67 @@ export const useWorkspaceStore = defineStore('workspace', {
         await this.chooseAnnotator(created.id);
       });
     },
+    async renameAnnotator(id: number, name: string) {
+      return this.guard(async () => {
+        const renamed = await studio.call('annotators.rename', { project: this.project, annotatorId: id, name });
+        this.annotators = this.annotators.map((a) => (a.id === renamed.id ? renamed : a));
+      });
+    },
+    /** Blind mode on or off for the whole project, with the current rater as the one labelling. */
+    async setBlind(blind: boolean) {
+      await this.guard(async () => {
+        const view = await studio.call('annotators.setView', { project: this.project, activeAnnotatorId: this.annotatorId, blind });
+        this.blind = view.blind;
+        await this.reloadLabels();
+        this.followDraft();
+      });
+    },
     seek(frame: number) {
       this.currentFrame = Math.max(0, Math.min(this.frameCount - 1, Math.round(frame)));
-      this.syncDraft();
+      this.resetDraft();
     },
     step(delta: number) {
       this.seek(this.currentFrame + delta);
     },
-    /** Shows the saved label of the frame on the grid, or keeps the last value as a starting point. */
-    syncDraft() {
-      const label = this.labels.get(this.currentFrame);
-      if (label) this.draft = { valence: label.valence, arousal: label.arousal };
+    /**
+     * What the studio holds for the current frame: the rater's label and the prediction they may see. Before the
+     * rater's first label the prediction anchors on nothing (the centre, ±1 everywhere): not a value to offer.
+     */
+    frameFacts(): FrameFacts {
+      const frame = this.currentFrame;
+      const label = this.valueAt(frame);
+      const p = this.shownPredictions;
+      const valence = p?.valence[frame];
+      const arousal = p?.arousal[frame];
+      if (!p || p.anchors === 0 || valence === undefined || arousal === undefined || Number.isNaN(valence) || Number.isNaN(arousal)) return { label, prediction: null };
+      return { label, prediction: { value: { valence, arousal }, sd: { valence: p.valenceSd[frame] ?? 0, arousal: p.arousalSd[frame] ?? 0 } } };
+    },
+    /** On arriving at a frame (or putting back an edit with Esc): the frame's label, else its prediction. */
+    resetDraft() {
+      this.draft = draftFor(this.frameFacts());
+    },
+    /** The frame's label or prediction changed under the draft: an edit in progress stays. */
+    followDraft() {
+      this.draft = followFrame(this.draft, this.frameFacts());
+    },
+    setDraft(value: LabelValue) {
+      this.draft = setDraft(value, this.frameFacts());
     },
     nudge(axis: keyof LabelValue, delta: number) {
-      this.draft = { ...this.draft, [axis]: Math.max(-1, Math.min(1, Math.round((this.draft[axis] + delta) * 100) / 100)) };
+      this.draft = nudgeDraft(this.draft, axis, delta, this.frameFacts());
     },
-    // Each edit reads the frame it changes when its turn comes, so `before` is what the store holds then.
-    saveCurrent(value?: LabelValue) {
-      if (value) this.draft = value;
-      const saved = { ...this.draft };
+    /**
+     * Save/Enter: saves the draft on its frame as one edit (one undo step), or does nothing when there is nothing
+     * new to save. Resolves to whether a label was saved.
+     */
+    async commitDraft(): Promise<boolean> {
+      const commit = commitOf(this.draft);
+      if (!commit) return false;
       const frame = this.currentFrame;
-      return this.edit(() => [{ frameIndex: frame, before: this.valueAt(frame), after: saved }], 'manual');
+      // Each edit reads the frame it changes when its turn comes, so `before` is what the store holds then.
+      const saved = await this.edit(() => [{ frameIndex: frame, before: this.valueAt(frame), after: commit.value }], commit.origin);
+      if (saved && frame === this.currentFrame) this.resetDraft();
+      return saved;
     },
     deleteCurrent() {
       const frame = this.currentFrame;
@@ -332,8 +423,8 @@ export const useWorkspaceStore = defineStore('workspace', {
      * of this annotator yet: one edit, so one undo takes the whole range back.
      */
     acceptPredictions(from: number, to: number) {
-      const p = this.predictions;
-      if (!p) return Promise.resolve();
+      const p = this.shownPredictions;
+      if (!p) return Promise.resolve(false);
       const [start, end] = from <= to ? [from, to] : [to, from];
       return this.edit(() => {
         const changes: LabelEdit['changes'] = [];
@@ -354,53 +445,59 @@ export const useWorkspaceStore = defineStore('workspace', {
       );
     },
     undo() {
-      return serially(async () => {
-        const edit = this.undoStack.pop();
-        if (!edit) return;
-        if (await this.persist(invert(edit))) this.redoStack.push(edit);
-        else this.undoStack.push(edit);
-        this.syncDraft();
-      });
+      return this.stepHistory('undo', 'redo', invert);
     },
     redo() {
+      return this.stepHistory('redo', 'undo', (edit) => edit);
+    },
+    /** Takes the newest step of one stack, saves it (inverted for an undo) and puts it on the other. */
+    stepHistory(from: 'undo' | 'redo', to: 'undo' | 'redo', saved: (edit: LabelEdit) => LabelEdit) {
+      const layer = this.layer;
+      const history = this.history;
       return serially(async () => {
-        const edit = this.redoStack.pop();
-        if (!edit) return;
-        if (await this.persist(edit)) this.undoStack.push(edit);
-        else this.redoStack.push(edit);
-        this.syncDraft();
+        const edit = history[from].pop();
+        if (!edit || !layer) return;
+        if (await this.persist(layer, saved(edit))) history[to].push(edit);
+        else history[from].push(edit);
+        // The step changed the frame on screen: show what it left there.
+        if (edit.changes.some((change) => change.frameIndex === this.currentFrame)) this.resetDraft();
       });
     },
     valueAt(frame: number): LabelValue | null {
       const label = this.labels.get(frame);
       return label ? { valence: label.valence, arousal: label.arousal } : null;
     },
-    edit(changes: () => LabelEdit['changes'], origin: LabelEdit['origin']) {
+    /**
+     * Saves one edit of the layer on screen when its turn comes, as one undo step of that layer: switching video or
+     * rater meanwhile neither sends it to the other layer nor puts it in the other's history.
+     */
+    edit(changes: () => LabelEdit['changes'], origin: LabelEdit['origin']): Promise<boolean> {
+      const layer = this.layer;
+      const history = this.history;
       return serially(async () => {
         const edit: LabelEdit = { changes: changes(), origin };
-        if (edit.changes.length === 0) return;
-        if (await this.persist(edit)) {
-          this.undoStack.push(edit);
-          this.redoStack = [];
-        }
+        if (edit.changes.length === 0 || !layer) return false;
+        const saved = await this.persist(layer, edit);
+        if (saved) recordEdit(history, edit);
+        return saved;
       });
     },
     /**
-     * Saves at once (no save button), in one call whatever the edit: the store is append-only, so an undo is
-     * itself a new, saved edit. The answer holds the saved labels, so nothing is listed again.
+     * Saves an edit in one call whatever it is: the store is append-only, so an undo is itself a new, saved edit.
+     * The answer holds the saved labels, so nothing is listed again (unless the view moved to another layer).
      */
-    async persist(edit: LabelEdit): Promise<boolean> {
-      if (!this.video || this.annotatorId === null) return false;
-      const target = { project: this.project, videoId: this.video.id, personId: this.personId, annotatorId: this.annotatorId };
+    async persist(layer: LayerKey, edit: LabelEdit): Promise<boolean> {
       const { sets, deletes } = planEdit(edit);
       return this.guard(async () => {
-        const applied = await studio.call('labels.apply', { ...target, origin: edit.origin, sets, deletes });
+        const applied = await studio.call('labels.apply', { ...layer, origin: edit.origin, sets, deletes });
+        if (!sameLayer(layer, this.layer)) return;
         const labels = new Map(this.labels);
         for (const frameIndex of deletes) labels.delete(frameIndex);
         for (const label of applied.labels) labels.set(label.frameIndex, label);
         this.labels = labels;
         this.labelsRevision = Math.max(this.labelsRevision, applied.revision);
         await this.reloadModel();
+        this.followDraft();
       });
     },
     guard(action: () => Promise<unknown>): Promise<boolean> {

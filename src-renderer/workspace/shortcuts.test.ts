@@ -28,6 +28,11 @@ describe('workspace shortcuts', () => {
     expect(commandFor(key('S', { shiftKey: true }))).toEqual({ kind: 'nudge', axis: 'arousal', delta: -0.25 });
   });
 
+  it('saves with Enter and drops the unsaved value with Esc', () => {
+    expect(commandFor(key('Enter'))).toEqual({ kind: 'save' });
+    expect(commandFor(key('Escape'))).toEqual({ kind: 'revert' });
+  });
+
   it('leaves other browser shortcuts alone', () => {
     expect(commandFor(key('c', { ctrlKey: true }))).toBeNull();
     expect(commandFor(key('ArrowRight', { altKey: true }))).toBeNull();

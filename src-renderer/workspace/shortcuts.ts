@@ -12,7 +12,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: '[ / ]', does: 'slower / faster (0.25× to 2×)' },
   { keys: 'A / D', does: 'valence − / + 0.05 (Shift: 0.25)' },
   { keys: 'S / W', does: 'arousal − / + 0.05 (Shift: 0.25)' },
-  { keys: 'Enter', does: 'save the grid value on this frame, then go to the next suggestion' },
+  { keys: 'Enter', does: 'save the value set on the grid, then go to the next suggestion; on a prediction, accept it' },
+  { keys: 'Esc', does: "drop the unsaved value: back to the frame's label or prediction" },
   { keys: 'Delete', does: 'delete the label on this frame' },
   { keys: 'L', does: 'live mode: record the grid while the video plays' },
   { keys: 'Ctrl + Z / Ctrl + Shift + Z', does: 'undo / redo' },
@@ -27,6 +28,7 @@ export type WorkspaceCommand =
   | { kind: 'speed'; direction: -1 | 1 }
   | { kind: 'nudge'; axis: 'valence' | 'arousal'; delta: number }
   | { kind: 'save' }
+  | { kind: 'revert' }
   | { kind: 'delete' }
   | { kind: 'toggleLive' }
   | { kind: 'undo' }
@@ -71,6 +73,8 @@ export function commandFor(event: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'ctrl
       return { kind: 'nudge', axis: 'arousal', delta: big ? 0.25 : 0.05 };
     case 'Enter':
       return { kind: 'save' };
+    case 'Escape':
+      return { kind: 'revert' };
     case 'Delete':
     case 'Backspace':
       return { kind: 'delete' };

@@ -34,7 +34,7 @@ describe('a video that ends early, in the video table', () => {
     await expect.poll(() => warnings.count()).toBe(1);
     expect(await warnings.textContent()).toBe(`the file ends at ${endsAt} s of 15.3 s: the rest does not decode (truncated or damaged?)`);
     expect(await page.locator(`[data-testid=videos] tr:has-text("session-07-cut.mp4") [data-testid=video-warning]`).count()).toBe(1);
-    const importJob = page.locator('[data-testid=jobs] .job:has(.job-title:text-is("Import")) .job-state');
+    const importJob = page.locator('[data-testid=jobs] .job:has(.job-title:text-is("Importing videos")) .job-state');
     await expect.poll(() => importJob.allTextContents(), { timeout: 30_000 }).toEqual(['done: 2 imported, 1 with a warning']);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'video-ends-early.png') });
   });

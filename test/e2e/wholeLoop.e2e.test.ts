@@ -62,11 +62,17 @@ describe('the whole labelling loop in Chromium', () => {
   it('labels three frames on the grid and sees predictions fill the timeline', async () => {
     await page.locator('.video-open').first().click();
     await page.locator('[data-testid=workspace][data-ready=true]').waitFor();
+    // A click sets the value and Enter saves it (then goes on to a suggested frame: Home comes back).
     await clickGrid(-0.4, -0.2);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Home');
     for (let i = 0; i < 20; i++) await page.keyboard.press('Shift+ArrowRight');
     await clickGrid(-0.6, 0.5);
-    for (let i = 0; i < 20; i++) await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 40; i++) await page.keyboard.press('Shift+ArrowRight');
     await clickGrid(0.8, 0.4);
+    await page.keyboard.press('Enter');
     await expect.poll(async () => (await labels()).map((l) => l.frameIndex)).toEqual([0, 200, 400]);
     await expect.poll(() => page.getByTestId('model-panel').textContent()).toContain('3 labels');
     const predictions = decodePredictions(await call<VideoPredictions>('predictions.get', await ids()), null);
@@ -84,6 +90,7 @@ describe('the whole labelling loop in Chromium', () => {
     await first.click();
     await expect.poll(readout).toContain(`frame ${frame} /`);
     await clickGrid(0.2, 0.1);
+    await page.keyboard.press('Enter');
     await expect.poll(async () => (await labels()).map((l) => l.frameIndex)).toContain(frame);
     await expect.poll(labelCount).toBe(4);
     await shot('3-suggestion-labelled');

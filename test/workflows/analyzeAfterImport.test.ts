@@ -72,7 +72,7 @@ describe('analysis after import, once per video', () => {
     const [analysis, ...more] = await analyses();
     expect(more).toEqual([]);
     // The UI shows the kind's name for people, not the stored "analyze".
-    expect(analysis?.label).toBe('Faces');
+    expect(analysis?.label).toBe('Finding faces');
     expect((await endedJob(call, dir, analysis?.jobId as string)).result).toMatchObject({ frames: 72 });
 
     // The same file again: the import reports it is already there, and no second analysis is queued.

@@ -95,4 +95,19 @@ describe('labels through the API', () => {
     expect(await call('labels.list', { project, videoId, personId: 1 })).toEqual(before);
     expect(labelEvents()).toEqual([]);
   });
+
+  it('renames an annotator, keeping their labels, and refuses a name another annotator has or a blank one', async () => {
+    await apply({ sets: [{ frameIndex: 5, valence: 0.2, arousal: 0.1 }] });
+    const ben = await call<{ id: number; name: string }>('annotators.add', { project, name: 'Ben' });
+    const before = await call('labels.list', { project, videoId, annotatorId });
+    expect(await call('annotators.rename', { project, annotatorId, name: '  Ana Lima ' })).toEqual({ id: annotatorId, name: 'Ana Lima', kind: 'human' });
+    expect((await call<{ id: number; name: string }[]>('annotators.list', { project })).map((a) => a.name)).toEqual(['Ana Lima', 'Ben']);
+    expect(await call('labels.list', { project, videoId, annotatorId })).toEqual(before);
+    await expect(call('annotators.rename', { project, annotatorId: ben.id, name: 'Ana Lima' })).rejects.toThrow(
+      'This project already has an annotator named "Ana Lima": choose another name for Ben.',
+    );
+    await expect(call('annotators.rename', { project, annotatorId: ben.id, name: '  ' })).rejects.toThrow(/needs a name/);
+    await expect(call('annotators.rename', { project, annotatorId: 999, name: 'Cy' })).rejects.toThrow(/no annotator 999/);
+    expect((await call<{ name: string }[]>('annotators.list', { project })).map((a) => a.name)).toEqual(['Ana Lima', 'Ben']);
+  });
 });

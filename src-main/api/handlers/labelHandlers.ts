@@ -1,5 +1,5 @@
 /** Annotators and their labels: every edit is appended (the store never rewrites a label) and announced. */
-import { addAnnotator, listAnnotators } from '../../core/app/annotators';
+import { addAnnotator, listAnnotators, renameAnnotator } from '../../core/app/annotators';
 import { annotatorView, applyLabels, listLabels, setAnnotatorView } from '../../core/app/labels';
 import type { AnnotatorId, PersonId, VideoId } from '../../core/ids';
 import type { Handlers } from '../dispatcher';
@@ -9,6 +9,7 @@ export function labelHandlers({ sessions, events }: ApiServices) {
   return {
     'annotators.list': ({ project }) => listAnnotators(sessions.get(project)),
     'annotators.add': ({ project, name }) => addAnnotator(sessions.get(project), name),
+    'annotators.rename': ({ project, annotatorId, name }) => renameAnnotator(sessions.get(project), annotatorId as AnnotatorId, name),
     'labels.list': ({ project, videoId, personId, annotatorId, viewer }) =>
       listLabels(sessions.get(project), videoId as VideoId, personId as PersonId, { annotatorId: annotatorId as AnnotatorId | undefined, viewer: viewer as AnnotatorId | undefined }),
     'annotators.view': ({ project }) => annotatorView(sessions.get(project)),

@@ -15,6 +15,7 @@ import { listAnnotators } from '../store/annotatorStore';
 import { storeTrainedHead, trainInWorker } from './headStore';
 import { priorHead } from './priorHead';
 import { MIN_TRAINING_LABELS, type LabelledFrame, type TrainOptions } from './trainHead';
+import { counted } from '../counted';
 
 export { TRAIN_HEAD_JOB };
 
@@ -65,7 +66,7 @@ export function trainHeadJobHandler(session: TrainingTarget): JobHandler<TrainHe
     const result = await trainInWorker(
       frames,
       headTrainingOptions(),
-      (p) => context.progress(p.step, p.maxSteps, `Training on ${frames.length} labels`),
+      (p) => context.progress(p.step, p.maxSteps, `Training on ${counted(frames.length, 'label')}`),
       context.signal,
     );
     const stored = storeTrainedHead(session.db, session.dir, result, { labels: frames.length, annotators: [annotator.name], videos });

@@ -1,10 +1,10 @@
 /**
- * Use cases for a project's annotators: list them, add one, pick one for batch work. Blind mode and the active
+ * Use cases for a project's annotators: list them, add one, rename one, pick one for batch work. Blind mode and the active
  * rater live in labels.ts.
  */
 import { StudioError } from '../errors';
 import type { AnnotatorId } from '../ids';
-import type { Annotator } from '../store/annotatorStore';
+import { annotatorName, type Annotator } from '../store/annotatorStore';
 import type { ProjectContext } from './projectContext';
 
 export function listAnnotators(project: ProjectContext): Promise<Annotator[]> {
@@ -21,6 +21,18 @@ export async function annotatorOf(project: ProjectContext, id: AnnotatorId): Pro
 /** A human annotator of that name, created on first use (the store checks and trims the name). */
 export function addAnnotator(project: ProjectContext, name: string): Promise<Annotator> {
   return project.stores.annotators.ensure(name, 'human');
+}
+
+/**
+ * Gives an annotator another name (labels keep pointing at the same annotator, so nothing else changes). A name
+ * another annotator has is refused: names pick layers in exports, imports and agreement.
+ */
+export async function renameAnnotator(project: ProjectContext, id: AnnotatorId, name: string): Promise<Annotator> {
+  const annotator = await annotatorOf(project, id);
+  const wanted = annotatorName(name);
+  const taken = (await project.stores.annotators.list()).find((other) => other.name === wanted && other.id !== id);
+  if (taken) throw new StudioError(`This project already has an annotator named "${wanted}": choose another name for ${annotator.name}.`);
+  return project.stores.annotators.rename(id, wanted);
 }
 
 /**

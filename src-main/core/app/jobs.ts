@@ -15,7 +15,7 @@ export { importOutcomes } from '../ingest/importJob';
 
 interface JobFacts {
   jobId: JobId;
-  /** The kind's name for people ("Training", not "train-head"). */
+  /** The kind's name for people ("Training the model", not "train-head"). */
   label: string;
   state: JobState;
   done: number;

@@ -38,7 +38,7 @@ export type ImportOutcome = z.infer<typeof ImportOutcome>;
 
 export const IMPORT_JOB = {
   name: 'import' as const,
-  label: 'Import',
+  label: 'Importing videos',
   params: z.object({
     paths: z.array(z.string().min(1)).min(1),
     /** Queue face analysis of each video this import adds (jobs/analyzeAfterImport.ts); front ends ask for it. */
@@ -56,7 +56,7 @@ const trackCounts = { trackId: z.number().int(), framesFacing: z.number().int(),
 
 export const ANALYZE_JOB = {
   name: 'analyze' as const,
-  label: 'Faces',
+  label: 'Finding faces',
   params: z.object({ videoId }),
   checkpoint: z.object({
     nextFrame: z.number().int().nonnegative(),
@@ -81,7 +81,7 @@ export const ANALYZE_JOB = {
 
 export const TRAIN_HEAD_JOB = {
   name: 'train-head' as const,
-  label: 'Training',
+  label: 'Training the model',
   params: z.object({ annotatorId }),
   checkpoint: noCheckpoint,
   result: z.object({
@@ -120,7 +120,7 @@ export const DatasetRequest = z
 
 export const EXPORT_JOB = {
   name: 'export' as const,
-  label: 'Export',
+  label: 'Exporting',
   params: z.object({
     format: z.enum(EXPORT_FORMATS),
     /** The folder the user chose (absolute) and the file or folder name to write in it. */
@@ -143,7 +143,7 @@ export const EXPORT_JOB = {
 
 export const LABEL_IMPORT_JOB = {
   name: 'label-import' as const,
-  label: 'Label import',
+  label: 'Importing labels',
   params: z.object({
     file: z.string().min(1),
     format: z.enum(['csv', 'afew-va']),
@@ -161,7 +161,7 @@ export type JobKindName = (typeof JOB_KINDS)[number]['name'];
 export type JobParams<D extends JobDefinition<unknown, unknown, unknown, unknown>> = z.output<D['params']>;
 export type JobResult<D extends JobDefinition<unknown, unknown, unknown, unknown>> = z.output<D['result']>;
 
-/** The name a kind is shown by ("Training", not "train-head"); an unknown kind (a newer studio's) shows as is. */
+/** The name a kind is shown by ("Training the model", not "train-head"); an unknown kind (a newer studio's) shows as is. */
 export function jobLabel(kind: string): string {
   return JOB_KINDS.find((k) => k.name === kind)?.label ?? kind;
 }

@@ -192,9 +192,9 @@ describe('job runner', () => {
     await runner.idle();
     expect(runner.get(badParams)).toMatchObject({ state: 'failed' });
     expect(runner.get(badParams)?.error).toBe(
-      "This count job's parameters cannot be read (total: Invalid input: expected number, received undefined): it was saved by another version of Affect Studio or is damaged; start it again.",
+      "The parameters of this job (count) cannot be read (total: Invalid input: expected number, received undefined): it was saved by another version of Affect Studio or is damaged; start it again.",
     );
-    expect(runner.get(badCheckpoint)?.error).toMatch(/^This count job's saved position cannot be read \(next: /);
+    expect(runner.get(badCheckpoint)?.error).toMatch(/^The saved position of this job \(count\) cannot be read \(next: /);
     expect(runner.get(good)?.state).toBe('done');
     expect(processed).toEqual([0, 1]);
   });

@@ -59,7 +59,7 @@ export function registerJob<P, PI, C, R>(definition: JobDefinition<P, PI, C, R>,
   const parse = <T>(schema: JobDefinition<T, unknown, unknown, unknown>['params'], value: unknown, what: string): T => {
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
-      throw new StudioError(`This ${definition.label.toLowerCase()} job's ${what} cannot be read (${firstIssue(parsed.error)}): it was saved by another version of Affect Studio or is damaged; start it again.`);
+      throw new StudioError(`The ${what} of this job (${definition.label.toLowerCase()}) cannot be read (${firstIssue(parsed.error)}): it was saved by another version of Affect Studio or is damaged; start it again.`);
     }
     return parsed.data;
   };

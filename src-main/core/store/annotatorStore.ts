@@ -48,6 +48,12 @@ export function ensureAnnotator(db: Db, rawName: string, kind: AnnotatorKind): A
   return db.prepare('SELECT id, name, kind FROM annotators WHERE name = ?').get(name) as Annotator;
 }
 
+/** Renames an annotator; the use case (core/app/annotators.ts) checks the name is free first. */
+export function renameAnnotator(db: Db, id: AnnotatorId, rawName: string): Annotator {
+  db.prepare('UPDATE annotators SET name = ? WHERE id = ?').run(annotatorName(rawName), id);
+  return getAnnotator(db, id) as Annotator;
+}
+
 /** The annotator of that id, or undefined. */
 export function getAnnotator(db: Db, id: AnnotatorId): Annotator | undefined {
   return db.prepare('SELECT id, name, kind FROM annotators WHERE id = ?').get(id) as Annotator | undefined;
@@ -117,6 +123,7 @@ export interface AnnotatorStore {
   get(id: AnnotatorId): Promise<Annotator | undefined>;
   /** Creates the annotator on first use; names are unique within a project. */
   ensure(name: string, kind: AnnotatorKind): Promise<Annotator>;
+  rename(id: AnnotatorId, name: string): Promise<Annotator>;
   view(): Promise<AnnotatorView>;
   /** Saves the view in one transaction, and returns it as saved. */
   setView(view: AnnotatorView): Promise<AnnotatorView>;
@@ -130,6 +137,7 @@ export function sqliteAnnotatorStore(db: Db): AnnotatorStore {
     list: async () => listAnnotators(db),
     get: async (id) => getAnnotator(db, id),
     ensure: async (name, kind) => ensureAnnotator(db, name, kind),
+    rename: async (id, name) => renameAnnotator(db, id, name),
     view: async () => getAnnotatorView(db),
     setView: async (view) => saveAnnotatorView(db, view),
     layers: async (videoId) => currentLabels(db, videoId),
