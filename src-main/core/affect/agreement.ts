@@ -1,5 +1,6 @@
 /**
- * Inter-rater agreement for continuous ratings (issue 8) and fusion of several raters into a gold standard.
+ * Inter-rater agreement for continuous ratings (issues 8, 15): the ICC forms, Krippendorff's alpha, CCC, r, RMSE
+ * and Bland-Altman limits, and fusion of several raters into a gold standard.
  *
  * Every function takes a ratings matrix: one row per item (a frame), one column per rater (an annotator, or the
  * model). NaN marks a missing rating, and is accepted only where a function says so: Krippendorff's alpha, the
@@ -22,15 +23,26 @@ export interface MeanSquares {
   ems: number;
 }
 
-/** The six forms of Shrout & Fleiss (1979); "k" is the reliability of the mean of the k raters. */
-export interface IccSet {
-  '1,1': number;
-  '2,1': number;
-  '3,1': number;
-  '1,k': number;
-  '2,k': number;
-  '3,k': number;
-}
+/**
+ * The ICC forms by the names of McGraw & Wong (1996), "Forming inferences about some intraclass correlation
+ * coefficients", Psychological Methods 1:30-46, which name what a form measures (A: absolute agreement, C:
+ * consistency, i.e. a rater's constant offset ignored; 1: one rater, k: the mean of the k raters). Each is the same
+ * formula as a form of Shrout & Fleiss (1979), named alongside so either literature can be followed.
+ */
+export const ICC_FORMS = {
+  'ICC(1)': { shroutFleiss: 'ICC(1,1)', means: 'one-way random effects, absolute agreement, one rater' },
+  'ICC(A,1)': { shroutFleiss: 'ICC(2,1)', means: 'two-way random effects, absolute agreement, one rater' },
+  'ICC(C,1)': { shroutFleiss: 'ICC(3,1)', means: 'two-way mixed effects, consistency, one rater' },
+  'ICC(k)': { shroutFleiss: 'ICC(1,k)', means: 'one-way random effects, absolute agreement, mean of k raters' },
+  'ICC(A,k)': { shroutFleiss: 'ICC(2,k)', means: 'two-way random effects, absolute agreement, mean of k raters' },
+  'ICC(C,k)': { shroutFleiss: 'ICC(3,k)', means: 'two-way mixed effects, consistency, mean of k raters' },
+} as const;
+export type IccForm = keyof typeof ICC_FORMS;
+export const ICC_FORM_NAMES = Object.keys(ICC_FORMS) as IccForm[];
+
+/** Every figure agreement reports for a set of raters, in the order it is shown. */
+export const MEASURES = [...ICC_FORM_NAMES, 'alpha', 'CCC', 'r', 'RMSE'] as const;
+export type Measure = (typeof MEASURES)[number];
 
 export interface PairAgreement {
   /** Column indices of the two raters. */
@@ -43,18 +55,29 @@ export interface PairAgreement {
   rmse: number;
 }
 
-export interface AgreementReport {
+export interface MatrixAgreement {
   items: number;
   raters: number;
   /** Items every rater rated: the ones the ICCs are computed on. */
   completeItems: number;
-  icc: Pick<IccSet, '1,1' | '2,1' | '3,1' | '2,k' | '3,k'>;
-  alpha: number;
-  /** Means over rater pairs (a single pair for two raters); the per-pair values are in `pairs`. */
-  ccc: number;
-  pearson: number;
-  rmse: number;
+  /**
+   * ICCs on the complete items; Krippendorff's interval alpha on every pairable rating; CCC, r and RMSE between the
+   * two raters, or for more the mean over rater pairs (the per-pair values are in `pairs`).
+   */
+  values: Record<Measure, number>;
   pairs: PairAgreement[];
+}
+
+export interface BlandAltman {
+  /** Items both raters rated. */
+  n: number;
+  /** Mean of (a - b): a's bias against b. */
+  meanDifference: number;
+  /** Sample standard deviation (n - 1) of the differences. */
+  sdDifference: number;
+  /** Limits of agreement: meanDifference -+ 1.96 sdDifference, where 95% of differences are expected to fall. */
+  lower: number;
+  upper: number;
 }
 
 export interface EweResult {
@@ -142,17 +165,18 @@ export function meanSquares(matrix: RatingMatrix): MeanSquares {
  *   (1,k) = (BMS - WMS) / BMS
  *   (2,k) = (BMS - EMS) / (BMS + (JMS - EMS) / n)
  *   (3,k) = (BMS - EMS) / BMS
- * Complete data only. If every rating is identical the forms are 0/0 and come out NaN.
+ * Complete data only. If every rating is identical the forms are 0/0 and come out NaN. Keyed by the McGraw & Wong
+ * names (ICC_FORMS maps each to its Shrout & Fleiss name).
  */
-export function icc(matrix: RatingMatrix): IccSet {
+export function icc(matrix: RatingMatrix): Record<IccForm, number> {
   const { n, k, bms, wms, jms, ems } = meanSquares(matrix);
   return {
-    '1,1': (bms - wms) / (bms + (k - 1) * wms),
-    '2,1': (bms - ems) / (bms + (k - 1) * ems + (k * (jms - ems)) / n),
-    '3,1': (bms - ems) / (bms + (k - 1) * ems),
-    '1,k': (bms - wms) / bms,
-    '2,k': (bms - ems) / (bms + (jms - ems) / n),
-    '3,k': (bms - ems) / bms,
+    'ICC(1)': (bms - wms) / (bms + (k - 1) * wms),
+    'ICC(A,1)': (bms - ems) / (bms + (k - 1) * ems + (k * (jms - ems)) / n),
+    'ICC(C,1)': (bms - ems) / (bms + (k - 1) * ems),
+    'ICC(k)': (bms - wms) / bms,
+    'ICC(A,k)': (bms - ems) / (bms + (jms - ems) / n),
+    'ICC(C,k)': (bms - ems) / bms,
   };
 }
 
@@ -220,6 +244,24 @@ export function pairAgreement(x: readonly number[], y: readonly number[]): Omit<
   }
   if (xs.length < 2) return { n: xs.length, ccc: Number.NaN, pearson: Number.NaN, rmse: Number.NaN };
   return { n: xs.length, ccc: ccc(xs, ys), pearson: pearson(xs, ys), rmse: rmse(xs, ys) };
+}
+
+/**
+ * Bland & Altman (1986), "Statistical methods for assessing agreement between two methods of clinical
+ * measurement", Lancet 327:307-310: the mean and the sample SD of the differences a - b over the items both rated,
+ * and the limits of agreement mean -+ 1.96 SD. NaN below two shared items (no SD).
+ */
+export function blandAltman(x: readonly number[], y: readonly number[]): BlandAltman {
+  const differences: number[] = [];
+  x.forEach((v, i) => {
+    const w = y[i] as number;
+    if (!Number.isNaN(v) && !Number.isNaN(w)) differences.push(v - w);
+  });
+  const n = differences.length;
+  if (n < 2) return { n, meanDifference: n === 1 ? (differences[0] as number) : Number.NaN, sdDifference: Number.NaN, lower: Number.NaN, upper: Number.NaN };
+  const meanDifference = mean(differences);
+  const sdDifference = Math.sqrt(differences.reduce((s, d) => s + (d - meanDifference) ** 2, 0) / (n - 1));
+  return { n, meanDifference, sdDifference, lower: meanDifference - 1.96 * sdDifference, upper: meanDifference + 1.96 * sdDifference };
 }
 
 /** The plain mean of the available ratings of each item; NaN for an item nobody rated. */
@@ -294,37 +336,26 @@ function meanOfDefined(values: readonly number[]): number {
 }
 
 /**
- * Everything `affect-studio agreement` prints for one dimension.
- * - icc: Shrout & Fleiss forms on the items every rater rated (listwise deletion); NaN with fewer than 2 such items.
- * - alpha: Krippendorff's interval alpha on all pairable ratings.
- * - ccc, pearson, rmse: for two raters, between them; for more, the unweighted mean over all K(K-1)/2 rater pairs,
+ * Every measure for one dimension (MEASURES), computed on a ratings matrix:
+ * - the ICCs on the items every rater rated (listwise deletion); NaN with fewer than 2 such items;
+ * - Krippendorff's interval alpha on all pairable ratings;
+ * - CCC, r and RMSE: for two raters, between them; for more, the unweighted mean over all K(K-1)/2 rater pairs,
  *   each pair on the items both rated, skipping pairs where the value is undefined (NaN if all are).
  */
-export function agreementReport(matrix: RatingMatrix): AgreementReport {
+export function agreementMeasures(matrix: RatingMatrix): MatrixAgreement {
   const { n, k } = checkMatrix(matrix);
   const complete = matrix.filter(isComplete);
-  const all = complete.length >= 2 ? icc(complete) : undefined;
+  const iccs = complete.length >= 2 ? icc(complete) : undefined;
   const pairs: PairAgreement[] = [];
   for (let a = 0; a < k; a++) {
     for (let b = a + 1; b < k; b++) {
       pairs.push({ a, b, ...pairAgreement(column(matrix, a), column(matrix, b)) });
     }
   }
-  return {
-    items: n,
-    raters: k,
-    completeItems: complete.length,
-    icc: {
-      '1,1': all?.['1,1'] ?? Number.NaN,
-      '2,1': all?.['2,1'] ?? Number.NaN,
-      '3,1': all?.['3,1'] ?? Number.NaN,
-      '2,k': all?.['2,k'] ?? Number.NaN,
-      '3,k': all?.['3,k'] ?? Number.NaN,
-    },
-    alpha: krippendorffAlpha(matrix),
-    ccc: meanOfDefined(pairs.map((p) => p.ccc)),
-    pearson: meanOfDefined(pairs.map((p) => p.pearson)),
-    rmse: meanOfDefined(pairs.map((p) => p.rmse)),
-    pairs,
-  };
+  const values = Object.fromEntries(ICC_FORM_NAMES.map((form) => [form, iccs?.[form] ?? Number.NaN])) as Record<Measure, number>;
+  values.alpha = krippendorffAlpha(matrix);
+  values.CCC = meanOfDefined(pairs.map((p) => p.ccc));
+  values.r = meanOfDefined(pairs.map((p) => p.pearson));
+  values.RMSE = meanOfDefined(pairs.map((p) => p.rmse));
+  return { items: n, raters: k, completeItems: complete.length, values, pairs };
 }
