@@ -1,5 +1,6 @@
-/** Inter-rater agreement over a project, and fusing annotators into a gold-standard layer. */
-import { agreementReport, fuseAnnotators } from '../../core/app/agreement';
+/** Inter-rater agreement over a project, fusing annotators into a gold-standard layer, and the study report. */
+import { agreementReport, agreementTraces, fuseAnnotators, previewFusion } from '../../core/app/agreement';
+import { writeStudyReport } from '../../core/app/report';
 import type { VideoId } from '../../core/ids';
 import { toJsonSafe } from '../../core/jsonSafe';
 import type { ProjectAgreement } from '../contract';
@@ -8,13 +9,19 @@ import type { ApiServices } from '../handlers';
 
 export function agreementHandlers({ sessions, events }: ApiServices) {
   return {
-    'agreement.report': async ({ project, videoId, annotators }) =>
-      toJsonSafe(await agreementReport(sessions.get(project), { videoId: videoId as VideoId | undefined, annotators })) as ProjectAgreement,
-    'agreement.fuse': async ({ project, method, videoId, annotators }) => {
+    'agreement.report': async ({ project, videoId, raters }) =>
+      toJsonSafe(await agreementReport(sessions.get(project), { videoId: videoId as VideoId | undefined, raters })) as ProjectAgreement,
+    'agreement.traces': async ({ project, videoId, raters }) => agreementTraces(sessions.get(project), videoId as VideoId, raters),
+    'agreement.fusePreview': async ({ project, method, videoId, raters }) => previewFusion(sessions.get(project), method, { videoId: videoId as VideoId | undefined, raters }),
+    'agreement.fuse': async ({ project, method, videoId, raters }) => {
       const session = sessions.get(project);
-      const result = await fuseAnnotators(session, method, { videoId: videoId as VideoId | undefined, annotators });
+      const result = await fuseAnnotators(session, method, { videoId: videoId as VideoId | undefined, raters });
       events.emit('data.changed', { entity: 'labels', projectPath: session.dir });
       return result;
+    },
+    'report.write': async ({ project, folder, name, overwrite }) => {
+      const session = sessions.get(project);
+      return { path: await writeStudyReport(session, session.info.name, { folder, name, overwrite }) };
     },
   } satisfies Partial<Handlers>;
 }

@@ -68,8 +68,15 @@ describe('the block bootstrap', () => {
 
   it('gives no interval for a figure undefined in most resamples, and refuses nonsense', () => {
     const undefinedMostly = () => [Number.NaN];
-    expect(blockBootstrap([[0], [1]], undefinedMostly, { replicates: 10 })).toEqual({ low: [Number.NaN], high: [Number.NaN] });
+    const fiveBlocks = [[0], [1], [2], [3], [4]];
+    expect(blockBootstrap(fiveBlocks, undefinedMostly, { replicates: 10 })).toEqual({ low: [Number.NaN], high: [Number.NaN] });
     expect(() => blockBootstrap([[0]], r, { replicates: 0 })).toThrow(/at least 1/);
+  });
+
+  it('gives no interval from fewer than five blocks, where every resample would be nearly the same', () => {
+    const short = timeBlocks(rows.slice(0, 200)); // 8 s: four blocks
+    expect(short).toHaveLength(4);
+    expect(blockBootstrap(short, r)).toEqual({ low: [Number.NaN], high: [Number.NaN] });
     expect(() => blockBootstrap([], r)).toThrow(/no rated frames/);
   });
 });

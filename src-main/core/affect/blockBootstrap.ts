@@ -21,6 +21,11 @@ export const BLOCK_SEC = NEIGHBOURHOOD_SEC;
 export const DEFAULT_REPLICATES = 1000;
 export const DEFAULT_SEED = 1;
 export const CONFIDENCE = 0.95;
+/**
+ * Below this many blocks there is no interval: a 2.4 s clip is one or two blocks, and resampling one block gives
+ * the same figure every time, an interval of zero width that would read as certainty.
+ */
+export const MIN_BLOCKS = 5;
 
 export interface BootstrapOptions {
   replicates?: number;
@@ -56,12 +61,16 @@ export function timeBlocks(rows: readonly RowTime[], blockSec = BLOCK_SEC): numb
  * Percentile intervals of each figure `statistic` returns, over `replicates` resamples: each draws as many blocks
  * as there are, with replacement, and evaluates `statistic` on the rows of the drawn blocks (repeats included).
  * A figure undefined (NaN) in more than half the resamples gets NaN bounds: its interval would describe a
- * selected minority of resamples.
+ * selected minority of resamples. So does every figure when there are fewer than MIN_BLOCKS blocks.
  */
 export function blockBootstrap(blocks: readonly (readonly number[])[], statistic: (rows: readonly number[]) => readonly number[], options: BootstrapOptions = {}): { low: number[]; high: number[] } {
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
   if (!Number.isInteger(replicates) || replicates < 1) throw new StudioError(`The number of bootstrap resamples must be a whole number of at least 1, not ${replicates}.`);
   if (blocks.length === 0) throw new StudioError('There are no rated frames to resample.');
+  if (blocks.length < MIN_BLOCKS) {
+    const none = statistic(blocks.flat()).map(() => Number.NaN);
+    return { low: none, high: [...none] };
+  }
   const random = seededRandom(options.seed ?? DEFAULT_SEED);
   const samples: number[][] = [];
   for (let r = 0; r < replicates; r++) {
