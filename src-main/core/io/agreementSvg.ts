@@ -41,10 +41,10 @@ export function raterColour(index: number): string {
  * One axis (valence or arousal, on [-1, 1]) of every series over time, a legend above. Series with few points get
  * a dot per label as well as the line, so sparse labels read as labels and not as a measured curve.
  */
-export function tracesSvg(title: string, series: readonly TraceSeries[], durationSec: number, width = 720, height = 170): string {
+export function tracesSvg(title: string, series: readonly TraceSeries[], durationSec: number, width = 720, height = 180): string {
   const left = 34;
   const right = 10;
-  const top = 30;
+  const top = 40;
   const bottom = 22;
   const w = width - left - right;
   const h = height - top - bottom;
@@ -53,12 +53,13 @@ export function tracesSvg(title: string, series: readonly TraceSeries[], duratio
   const y = (v: number) => top + ((1 - Math.min(Math.max(v, -1), 1)) / 2) * h;
   const parts: string[] = [];
   parts.push(`<text x="${left}" y="12" ${FONT} font-weight="600" fill="#1d2330">${escapeXml(title)}</text>`);
-  let legendX = left + 90;
+  // The legend on its own line under the title, so a long video name never runs into it.
+  let legendX = left;
   series.forEach((s, i) => {
     const colour = s.emphasis ? '#000000' : raterColour(i);
-    parts.push(`<line x1="${legendX}" y1="8" x2="${legendX + 16}" y2="8" stroke="${colour}" stroke-width="2"${s.emphasis ? ' stroke-dasharray="4 3"' : ''}/>`);
-    parts.push(`<text x="${legendX + 20}" y="12" ${FONT} fill="#1d2330">${escapeXml(s.label)}</text>`);
-    legendX += 30 + s.label.length * 6.2;
+    parts.push(`<line x1="${legendX}" y1="24" x2="${legendX + 16}" y2="24" stroke="${colour}" stroke-width="2"${s.emphasis ? ' stroke-dasharray="4 3"' : ''}/>`);
+    parts.push(`<text x="${legendX + 20}" y="28" ${FONT} fill="#1d2330">${escapeXml(s.label)}</text>`);
+    legendX += 32 + s.label.length * 6.2;
   });
   parts.push(`<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="#ffffff" stroke="#d9dce1"/>`);
   for (const v of [1, 0, -1]) {
@@ -86,18 +87,22 @@ export function tracesSvg(title: string, series: readonly TraceSeries[], duratio
 /**
  * Bland & Altman's plot: each frame both rated at (mean of the two, difference a - b), the mean difference as a
  * solid line and the limits of agreement dashed. The vertical axis is symmetric around 0 so a bias is seen as an
- * offset from the middle.
+ * offset from the middle; the horizontal one spans the means (padded), where the ratings are.
  */
-export function blandAltmanSvg(title: string, data: BlandAltmanData, width = 340, height = 240): string {
+export function blandAltmanSvg(title: string, data: BlandAltmanData, width = 360, height = 240): string {
   const left = 40;
-  const right = 70;
+  const right = 96;
   const top = 26;
   const bottom = 30;
   const w = width - left - right;
   const h = height - top - bottom;
   const lines = [data.meanDifference, data.lower, data.upper].filter((v): v is number => v !== null && Number.isFinite(v));
   const reach = Math.max(0.1, ...data.points.map(([, d]) => Math.abs(d)), ...lines.map(Math.abs)) * 1.1;
-  const x = (m: number) => left + ((Math.min(Math.max(m, -1), 1) + 1) / 2) * w;
+  const means = data.points.map(([m]) => m);
+  const pad = 0.05;
+  const lo = means.length ? Math.max(-1, Math.min(...means) - pad) : -1;
+  const hi = means.length ? Math.min(1, Math.max(...means) + pad) : 1;
+  const x = (m: number) => left + ((m - lo) / Math.max(hi - lo, 1e-6)) * w;
   const y = (d: number) => top + ((reach - d) / (2 * reach)) * h;
   const parts: string[] = [];
   parts.push(`<text x="${left}" y="14" ${FONT} font-weight="600" fill="#1d2330">${escapeXml(title)}</text>`);
@@ -113,10 +118,10 @@ export function blandAltmanSvg(title: string, data: BlandAltmanData, width = 340
     parts.push(`<text x="${left + w + 4}" y="${fixed(y(v) + 4)}" ${FONT} fill="#1d2330">${name} ${v.toFixed(2)}</text>`);
   };
   line(data.upper, '+1.96 SD', true);
-  line(data.meanDifference, 'mean', false);
-  line(data.lower, '-1.96 SD', true);
-  parts.push(`<text x="${left}" y="${height - 16}" ${FONT} fill="#5b6474">-1</text>`);
-  parts.push(`<text x="${left + w}" y="${height - 16}" ${FONT} text-anchor="end" fill="#5b6474">1</text>`);
-  parts.push(`<text x="${left + w / 2}" y="${height - 4}" ${FONT} text-anchor="middle" fill="#5b6474">mean of ${escapeXml(data.a)} and ${escapeXml(data.b)}; difference ${escapeXml(data.a)} − ${escapeXml(data.b)}</text>`);
+  line(data.meanDifference, 'bias', false);
+  line(data.lower, '−1.96 SD', true);
+  parts.push(`<text x="${left}" y="${height - 16}" ${FONT} fill="#5b6474">${lo.toFixed(2)}</text>`);
+  parts.push(`<text x="${left + w}" y="${height - 16}" ${FONT} text-anchor="end" fill="#5b6474">${hi.toFixed(2)}</text>`);
+  parts.push(`<text x="${width / 2}" y="${height - 4}" ${FONT} text-anchor="middle" fill="#5b6474">mean of ${escapeXml(data.a)} and ${escapeXml(data.b)}; difference ${escapeXml(data.a)} − ${escapeXml(data.b)}</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(title)}">${parts.join('')}</svg>`;
 }

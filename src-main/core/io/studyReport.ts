@@ -104,8 +104,9 @@ function agreementSection(a: ProjectAgreement, data: StudyReportData): string {
   if (a.leftOut.length > 0) {
     parts.push(`<p class="note">${a.leftOut.map((l) => `${escapeXml(l.rater)}: ${l.frames} frames within ${m.neighbourhoodSec} s of the anchoring annotator's labels left out`).join('; ')}, so no rater is compared with the model on frames it was anchored on.</p>`);
   }
-  parts.push(`<h3>Pooled over all videos</h3>`, groupFigures(a.pooled));
-  for (const video of a.videos) parts.push(`<h3>${escapeXml(video.name)}</h3>`, groupFigures(video));
+  // With one video the pooled figures are that video's: shown once.
+  parts.push(`<h3>${a.videos.length === 1 ? escapeXml(a.videos[0]?.name ?? '') : 'Pooled over all videos'}</h3>`, groupFigures(a.pooled));
+  if (a.videos.length > 1) for (const video of a.videos) parts.push(`<h3>${escapeXml(video.name)}</h3>`, groupFigures(video));
   for (const video of data.traces) {
     const plots = AXES.map((axis) =>
       tracesSvg(`${video.name}: ${axis}`, video.traces.map((t) => ({ label: t.rater, timeSec: t.timeSec, values: t[axis] })), video.durationSec),
