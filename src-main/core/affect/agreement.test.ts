@@ -103,7 +103,21 @@ describe('two raters, reusing the metrics', () => {
   it('matches metrics.ts on complete data', () => {
     const a = [0.1, 0.4, -0.3, 0.8, 0];
     const b = [0.2, 0.3, -0.1, 0.6, 0.1];
-    expect(pairAgreement(a, b)).toEqual({ n: 5, ccc: ccc(a, b), pearson: pearson(a, b), rmse: rmse(a, b) });
+    const result = pairAgreement(a, b);
+    expect(result.n).toBe(5);
+    expect(result.ccc).toBeCloseTo(ccc(a, b), 12);
+    expect(result.pearson).toBeCloseTo(pearson(a, b), 12);
+    expect(result.rmse).toBeCloseTo(rmse(a, b), 12);
+  });
+
+  it('treats a constant series as metrics.ts does: r undefined, CCC 0 against a varying one, NaN against the same constant', () => {
+    const constant = [0.1, 0.1, 0.1, 0.1];
+    const varying = [0.2, 0.4, 0.1, 0.3];
+    expect(pairAgreement(constant, varying)).toMatchObject({ pearson: NaN, ccc: 0 });
+    expect(pearson(constant, varying)).toBeNaN();
+    expect(ccc(constant, varying)).toBe(0);
+    expect(pairAgreement(constant, [...constant]).ccc).toBeNaN();
+    expect(pairAgreement(constant, [0.3, 0.3, 0.3, 0.3]).ccc).toBe(0);
   });
 
   it('uses only the items both rated', () => {
@@ -154,7 +168,7 @@ describe('every measure for a ratings matrix', () => {
     const matrix = [[0.1, 0.2], [0.5, 0.4], [-0.2, -0.1], [0.9, 0.7]];
     const report = agreementMeasures(matrix);
     expect(report.pairs).toHaveLength(1);
-    expect(report.values.CCC).toBe(ccc([0.1, 0.5, -0.2, 0.9], [0.2, 0.4, -0.1, 0.7]));
+    expect(report.values.CCC).toBeCloseTo(ccc([0.1, 0.5, -0.2, 0.9], [0.2, 0.4, -0.1, 0.7]), 12);
   });
 
   it('computes the ICCs on complete items only and alpha on everything pairable', () => {

@@ -58,25 +58,25 @@ export function timeBlocks(rows: readonly RowTime[], blockSec = BLOCK_SEC): numb
 }
 
 /**
- * Percentile intervals of each figure `statistic` returns, over `replicates` resamples: each draws as many blocks
- * as there are, with replacement, and evaluates `statistic` on the rows of the drawn blocks (repeats included).
+ * Percentile intervals of each figure `statistic` returns, over `replicates` resamples: each draws as many of the
+ * `blocks` as there are, with replacement, and evaluates `statistic` on the drawn block indices (repeats included).
  * A figure undefined (NaN) in more than half the resamples gets NaN bounds: its interval would describe a
  * selected minority of resamples. So does every figure when there are fewer than MIN_BLOCKS blocks.
  */
-export function blockBootstrap(blocks: readonly (readonly number[])[], statistic: (rows: readonly number[]) => readonly number[], options: BootstrapOptions = {}): { low: number[]; high: number[] } {
+export function blockBootstrap(blocks: number, statistic: (drawn: readonly number[]) => readonly number[], options: BootstrapOptions = {}): { low: number[]; high: number[] } {
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
   if (!Number.isInteger(replicates) || replicates < 1) throw new StudioError(`The number of bootstrap resamples must be a whole number of at least 1, not ${replicates}.`);
-  if (blocks.length === 0) throw new StudioError('There are no rated frames to resample.');
-  if (blocks.length < MIN_BLOCKS) {
-    const none = statistic(blocks.flat()).map(() => Number.NaN);
+  if (blocks === 0) throw new StudioError('There are no rated frames to resample.');
+  if (blocks < MIN_BLOCKS) {
+    const none = statistic(Array.from({ length: blocks }, (_, b) => b)).map(() => Number.NaN);
     return { low: none, high: [...none] };
   }
   const random = seededRandom(options.seed ?? DEFAULT_SEED);
   const samples: number[][] = [];
+  const drawn = new Array<number>(blocks);
   for (let r = 0; r < replicates; r++) {
-    const rows: number[] = [];
-    for (let b = 0; b < blocks.length; b++) rows.push(...(blocks[Math.floor(random() * blocks.length)] as readonly number[]));
-    statistic(rows).forEach((value, m) => (samples[m] ??= []).push(value));
+    for (let b = 0; b < blocks; b++) drawn[b] = Math.floor(random() * blocks);
+    statistic(drawn).forEach((value, m) => (samples[m] ??= []).push(value));
   }
   const alpha = (1 - CONFIDENCE) / 2;
   const low: number[] = [];

@@ -17,7 +17,7 @@ import { StudioError } from '../errors';
 import type { AnnotatorId, VideoId } from '../ids';
 import type { Annotator } from '../store/annotatorStore';
 import type { CurrentLabel } from '../store/labelStore';
-import { agreementMeasures, blandAltman, ewe, fuseMean, MEASURES, type BlandAltman, type Measure, type RatingMatrix } from './agreement';
+import { agreementMeasures, blandAltman, ewe, fuseMean, MEASURES, measuresOfSums, ratingSums, type BlandAltman, type Measure, type RatingSums } from './agreement';
 import { blockBootstrap, BLOCK_SEC, CONFIDENCE, DEFAULT_REPLICATES, DEFAULT_SEED, timeBlocks, type BootstrapOptions, type Interval } from './blockBootstrap';
 import { NEIGHBOURHOOD_SEC } from './heldBack';
 
@@ -32,7 +32,7 @@ export type FusionMethod = keyof typeof FUSION_METHODS;
 export type RaterRef = { kind: 'annotator'; name: string } | { kind: 'model'; anchoredOn: string };
 
 /** At most this many points per Bland-Altman plot or trace: a screen or a page shows no more. */
-export const MAX_PLOT_POINTS = 1500;
+export const MAX_PLOT_POINTS = 800;
 
 /**
  * What figures are grouped by: a video. Figures per person will add the person here (and to `groupsOf`); every
@@ -270,15 +270,21 @@ function groupAgreement(ratings: Rows, names: readonly string[], options: Requir
   const completeFrames = matrices.valence.filter((row) => row.every((v) => !Number.isNaN(v))).length;
   if (frames === 0 || raters.length < 2) return { raters, frames, completeFrames, blocks: 0, valence: null, arousal: null };
   const blocks = timeBlocks(ratings.times.map((timeSec, i) => ({ group: ratings.groupOfRow[i] as string, timeSec })));
-  // One vector of every figure of both axes, so that each resample draws the same frames for all of them.
-  const figures = (matrix: RatingMatrix) => {
-    const m = agreementMeasures(matrix);
+  // Each block's sums once (agreement.ts RatingSums); a resample adds up the sums of the blocks it drew.
+  const k = raters.length;
+  const blockSums = AXES.map((axis) => blocks.map((rows) => ratingSums(matrices[axis], rows)));
+  const figures = (sums: RatingSums) => {
+    const m = measuresOfSums(sums, k);
     return [...MEASURES.map((measure) => m.values[measure]), ...m.pairs.flatMap((p) => [p.ccc, p.pearson, p.rmse])];
   };
-  const all = (rows: readonly number[]) => [...figures(rows.map((i) => matrices.valence[i] as number[])), ...figures(rows.map((i) => matrices.arousal[i] as number[]))];
-  const everyRow = ratings.frames.map((_, i) => i);
-  const point = all(everyRow);
-  const { low, high } = blockBootstrap(blocks, all, options);
+  const all = (drawn: readonly number[]) =>
+    blockSums.flatMap((perBlock) => {
+      const total = new Float64Array((perBlock[0] as RatingSums).length);
+      for (const b of drawn) (perBlock[b] as RatingSums).forEach((v, i) => (total[i] = (total[i] as number) + v));
+      return figures(total);
+    });
+  const point = all(blocks.map((_, b) => b));
+  const { low, high } = blockBootstrap(blocks.length, all, options);
   const perAxis = point.length / 2;
   const axisFigures = (axis: Axis, offset: number): AxisFigures => {
     const interval = (i: number): Interval => ({ value: point[offset + i] as number, low: low[offset + i] as number, high: high[offset + i] as number });
