@@ -7,7 +7,7 @@
  * pairwise measures, the fusions and the report. The ICCs need complete data and throw otherwise.
  */
 import { StudioError } from '../errors';
-import { ccc, mean, pearson, rmse } from './metrics';
+import { mean, pearson } from './metrics';
 
 /** Rows are items, columns are raters; NaN is a missing rating. */
 export type RatingMatrix = readonly (readonly number[])[];
