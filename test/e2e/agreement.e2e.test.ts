@@ -108,6 +108,22 @@ describe('the agreement view', () => {
     await reportPage.close();
   });
 
+  it('counts the model anchored on Ana only away from her labels: against her, nothing to compare instead of a circular 1.000', { timeout: 120_000 }, async () => {
+    await page.getByLabel('Ana', { exact: true }).check();
+    await page.getByLabel("Ana's labels").check();
+    await page.getByTestId('agreement-compute').click();
+    const measures = page.getByTestId('agreement-measures');
+    // Ana labelled every 12th frame (0.5 s apart): every frame is within 2 s of one of her labels.
+    await expect.poll(() => measures.textContent(), { timeout: 90_000 }).toMatch(/model \(anchored on Ana\): \d+ frames near its anchors left out/);
+    expect(await measures.textContent()).toContain('Nothing to compare');
+    const cli = JSON.parse((await cliInProcess(['agreement', project, '--annotator', 'Ana', '--model', 'Ana', '--json'])).out);
+    const leftOut = cli.leftOut[0].frames as number;
+    expect(leftOut).toBeGreaterThan(400); // every frame with a face
+    expect(await measures.textContent()).toContain(`model (anchored on Ana): ${leftOut} frames near its anchors left out`);
+    expect(cli.pooled.valence).toBeNull();
+    await measures.screenshot({ path: path.join(SCREENSHOTS, 'agreement-model-rater.png') });
+  });
+
   it('raised no console errors or CSP violations', () => {
     expect(studio.problems).toEqual([]);
   });
