@@ -445,9 +445,9 @@ export const methods = {
     params: z.object({ project, method: z.enum(['mean', 'ewe']), videoId: videoId.optional(), raters: raterChoice.optional() }).strict(),
     result: z.object({ annotator: Annotator, labels: z.number().int(), weights: FusionWeights }),
   },
-  /** Writes the study report (one self-contained HTML file) as `name` in `folder`, under the exports' rules. */
+  /** Writes the study report (one self-contained HTML file, agreement between `raters`) as `name` in `folder`, under the exports' rules. */
   'report.write': {
-    params: z.object({ project, folder: absolutePath, name: z.string().min(1).max(255), overwrite: z.boolean().default(false) }).strict(),
+    params: z.object({ project, folder: absolutePath, name: z.string().min(1).max(255), overwrite: z.boolean().default(false), raters: raterChoice.optional() }).strict(),
     result: z.object({ path: z.string() }),
   },
   'analysis.start': { params: z.object({ project, videoId }).strict(), result: z.object({ jobId: z.string() }) },

@@ -122,4 +122,12 @@ describe('affect-studio report', () => {
     expect(missing).toMatchObject({ code: 1, stderr: `affect-studio: The folder ${path.join(dir, 'no-such-folder')} does not exist; create it first, or export into an existing folder.\n` });
     expect((await cli('report', project)).code).toBe(2);
   });
+
+  it('compares the raters named, as agreement does', { timeout: 120_000 }, async () => {
+    const out = path.join(fs.realpathSync(tempDir()), 'model.html');
+    expect((await cli('report', project, '--out', out, '--annotator', 'Ben', '--model', 'Rater 1')).code).toBe(0);
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html).toContain('Raters compared: Ben, model (anchored on Rater 1).');
+    expect(html).toMatch(/model \(anchored on Rater 1\): \d+ frames within 2 s of the anchoring annotator's labels left out/);
+  });
 });

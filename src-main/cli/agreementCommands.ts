@@ -77,9 +77,10 @@ export async function reportCommand(values: Values, rest: string[], io: CliIo): 
   if (project === undefined || extra.length > 0) throw new UsageError('report needs exactly one project folder');
   if (values.out === undefined) throw new UsageError('report needs --out (the .html file to write)');
   const out = path.resolve(values.out);
+  const raters = raterChoice(values);
   const session = await openSession(project, io);
   try {
-    const written = await writeStudyReport(session, session.info.name, { folder: path.dirname(out), name: path.basename(out), overwrite: values.force ?? false });
+    const written = await writeStudyReport(session, session.info.name, { folder: path.dirname(out), name: path.basename(out), overwrite: values.force ?? false }, raters);
     io.out(values.json ? JSON.stringify({ path: written }) + '\n' : `wrote ${written}\n`);
     return 0;
   } finally {

@@ -47,9 +47,9 @@ Commands:
                                    raters named (--model NAME: the model anchored on NAME's labels, away from them)
   fuse <project> [--method ewe|mean] [--video ID] [--annotator NAME]...
                                    save the annotators' fused labels as a "gold (EWE)" or "gold (mean)" layer
-  report <project> --out FILE.html [--force]
-                                   write the study report: videos, raters, labels, agreement with intervals and
-                                   plots, the model and its held-back score, in one self-contained HTML file
+  report <project> --out FILE.html [--force] [--annotator NAME]... [--model NAME]...
+                                   write the study report: videos, raters, labels, agreement (as for agreement)
+                                   with intervals and plots, the model and its held-back score, in one HTML file
   evaluate --dataset PATH --support SPEC [--anchors same-video|any] [--draws N] [--seed S] [--range MIN,MAX]
                                    few-shot V/A accuracy on labelled face images (CSV image,clip,frame,valence,
                                    arousal or an AFEW-VA folder); SPEC: first, random:K, every:K, fraction:P

@@ -19,9 +19,9 @@ export function agreementHandlers({ sessions, events }: ApiServices) {
       events.emit('data.changed', { entity: 'labels', projectPath: session.dir });
       return result;
     },
-    'report.write': async ({ project, folder, name, overwrite }) => {
+    'report.write': async ({ project, folder, name, overwrite, raters }) => {
       const session = sessions.get(project);
-      return { path: await writeStudyReport(session, session.info.name, { folder, name, overwrite }) };
+      return { path: await writeStudyReport(session, session.info.name, { folder, name, overwrite }, raters) };
     },
   } satisfies Partial<Handlers>;
 }

@@ -1,9 +1,10 @@
 /**
  * The study report use case: gathers what a methods section needs (videos, frames, raters and their labels,
- * agreement between the human raters with intervals and plots, the model and its held-back score per video and
- * annotator, the studio version), renders it as one HTML file (core/io/studyReport.ts) and writes it under the
- * exports' rules (core/io/exportTarget.ts: only into an existing folder, never over a file the studio did not
- * write, atomically), so the window's button and `affect-studio report` write the same file.
+ * agreement between the chosen raters (default the human annotators) with intervals and plots, the model and its
+ * held-back score per video and annotator, the studio version), renders it as one HTML file
+ * (core/io/studyReport.ts) and writes it under the exports' rules (core/io/exportTarget.ts: only into an existing
+ * folder, never over a file the studio did not write, atomically), so the window's button and `affect-studio
+ * report` write the same file.
  */
 import { appVersion } from '../appVersion';
 import { MIN_HELD_BACK_LABELS } from '../affect/heldBack';
@@ -11,6 +12,7 @@ import { PRIOR_HEAD_CARD } from '../affect/priorHead';
 import type { AnnotatorId, VideoId } from '../ids';
 import { writeExport } from '../io/exportTarget';
 import { studyReportHtml, type StudyReportData } from '../io/studyReport';
+import type { RaterRef } from '../affect/projectAgreement';
 import { agreementReport, agreementTraces } from './agreement';
 import { videoHeldBackScore } from './models';
 import type { ProjectContext } from './projectContext';
@@ -21,14 +23,14 @@ export interface ReportTarget {
   overwrite: boolean;
 }
 
-/** Writes the report and returns its path. */
-export async function writeStudyReport(project: ProjectContext, projectName: string, target: ReportTarget): Promise<string> {
-  const html = studyReportHtml(await studyReportData(project, projectName));
+/** Writes the report (agreement between `raters`, default the human annotators) and returns its path. */
+export async function writeStudyReport(project: ProjectContext, projectName: string, target: ReportTarget, raters?: readonly RaterRef[]): Promise<string> {
+  const html = studyReportHtml(await studyReportData(project, projectName, raters));
   const [written] = writeExport({ ...target, ledger: project.exportLedger }, [{ name: '', data: html }], 'file');
   return written as string;
 }
 
-export async function studyReportData(project: ProjectContext, projectName: string): Promise<StudyReportData> {
+export async function studyReportData(project: ProjectContext, projectName: string, raters?: readonly RaterRef[]): Promise<StudyReportData> {
   const videos = (await project.stores.videos.list()).filter((video) => video.status === 'ready');
   const annotators = await project.stores.annotators.list();
   const analysed = new Set<VideoId>();
@@ -43,18 +45,17 @@ export async function studyReportData(project: ProjectContext, projectName: stri
       labelCounts.set(label.annotatorId, count);
     }
   }
-  const raters = annotators.filter((a) => labelCounts.has(a.id));
+  const labelled = annotators.filter((a) => labelCounts.has(a.id));
   for (const video of videos.filter((v) => analysed.has(v.id))) {
-    for (const annotator of raters.filter((a) => a.kind === 'human' && labelCounts.get(a.id)?.videos.has(video.id))) {
+    for (const annotator of labelled.filter((a) => a.kind === 'human' && labelCounts.get(a.id)?.videos.has(video.id))) {
       heldBackPairs.push({ videoId: video.id, video: video.displayName, annotatorId: annotator.id, annotator: annotator.name });
     }
   }
-  const agreement = await agreementReport(project, {});
+  const agreement = await agreementReport(project, { raters });
   const traces = [];
   for (const video of agreement.videos.filter((v) => v.frames > 0)) {
     const record = videos.find((v) => v.id === video.videoId);
-    const rated = agreement.raters.map((name) => ({ kind: 'annotator' as const, name }));
-    traces.push({ videoId: video.videoId, name: video.name, durationSec: record?.durationSec ?? 0, traces: await agreementTraces(project, video.videoId as VideoId, rated) });
+    traces.push({ videoId: video.videoId, name: video.name, durationSec: record?.durationSec ?? 0, traces: await agreementTraces(project, video.videoId as VideoId, raters) });
   }
   const heldBack = [];
   for (const pair of heldBackPairs) {
@@ -67,7 +68,7 @@ export async function studyReportData(project: ProjectContext, projectName: stri
     studioVersion: appVersion(),
     generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     videos: videos.map((v) => ({ id: v.id, name: v.displayName, frames: v.frameCount, durationSec: v.durationSec, analysed: analysed.has(v.id) })),
-    raters: raters.map((a) => ({ name: a.name, kind: a.kind, labels: labelCounts.get(a.id)?.labels ?? 0, videos: labelCounts.get(a.id)?.videos.size ?? 0 })),
+    raters: labelled.map((a) => ({ name: a.name, kind: a.kind, labels: labelCounts.get(a.id)?.labels ?? 0, videos: labelCounts.get(a.id)?.videos.size ?? 0 })),
     agreement,
     traces,
     model: {
