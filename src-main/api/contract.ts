@@ -192,23 +192,63 @@ export { EXPORT_FORMATS };
 
 /** An agreement statistic; null where it is undefined (no variance, too few shared frames). */
 const statistic = z.number().nullable();
-const AxisAgreement = z.object({
-  items: z.number().int(),
-  raters: z.number().int(),
-  completeItems: z.number().int(),
-  icc: z.object({ '1,1': statistic, '2,1': statistic, '3,1': statistic, '2,k': statistic, '3,k': statistic }),
-  alpha: statistic,
-  ccc: statistic,
-  pearson: statistic,
-  rmse: statistic,
-  pairs: z.array(z.object({ a: z.string(), b: z.string(), n: z.number().int(), ccc: statistic, pearson: statistic, rmse: statistic })),
+/** A figure with its bootstrap 95% interval (null bounds: too few resamples had it defined). */
+const Interval = z.object({ value: statistic, low: statistic, high: statistic });
+/** The raters agreement compares: an annotator's layer, or the model anchored on one annotator's labels. */
+export const RaterRef = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('annotator'), name: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('model'), anchoredOn: z.string().min(1) }).strict(),
+]);
+export type RaterRef = z.infer<typeof RaterRef>;
+/** Chosen raters; default the human annotators with labels in scope. */
+const raterChoice = z.array(RaterRef).min(2, 'agreement needs at least two raters').max(50);
+const AxisFigures = z.object({
+  /** By measure name (core/affect/agreement.ts MEASURES: the ICC forms as McGraw & Wong name them, alpha, CCC, r, RMSE). */
+  measures: z.record(z.string(), Interval),
+  pairs: z.array(
+    z.object({
+      a: z.string(),
+      b: z.string(),
+      n: z.number().int(),
+      ccc: Interval,
+      pearson: Interval,
+      rmse: Interval,
+      blandAltman: z.object({
+        n: z.number().int(),
+        meanDifference: statistic,
+        sdDifference: statistic,
+        lower: statistic,
+        upper: statistic,
+        points: z.array(z.tuple([z.number(), z.number()])),
+      }),
+    }),
+  ),
 });
-const AgreementBlock = z.object({ frames: z.number().int(), valence: AxisAgreement.nullable(), arousal: AxisAgreement.nullable() });
-export const ProjectAgreement = AgreementBlock.extend({
-  annotators: z.array(z.string()),
-  videos: z.array(AgreementBlock.extend({ videoId: z.number().int(), name: z.string() })),
-  model: z.array(AgreementBlock.extend({ annotator: z.string() })),
+const GroupAgreement = z.object({
+  raters: z.array(z.string()),
+  frames: z.number().int(),
+  completeFrames: z.number().int(),
+  blocks: z.number().int(),
+  valence: AxisFigures.nullable(),
+  arousal: AxisFigures.nullable(),
 });
+export const ProjectAgreement = z.object({
+  raters: z.array(z.string()),
+  method: z.object({ confidence: z.number(), replicates: z.number().int(), seed: z.number().int(), blockSec: z.number(), neighbourhoodSec: z.number() }),
+  pooled: GroupAgreement,
+  videos: z.array(GroupAgreement.extend({ videoId: z.number().int(), personId: z.number().int(), name: z.string() })),
+  leftOut: z.array(z.object({ rater: z.string(), frames: z.number().int() })),
+});
+export const RaterTrace = z.object({
+  rater: z.string(),
+  frameIndex: z.array(z.number().int()),
+  timeSec: z.array(z.number()),
+  valence: z.array(z.number()),
+  arousal: z.array(z.number()),
+});
+export type RaterTrace = z.infer<typeof RaterTrace>;
+const FusedLabel = z.object({ videoId: z.number().int(), frameIndex: z.number().int(), valence: z.number(), arousal: z.number() });
+const FusionWeights = z.record(z.enum(['valence', 'arousal']), z.record(z.string(), z.number())).nullable();
 export type ProjectAgreement = z.infer<typeof ProjectAgreement>;
 
 const faceBox = z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() });
@@ -434,18 +474,27 @@ export const methods = {
     result: z.object({ jobId: z.string() }),
   },
   'agreement.report': {
-    params: z.object({ project, videoId: videoId.optional(), personId: personId.optional(), annotators: z.array(z.string()).min(2).optional() }).strict(),
+    params: z.object({ project, videoId: videoId.optional(), personId: personId.optional(), raters: raterChoice.optional() }).strict(),
     result: ProjectAgreement,
   },
+  /** Each rater's values on one video as agreement counts them (a model rater outside its neighbourhood). */
+  'agreement.traces': {
+    params: z.object({ project, videoId, personId: personId.optional(), raters: raterChoice.optional() }).strict(),
+    result: z.array(RaterTrace),
+  },
+  /** The fused layer as `agreement.fuse` would save it, saving nothing. */
+  'agreement.fusePreview': {
+    params: z.object({ project, method: z.enum(['mean', 'ewe']), videoId: videoId.optional(), personId: personId.optional(), raters: raterChoice.optional() }).strict(),
+    result: z.object({ labels: z.array(FusedLabel), weights: FusionWeights }),
+  },
   'agreement.fuse': {
-    params: z
-      .object({ project, method: z.enum(['mean', 'ewe']), videoId: videoId.optional(), personId: personId.optional(), annotators: z.array(z.string()).min(2).optional() })
-      .strict(),
-    result: z.object({
-      annotator: Annotator,
-      labels: z.number().int(),
-      weights: z.record(z.enum(['valence', 'arousal']), z.record(z.string(), z.number())).nullable(),
-    }),
+    params: z.object({ project, method: z.enum(['mean', 'ewe']), videoId: videoId.optional(), personId: personId.optional(), raters: raterChoice.optional() }).strict(),
+    result: z.object({ annotator: Annotator, labels: z.number().int(), weights: FusionWeights }),
+  },
+  /** Writes the study report (one self-contained HTML file, agreement between `raters`) as `name` in `folder`, under the exports' rules. */
+  'report.write': {
+    params: z.object({ project, folder: absolutePath, name: z.string().min(1).max(255), overwrite: z.boolean().default(false), raters: raterChoice.optional() }).strict(),
+    result: z.object({ path: z.string() }),
   },
   'analysis.start': { params: z.object({ project, videoId }).strict(), result: z.object({ jobId: z.string() }) },
   'analysis.status': { params: z.object({ project, videoId }).strict(), result: AnalysisStatus },

@@ -44,6 +44,7 @@ function parseOptions(argv: string[]) {
         out: { type: 'string' },
         video: { type: 'string' },
         annotator: { type: 'string', multiple: true },
+        model: { type: 'string', multiple: true },
         range: { type: 'string' },
         force: { type: 'boolean' },
         method: { type: 'string' },

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addPredictions, tempDir } from '../../test/support/labelProject';
-import { agreementReport, ewe, pairAgreement } from '../core/affect/agreement';
+import { agreementMeasures, ewe } from '../core/affect/agreement';
 import { toJsonSafe } from '../core/jsonSafe';
 import type { VideoId } from '../core/ids';
 import { checkImportPaths, IMPORT_JOB } from '../core/ingest/importJob';
@@ -84,35 +84,33 @@ beforeAll(async () => {
 });
 
 describe('affect-studio agreement', () => {
-  it('prints ICCs, alpha, CCC, r and RMSE per dimension, equal to agreement.ts on the overlapping frames', async () => {
+  it('prints the ICC forms, alpha, CCC, r and RMSE per dimension, equal to agreement.ts on the overlapping frames', async () => {
     const { code, stdout, stderr } = await cli('agreement', project, '--json');
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report.annotators).toEqual(['Ana', 'Ben']);
-    expect(report.frames).toBe(50);
+    expect(report.raters).toEqual(['Ana', 'Ben']);
+    expect(report.pooled.frames).toBe(50);
     ['valence', 'arousal'].forEach((axis, d) => {
       const matrix = ana.flatMap((x, i) => (ben[i] ? [[x[d] as number, ben[i][d] as number]] : []));
-      const direct = toJsonSafe(agreementReport(matrix)) as Record<string, unknown>;
-      const printed = report[axis];
-      expect(Object.keys(printed.icc)).toEqual(['1,1', '2,1', '3,1', '2,k', '3,k']);
-      for (const key of ['icc', 'alpha', 'ccc', 'pearson', 'rmse', 'completeItems']) expect(printed[key]).toEqual(direct[key]);
-      expect(printed.alpha).toBeGreaterThan(0.5);
+      const direct = toJsonSafe(agreementMeasures(matrix).values) as Record<string, number>;
+      const printed = report.pooled[axis].measures as Record<string, { value: number; low: number; high: number }>;
+      expect(Object.keys(printed)).toEqual(['ICC(1)', 'ICC(A,1)', 'ICC(C,1)', 'ICC(k)', 'ICC(A,k)', 'ICC(C,k)', 'alpha', 'CCC', 'r', 'RMSE']);
+      for (const [measure, value] of Object.entries(direct)) expect(printed[measure]?.value).toEqual(value);
+      expect(printed.alpha?.value).toBeGreaterThan(0.5);
+      // The 50 shared frames span 1.6 s, a single block of time: too little to resample, so no interval.
+      expect(printed.alpha?.low).toBeNull();
     });
     expect(report.videos).toHaveLength(1);
-    expect(report.videos[0].valence.icc).toEqual(report.valence.icc);
-
-    // Each annotator against the model's predictions (addPredictions: V = 0.5 sin(i / 5)).
-    const anaVsModel = report.model.find((m: { annotator: string }) => m.annotator === 'Ana');
-    const direct = pairAgreement(ana.map((x) => x[0]), ana.map((_, i) => Math.sin(i / 5) * 0.5));
-    expect(anaVsModel.frames).toBe(FRAMES);
-    expect(anaVsModel.valence.ccc).toBeCloseTo(direct.ccc, 12);
-    expect(anaVsModel.valence.rmse).toBeCloseTo(direct.rmse, 12);
+    expect(report.videos[0].valence).toEqual(report.pooled.valence);
 
     const single = await cli('agreement', project, '--video', '1', '--json');
-    expect(JSON.parse(single.stdout).valence).toEqual(report.valence);
+    expect(JSON.parse(single.stdout).pooled.valence).toEqual(report.pooled.valence);
     const plain = await cli('agreement', project);
-    expect(plain.stdout).toMatch(/^valence: ICC\(2,1\) \d\.\d{3}/m);
+    const iccA1 = report.pooled.valence.measures['ICC(A,1)'];
+    expect(plain.stdout).toContain(`  valence: ICC(1) `);
+    expect(plain.stdout).toContain(`ICC(A,1) ${iccA1.value.toFixed(3)} [n/a]`);
+    expect(plain.stdout).toMatch(/^ {2}valence Ana - Ben: bias -?\d\.\d{3}, limits of agreement -?\d\.\d{3} to -?\d\.\d{3} \(50 frames\)$/m);
   });
 
   it('fuses the annotators with EWE into a "gold (EWE)" layer equal to ewe() over all labelled frames', async () => {
@@ -132,7 +130,7 @@ describe('affect-studio agreement', () => {
       await session.close();
     }
     // The gold layer is not a rater: agreement still compares Ana and Ben only.
-    expect(JSON.parse((await cli('agreement', project, '--json')).stdout).annotators).toEqual(['Ana', 'Ben']);
+    expect(JSON.parse((await cli('agreement', project, '--json')).stdout).raters).toEqual(['Ana', 'Ben']);
   });
 });
 

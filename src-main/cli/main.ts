@@ -13,7 +13,7 @@ import { salvageCommand } from './salvageCommand';
 import { RecentProjects } from '../core/store/recentProjects';
 import { startBrowserServer } from '../server/browserServer';
 import { parse, UsageError, wholeOption, type CliIo, type Values } from './args';
-import { agreementCommand, fuseCommand } from './agreementCommands';
+import { agreementCommand, fuseCommand, reportCommand } from './agreementCommands';
 import { exportCommand, importLabelsCommand } from './exportCommands';
 import { importCommand, videosCommand } from './videoCommands';
 import { analyzeCommand, facesCommand } from './analysisCommands';
@@ -46,10 +46,15 @@ Commands:
                                    [--subjects FILE] [--predictions]
   import-labels <project> <file> [--format csv|afew-va] [--range MIN,MAX] [--annotator NAME] [--video ID]
                                    add labels from a CSV or an AFEW-VA JSON; all rows or none
-  agreement <project> [--video ID] [--annotator NAME]...
-                                   ICC, Krippendorff's alpha, CCC, Pearson r and RMSE between annotators
+  agreement <project> [--video ID] [--annotator NAME]... [--model NAME]...
+                                   ICC forms, Krippendorff's alpha, CCC, r, RMSE with bootstrap 95% intervals and
+                                   Bland-Altman limits, per video and pooled, between the human annotators or the
+                                   raters named (--model NAME: the model anchored on NAME's labels, away from them)
   fuse <project> [--method ewe|mean] [--video ID] [--annotator NAME]...
                                    save the annotators' fused labels as a "gold (EWE)" or "gold (mean)" layer
+  report <project> --out FILE.html [--force] [--annotator NAME]... [--model NAME]...
+                                   write the study report: videos, raters, labels, agreement (as for agreement)
+                                   with intervals and plots, the model and its held-back score, in one HTML file
   evaluate --dataset PATH --support SPEC [--anchors same-video|any] [--draws N] [--seed S] [--range MIN,MAX]
                                    few-shot V/A accuracy on labelled face images (CSV image,clip,frame,valence,
                                    arousal or an AFEW-VA folder); SPEC: first, random:K, every:K, fraction:P
@@ -127,6 +132,8 @@ async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
       return agreementCommand(values, rest, io);
     case 'fuse':
       return fuseCommand(values, rest, io);
+    case 'report':
+      return reportCommand(values, rest, io);
     case 'evaluate':
       return evaluateCommand(values, rest, io);
     case 'label':

@@ -32,12 +32,20 @@ describe('labels exchange and agreement over the API', () => {
     fs.writeFileSync(csv, ['video,frame,valence,arousal,annotator', ...rows].join('\n'));
     expect(await jobResultOf(call, project, 'labels.import', { file: csv, format: 'csv' })).toEqual({ labels: 40, annotators: ['Ana', 'Ben'], videoIds: [1] });
 
-    const report = (await call('agreement.report', { project })) as { valence: { icc: Record<string, number> }; arousal: { pearson: unknown; ccc: unknown } };
-    expect(report.valence.icc['3,1']).toBeGreaterThan(0.9);
+    // Imported layers are compared when named (by default agreement compares the annotators who label here).
+    const raters = [{ kind: 'annotator', name: 'Ana' }, { kind: 'annotator', name: 'Ben' }];
+    expect((await call<{ raters: string[] }>('agreement.report', { project })).raters).toEqual([]);
+    type Figures = { measures: Record<string, { value: number | null; low: number | null; high: number | null }> };
+    const report = await call<{ raters: string[]; pooled: { valence: Figures; arousal: Figures } }>('agreement.report', { project, raters });
+    expect(report.raters).toEqual(['Ana', 'Ben']);
+    expect(report.pooled.valence.measures['ICC(C,1)']?.value).toBeGreaterThan(0.9);
     // Both raters gave a constant arousal: Pearson r is undefined and travels as null.
-    expect(report.arousal.pearson).toBeNull();
+    expect(report.pooled.arousal.measures.r).toEqual({ value: null, low: null, high: null });
+    await expect(call('agreement.report', { project, raters: [raters[0]] })).rejects.toThrow(/at least two raters/);
 
-    expect(await call('agreement.fuse', { project, method: 'mean' })).toMatchObject({ annotator: { name: 'gold (mean)' }, labels: 20, weights: null });
+    const preview = await call<{ labels: unknown[]; weights: null }>('agreement.fusePreview', { project, method: 'mean', raters });
+    expect(preview.labels).toHaveLength(20);
+    expect(await call('agreement.fuse', { project, method: 'mean', raters })).toMatchObject({ annotator: { name: 'gold (mean)' }, labels: 20, weights: null });
 
     const folder = tempDir();
     const written = await jobResultOf<{ files: string[] }>(call, project, 'exports.write', { format: 'csv', folder, name: 'out.csv' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../errors';
-import { agreementReport, ewe, fuseMean, icc, krippendorffAlpha, meanSquares, pairAgreement } from './agreement';
+import { agreementMeasures, blandAltman, ewe, fuseMean, ICC_FORMS, icc, krippendorffAlpha, meanSquares, MEASURES, pairAgreement } from './agreement';
 import { ccc, pearson, rmse } from './metrics';
 
 const NA = Number.NaN;
@@ -38,14 +38,26 @@ describe('ICC: Shrout & Fleiss (1979) worked example', () => {
     expect(ms.ems).toBeCloseTo(1.02, 2);
   });
 
-  it('reproduces the six ICCs of Tables 2/3 to the printed two decimals', () => {
+  it('reproduces the six ICCs of Tables 2/3 to the printed two decimals, under their McGraw & Wong names', () => {
     const result = icc(SHROUT_FLEISS);
-    expect(result['1,1']).toBeCloseTo(0.17, 2);
-    expect(result['2,1']).toBeCloseTo(0.29, 2);
-    expect(result['3,1']).toBeCloseTo(0.71, 2);
-    expect(result['1,k']).toBeCloseTo(0.44, 2);
-    expect(result['2,k']).toBeCloseTo(0.62, 2);
-    expect(result['3,k']).toBeCloseTo(0.91, 2);
+    // Shrout & Fleiss Table 3: ICC(1,1) .17, ICC(2,1) .29, ICC(3,1) .71, ICC(1,4) .44, ICC(2,4) .62, ICC(3,4) .91.
+    const printed: Record<string, number> = { 'ICC(1,1)': 0.17, 'ICC(2,1)': 0.29, 'ICC(3,1)': 0.71, 'ICC(1,k)': 0.44, 'ICC(2,k)': 0.62, 'ICC(3,k)': 0.91 };
+    for (const [form, { shroutFleiss }] of Object.entries(ICC_FORMS)) expect(result[form as keyof typeof ICC_FORMS]).toBeCloseTo(printed[shroutFleiss] as number, 2);
+    expect(result['ICC(A,1)']).toBeCloseTo(0.29, 2);
+    expect(result['ICC(C,1)']).toBeCloseTo(0.71, 2);
+    expect(result['ICC(A,k)']).toBeCloseTo(0.62, 2);
+  });
+
+  it('matches the forms computed by hand from the mean squares (McGraw & Wong 1996, Table 4 formulas)', () => {
+    // Two raters, three targets: x = [[1, 2], [3, 5], [5, 8]]. Row means 1.5, 4, 6.5; column means 3, 5; grand 4.
+    // SS targets = 2 (6.25 + 0 + 6.25) = 25, SS raters = 3 (1 + 1) = 6, SS total = 9+4+1+1+1+16 = 32, SS error = 1.
+    // MSR = 12.5, MSC = 6, MSE = 0.5, MSW = (6 + 1) / 3 = 7/3.
+    const result = icc([[1, 2], [3, 5], [5, 8]]);
+    expect(result['ICC(C,1)']).toBeCloseTo((12.5 - 0.5) / (12.5 + 0.5), 12);
+    expect(result['ICC(A,1)']).toBeCloseTo((12.5 - 0.5) / (12.5 + 0.5 + (2 / 3) * (6 - 0.5)), 12);
+    expect(result['ICC(A,k)']).toBeCloseTo((12.5 - 0.5) / (12.5 + (6 - 0.5) / 3), 12);
+    expect(result['ICC(C,k)']).toBeCloseTo((12.5 - 0.5) / 12.5, 12);
+    expect(result['ICC(1)']).toBeCloseTo((12.5 - 7 / 3) / (12.5 + 7 / 3), 12);
   });
 
   it('refuses incomplete or too small data with a clear error', () => {
@@ -58,7 +70,7 @@ describe('ICC: Shrout & Fleiss (1979) worked example', () => {
   });
 
   it('is NaN (0/0) when every rating is identical', () => {
-    expect(icc([[3, 3], [3, 3]])['3,1']).toBeNaN();
+    expect(icc([[3, 3], [3, 3]])['ICC(C,1)']).toBeNaN();
   });
 });
 
@@ -91,7 +103,21 @@ describe('two raters, reusing the metrics', () => {
   it('matches metrics.ts on complete data', () => {
     const a = [0.1, 0.4, -0.3, 0.8, 0];
     const b = [0.2, 0.3, -0.1, 0.6, 0.1];
-    expect(pairAgreement(a, b)).toEqual({ n: 5, ccc: ccc(a, b), pearson: pearson(a, b), rmse: rmse(a, b) });
+    const result = pairAgreement(a, b);
+    expect(result.n).toBe(5);
+    expect(result.ccc).toBeCloseTo(ccc(a, b), 12);
+    expect(result.pearson).toBeCloseTo(pearson(a, b), 12);
+    expect(result.rmse).toBeCloseTo(rmse(a, b), 12);
+  });
+
+  it('treats a constant series as metrics.ts does: r undefined, CCC 0 against a varying one, NaN against the same constant', () => {
+    const constant = [0.1, 0.1, 0.1, 0.1];
+    const varying = [0.2, 0.4, 0.1, 0.3];
+    expect(pairAgreement(constant, varying)).toMatchObject({ pearson: NaN, ccc: 0 });
+    expect(pearson(constant, varying)).toBeNaN();
+    expect(ccc(constant, varying)).toBe(0);
+    expect(pairAgreement(constant, [...constant]).ccc).toBeNaN();
+    expect(pairAgreement(constant, [0.3, 0.3, 0.3, 0.3]).ccc).toBe(0);
   });
 
   it('uses only the items both rated', () => {
@@ -103,40 +129,58 @@ describe('two raters, reusing the metrics', () => {
   });
 });
 
-describe('agreement report', () => {
+describe('Bland-Altman', () => {
+  it('gives the mean difference, the sample SD and the limits by hand', () => {
+    // Differences a - b: 0.1, -0.1, 0.3, 0.1 (the NaN pair is skipped). Mean 0.1; squared deviations 0, 0.04, 0.04,
+    // 0 sum to 0.08; SD = sqrt(0.08 / 3).
+    const result = blandAltman([0.5, 0.2, 0.9, 0.0, NA], [0.4, 0.3, 0.6, -0.1, 0.2]);
+    const sd = Math.sqrt(0.08 / 3);
+    expect(result.n).toBe(4);
+    expect(result.meanDifference).toBeCloseTo(0.1, 12);
+    expect(result.sdDifference).toBeCloseTo(sd, 12);
+    expect(result.lower).toBeCloseTo(0.1 - 1.96 * sd, 12);
+    expect(result.upper).toBeCloseTo(0.1 + 1.96 * sd, 12);
+  });
+
+  it('has no limits below two shared items', () => {
+    expect(blandAltman([1, NA], [0.5, 2])).toMatchObject({ n: 1, meanDifference: 0.5, lower: NaN });
+  });
+});
+
+describe('every measure for a ratings matrix', () => {
   it('gives the Shrout & Fleiss ICCs, alpha, and pair means over the 6 judge pairs', () => {
-    const report = agreementReport(SHROUT_FLEISS);
+    const report = agreementMeasures(SHROUT_FLEISS);
     expect(report.items).toBe(6);
     expect(report.raters).toBe(4);
     expect(report.completeItems).toBe(6);
-    expect(Object.keys(report.icc)).toEqual(['1,1', '2,1', '3,1', '2,k', '3,k']);
-    expect(report.icc['2,1']).toBeCloseTo(0.29, 2);
-    expect(report.icc['3,k']).toBeCloseTo(0.91, 2);
+    expect(Object.keys(report.values)).toEqual([...MEASURES]);
+    expect(report.values['ICC(A,1)']).toBeCloseTo(0.29, 2);
+    expect(report.values['ICC(C,k)']).toBeCloseTo(0.91, 2);
     expect(report.pairs).toHaveLength(6);
     const col = (j: number) => SHROUT_FLEISS.map((row) => row[j] as number);
     const expectedCcc = report.pairs.reduce((s, p) => s + ccc(col(p.a), col(p.b)), 0) / 6;
-    expect(report.ccc).toBeCloseTo(expectedCcc, 12);
-    expect(report.pearson).toBeGreaterThan(report.ccc); // judge bias lowers CCC, not r
-    expect(Number.isFinite(report.alpha)).toBe(true);
+    expect(report.values.CCC).toBeCloseTo(expectedCcc, 12);
+    expect(report.values.r).toBeGreaterThan(report.values.CCC); // judge bias lowers CCC, not r
+    expect(Number.isFinite(report.values.alpha)).toBe(true);
   });
 
-  it('with two raters, ccc/pearson/rmse are those of the single pair', () => {
+  it('with two raters, CCC, r and RMSE are those of the single pair', () => {
     const matrix = [[0.1, 0.2], [0.5, 0.4], [-0.2, -0.1], [0.9, 0.7]];
-    const report = agreementReport(matrix);
+    const report = agreementMeasures(matrix);
     expect(report.pairs).toHaveLength(1);
-    expect(report.ccc).toBe(ccc([0.1, 0.5, -0.2, 0.9], [0.2, 0.4, -0.1, 0.7]));
+    expect(report.values.CCC).toBeCloseTo(ccc([0.1, 0.5, -0.2, 0.9], [0.2, 0.4, -0.1, 0.7]), 12);
   });
 
   it('computes the ICCs on complete items only and alpha on everything pairable', () => {
-    const report = agreementReport(KRIPPENDORFF);
+    const report = agreementMeasures(KRIPPENDORFF);
     expect(report.completeItems).toBe(8); // units 2-9
-    expect(report.icc['3,1']).toBeCloseTo(icc(KRIPPENDORFF.filter((row) => row.every((v) => !Number.isNaN(v))))['3,1'], 12);
-    expect(report.alpha).toBeCloseTo(0.849, 3);
+    expect(report.values['ICC(C,1)']).toBeCloseTo(icc(KRIPPENDORFF.filter((row) => row.every((v) => !Number.isNaN(v))))['ICC(C,1)'], 12);
+    expect(report.values.alpha).toBeCloseTo(0.849, 3);
   });
 
   it('reports NaN ICCs rather than failing when fewer than two items are complete', () => {
-    const report = agreementReport([[1, NA], [NA, 2], [3, 3]]);
-    expect(report.icc['1,1']).toBeNaN();
+    const report = agreementMeasures([[1, NA], [NA, 2], [3, 3]]);
+    expect(report.values['ICC(1)']).toBeNaN();
     expect(report.completeItems).toBe(1);
   });
 });

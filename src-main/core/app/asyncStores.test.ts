@@ -83,9 +83,9 @@ describe('use cases over a store that answers later', () => {
 
   it('reports agreement and saves a fused layer that the next report and the labels show', async () => {
     const deferred = deferredProject();
-    const report = await agreementReport(deferred, {});
-    expect(report).toEqual(await agreementReport(session, {}));
-    expect(report.annotators).toEqual(['Rater 1', 'Rater 2']);
+    const report = await agreementReport(deferred, {}, { replicates: 20 });
+    expect(report).toEqual(await agreementReport(session, {}, { replicates: 20 }));
+    expect(report.raters).toEqual(['Rater 1', 'Rater 2']);
 
     const fused = await fuseAnnotators(deferred, 'mean', {});
     expect(fused.annotator.name).toBe('gold (mean)');
@@ -95,8 +95,9 @@ describe('use cases over a store that answers later', () => {
     expect(gold).toHaveLength(fused.labels);
     expect(fused.labels).toBeGreaterThan(0);
     // Fused layers stay out of agreement unless named, so the default report does not change.
-    expect((await agreementReport(deferred, {})).annotators).toEqual(['Rater 1', 'Rater 2']);
-    expect((await agreementReport(deferred, { annotators: ['Rater 1', 'gold (mean)'] })).frames).toBeGreaterThan(0);
+    expect((await agreementReport(deferred, {}, { replicates: 20 })).raters).toEqual(['Rater 1', 'Rater 2']);
+    const named = await agreementReport(deferred, { raters: [{ kind: 'annotator', name: 'Rater 1' }, { kind: 'annotator', name: 'gold (mean)' }] }, { replicates: 20 });
+    expect(named.pooled.frames).toBeGreaterThan(0);
     // Fusing again over one video replaces the layer there and keeps it elsewhere.
     const again = await fuseAnnotators(deferred, 'mean', { videoId: videoIds[0] });
     const after = await Promise.all(videoIds.map((id) => session.stores.annotators.layers(id)));
