@@ -21,6 +21,7 @@ export function createStudioApi(options: {
   mode: ApiServices['mode'];
   configDir: string;
   chooseFolder?: ApiServices['chooseFolder'];
+  showInFolder?: ApiServices['showInFolder'];
 }): StudioApi {
   const events = new EventHub();
   const reportUnexpected = (context: string, error: unknown) => logUnexpected(options.configDir, context, error);
@@ -34,6 +35,7 @@ export function createStudioApi(options: {
     exportLedger,
     events,
     chooseFolder: options.chooseFolder,
+    showInFolder: options.showInFolder,
   });
   return { dispatch: createDispatcher(handlers, reportUnexpected), events, reportUnexpected, close: () => sessions.closeAll() };
 }

@@ -84,6 +84,7 @@ const fake = vi.hoisted(() => {
       setApplicationMenu: vi.fn(() => calls.push('setApplicationMenu')),
     },
     dialog: { showOpenDialog: vi.fn(), showErrorBox: vi.fn() },
+    shell: { showItemInFolder: vi.fn() },
     session: {
       defaultSession: {
         setPermissionRequestHandler: vi.fn((handler: Listener) => {

@@ -18,15 +18,22 @@ export interface XmlElement {
 /** The document's root element as a plain tree; throws with the parser's message when the XML is not well-formed. */
 export async function parseXml(page: Page, xml: string): Promise<XmlElement> {
   const parsed = await page.evaluate((source) => {
-    const doc = new DOMParser().parseFromString(source, 'application/xml');
+    // The page's DOM, typed here by hand: this file compiles without the DOM library.
+    type DomNode = { nodeType: number; nodeValue: string | null };
+    type DomElement = DomNode & { tagName: string; attributes: ArrayLike<{ name: string; value: string }>; children: ArrayLike<DomElement>; childNodes: ArrayLike<DomNode> };
+    type Parser = new () => { parseFromString(text: string, type: string): { documentElement: DomElement; getElementsByTagName(name: string): ArrayLike<{ textContent: string | null }> } };
+    const doc = new (globalThis as unknown as { DOMParser: Parser }).DOMParser().parseFromString(source, 'application/xml');
     const error = doc.getElementsByTagName('parsererror')[0];
     if (error) return { error: error.textContent ?? 'parser error' };
     type Node = { name: string; attributes: Record<string, string>; children: Node[]; text: string };
-    const walk = (element: Element): Node => ({
+    const walk = (element: DomElement): Node => ({
       name: element.tagName,
-      attributes: Object.fromEntries([...element.attributes].map((a) => [a.name, a.value])),
-      children: [...element.children].map(walk),
-      text: [...element.childNodes].filter((n) => n.nodeType === 3 || n.nodeType === 4).map((n) => n.nodeValue ?? '').join(''),
+      attributes: Object.fromEntries(Array.from(element.attributes, (a) => [a.name, a.value])),
+      children: Array.from(element.children, walk),
+      text: Array.from(element.childNodes)
+        .filter((n) => n.nodeType === 3 || n.nodeType === 4)
+        .map((n) => n.nodeValue ?? '')
+        .join(''),
     });
     return { root: walk(doc.documentElement) };
   }, xml);
