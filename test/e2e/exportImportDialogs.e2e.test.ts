@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src-main/core/io/csv';
+import { checkEaf, parseXml } from '../support/eafChecker';
 import type { ApiCall } from '../support/apiCall';
 import { openStudioInChromium, SCREENSHOTS, type StudioInChromium } from '../support/studioInChromium';
 import { TEST_CLIPS, testVideo } from '../support/testMedia';
@@ -75,6 +76,31 @@ describe('export dialog', () => {
     expect(rows).toHaveLength(FRAMES);
     expect(rows[10]?.slice(4, 7)).toEqual(['-0.5', '0.75', 'human']);
     expect(Number(rows[10]?.[3])).toBeCloseTo(10 / 30, 5);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('writes an ELAN folder whose .eaf keeps the EAF 3.0 rules and links the real video', async () => {
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByTestId('export-dialog');
+    await dialog.getByText('ELAN (.eaf)', { exact: true }).click();
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-e2e-elan-'));
+    await dialog.getByLabel('Into folder').fill(folder);
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await dialog.locator('[data-testid=export-progress][data-state=done]').waitFor({ timeout: 30_000 });
+    const eaf = path.join(fs.realpathSync(folder), 'Dialog-study-elan', `${videoId}-single_face.eaf`);
+    expect(await dialog.getByTestId('export-path').textContent()).toBe(eaf);
+    // Parsed in a page of its own, so the studio's page is left as it is.
+    const reader = await studio.browser.newPage();
+    const root = await parseXml(reader, fs.readFileSync(eaf, 'utf8'));
+    await reader.close();
+    expect(checkEaf(root)).toEqual([]);
+    const media = root.children.find((c) => c.name === 'HEADER')?.children.find((c) => c.name === 'MEDIA_DESCRIPTOR');
+    expect(media?.attributes.MEDIA_URL).toBe(`file://${testVideo(CLIP)}`);
+    expect(fs.existsSync(path.resolve(path.dirname(eaf), media?.attributes.RELATIVE_MEDIA_URL as string))).toBe(true);
+    expect(root.children.filter((c) => c.name === 'TIER').map((t) => [t.attributes.TIER_ID, t.children.length])).toEqual([
+      ['Rater A valence', 2],
+      ['Rater A arousal', 2],
+    ]);
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
