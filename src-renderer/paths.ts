@@ -8,3 +8,10 @@ export function joinPath(parent: string, child: string): string {
 export function folderNameFor(projectName: string): string {
   return projectName.trim().replace(/[<>:"/\\|?*]/g, '-').replace(/\.+$/, '');
 }
+
+/** The folder a path is in (the path itself when it has no parent). */
+export function parentPath(path: string): string {
+  const trimmed = path.replace(/[\\/]+$/, '');
+  const cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+  return cut > 0 ? trimmed.slice(0, cut) : trimmed || path;
+}

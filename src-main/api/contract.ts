@@ -6,7 +6,7 @@
  * trusts a response it did not expect. This file must stay free of Node imports: the renderer bundles it.
  */
 import { z } from 'zod';
-import { ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_IMPORT_JOB, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
+import { ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_COLUMNS, LABEL_IMPORT_JOB, LabelColumns, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
 
 /** Bumped when a method or event changes incompatibly; a client speaking another version is refused. */
 export const API_VERSION = 3;
@@ -359,6 +359,39 @@ export const PairHeadVersion = z.object({
 });
 export type PairHeadVersion = z.infer<typeof PairHeadVersion>;
 
+export { LABEL_COLUMNS };
+
+/** What importing a labels CSV would do, nothing saved: the import dialog shows it before the user imports. */
+export const LabelImportPreview = z.object({
+  file: z.string(),
+  separator: z.enum([',', ';', '\t']),
+  decimalComma: z.boolean(),
+  header: z.array(z.string()),
+  /** The first rows after the header, with their line in the file. */
+  rows: z.array(z.object({ line: z.number().int(), fields: z.array(z.string()) })),
+  rowCount: z.number().int(),
+  /** The mapping the check used: the one asked for, else the header's names. */
+  columns: LabelColumns,
+  /** The smallest and largest value in each column, on the file's own scale. */
+  observed: z.object({ valence: z.tuple([z.number(), z.number()]).nullable(), arousal: z.tuple([z.number(), z.number()]).nullable() }),
+  labels: z.number().int(),
+  annotators: z.array(z.string()),
+  videos: z.array(z.string()),
+  /** Every error (the first 1000 of errorCount): one refuses the whole file. */
+  errors: z.array(z.string()),
+  errorCount: z.number().int(),
+});
+export type LabelImportPreview = z.infer<typeof LabelImportPreview>;
+
+const labelImportRequest = {
+  project,
+  file: absolutePath,
+  range: z.tuple([z.number(), z.number()]).optional(),
+  annotator: annotatorName.optional(),
+  videoId: videoId.optional(),
+  columns: LabelColumns.optional(),
+};
+
 /** Request/response methods: name -> params schema + result schema. */
 export const methods = {
   'app.info': { params: empty, result: AppInfo },
@@ -460,19 +493,12 @@ export const methods = {
     result: z.object({ jobId: z.string() }),
   },
   'labels.import': {
-    params: z
-      .object({
-        project,
-        file: absolutePath,
-        format: z.enum(['csv', 'afew-va']),
-        range: z.tuple([z.number(), z.number()]).optional(),
-        annotator: annotatorName.optional(),
-        videoId: videoId.optional(),
-      })
-      .strict(),
+    params: z.object({ ...labelImportRequest, format: z.enum(['csv', 'afew-va']) }).strict(),
     /** The label-import job: its result counts the labels, annotators and videos; a cancelled one saves nothing. */
     result: z.object({ jobId: z.string() }),
   },
+  /** Checks a labels CSV as `labels.import` would, saving nothing. */
+  'labels.checkImport': { params: z.object(labelImportRequest).strict(), result: LabelImportPreview },
   'agreement.report': {
     params: z.object({ project, videoId: videoId.optional(), personId: personId.optional(), raters: raterChoice.optional() }).strict(),
     result: ProjectAgreement,
@@ -553,6 +579,8 @@ export const methods = {
     params: z.object({ title: z.string().max(200) }).strict(),
     result: z.object({ path: z.string().nullable() }),
   },
+  /** Shows a file an export wrote in the system's file manager (desktop app only: `shown` is false in browser mode). */
+  'dialog.showInFolder': { params: z.object({ path: absolutePath }).strict(), result: z.object({ shown: z.boolean() }) },
 } as const;
 
 /** Events main pushes to every connected client. */

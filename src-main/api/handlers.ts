@@ -29,6 +29,8 @@ export interface ApiServices {
   media: MediaFiles;
   /** A native folder picker; absent in browser mode, where the UI asks for a typed path instead. */
   chooseFolder?: (title: string) => Promise<string | null>;
+  /** Shows a file in the system's file manager (Electron's shell); absent in browser mode, where the UI shows the path. */
+  showInFolder?: (file: string) => void;
 }
 
 export function createHandlers(services: ApiServices): Handlers {

@@ -24,6 +24,7 @@ export function createStudioApi(options: {
   mode: ApiServices['mode'];
   configDir: string;
   chooseFolder?: ApiServices['chooseFolder'];
+  showInFolder?: ApiServices['showInFolder'];
 }): StudioApi {
   const events = new EventHub();
   const reportUnexpected = (context: string, error: unknown) => logUnexpected(options.configDir, context, error);
@@ -39,6 +40,7 @@ export function createStudioApi(options: {
     events,
     media,
     chooseFolder: options.chooseFolder,
+    showInFolder: options.showInFolder,
   });
   return { dispatch: createDispatcher(handlers, reportUnexpected), events, media, reportUnexpected, close: () => sessions.closeAll() };
 }

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_REQUEST_CHANNEL } from '../api/bridge';
+import { API_VERSION } from '../api/contract';
+import { ExportLedger } from '../core/io/exportLedger';
 import { errorLogFile } from '../core/errorLog';
 
 type Listener = (...args: unknown[]) => unknown;
@@ -84,6 +86,7 @@ const fake = vi.hoisted(() => {
       setApplicationMenu: vi.fn(() => calls.push('setApplicationMenu')),
     },
     dialog: { showOpenDialog: vi.fn(), showErrorBox: vi.fn() },
+    shell: { showItemInFolder: vi.fn() },
     session: {
       defaultSession: {
         setPermissionRequestHandler: vi.fn((handler: Listener) => {
@@ -169,6 +172,26 @@ describe('Electron main', () => {
       expect(fake.electron.app.quit).not.toHaveBeenCalled();
     },
   );
+
+  it("shows an export's file through Electron's shell, and refuses a file no export wrote", async () => {
+    await startAndBecomeReady();
+    const [, handler] = fake.electron.ipcMain.handle.mock.calls.find(([channel]) => channel === IPC_REQUEST_CHANNEL) as unknown as [
+      string,
+      (event: unknown, raw: unknown) => Promise<{ ok: boolean; result?: unknown; error?: { message: string } }>,
+    ];
+    const fromStudio = { senderFrame: { url: 'app://studio/index.html' } };
+    const showInFolder = (file: string) => handler(fromStudio, { v: API_VERSION, id: 1, method: 'dialog.showInFolder', params: { path: file } });
+    const exported = path.join(fake.state.userData, 'labels.csv');
+    fs.writeFileSync(exported, 'a,b\n');
+    // The studio's settings folder is userData: its export ledger is the one the API reads.
+    new ExportLedger(fake.state.userData).record([{ path: exported, data: 'a,b\n' }]);
+    expect(await showInFolder(exported)).toMatchObject({ ok: true, result: { shown: true } });
+    expect(fake.electron.shell.showItemInFolder).toHaveBeenCalledWith(exported);
+    const stranger = path.join(fake.state.userData, 'notes.txt');
+    fs.writeFileSync(stranger, 'mine');
+    expect((await showInFolder(stranger)).error?.message).toMatch(/not written by an Affect Studio export/);
+    expect(fake.electron.shell.showItemInFolder).toHaveBeenCalledTimes(1);
+  });
 
   it('quits when the single-instance lock is held by another instance', async () => {
     fake.state.lock = false;

@@ -1,5 +1,5 @@
 /** Electron entry point: wires the modules of this folder together and owns the app's lifecycle. */
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { createStudioApi, type StudioApi } from '../api/studioApi';
 import { logUnexpected } from '../core/errorLog';
 import { installAppProtocol, registerAppScheme } from './appProtocol';
@@ -52,7 +52,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(() => {
-    const api = createStudioApi({ mode: 'electron', configDir: app.getPath('userData'), chooseFolder });
+    const api = createStudioApi({ mode: 'electron', configDir: app.getPath('userData'), chooseFolder, showInFolder: (file) => shell.showItemInFolder(file) });
     closeProjectsBeforeQuit(api);
     bindApiToIpc(api);
     installAppProtocol(api.media);

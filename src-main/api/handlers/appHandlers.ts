@@ -1,5 +1,6 @@
-/** The app itself and its projects: info, recent list, create/open, the folder picker. */
+/** The app itself and its projects: info, recent list, create/open, the folder picker, showing an export's file. */
 import { defaultProjectsDir } from '../../core/appDirs';
+import { exportedFile } from '../../core/app/exports';
 import { createProjectFolder, forgetRecent, recentProjects, rememberOpened } from '../../core/app/projects';
 import { API_VERSION } from '../contract';
 import type { Handlers } from '../dispatcher';
@@ -40,5 +41,10 @@ export function appHandlers(services: ApiServices) {
     'dialog.chooseFolder': async ({ title }) => ({
       path: services.chooseFolder ? await services.chooseFolder(title) : null,
     }),
+    'dialog.showInFolder': ({ path }) => {
+      if (!services.showInFolder) return { shown: false };
+      services.showInFolder(exportedFile(services.exportLedger, path));
+      return { shown: true };
+    },
   } satisfies Partial<Handlers>;
 }

@@ -52,7 +52,7 @@ describe('labels exchange and agreement over the API', () => {
     expect(written.files).toEqual([path.join(fs.realpathSync(folder), 'out.csv')]);
     await expect(call('exports.write', { project, format: 'csv', folder, name: 'out.csv' })).rejects.toThrow(/already exists/);
     await expect(call('exports.write', { project, format: 'csv', folder, name: '../out.csv', overwrite: true })).rejects.toThrow(/not a plain file name/);
-    expect(await jobResultOf(call, project, 'exports.write', { format: 'elan', folder, name: 'elan' })).toMatchObject({ files: [expect.stringMatching(/1-clip\.elan\.txt$/)] });
+    expect(await jobResultOf(call, project, 'exports.write', { format: 'elan', folder, name: 'elan' })).toMatchObject({ files: [expect.stringMatching(/1-clip\.eaf$/)] });
 
     // A file the studio did not write is never replaced, even with overwrite; its own earlier export is.
     const foreign = path.join(fs.realpathSync(folder), 'theirs.csv');

@@ -1,5 +1,5 @@
 /** Labels out (every export format) and in (CSV, AFEW-VA): each starts a job over the use cases the CLI calls. */
-import { startExport, startLabelImport } from '../../core/app/exports';
+import { previewLabelImport, startExport, startLabelImport } from '../../core/app/exports';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
 
@@ -7,5 +7,6 @@ export function exportHandlers({ sessions }: ApiServices) {
   return {
     'exports.write': async ({ project, ...request }) => ({ jobId: await startExport(sessions.get(project), request) }),
     'labels.import': async ({ project, ...request }) => ({ jobId: await startLabelImport(sessions.get(project), request) }),
+    'labels.checkImport': ({ project, ...request }) => previewLabelImport(sessions.get(project), request),
   } satisfies Partial<Handlers>;
 }

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import { StudioError } from '../errors';
 import type { JobId, PersonId, VideoId } from '../ids';
 import { checkExportRequest, EXPORT_JOB } from '../io/exportJob';
+import type { ExportLedger } from '../io/exportLedger';
+import { checkLabelFile } from '../io/labelImport';
 import { LABEL_IMPORT_JOB } from '../io/labelImportJob';
 import { firstIssue } from '../jobs/jobKinds';
 import { resolveUserPath } from '../paths/userPath';
@@ -42,6 +44,48 @@ export async function startLabelImport(project: ProjectContext, request: LabelIm
   const file = resolveUserPath(request.file);
   if (!fs.existsSync(file)) throw new StudioError(`${file} does not exist.`);
   return project.jobs.enqueue(LABEL_IMPORT_JOB, { ...request, file });
+}
+
+/** Rows the import dialog shows of a file, and errors listed at most (their count is always given). */
+const PREVIEW_ROWS = 8;
+const PREVIEW_ERRORS = 1000;
+
+/**
+ * What importing a labels CSV would do, with nothing saved: its first rows, the column mapping (the one given, else
+ * the header's), the values' own range, the labels, raters and videos it holds, and every error that would refuse it.
+ */
+export async function previewLabelImport(project: ProjectContext, request: Omit<LabelImportRequest, 'format'>) {
+  const file = resolveUserPath(request.file);
+  const videos = await project.stores.videos.list();
+  const persons = new Map(await Promise.all(videos.map(async (video) => [video.id, await project.stores.persons.list(video.id)] as const)));
+  const check = checkLabelFile(file, videos, persons, { ...request, videoId: request.videoId as VideoId | undefined });
+  const errors = check.problem !== null ? [check.problem] : check.errors;
+  const names = new Map(videos.map((video) => [video.id, video.displayName]));
+  return {
+    file,
+    separator: check.separator,
+    decimalComma: check.decimalComma,
+    header: check.header,
+    rows: check.rows.slice(0, PREVIEW_ROWS),
+    rowCount: check.rows.length,
+    columns: check.columns,
+    observed: check.observed,
+    labels: check.labels.length,
+    annotators: [...new Set(check.labels.map((label) => label.annotator))],
+    videos: [...new Set(check.labels.map((label) => names.get(label.videoId) as string))],
+    errors: errors.slice(0, PREVIEW_ERRORS),
+    errorCount: errors.length,
+  };
+}
+
+/**
+ * A file an export wrote (the ledger knows its path), which the desktop app may show in the file manager; any
+ * other path is refused, so the window cannot use this to open folders it was never given.
+ */
+export function exportedFile(ledger: ExportLedger, file: string): string {
+  if (!fs.existsSync(file)) throw new StudioError(`${file} no longer exists; it may have been moved or deleted.`);
+  if (ledger.ownership([file]).get(file) === 'foreign') throw new StudioError(`${file} was not written by an Affect Studio export, so it is not shown.`);
+  return file;
 }
 
 /** The request as its job will see it (defaults filled in); a wrong one is refused in one line, as on enqueue. */

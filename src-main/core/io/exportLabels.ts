@@ -2,8 +2,8 @@
 import { EXPORT_FORMATS, LABEL_FORMATS } from '../jobs/jobKinds';
 import type { Db } from '../store/projectDb';
 import { tablesToAfewVa } from './afewVaExport';
-import { tablesToElan } from './elanTiers';
-import { writeExport, type ExportTarget } from './exportTarget';
+import { tablesToEaf } from './elanEaf';
+import { resolveExportBase, writeExport, type ExportTarget } from './exportTarget';
 import { frameTables, type TableOptions } from './frameTable';
 import { tablesToNova } from './novaAnnotation';
 import { tablesToCsv, tablesToJson } from './tableFormats';
@@ -26,6 +26,7 @@ export function exportLabels(db: Db, format: LabelFormat, target: ExportTarget, 
     case 'nova':
       return writeExport(target, tablesToNova(tables), 'folder');
     case 'elan':
-      return writeExport(target, tablesToElan(tables), 'folder');
+      // The .eaf links its time series by absolute path, so it needs to know where the folder will be.
+      return writeExport(target, tablesToEaf(tables, resolveExportBase(target).base), 'folder');
   }
 }

@@ -10,14 +10,15 @@ import { StudioError } from '../errors';
 import type { AnnotatorId, PersonId, VideoId } from '../ids';
 import { annotatorName, ensureAnnotator } from '../store/annotatorStore';
 import { appendLabels, type LabelOrigin } from '../store/labelStore';
-import { describePersons, FIRST_PERSON, listPersons } from '../store/personStore';
+import { describePersons, FIRST_PERSON, listPersons, type Person } from '../store/personStore';
 import type { Db } from '../store/projectDb';
 import { getVideo, listFrames, listVideos, type VideoRecord } from '../store/videoStore';
 import { readAfewVaJson } from './afewVa';
 import { frameKey } from './afewVaExport';
 import { shownText } from '../shownText';
 import { decimalNumber, wholeNumber } from '../strictNumbers';
-import { parseTable, type CsvTable } from './csv';
+import { LABEL_COLUMNS, type LabelColumn, type LabelColumns } from '../jobs/jobKinds';
+import { parseTable, type CsvRecord, type CsvSeparator, type CsvTable } from './csv';
 
 export interface LabelImportOptions {
   format: 'csv' | 'afew-va';
@@ -27,6 +28,8 @@ export interface LabelImportOptions {
   annotator?: string;
   /** Puts every label on this video instead of matching the file's `video` / `video_id` columns. */
   videoId?: VideoId;
+  /** Which CSV column holds what; without it the header's names say (detectColumns). */
+  columns?: LabelColumns;
 }
 
 export interface LabelImportResult {
@@ -40,7 +43,7 @@ export interface PendingLabels {
   readonly labels: readonly PendingLabel[];
 }
 
-interface PendingLabel {
+export interface PendingLabel {
   videoId: VideoId;
   personId: PersonId;
   frameIndex: number;
@@ -66,6 +69,18 @@ export function readLabels(db: Db, file: string, options: LabelImportOptions): P
   return { labels: checked.format === 'csv' ? readCsvLabels(db, file, checked) : readAfewVaLabels(db, file, checked) };
 }
 
+/** A labels CSV checked against these videos for the import dialog; nothing is written. */
+export function checkLabelFile(
+  file: string,
+  videos: readonly VideoRecord[],
+  persons: PersonsOfVideos,
+  options: Omit<LabelImportOptions, 'format'>,
+): CsvLabelCheck {
+  if (!fs.existsSync(file)) throw new StudioError(`${file} does not exist.`);
+  const checked = { ...options, format: 'csv' as const, annotator: options.annotator === undefined ? undefined : annotatorName(options.annotator) };
+  return checkCsvLabels(readText(file), path.basename(file), videos, persons, checked);
+}
+
 /** Saves what `readLabels` checked, in one transaction: all of it or none. */
 export function saveLabels(db: Db, { labels: pending }: PendingLabels): LabelImportResult {
   return db.transaction(() => {
@@ -80,28 +95,98 @@ export function saveLabels(db: Db, { labels: pending }: PendingLabels): LabelImp
 
 function readCsvLabels(db: Db, file: string, options: LabelImportOptions): PendingLabel[] {
   const name = path.basename(file);
-  const text = readText(file);
+  const videos = listVideos(db);
+  const check = checkCsvLabels(readText(file), name, videos, new Map(videos.map((video) => [video.id, listPersons(db, video.id)])), options);
+  if (check.problem !== null) throw new StudioError(check.problem);
+  const { errors } = check;
+  if (errors.length > 0) {
+    const more = errors.length > MAX_REPORTED ? `\n... and ${errors.length - MAX_REPORTED} more` : '';
+    throw new StudioError(`${name} was not imported (nothing was saved):\n${errors.slice(0, MAX_REPORTED).join('\n')}${more}`);
+  }
+  return check.labels;
+}
+
+/** A labels CSV checked against the project's videos: what it holds, what it would save, and everything wrong. */
+export interface CsvLabelCheck {
+  separator: CsvSeparator;
+  decimalComma: boolean;
+  /** The header's fields, and every record after it with its line. */
+  header: string[];
+  rows: CsvRecord[];
+  /** The mapping used: the caller's, else the one the header's names give (detectColumns). */
+  columns: LabelColumns;
+  /** What stops the whole file (not CSV, no header, a missing column, a bad range or video), else null. */
+  problem: string | null;
+  /** Every bad row, as `line N: ...`. */
+  errors: string[];
+  labels: PendingLabel[];
+  /** The smallest and largest number in each value column, on the file's own scale (to choose the range by). */
+  observed: Record<'valence' | 'arousal', [number, number] | null>;
+}
+
+/** Header names each role is recognised by, lower case, the studio's own first. */
+const COLUMN_NAMES: Record<LabelColumn, readonly string[]> = {
+  video: ['video', 'video_name', 'video_file', 'filename', 'file'],
+  video_id: ['video_id', 'videoid'],
+  frame: ['frame', 'frame_index', 'frameindex', 'frame_number', 'frame_no', 'frame_nr'],
+  valence: ['valence', 'val', 'v'],
+  arousal: ['arousal', 'aro', 'a'],
+  annotator: ['annotator', 'rater', 'coder', 'annotator_name'],
+  source: ['source'],
+  person_id: ['person_id', 'personid'],
+};
+
+/** The column each role's name (or a usual other name for it) heads; roles no header names are left out. */
+export function detectColumns(header: readonly string[]): LabelColumns {
+  const names = header.map((field) => field.trim().toLowerCase());
+  const columns: LabelColumns = {};
+  for (const role of LABEL_COLUMNS) {
+    const index = COLUMN_NAMES[role].map((name) => names.indexOf(name)).find((i) => i !== -1);
+    if (index !== undefined) columns[role] = index;
+  }
+  return columns;
+}
+
+/** Each video's persons, as a row's `person_id` is checked against them. */
+export type PersonsOfVideos = ReadonlyMap<VideoId, readonly Pick<Person, 'personId' | 'name'>[]>;
+
+/** Checks every row without writing anything: the import job and the import dialog's preview both use it. */
+export function checkCsvLabels(text: string, name: string, videos: readonly VideoRecord[], persons: PersonsOfVideos, options: LabelImportOptions): CsvLabelCheck {
+  const result: CsvLabelCheck = {
+    separator: ',', decimalComma: false, header: [], rows: [], columns: options.columns ?? {}, problem: null, errors: [], labels: [],
+    observed: { valence: null, arousal: null },
+  };
   let table: CsvTable;
   try {
     table = parseTable(text);
   } catch (error) {
-    throw new StudioError(`${name} is not valid CSV: ${(error as Error).message}`);
+    return { ...result, problem: `${name} is not valid CSV: ${(error as Error).message}` };
   }
   const { decimalComma } = table;
   const [header, ...rows] = table.records;
-  if (!header) throw new StudioError(`${name} is empty.`);
-  const column = new Map(header.fields.map((field, i) => [field.trim().toLowerCase(), i]));
-  const missing = ['frame', 'valence', 'arousal'].filter((c) => !column.has(c));
-  if (options.videoId === undefined && !column.has('video') && !column.has('video_id')) missing.push('video or video_id');
-  if (options.annotator === undefined && !column.has('annotator')) missing.push('annotator (or pass an annotator)');
-  if (missing.length > 0) throw new StudioError(`${name}, line ${header.line}: missing column(s): ${missing.join(', ')}.`);
+  Object.assign(result, { separator: table.separator, decimalComma, rows });
+  if (!header) return { ...result, problem: `${name} is empty.` };
+  const columns = options.columns ?? detectColumns(header.fields);
+  Object.assign(result, { header: header.fields, columns });
+  const outside = LABEL_COLUMNS.filter((role) => (columns[role] ?? 0) >= header.fields.length);
+  if (outside.length > 0) return { ...result, problem: `${name} has ${header.fields.length} columns; there is no column ${outside.map((role) => columns[role] as number + 1).join(', ')} for ${outside.join(', ')}.` };
+  const missing: string[] = (['frame', 'valence', 'arousal'] as const).filter((c) => columns[c] === undefined);
+  if (options.videoId === undefined && columns.video === undefined && columns.video_id === undefined) missing.push('video or video_id');
+  if (options.annotator === undefined && columns.annotator === undefined) missing.push('annotator (or pass an annotator)');
+  if (missing.length > 0) return { ...result, problem: `${name}, line ${header.line}: missing column(s): ${missing.join(', ')}.` };
 
   const [min, max] = options.range ?? [-1, 1];
-  if (!(Number.isFinite(min) && Number.isFinite(max) && min < max)) throw new StudioError(`The range ${min},${max} is not a valid MIN,MAX.`);
-  const findVideo = videoMatcher(db);
-  const errors: string[] = [];
+  if (!(Number.isFinite(min) && Number.isFinite(max) && min < max)) return { ...result, problem: `The range ${min},${max} is not a valid MIN,MAX.` };
+  let chosen: VideoRecord | undefined;
+  if (options.videoId !== undefined) {
+    const video = videos.find((v) => v.id === options.videoId);
+    if (!video) return { ...result, problem: `This project has no video ${options.videoId}.` };
+    if (video.status !== 'ready') return { ...result, problem: `${video.displayName} is still being imported; import labels once it is ready.` };
+    chosen = video;
+  }
+  const findVideo = videoMatcher(videos);
+  const { errors, labels, observed } = result;
   const seen = new Map<string, number>();
-  const labels: PendingLabel[] = [];
   for (const { line, fields } of rows) {
     const fail = (message: string) => errors.push(`line ${line}: ${message}`);
     /** A cell's value, or undefined with the cell's problem noted for this line. */
@@ -118,8 +203,8 @@ function readCsvLabels(db: Db, file: string, options: LabelImportOptions): Pendi
       fail(`${fields.length} fields where the header has ${header.fields.length}.`);
       continue;
     }
-    const get = (c: string) => {
-      const i = column.get(c);
+    const get = (c: LabelColumn) => {
+      const i = columns[c];
       return i === undefined ? '' : (fields[i] as string).trim();
     };
     const source = get('source');
@@ -129,12 +214,12 @@ function readCsvLabels(db: Db, file: string, options: LabelImportOptions): Pendi
       fail(`source ${shownText(source)} is not human, edited or predicted.`);
       continue;
     }
-    const video = options.videoId !== undefined ? requireVideo(db, options.videoId) : findVideo(get('video'), get('video_id'));
+    const video = chosen ?? findVideo(get('video'), get('video_id'));
     if (typeof video === 'string') {
       fail(video);
       continue;
     }
-    const personId = personOfRow(db, video, get('person_id'));
+    const personId = personOfRow(persons, video, get('person_id'));
     if (typeof personId === 'string') {
       fail(personId);
       continue;
@@ -148,6 +233,8 @@ function readCsvLabels(db: Db, file: string, options: LabelImportOptions): Pendi
     const [valence, arousal] = (['valence', 'arousal'] as const).map((axis) => {
       const value = cell(() => decimalNumber(get(axis), axis, { decimalComma }));
       if (value === undefined) return NaN;
+      const [low, high] = observed[axis] ?? [value, value];
+      observed[axis] = [Math.min(low, value), Math.max(high, value)];
       if (value < min || value > max) fail(`${axis} ${value} is outside the range [${min}, ${max}].`);
       else return toUnit(value, min, max);
       return NaN;
@@ -163,11 +250,7 @@ function readCsvLabels(db: Db, file: string, options: LabelImportOptions): Pendi
     seen.set(key, line);
     labels.push({ videoId: video.id, personId, frameIndex, annotator, valence, arousal, origin: source === 'edited' ? 'accepted_prediction' : 'import' });
   }
-  if (errors.length > 0) {
-    const more = errors.length > MAX_REPORTED ? `\n... and ${errors.length - MAX_REPORTED} more` : '';
-    throw new StudioError(`${name} was not imported (nothing was saved):\n${errors.slice(0, MAX_REPORTED).join('\n')}${more}`);
-  }
-  return labels;
+  return result;
 }
 
 function readAfewVaLabels(db: Db, file: string, options: LabelImportOptions): PendingLabel[] {
@@ -204,8 +287,8 @@ function readText(file: string): string {
 }
 
 /** Matches a row to a video by name (display name or file name) first, since ids differ between projects. */
-function videoMatcher(db: Db): (name: string, id: string) => VideoRecord | string {
-  const ready = listVideos(db).filter((video) => video.status === 'ready');
+function videoMatcher(videos: readonly VideoRecord[]): (name: string, id: string) => VideoRecord | string {
+  const ready = videos.filter((video) => video.status === 'ready');
   return (name, id) => {
     if (name !== '') {
       const byName = ready.filter((video) => video.displayName === name || path.basename(video.path) === name);
@@ -219,9 +302,9 @@ function videoMatcher(db: Db): (name: string, id: string) => VideoRecord | strin
 }
 
 /** The row's person: its `person_id` if the file has one (a person of that video), else person 1; or what is wrong. */
-function personOfRow(db: Db, video: VideoRecord, text: string): PersonId | string {
+function personOfRow(personsOf: PersonsOfVideos, video: VideoRecord, text: string): PersonId | string {
   if (text === '') return FIRST_PERSON;
-  const persons = listPersons(db, video.id);
+  const persons = personsOf.get(video.id) ?? [];
   const person = persons.find((p) => String(p.personId) === text);
   return person ? person.personId : `${video.displayName} has no person ${shownText(text)}; its persons are ${describePersons(persons)}.`;
 }

@@ -141,6 +141,16 @@ export const EXPORT_JOB = {
   }),
 } satisfies JobDefinition<unknown, unknown, unknown, unknown>;
 
+/** What a labels CSV's columns may hold (core/io/labelImport.ts); `video` is a name, `video_id` an id. */
+export const LABEL_COLUMNS = ['video', 'video_id', 'person_id', 'frame', 'valence', 'arousal', 'annotator', 'source'] as const;
+export type LabelColumn = (typeof LABEL_COLUMNS)[number];
+const columnIndex = z.number().int().nonnegative().max(100_000).optional();
+/** Which column (0-based) holds each; a role left out has no column. Without a mapping the header names them. */
+export const LabelColumns = z
+  .object({ video: columnIndex, video_id: columnIndex, person_id: columnIndex, frame: columnIndex, valence: columnIndex, arousal: columnIndex, annotator: columnIndex, source: columnIndex })
+  .strict();
+export type LabelColumns = z.infer<typeof LabelColumns>;
+
 export const LABEL_IMPORT_JOB = {
   name: 'label-import' as const,
   label: 'Importing labels',
@@ -150,6 +160,7 @@ export const LABEL_IMPORT_JOB = {
     range: z.tuple([z.number(), z.number()]).optional(),
     annotator: z.string().optional(),
     videoId: videoId.optional(),
+    columns: LabelColumns.optional(),
   }),
   checkpoint: noCheckpoint,
   result: z.object({ labels: z.number().int(), annotators: z.array(z.string()), videoIds: z.array(z.number().int()) }),
