@@ -9,7 +9,7 @@
  * numbers above every old one, so no number is ever reused for somebody else.
  */
 import type { PersonId } from '../ids';
-import type { PersonRow, PreviousPerson } from '../store/analysisStore';
+import type { PersonRow, PreviousPerson } from '../store/personStore';
 import { boxIou, type Box } from '../vision/faceRoi';
 
 /** The same place on a labelled frame: the boxes of one face in two analyses overlap far more than this. */

@@ -7,7 +7,8 @@
  * stays with that track's person.
  */
 import type { PersonId, VideoId } from '../ids';
-import { listTrackSightings, savedPreviousPersons, writeLinkedPersons } from '../store/analysisStore';
+import { listTrackSightings, savedPreviousPersons } from '../store/analysisStore';
+import { writeLinkedPersons } from '../store/personStore';
 import type { Db } from '../store/projectDb';
 import type { Box } from '../vision/faceRoi';
 import { personIds, type LinkedPerson } from './personIds';

@@ -1,7 +1,7 @@
 /** Linking tracks into persons and numbering them, on made-up descriptors (the real models: personLinking.test.ts). */
 import { describe, expect, it } from 'vitest';
 import type { PersonId } from '../ids';
-import type { PreviousPerson } from '../store/analysisStore';
+import type { PreviousPerson } from '../store/personStore';
 import { personIds, type LinkedPerson } from './personIds';
 import { LINK_MIN_COSINE, linkTracks, type TrackSummary } from './trackLinking';
 

@@ -13,6 +13,7 @@ import type { Box } from '../vision/faceRoi';
 import { normalisedGeometry } from '../vision/landmarkGeometry';
 import type { AnalysedChunk } from '../analysis/analysisProtocol';
 import type { ModelId } from './modelStore';
+import type { PreviousPerson } from './personStore';
 
 export interface AnalysisRecord {
   videoId: VideoId;
@@ -98,7 +99,8 @@ export function writeAnalysedChunk(db: Db, videoId: VideoId, encoderId: ModelId,
   db.prepare('UPDATE face_analyses SET frames_done = ?, detector_runs = detector_runs + ? WHERE video_id = ?').run(chunk.nextFrame, detectorRuns, videoId);
 }
 
-function finishAnalysis(db: Db, videoId: VideoId): void {
+/** The caller holds the transaction that links the persons: an analysis is finished only once they are written. */
+export function finishAnalysis(db: Db, videoId: VideoId): void {
   db.prepare('UPDATE face_analyses SET finished_at = ? WHERE video_id = ?').run(new Date().toISOString(), videoId);
 }
 
@@ -128,69 +130,25 @@ export function listTrackSightings(db: Db, videoId: VideoId): TrackSighting[] {
   }));
 }
 
-/** A person of a video as analysis writes it. */
-export interface PersonRow {
-  personId: PersonId;
-  name: string;
-  coded: boolean;
-}
-
 /**
- * The linking's result: each track's faces go to its person (null: not linked), and the video's persons rows are
- * replaced by `persons`. One transaction with finishing the analysis, so a crash leaves the analysis unfinished and
- * the resumed job links again. (The persons table belongs to personStore.ts; analysis writes it only here.)
+ * Each linked track's faces go to its person (null: not linked, its faces are no one's). The caller holds the
+ * transaction that also writes the persons rows and finishes the analysis (personStore.writeLinkedPersons).
  */
-export function writeLinkedPersons(db: Db, videoId: VideoId, trackPersons: ReadonlyMap<number, PersonId | null>, persons: readonly PersonRow[]): void {
-  db.transaction(() => {
-    db.prepare('UPDATE faces SET person_id = NULL WHERE video_id = ?').run(videoId);
-    const setPerson = db.prepare('UPDATE faces SET person_id = ? WHERE video_id = ? AND track_id = ?');
-    for (const [trackId, personId] of trackPersons) if (personId !== null) setPerson.run(personId, videoId, trackId);
-    db.prepare('DELETE FROM persons WHERE video_id = ?').run(videoId);
-    const insert = db.prepare('INSERT INTO persons (video_id, person_id, name, coded) VALUES (?, ?, ?, ?)');
-    for (const p of persons) insert.run(videoId, p.personId, p.name, p.coded ? 1 : 0);
-    finishAnalysis(db, videoId);
-  })();
+export function linkFacesToPersons(db: Db, videoId: VideoId, trackPersons: ReadonlyMap<number, PersonId | null>): void {
+  db.prepare('UPDATE faces SET person_id = NULL WHERE video_id = ?').run(videoId);
+  const setPerson = db.prepare('UPDATE faces SET person_id = ? WHERE video_id = ? AND track_id = ?');
+  for (const [trackId, personId] of trackPersons) if (personId !== null) setPerson.run(personId, videoId, trackId);
 }
 
-/** A person from before a re-analysis: its row, and its boxes at its labelled frames (else at a few frames it was seen). */
-export interface PreviousPerson extends PersonRow {
-  labelled: boolean;
-  /** The frames its labels are on (empty when it has none). */
-  labelledFrames: number[];
-  anchors: { frameIndex: number; box: Box }[];
-}
-
-/** Frames sampled from a person without labels, to recognise it (and keep its name) after a re-analysis. */
-const UNLABELLED_ANCHORS = 30;
-
-/**
- * What a re-analysis must keep of a video's persons, read before its faces are deleted. `labelledFrames` (from
- * labelStore) also names persons that have labels but no persons row.
- */
-export function previousPersonsOf(db: Db, videoId: VideoId, labelledFrames: ReadonlyMap<PersonId, number[]>): PreviousPerson[] {
-  const rows = db.prepare('SELECT person_id AS personId, name, coded FROM persons WHERE video_id = ? ORDER BY person_id').all(videoId) as {
-    personId: PersonId;
-    name: string;
-    coded: number;
-  }[];
-  const persons: PersonRow[] = rows.map((r) => ({ personId: r.personId, name: r.name, coded: r.coded === 1 }));
-  for (const personId of labelledFrames.keys()) {
-    if (!persons.some((p) => p.personId === personId)) persons.push({ personId, name: `Person ${personId}`, coded: true });
-  }
-  const boxesOf = db.prepare(
-    `SELECT frame_index AS frameIndex, box_x AS x, box_y AS y, box_w AS w, box_h AS h
-     FROM faces WHERE video_id = ? AND person_id = ? ORDER BY frame_index, track_id`,
-  );
-  return persons.map((p) => {
-    const labelled = labelledFrames.get(p.personId) ?? [];
-    const seen = (boxesOf.all(videoId, p.personId) as ({ frameIndex: number } & Box)[]).map((r) => ({ frameIndex: r.frameIndex, box: { x: r.x, y: r.y, w: r.w, h: r.h } }));
-    const wanted = new Set(labelled);
-    const anchors =
-      labelled.length > 0
-        ? seen.filter((a) => wanted.delete(a.frameIndex))
-        : seen.filter((_, i) => i % Math.max(1, Math.ceil(seen.length / UNLABELLED_ANCHORS)) === 0);
-    return { ...p, labelled: labelled.length > 0, labelledFrames: labelled, anchors };
-  });
+/** Every face box of a person, by frame then track: where a re-analysis looks for them again. */
+export function listPersonFaceBoxes(db: Db, videoId: VideoId, personId: PersonId): { frameIndex: number; box: Box }[] {
+  const rows = db
+    .prepare(
+      `SELECT frame_index AS frameIndex, box_x AS x, box_y AS y, box_w AS w, box_h AS h
+       FROM faces WHERE video_id = ? AND person_id = ? ORDER BY frame_index, track_id`,
+    )
+    .all(videoId, personId) as ({ frameIndex: number } & Box)[];
+  return rows.map((r) => ({ frameIndex: r.frameIndex, box: { x: r.x, y: r.y, w: r.w, h: r.h } }));
 }
 
 /** What startAnalysis saved for the end of a re-analysis (empty for a first analysis, or one from before migration 7). */

@@ -1,9 +1,11 @@
 /**
  * The `persons` table (migration 6): the people of a video, numbered 1, 2, ... within it, each with a name and
- * whether it is being coded. Analysis links face tracks into persons; the user renames, merges, splits and
- * chooses them here. A merge or split changes who a face and a label belong to, so it moves faces (analysisStore,
- * owner of faces), labels (labelStore, append-only: a set for the new owner and a delete for the old) and drops
- * the model runs of both persons (predictionStore: they were predicted from other faces), all in one transaction.
+ * whether it is being coded. Analysis links face tracks into persons and writes their rows here, together with
+ * the faces' persons and the end of the analysis (analysisStore, owner of faces), so SQL on persons lives only in
+ * this file; the user renames, merges, splits and chooses them here. A merge or split changes who a face and a
+ * label belong to, so it moves faces (analysisStore), labels (labelStore, append-only: a set for the new owner and
+ * a delete for the old) and drops the model runs of both persons (predictionStore: they were predicted from other
+ * faces), all in one transaction.
  *
  * A person is listed once it has a row or a face: analysis may write faces of a person before (or without) its
  * row, and every video has at least person 1 (a video not analysed yet is listed with it). Such a person gets a
@@ -11,10 +13,19 @@
  */
 import { StudioError } from '../errors';
 import type { PersonId, VideoId } from '../ids';
-import { framesVisibleByPerson, reassignFaces, selectedFaceFrames, type FaceSelection } from './analysisStore';
+import {
+  finishAnalysis,
+  framesVisibleByPerson,
+  linkFacesToPersons,
+  listPersonFaceBoxes,
+  reassignFaces,
+  selectedFaceFrames,
+  type FaceSelection,
+} from './analysisStore';
 import { labelClashes, moveLabels } from './labelStore';
 import { dropPersonRuns } from './predictionStore';
 import type { Db } from './projectDb';
+import type { Box } from '../vision/faceRoi';
 
 export const FIRST_PERSON = 1 as PersonId;
 
@@ -31,13 +42,25 @@ export function defaultPersonName(personId: PersonId): string {
   return `Person ${personId}`;
 }
 
-/** The video's persons by number: those with a row or a face, and person 1 in any case. */
-export function listPersons(db: Db, videoId: VideoId): Person[] {
+/** A persons row: what analysis writes, and what a re-analysis keeps. */
+export interface PersonRow {
+  personId: PersonId;
+  name: string;
+  coded: boolean;
+}
+
+/** The video's persons rows by number (a person seen but never named or chosen has none). */
+function personRows(db: Db, videoId: VideoId): PersonRow[] {
   const rows = db
     .prepare('SELECT person_id AS personId, name, coded FROM persons WHERE video_id = ? ORDER BY person_id')
     .all(videoId) as { personId: PersonId; name: string; coded: number }[];
+  return rows.map((row) => ({ personId: row.personId, name: row.name, coded: row.coded === 1 }));
+}
+
+/** The video's persons by number: those with a row or a face, and person 1 in any case. */
+export function listPersons(db: Db, videoId: VideoId): Person[] {
   const visible = framesVisibleByPerson(db, videoId);
-  const byId = new Map(rows.map((row) => [row.personId, { name: row.name, coded: row.coded === 1 }]));
+  const byId = new Map(personRows(db, videoId).map((row) => [row.personId, row]));
   const ids = [...new Set([...byId.keys(), ...visible.keys()])].sort((a, b) => a - b);
   if (ids.length === 0) ids.push(FIRST_PERSON);
   return ids.map((personId) => ({ personId, name: defaultPersonName(personId), coded: true, ...byId.get(personId), framesVisible: visible.get(personId) ?? 0 }));
@@ -140,6 +163,53 @@ export function splitPerson(db: Db, videoId: VideoId, personId: PersonId, select
     dropPersonRuns(db, videoId, personId);
     return { persons: listPersons(db, videoId), labelsMoved, facesMoved, newPersonId };
   })();
+}
+
+/**
+ * The linking's result: each track's faces go to its person (null: not linked), and the video's persons rows are
+ * replaced by `persons`. One transaction with finishing the analysis, so a crash leaves the analysis unfinished and
+ * the resumed job links again.
+ */
+export function writeLinkedPersons(db: Db, videoId: VideoId, trackPersons: ReadonlyMap<number, PersonId | null>, persons: readonly PersonRow[]): void {
+  db.transaction(() => {
+    linkFacesToPersons(db, videoId, trackPersons);
+    db.prepare('DELETE FROM persons WHERE video_id = ?').run(videoId);
+    const insert = db.prepare('INSERT INTO persons (video_id, person_id, name, coded) VALUES (?, ?, ?, ?)');
+    for (const p of persons) insert.run(videoId, p.personId, p.name, p.coded ? 1 : 0);
+    finishAnalysis(db, videoId);
+  })();
+}
+
+/** A person from before a re-analysis: its row, and its boxes at its labelled frames (else at a few frames it was seen). */
+export interface PreviousPerson extends PersonRow {
+  labelled: boolean;
+  /** The frames its labels are on (empty when it has none). */
+  labelledFrames: number[];
+  anchors: { frameIndex: number; box: Box }[];
+}
+
+/** Frames sampled from a person without labels, to recognise it (and keep its name) after a re-analysis. */
+const UNLABELLED_ANCHORS = 30;
+
+/**
+ * What a re-analysis must keep of a video's persons, read before its faces are deleted. `labelledFrames` (from
+ * labelStore) also names persons that have labels but no persons row.
+ */
+export function previousPersonsOf(db: Db, videoId: VideoId, labelledFrames: ReadonlyMap<PersonId, number[]>): PreviousPerson[] {
+  const persons = personRows(db, videoId);
+  for (const personId of labelledFrames.keys()) {
+    if (!persons.some((p) => p.personId === personId)) persons.push({ personId, name: defaultPersonName(personId), coded: true });
+  }
+  return persons.map((p) => {
+    const labelled = labelledFrames.get(p.personId) ?? [];
+    const seen = listPersonFaceBoxes(db, videoId, p.personId);
+    const wanted = new Set(labelled);
+    const anchors =
+      labelled.length > 0
+        ? seen.filter((a) => wanted.delete(a.frameIndex))
+        : seen.filter((_, i) => i % Math.max(1, Math.ceil(seen.length / UNLABELLED_ANCHORS)) === 0);
+    return { ...p, labelled: labelled.length > 0, labelledFrames: labelled, anchors };
+  });
 }
 
 /** At most ten frame numbers, then how many more. */
