@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   try {
     const call = await connect(url);
     await call('projects.open', { dir: project });
-    const ids = { project, videoId, annotatorId: 1 };
+    const ids = { project, videoId, personId: 1, annotatorId: 1 };
     t0 = performance.now();
     await call('predictions.get', ids);
     const firstPredictionMs = performance.now() - t0;

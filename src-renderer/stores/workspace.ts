@@ -81,6 +81,8 @@ export const useWorkspaceStore = defineStore('workspace', {
     faces: [] as FaceFrame[],
     /** False until the video's frames, annotators and labels are loaded: edits before then would be lost. */
     ready: false,
+    /** Counts every move of the playhead, even to the frame it was on: a late answer can tell the user moved. */
+    seeks: 0,
   }),
   getters: {
     /** The layer every label, prediction and suggestion call names; null until the video and annotator are known. */
@@ -355,6 +357,7 @@ export const useWorkspaceStore = defineStore('workspace', {
       });
     },
     seek(frame: number) {
+      this.seeks++;
       this.currentFrame = Math.max(0, Math.min(this.frameCount - 1, Math.round(frame)));
       this.resetDraft();
     },

@@ -46,7 +46,7 @@ beforeAll(async () => {
   const ben = ana.map((l, i) => ({ frameIndex: l.frameIndex, valence: round(l.valence + 0.08 + 0.1 * Math.sin(i * 2.1)), arousal: round(l.arousal - 0.05 + 0.12 * Math.cos(i * 1.3)) }));
   for (const [name, sets] of [['Ana', ana], ['Ben', ben]] as const) {
     const annotatorId = (await call<{ id: number }>('annotators.add', { project, name })).id;
-    await call('labels.apply', { project, videoId, annotatorId, origin: 'manual', sets });
+    await call('labels.apply', { project, videoId, personId: 1, annotatorId, origin: 'manual', sets });
   }
   const cli = await cliInProcess(['agreement', project, '--json']);
   expect(cli.err).toBe('');

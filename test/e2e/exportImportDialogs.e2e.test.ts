@@ -26,7 +26,7 @@ let videoId: number;
 
 const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `dialogs-${name}.png`) });
 /** Every saved label of the video, every rater's. */
-const labelCount = async () => (await call<unknown[]>('labels.list', { project, videoId })).length;
+const labelCount = async () => (await call<unknown[]>('labels.list', { project, videoId, personId: 1 })).length;
 
 beforeAll(async () => {
   studio = await openStudioInChromium();
@@ -43,7 +43,7 @@ beforeAll(async () => {
   videoId = (await call<{ id: number }[]>('videos.list', { project }))[0]?.id as number;
   const rater = await call<{ id: number }>('annotators.add', { project, name: 'Rater A' });
   await call('labels.apply', {
-    project, videoId, annotatorId: rater.id, origin: 'manual',
+    project, videoId, personId: 1, annotatorId: rater.id, origin: 'manual',
     sets: [{ frameIndex: 0, valence: 0.5, arousal: -0.25 }, { frameIndex: 10, valence: -0.5, arousal: 0.75 }],
   });
   await page.goto(`${studio.server.url}#${new URLSearchParams({ project })}`);
@@ -170,7 +170,7 @@ describe('label import dialog', () => {
     await dialog.getByTestId('label-imported').waitFor({ timeout: 30_000 });
     expect(await labelCount()).toBe(before + 4);
     const c = (await call<{ id: number; name: string }[]>('annotators.list', { project })).find((a) => a.name === 'Rater C');
-    const imported = await call<{ frameIndex: number; valence: number; arousal: number }[]>('labels.list', { project, videoId, annotatorId: c?.id });
+    const imported = await call<{ frameIndex: number; valence: number; arousal: number }[]>('labels.list', { project, videoId, personId: 1, annotatorId: c?.id });
     expect(imported.map((l) => [l.frameIndex, l.valence, l.arousal])).toEqual([[2, -0.25, 0], [4, 0, 0], [6, 0.25, 0], [8, 0.5, 0]]);
     await dialog.getByRole('button', { name: 'Close' }).click();
   });

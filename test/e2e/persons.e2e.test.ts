@@ -62,8 +62,12 @@ describe('two people in Chromium', () => {
     expect(await page.getByTestId('person-lanes').locator('.person-lane').count()).toBe(2);
     await shot('1-two-persons');
 
+    // A click sets the draft, Enter saves it.
     await clickGrid(page, 0.6, 0.3);
+    await page.keyboard.press('Enter');
     await expect.poll(async () => (await labelsOf(1)).map((l) => l.frameIndex)).toEqual([0]);
+    // Enter goes on to a suggested frame; the second person is picked on frame 0.
+    await page.keyboard.press('Home');
 
     await clickVideoPoint(SECOND_PERSON_BOX.x + SECOND_PERSON_BOX.w / 2, SECOND_PERSON_BOX.y + SECOND_PERSON_BOX.h / 2);
     await expect.poll(() => page.getByTestId('person-picker').inputValue()).toBe('2');
@@ -74,8 +78,12 @@ describe('two people in Chromium', () => {
 
   it('labels the second person apart from the first, and an export keeps them apart', async () => {
     await clickGrid(page, -0.5, 0.4);
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await labelsOf(2)).length).toBe(1);
+    await page.keyboard.press('Home');
     for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
     await clickGrid(page, -0.2, -0.4);
+    await page.keyboard.press('Enter');
     await expect.poll(async () => (await labelsOf(2)).map((l) => l.frameIndex)).toEqual([0, 10]);
     expect((await labelsOf(1)).map((l) => [l.frameIndex, l.personId])).toEqual([[0, 1]]);
     expect((await labelsOf(2))[0]?.valence).toBeCloseTo(-0.5, 1);

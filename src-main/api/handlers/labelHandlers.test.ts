@@ -99,10 +99,10 @@ describe('labels through the API', () => {
   it('renames an annotator, keeping their labels, and refuses a name another annotator has or a blank one', async () => {
     await apply({ sets: [{ frameIndex: 5, valence: 0.2, arousal: 0.1 }] });
     const ben = await call<{ id: number; name: string }>('annotators.add', { project, name: 'Ben' });
-    const before = await call('labels.list', { project, videoId, annotatorId });
+    const before = await call('labels.list', { project, videoId, personId: 1, annotatorId });
     expect(await call('annotators.rename', { project, annotatorId, name: '  Ana Lima ' })).toEqual({ id: annotatorId, name: 'Ana Lima', kind: 'human' });
     expect((await call<{ id: number; name: string }[]>('annotators.list', { project })).map((a) => a.name)).toEqual(['Ana Lima', 'Ben']);
-    expect(await call('labels.list', { project, videoId, annotatorId })).toEqual(before);
+    expect(await call('labels.list', { project, videoId, personId: 1, annotatorId })).toEqual(before);
     await expect(call('annotators.rename', { project, annotatorId: ben.id, name: 'Ana Lima' })).rejects.toThrow(
       'This project already has an annotator named "Ana Lima": choose another name for Ben.',
     );

@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const labelCount = async () => (await call<unknown[]>('labels.list', { project, videoId: 1 })).length;
+const labelCount = async () => (await call<unknown[]>('labels.list', { project, videoId: 1, personId: 1 })).length;
 
 describe('labels.checkImport', () => {
   // A lab's own file: semicolons, decimal commas, its own column names, a 1-9 scale.
@@ -75,7 +75,7 @@ describe('labels.checkImport', () => {
     expect(await jobResultOf(call, project, 'labels.import', { file, format: 'csv', range: [1, 9], columns: swapped.columns })).toEqual({
       labels: 30, annotators: ['R1'], videoIds: [1],
     });
-    const labels = await call<{ frameIndex: number; valence: number; arousal: number }[]>('labels.list', { project, videoId: 1 });
+    const labels = await call<{ frameIndex: number; valence: number; arousal: number }[]>('labels.list', { project, videoId: 1, personId: 1 });
     expect(labels[8]).toMatchObject({ frameIndex: 8, valence: 0, arousal: 1 });
   });
 

@@ -74,8 +74,9 @@ export class ProjectPredictor {
   /** Calibrates the video's bands with the factors of its held-back score (null: as the propagation gives them). */
   calibrateBands(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId, calibration: BandCalibration | null): void {
     const key = `${videoId}/${personId}/${annotatorId}`;
+    // Only a change of factors changes the predictions (and so the results clients hold diffs against).
     if (calibration) this.bandCalibrations.set(key, calibration);
-    else this.bandCalibrations.delete(key);
+    else if (!this.bandCalibrations.delete(key)) return;
     this.generation++;
   }
 
