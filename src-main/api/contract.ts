@@ -563,7 +563,7 @@ export const methods = {
   /** Each person's face box on the frame, in video pixels. */
   'persons.boxes': {
     params: z.object({ project, videoId, frameIndex }).strict(),
-    result: z.array(z.object({ personId: z.number().int(), box: faceBox })),
+    result: z.array(z.object({ personId: z.number().int(), box: faceBox, turnedAway: z.boolean() })),
   },
   /** Where each person is seen: runs of frames [first, last + 1). */
   'persons.visibility': {

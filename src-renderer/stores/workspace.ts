@@ -55,7 +55,7 @@ export const useWorkspaceStore = defineStore('workspace', {
     persons: [] as Person[],
     personId: 1,
     /** Each person's face box on the current frame (video pixels). */
-    personBoxes: [] as { personId: number; box: { x: number; y: number; w: number; h: number } }[],
+    personBoxes: [] as { personId: number; box: { x: number; y: number; w: number; h: number }; turnedAway: boolean }[],
     /** Where each person is seen: runs of frames [first, last + 1). */
     visibility: [] as { personId: number; segments: [number, number][] }[],
     /** Blind mode (a project setting): each rater sees only their own layer and no model trained on others. */

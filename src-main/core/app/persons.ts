@@ -8,8 +8,7 @@
  */
 import { StudioError } from '../errors';
 import type { PersonId, VideoId } from '../ids';
-import type { FaceSelection } from '../store/analysisStore';
-import type { Box } from '../vision/faceRoi';
+import type { FaceSelection, PersonBox } from '../store/analysisStore';
 import { describePersons, type Person, type PersonChange } from '../store/personStore';
 import type { ProjectContext } from './projectContext';
 import { videoOf } from './videos';
@@ -94,7 +93,7 @@ export async function personAt(project: ProjectContext, videoId: VideoId, frameI
 }
 
 /** Each person's face box on the frame (video pixels), for drawing who is who. */
-export async function personBoxes(project: ProjectContext, videoId: VideoId, frameIndex: number): Promise<{ personId: PersonId; box: Box }[]> {
+export async function personBoxes(project: ProjectContext, videoId: VideoId, frameIndex: number): Promise<PersonBox[]> {
   await videoOf(project, videoId);
   return project.stores.analysis.personBoxes(videoId, frameIndex);
 }

@@ -266,16 +266,25 @@ export function personAtPoint(db: Db, videoId: VideoId, frameIndex: number, x: n
   return row?.personId ?? null;
 }
 
+/** A person's face box on a frame; a face turned away has no prediction there and is drawn greyed. */
+export interface PersonBox {
+  personId: PersonId;
+  box: Box;
+  turnedAway: boolean;
+}
+
 /** Each linked person's best-scored face box on a frame, by person. */
-export function personBoxes(db: Db, videoId: VideoId, frameIndex: number): { personId: PersonId; box: Box }[] {
+export function personBoxes(db: Db, videoId: VideoId, frameIndex: number): PersonBox[] {
   const rows = db
     .prepare(
-      `SELECT person_id AS personId, box_x AS x, box_y AS y, box_w AS w, box_h AS h FROM faces
+      `SELECT person_id AS personId, box_x AS x, box_y AS y, box_w AS w, box_h AS h, turned_away AS turnedAway FROM faces
        WHERE video_id = ? AND frame_index = ? AND person_id IS NOT NULL ORDER BY person_id, score DESC`,
     )
-    .all(videoId, frameIndex) as ({ personId: PersonId } & Box)[];
+    .all(videoId, frameIndex) as ({ personId: PersonId; turnedAway: number } & Box)[];
   const seen = new Set<PersonId>();
-  return rows.filter((r) => !seen.has(r.personId) && seen.add(r.personId)).map((r) => ({ personId: r.personId, box: { x: r.x, y: r.y, w: r.w, h: r.h } }));
+  return rows
+    .filter((r) => !seen.has(r.personId) && seen.add(r.personId))
+    .map((r) => ({ personId: r.personId, box: { x: r.x, y: r.y, w: r.w, h: r.h }, turnedAway: r.turnedAway === 1 }));
 }
 
 /** Where each person is seen: runs of consecutive frames with their face, [first, last + 1). */
@@ -322,7 +331,7 @@ export interface AnalysisStore {
   faceFrames(videoId: VideoId, personId: PersonId): Promise<FaceFrame[]>;
   /** Whose face is at (x, y) on the frame, video pixels; null where there is no linked face. */
   personAt(videoId: VideoId, frameIndex: number, x: number, y: number): Promise<PersonId | null>;
-  personBoxes(videoId: VideoId, frameIndex: number): Promise<{ personId: PersonId; box: Box }[]>;
+  personBoxes(videoId: VideoId, frameIndex: number): Promise<PersonBox[]>;
   personVisibility(videoId: VideoId): Promise<{ personId: PersonId; segments: [number, number][] }[]>;
 }
 

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildSyntheticProject } from '../../../test/support/syntheticProject';
 import { addSecondPerson, SECOND_PERSON_BOX, SECOND_PERSON_TRACK } from '../../../test/support/twoPersons';
 import type { AnnotatorId, PersonId, VideoId } from '../ids';
-import { personAtPoint } from './analysisStore';
+import { personAtPoint, personBoxes } from './analysisStore';
 import { appendLabel, applyLabelEdits, currentLabels } from './labelStore';
 import { migrations } from './migrations';
 import { FIRST_PERSON, listPersons, mergePersons, splitPerson } from './personStore';
@@ -113,6 +113,16 @@ describe('persons of a video', () => {
     expect(personAtPoint(target, VIDEO, 5, 250, 200)).toBe(1);
     expect(personAtPoint(target, VIDEO, 5, 10, 10)).toBeNull();
     expect(personAtPoint(target, VIDEO, 150, inside.x, inside.y)).toBeNull();
+  });
+
+  it('names each person on a frame with its box, and says which face is turned away (drawn greyed, no prediction)', () => {
+    const target = twoPersonProject();
+    // Analysis marks a face turned away in its faces row; here person 2's face on frame 5 is.
+    target.prepare('UPDATE faces SET turned_away = 1 WHERE video_id = ? AND frame_index = 5 AND person_id = 2').run(VIDEO);
+    const boxes = personBoxes(target, VIDEO, 5);
+    expect(boxes.map((b) => [b.personId, b.turnedAway])).toEqual([[1, false], [2, true]]);
+    expect(boxes[1]?.box).toEqual(SECOND_PERSON_BOX);
+    expect(personBoxes(target, VIDEO, 6).map((b) => b.turnedAway)).toEqual([false, false]);
   });
 });
 
