@@ -72,10 +72,10 @@ describe('export dialog', () => {
     await shot('1-export-done');
 
     const [header, ...rows] = parseCsv(fs.readFileSync(written, 'utf8')).map((r) => r.fields);
-    expect(header?.slice(0, 7)).toEqual(['video_id', 'video', 'frame', 'time_s', 'valence', 'arousal', 'source']);
+    expect(header?.slice(0, 9)).toEqual(['video_id', 'video', 'person_id', 'person', 'frame', 'time_s', 'valence', 'arousal', 'source']);
     expect(rows).toHaveLength(FRAMES);
-    expect(rows[10]?.slice(4, 7)).toEqual(['-0.5', '0.75', 'human']);
-    expect(Number(rows[10]?.[3])).toBeCloseTo(10 / 30, 5);
+    expect(rows[10]?.slice(6, 9)).toEqual(['-0.5', '0.75', 'human']);
+    expect(Number(rows[10]?.[5])).toBeCloseTo(10 / 30, 5);
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
