@@ -140,7 +140,7 @@ describe('label import dialog', () => {
       'line 4: no video in this project matches "other.mp4".',
       'line 5: valence must be a decimal number such as 12, -0.25 or .5, not "lots".',
       'line 6: arousal 1.5 is outside the range [-1, 1].',
-      `line 7: frame 1 of ${CLIP} by Rater B is already on line 2.`,
+      `line 7: frame 1 of ${CLIP} (person 1) by Rater B is already on line 2.`,
     ]);
     expect(await errors.locator('.import-errors-head').textContent()).toContain('5 errors');
     // The header's names were recognised, and the file's first rows are shown under them.
