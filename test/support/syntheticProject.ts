@@ -1,6 +1,6 @@
 /**
  * Test and bench support: a project built through the real store functions (videos and their frame index, face
- * analysis with embeddings, landmarks and logits, labels by several annotators) without decoding any media, and the
+ * analysis with embeddings, landmarks and logits (and facial actions if asked), labels by several annotators) without decoding any media, and the
  * tools to damage its database file page by page while knowing exactly which label rows lived on which page.
  */
 import fs from 'node:fs';
@@ -27,6 +27,8 @@ export interface SyntheticProjectOptions {
   /** Face analysis (a face on 9 frames in 10) for this many of the videos. */
   analysedVideos: number;
   embeddingDim?: number;
+  /** Facial actions on every face (an analysis of descriptor version 2, with 478 landmarks). */
+  faceActions?: boolean;
 }
 
 export function buildSyntheticProject(dir: string, options: SyntheticProjectOptions): { file: string; videoIds: VideoId[] } {
@@ -47,18 +49,21 @@ export function buildSyntheticProject(dir: string, options: SyntheticProjectOpti
     completeVideoIndex(db, id, Array.from({ length: options.framesPerVideo }, (_, i) => ({ frameIndex: i, ptsSec: i / fps })));
     videoIds.push(id);
     if (v < options.analysedVideos) {
-      startAnalysis(db, id, { encoderId: encoder, provider: 'cpu', settings: {}, frameCount: options.framesPerVideo, previousPersons: [] });
+      startAnalysis(db, id, { encoderId: encoder, descriptorVersion: options.faceActions ? 2 : 1, provider: 'cpu', settings: {}, frameCount: options.framesPerVideo, previousPersons: [] });
       const CHUNK = 500;
       for (let start = 0; start < options.framesPerVideo; start += CHUNK) {
         const frames = Array.from({ length: Math.min(CHUNK, options.framesPerVideo - start) }, (_, k) => {
           const frameIndex = start + k;
           const faces = frameIndex % 10 === 9 ? [] : [{
             trackId: 1, box: { x: 200 + random() * 10, y: 100, w: 180, h: 200 }, score: 0.9,
-            landmarks: Float32Array.from({ length: 468 * 3 }, () => random() * 400),
+            landmarks: Float32Array.from({ length: (options.faceActions ? 478 : 468) * 3 }, () => random() * 400),
             turnedAway: false,
             embedding: Float32Array.from({ length: dim }, () => random() - 0.5),
             expressionLogits: Float32Array.from({ length: 7 }, () => random()),
             identity: null,
+            actions: options.faceActions
+              ? { scores: Float32Array.from({ length: 52 }, () => random()), embedding: Float32Array.from({ length: 64 }, () => random() - 0.5) }
+              : null,
           }];
           return { frameIndex, detectorRan: frameIndex % 5 === 0, faces };
         });

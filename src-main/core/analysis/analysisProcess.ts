@@ -44,6 +44,7 @@ function toStored(frame: AnalysedFrame, sx: number, sy: number): AnalysedChunk['
       embedding: face.descriptor?.embedding ?? null,
       expressionLogits: face.descriptor?.expressionLogits ?? null,
       identity: face.identity,
+      actions: face.actions,
     };
   };
   return { frameIndex: frame.frameIndex, detectorRan: frame.detectorRan, faces: frame.faces.map(scale) };

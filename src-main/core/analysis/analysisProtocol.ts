@@ -1,6 +1,7 @@
 /** Messages between the analyze job (main process) and the analysis process that runs ONNX Runtime. */
 import type { ProviderAttempt } from '../inference/executionProviders';
 import type { ModelInfo } from '../inference/modelRegistry';
+import type { FaceActions } from '../vision/faceActions';
 import type { Box } from '../vision/faceRoi';
 import type { TrackerState } from '../vision/faceTracker';
 
@@ -38,7 +39,7 @@ export interface StoredFace {
   box: Box;
   /** The landmark model's face flag. */
   score: number;
-  /** 468 x (x, y, z), video pixels. */
+  /** 468 (descriptor version 1) or 478 (version 2, with the irises) x (x, y, z), video pixels. */
   landmarks: Float32Array;
   /** Too far turned from the camera to read: no embedding and no expression. */
   turnedAway: boolean;
@@ -46,6 +47,8 @@ export interface StoredFace {
   expressionLogits: Float32Array | null;
   /** The identity descriptor, on the frames where its track was sampled. */
   identity: Float32Array | null;
+  /** The blendshape model's facial-action scores and embedding (faceActions.ts); null for a face turned away. */
+  actions: FaceActions | null;
 }
 
 export interface AnalysedChunk {

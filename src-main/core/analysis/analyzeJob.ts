@@ -83,7 +83,7 @@ export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: strin
         if (saved && getAnalysis(session.db, videoId)) rewindAnalysis(session.db, videoId, fromFrame);
         else {
           const settings = { decode, tracker: DEFAULT_TRACKER, chunk: ANALYZE_CHUNK_FRAMES };
-          startAnalysis(session.db, videoId, { encoderId, provider, settings, frameCount: total, previousPersons: previousPersons(session.db, videoId) });
+          startAnalysis(session.db, videoId, { encoderId, descriptorVersion: 1, provider, settings, frameCount: total, previousPersons: previousPersons(session.db, videoId) });
         }
       } else if (message.type === 'chunk') {
         const id = encoderId;

@@ -12,7 +12,7 @@ import { parseUserJson } from '../strictJson';
 /** A card broken everywhere is reported by its first few problems, on one line. */
 const MAX_ISSUES = 3;
 
-export const MODEL_ROLES = ['detector', 'landmarks', 'encoder', 'identity', 'pair_head'] as const;
+export const MODEL_ROLES = ['detector', 'landmarks', 'encoder', 'identity', 'blendshapes', 'pair_head'] as const;
 export type ModelRole = (typeof MODEL_ROLES)[number];
 
 /**

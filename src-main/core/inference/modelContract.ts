@@ -21,10 +21,11 @@ const ROLE_OUTPUTS: Record<ModelRole, readonly string[]> = {
   landmarks: ['landmarks', 'face_flag'],
   encoder: ['embedding'],
   identity: ['embedding'],
+  blendshapes: ['blendshapes', 'embedding'],
   pair_head: ['similarity', 'delta_valence', 'delta_arousal'],
 };
 
-const ROLE_NAMES: Record<ModelRole, string> = { detector: 'a detector', landmarks: 'a landmark model', encoder: 'an encoder', identity: 'an identity model', pair_head: 'a pair head' };
+const ROLE_NAMES: Record<ModelRole, string> = { detector: 'a detector', landmarks: 'a landmark model', encoder: 'an encoder', identity: 'an identity model', blendshapes: 'a blendshape model', pair_head: 'a pair head' };
 
 const SMOKE_BATCH = 2;
 
@@ -85,6 +86,11 @@ export function checkRoleContract(card: ModelCard, session: ort.InferenceSession
       problems.push(`embedding size differs: the model's "embedding" has D = ${declared} but the card says D = ${dim}`);
     }
   }
+  if (card.role === 'blendshapes') {
+    if (inputs.length !== 1 || inputs[0]?.shape.length !== 3 || inputs[0]?.shape[2] !== 2) {
+      problems.push(`a blendshape model takes one input of landmark points [N, K, 2], not ${inputs.map((io) => showShape(io.shape)).join(', ')}`);
+    }
+  }
   if (card.role === 'pair_head') {
     const dim = card.embeddingDim;
     if (dim === undefined) problems.push('a pair head card must state the embedding size D it reads (embeddingDim)');
@@ -122,13 +128,28 @@ export function fixedBatchOf(session: ort.InferenceSession): number | null {
   return typeof first === 'number' ? first : null;
 }
 
+/**
+ * The smoke test's input: zeros, except for a blendshape model, which normalises its points by their spread: all
+ * points at one place are no face, so it gets points on a circle (each point at its own angle).
+ */
+function smokeInput(card: ModelCard, dims: readonly number[]): Float32Array {
+  const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
+  if (card.role === 'blendshapes') {
+    for (let i = 0; i < data.length / 2; i++) {
+      data[2 * i] = 128 + 64 * Math.cos(i);
+      data[2 * i + 1] = 128 + 64 * Math.sin(i);
+    }
+  }
+  return data;
+}
+
 /** One inference on zeros: every role output comes back with the batch size, the promised width, finite values. */
 export async function smokeTest(card: ModelCard, session: ort.InferenceSession): Promise<string[]> {
   const batch = fixedBatchOf(session) ?? SMOKE_BATCH;
   const feeds: Record<string, ort.Tensor> = {};
   for (const input of sessionIo(session.inputMetadata)) {
     const dims = concreteInputShape(card, input.shape, batch);
-    feeds[input.name] = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
+    feeds[input.name] = new ort.Tensor('float32', smokeInput(card, dims), dims);
   }
   let results: ort.InferenceSession.OnnxValueMapType;
   try {

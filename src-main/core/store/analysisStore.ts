@@ -2,8 +2,9 @@
  * The face analysis in the project database: one `faces` row per face per frame (box and landmarks in video
  * pixels, its track, its person once tracks are linked, whether it is turned away, and on a few frames per track
  * its identity descriptor), its embedding in `embeddings`, its expression logits in `face_expressions` (none for
- * a face turned away), and per video in `face_analyses` how far the analysis got (with the encoder it used,
- * registered by modelStore.ts). Frames inside the analysed range without a faces row have no face; they are never
+ * a face turned away), its facial actions in `face_actions` (descriptor version 2 on), and per video in
+ * `face_analyses` how far the analysis got (with the encoder it used, registered by modelStore.ts, and the
+ * descriptor contract it was made under). Frames inside the analysed range without a faces row have no face; they are never
  * filled in. Readers take the person whose faces they read. `sqliteAnalysisStore` is the asynchronous
  * AnalysisStore seam the application layer reads it through (projectStores.ts).
  */
@@ -20,6 +21,8 @@ export interface AnalysisRecord {
   encoderId: ModelId;
   encoderName: string;
   encoderVersion: string;
+  /** The descriptor contract the analysis was made under (migration 8): 1 before facial actions. */
+  descriptorVersion: number;
   provider: string;
   settings: unknown;
   framesDone: number;
@@ -35,7 +38,7 @@ export function getAnalysis(db: Db, videoId: VideoId): AnalysisRecord | undefine
   const row = db
     .prepare(
       `SELECT a.video_id AS videoId, a.encoder_id AS encoderId, m.name AS encoderName, m.version AS encoderVersion,
-              a.provider, a.settings, a.frames_done AS framesDone, a.frame_count AS frameCount,
+              a.descriptor_version AS descriptorVersion, a.provider, a.settings, a.frames_done AS framesDone, a.frame_count AS frameCount,
               a.detector_runs AS detectorRuns, a.started_at AS startedAt, a.finished_at AS finishedAt,
               (SELECT count(DISTINCT f.frame_index) FROM faces f WHERE f.video_id = a.video_id) AS facesFound
        FROM face_analyses a JOIN models m ON m.id = a.encoder_id WHERE a.video_id = ?`,
@@ -51,14 +54,14 @@ export function getAnalysis(db: Db, videoId: VideoId): AnalysisRecord | undefine
 export function startAnalysis(
   db: Db,
   videoId: VideoId,
-  run: { encoderId: ModelId; provider: string; settings: unknown; frameCount: number; previousPersons: PreviousPerson[] },
+  run: { encoderId: ModelId; descriptorVersion: number; provider: string; settings: unknown; frameCount: number; previousPersons: PreviousPerson[] },
 ): void {
   db.transaction(() => {
     db.prepare('DELETE FROM faces WHERE video_id = ?').run(videoId);
     db.prepare(
-      `INSERT OR REPLACE INTO face_analyses (video_id, encoder_id, provider, settings, frames_done, frame_count, detector_runs, started_at, previous_persons)
-       VALUES (?, ?, ?, ?, 0, ?, 0, ?, ?)`,
-    ).run(videoId, run.encoderId, run.provider, JSON.stringify(run.settings), run.frameCount, new Date().toISOString(), JSON.stringify(run.previousPersons));
+      `INSERT OR REPLACE INTO face_analyses (video_id, encoder_id, descriptor_version, provider, settings, frames_done, frame_count, detector_runs, started_at, previous_persons)
+       VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?, ?)`,
+    ).run(videoId, run.encoderId, run.descriptorVersion, run.provider, JSON.stringify(run.settings), run.frameCount, new Date().toISOString(), JSON.stringify(run.previousPersons));
   })();
 }
 
@@ -84,6 +87,7 @@ export function writeAnalysedChunk(db: Db, videoId: VideoId, encoderId: ModelId,
   );
   const insertEmbedding = db.prepare('INSERT INTO embeddings (face_id, model_id, dim, vector) VALUES (?, ?, ?, ?)');
   const insertLogits = db.prepare('INSERT INTO face_expressions (face_id, model_id, dim, logits) VALUES (?, ?, ?, ?)');
+  const insertActions = db.prepare('INSERT INTO face_actions (face_id, scores, embedding) VALUES (?, ?, ?)');
   let detectorRuns = 0;
   for (const frame of chunk.frames) {
     if (frame.detectorRan) detectorRuns++;
@@ -94,6 +98,7 @@ export function writeAnalysedChunk(db: Db, videoId: VideoId, encoderId: ModelId,
       ).lastInsertRowid;
       if (face.embedding) insertEmbedding.run(faceId, encoderId, face.embedding.length, blob(face.embedding));
       if (face.expressionLogits) insertLogits.run(faceId, encoderId, face.expressionLogits.length, blob(face.expressionLogits));
+      if (face.actions) insertActions.run(faceId, blob(face.actions.scores), blob(face.actions.embedding));
     }
   }
   db.prepare('UPDATE face_analyses SET frames_done = ?, detector_runs = detector_runs + ? WHERE video_id = ?').run(chunk.nextFrame, detectorRuns, videoId);
@@ -243,6 +248,32 @@ export function listFrameDescriptors(db: Db, videoId: VideoId, personId: PersonI
     expressionLogits: r.logits ? floats(r.logits) : null,
     geometry: normalisedGeometry(floats(r.landmarks)),
   }));
+}
+
+/** A person's facial actions on one frame (its best-scored face facing the camera). */
+export interface FrameActions {
+  frameIndex: number;
+  /** 52 scores on [0, 1], in the order of BLENDSHAPE_NAMES (faceActions.ts). */
+  scores: Float32Array;
+  /** The blendshape model's 64-d expression embedding. */
+  embedding: Float32Array;
+}
+
+/** One row per frame where the person has facial actions (none for an analysis of descriptor version 1). */
+export function listFaceActions(db: Db, videoId: VideoId, personId: PersonId): FrameActions[] {
+  const rows = db
+    .prepare(
+      `SELECT f.frame_index AS frameIndex, a.scores, a.embedding, f.score
+       FROM faces f JOIN face_actions a ON a.face_id = f.id
+       WHERE f.video_id = ? AND f.person_id = ? ORDER BY f.frame_index, f.score DESC`,
+    )
+    .all(videoId, personId) as { frameIndex: number; scores: Buffer; embedding: Buffer }[];
+  const out: FrameActions[] = [];
+  for (const r of rows) {
+    if (out.length > 0 && (out[out.length - 1] as FrameActions).frameIndex === r.frameIndex) continue;
+    out.push({ frameIndex: r.frameIndex, scores: floats(r.scores), embedding: floats(r.embedding) });
+  }
+  return out;
 }
 
 /** Frames on which each person of the video has a face. */

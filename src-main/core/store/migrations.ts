@@ -248,6 +248,18 @@ export const migrations: readonly string[] = [
   `ALTER TABLE faces ADD COLUMN turned_away INTEGER NOT NULL DEFAULT 0 CHECK (turned_away IN (0, 1));
    ALTER TABLE faces ADD COLUMN identity BLOB;
    ALTER TABLE face_analyses ADD COLUMN previous_persons TEXT;`,
+
+  // 8: facial actions and the descriptor contract (issue 16). The MediaPipe V2 blendshape model gives each face
+  // facing the camera 52 facial-action scores (smile, brow raise, jaw open, blink: the traces psychologists read)
+  // and a 64-d expression embedding that the descriptor of version 2 appends. `descriptor_version` says which
+  // descriptor contract an analysis was made under: analyses from before are version 1 and keep working (their
+  // faces have no actions), and the studio offers to analyse them again.
+  `CREATE TABLE face_actions (
+     face_id    INTEGER PRIMARY KEY REFERENCES faces (id) ON DELETE CASCADE,
+     scores     BLOB NOT NULL CHECK (length(scores) = 4 * 52),
+     embedding  BLOB NOT NULL CHECK (length(embedding) = 4 * 64)
+   ) STRICT;
+   ALTER TABLE face_analyses ADD COLUMN descriptor_version INTEGER NOT NULL DEFAULT 1 CHECK (descriptor_version >= 1);`,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

@@ -79,7 +79,9 @@ function copyAll(source: Db, target: Db, from: string, to: string): SalvageRepor
   const faceIds = faces.rows.map((row) => row.id as number);
   const embeddings = copyChildren(source, target, 'embeddings', 'face_id', faceIds);
   const expressions = copyChildren(source, target, 'face_expressions', 'face_id', faceIds);
-  tables.push(analyses.report, faces.report, embeddings.report, expressions.report);
+  // Facial actions (migration 8) belong to faces of descriptor version 2 only: a face without them is not damage.
+  const actions = copyChildren(source, target, 'face_actions', 'face_id', faceIds);
+  tables.push(analyses.report, faces.report, embeddings.report, expressions.report, actions.report);
   const reanalyse = dropIncompleteAnalyses(target, faces, [...embeddings.parentsMissingRows, ...expressions.parentsMissingRows]);
   tables.push(copyRowidTable(source, target, 'labels').report);
   return { from, to, tables, reanalyse, notCopied: ['model_runs', 'predictions', 'suggestions', 'jobs'] };

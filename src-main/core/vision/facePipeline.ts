@@ -36,6 +36,7 @@ import {
   type TrackerOptions,
   type TrackerState,
 } from './faceTracker';
+import type { FaceActions } from './faceActions';
 import { isTurnedAway } from './landmarkGeometry';
 import { frameSignature, isCut } from './shotCut';
 
@@ -122,6 +123,8 @@ export interface AnalysedFace extends TrackedFace {
   descriptor: FaceDescriptor | null;
   /** The identity descriptor, on the few frames of its track where it is sampled; null elsewhere. */
   identity: Float32Array | null;
+  /** Facial actions (faceActions.ts): null for a face turned away, and until the pipeline runs facemesh_v2. */
+  actions: FaceActions | null;
 }
 
 export interface AnalysedFrame {
@@ -312,6 +315,7 @@ export class FacePipeline {
         ...face,
         descriptor: t.inputs[i]?.encoder ? (descriptors[nextDescriptor++] as FaceDescriptor) : null,
         identity: t.inputs[i]?.identity ? (identities[nextIdentity++] as Float32Array) : null,
+        actions: null,
       })),
     }));
   }
