@@ -352,6 +352,9 @@ export const PairHeadVersion = z.object({
   modelId: z.number().int(),
   name: z.string(),
   version: z.string(),
+  /** The raters whose labels trained it: a head is used only for the one rater who trained it alone. */
+  trainedBy: z.array(z.string()),
+  /** Whether it is that rater's active head. */
   active: z.boolean(),
   createdAt: z.string(),
   /** The held-out validation of training, from the head's card. */

@@ -70,7 +70,9 @@ export async function studyReportData(project: ProjectContext, projectName: stri
     const { score, labels } = await videoHeldBackScore(project, pair.videoId, pair.personId, pair.annotatorId);
     heldBack.push({ video: pair.video, annotator: pair.annotator, labels, minimum: MIN_HELD_BACK_LABELS, score });
   }
-  const active = (await project.stores.models.headVersions()).find((head) => head.active);
+  const trainedHeads = (await project.stores.models.headVersions())
+    .filter((head) => head.active && head.trainedBy.length === 1)
+    .map((head) => ({ rater: head.trainedBy[0] as string, name: head.name, version: head.version }));
   return {
     projectName,
     studioVersion: appVersion(),
@@ -81,7 +83,8 @@ export async function studyReportData(project: ProjectContext, projectName: stri
     traces,
     model: {
       encoders: (await project.stores.models.encoders()).map((e) => ({ name: e.name, version: e.version, sha256: e.sha256 })),
-      head: active ? { name: active.name, version: active.version, trained: true } : { name: PRIOR_HEAD_CARD.name, version: PRIOR_HEAD_CARD.version, trained: false },
+      prior: { name: PRIOR_HEAD_CARD.name, version: PRIOR_HEAD_CARD.version },
+      trainedHeads,
       heldBack,
     },
   };
