@@ -6,7 +6,7 @@
  * trusts a response it did not expect. This file must stay free of Node imports: the renderer bundles it.
  */
 import { z } from 'zod';
-import { ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_COLUMNS, LABEL_IMPORT_JOB, LabelColumns, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
+import { ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_COLUMNS, LABEL_IMPORT_JOB, LabelColumns, RaterKind, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
 
 /** Bumped when a method or event changes incompatibly; a client speaking another version is refused. */
 export const API_VERSION = 3;
@@ -496,7 +496,7 @@ export const methods = {
     result: z.object({ jobId: z.string() }),
   },
   'labels.import': {
-    params: z.object({ ...labelImportRequest, format: z.enum(['csv', 'afew-va']) }).strict(),
+    params: z.object({ ...labelImportRequest, format: z.enum(['csv', 'afew-va']), raterKind: RaterKind.optional() }).strict(),
     /** The label-import job: its result counts the labels, annotators and videos; a cancelled one saves nothing. */
     result: z.object({ jobId: z.string() }),
   },

@@ -80,7 +80,9 @@ export async function importLabelsCommand(values: Values, rest: string[], io: Cl
   const format = values.format ?? (file.toLowerCase().endsWith('.json') ? 'afew-va' : 'csv');
   if (format !== 'csv' && format !== 'afew-va') throw new UsageError(`--format must be csv or afew-va, not "${format}"`);
   // The call is checked whole before the project is opened.
-  const request = { file: path.resolve(file), format, range: rangeOption(values.range), annotator: singleAnnotator(values), videoId: videoOption(values) } as const;
+  const raterKind = values['rater-kind'] ?? 'import';
+  if (raterKind !== 'human' && raterKind !== 'import') throw new UsageError(`--rater-kind must be human or import, not "${raterKind}"`);
+  const request = { file: path.resolve(file), format, range: rangeOption(values.range), annotator: singleAnnotator(values), videoId: videoOption(values), raterKind } as const;
   const session = await openSession(project, io);
   try {
     const job = await runJob(session, await startLabelImport(session, request), io, 'importing labels', 'steps');

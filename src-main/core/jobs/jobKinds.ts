@@ -151,6 +151,9 @@ export const LabelColumns = z
   .strict();
 export type LabelColumns = z.infer<typeof LabelColumns>;
 
+/** An annotator's kind (store/annotatorStore.ts): a human rater, or an imported layer (a dataset's, a fused gold). */
+export const RaterKind = z.enum(['human', 'import']);
+
 export const LABEL_IMPORT_JOB = {
   name: 'label-import' as const,
   label: 'Importing labels',
@@ -161,6 +164,8 @@ export const LABEL_IMPORT_JOB = {
     annotator: z.string().optional(),
     videoId: videoId.optional(),
     columns: LabelColumns.optional(),
+    /** The kind of the raters the file adds: human raters (agreement counts them by default) or a reference layer. */
+    raterKind: RaterKind.default('import'),
   }),
   checkpoint: noCheckpoint,
   result: z.object({ labels: z.number().int(), annotators: z.array(z.string()), videoIds: z.array(z.number().int()) }),
