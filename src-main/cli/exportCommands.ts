@@ -103,7 +103,7 @@ export async function importLabelsCommand(values: Values, rest: string[], io: Cl
  * Waits for the job this command started (not for others the project has queued), printing its progress to
  * stderr when that is a terminal; Ctrl+C cancels it. Errors keep the one line the job stored.
  */
-async function runJob(session: ProjectSession, jobId: JobId, io: CliIo, doing: string, unit: string): Promise<JobSummary> {
+export async function runJob(session: ProjectSession, jobId: JobId, io: CliIo, doing: string, unit: string): Promise<JobSummary> {
   let lastLine = '';
   const stop = session.onJobUpdate((update) => {
     if (!io.stderrIsTty || update.jobId !== jobId || update.state !== 'running' || update.total <= 1) return;
@@ -119,7 +119,7 @@ async function runJob(session: ProjectSession, jobId: JobId, io: CliIo, doing: s
   }
 }
 
-function jobFailed(what: string, job: JobSummary, io: CliIo): number {
+export function jobFailed(what: string, job: JobSummary, io: CliIo): number {
   if (job.state === 'failed' && job.error) throw new StudioError(job.error);
   io.err(`affect-studio: ${what} ${job.state}\n`);
   return 1;
