@@ -148,6 +148,11 @@ describe('a blind study in the window', () => {
     const folder = fs.realpathSync(fs.mkdtempSync(path.join(work, 'report-')));
     await page.getByLabel('Report folder').fill(folder);
     await page.getByTestId('report-write').click();
+    // Scoring Ana's labels retrains her head per fold: seconds, long enough to see the job's progress and Cancel.
+    const progress = page.getByTestId('report-progress');
+    await progress.waitFor({ timeout: 20_000 });
+    expect(await progress.getByRole('button', { name: 'Cancel' }).isVisible()).toBe(true);
+    await page.getByTestId('study-report').screenshot({ path: path.join(SCREENSHOTS, 'study-4-report-progress.png') });
     const written = path.join(folder, 'study-report.html');
     await expect.poll(() => page.getByTestId('report-written').textContent(), { timeout: 200_000 }).toContain(written);
     const jobs = await call<{ kind: string; state: string; result?: { path: string } }[]>('jobs.list', { project });
@@ -160,7 +165,7 @@ describe('a blind study in the window', () => {
     expect(html).toContain(text(cli.pooled.valence.measures['ICC(A,1)'] as Figure));
     expect(await reportPage.locator('h1').textContent()).toBe('Blind study: study report');
     expect(html).toContain("Ana's through project-pair-head 1, trained on Ana's labels alone; any other annotator's through the prior pair head");
-    await reportPage.screenshot({ path: path.join(SCREENSHOTS, 'study-4-report.png'), fullPage: true });
+    await reportPage.screenshot({ path: path.join(SCREENSHOTS, 'study-5-report.png'), fullPage: true });
     await reportPage.close();
   });
 
@@ -176,7 +181,7 @@ describe('a blind study in the window', () => {
     await dialog.locator('[data-testid=export-progress][data-state=done]').waitFor({ timeout: 30_000 });
     const written = path.join(folder, 'study.csv');
     expect(await dialog.getByTestId('export-path').textContent()).toBe(written);
-    await shot('5-export');
+    await shot('6-export');
     const [header, ...rows] = parseCsv(fs.readFileSync(written, 'utf8')).map((r) => r.fields);
     const column = (name: string) => (header ?? []).indexOf(name);
     for (const name of ['Ana', 'Ben']) {
@@ -212,7 +217,7 @@ describe('a blind study in the window', () => {
       'line 5: arousal -1.5 is outside the range [-1, 1].',
     ]);
     expect(await dialog.getByRole('button', { name: /^Import .*labels$/ }).isDisabled()).toBe(true);
-    await shot('6-import-refused');
+    await shot('7-import-refused');
     expect((await allLabels()).length).toBe(before);
     expect((await call<{ name: string }[]>('annotators.list', { project })).map((a) => a.name)).toEqual(['Ana', 'Ben']);
     await dialog.getByRole('button', { name: 'Close' }).click();

@@ -42,7 +42,7 @@ export function reportJobHandler(project: ProjectContext, projectName: () => str
   return async (params, context) => {
     const data = await studyReportData(project, projectName(), params.raters, {
       signal: context.signal,
-      progress: (done, total) => context.progress(done, total, 'Scoring the model on each rater\'s labels'),
+      progress: (done, total) => context.progress(done, total, done === 0 ? 'Computing the agreement' : 'Scoring the model on each rater\'s labels'),
     });
     const [written] = writeExport({ ...params, ledger: project.exportLedger }, [{ name: '', data: studyReportHtml(data) }], 'file');
     return { path: written as string };
