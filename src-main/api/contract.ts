@@ -6,10 +6,10 @@
  * trusts a response it did not expect. This file must stay free of Node imports: the renderer bundles it.
  */
 import { z } from 'zod';
-import { ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_COLUMNS, LABEL_IMPORT_JOB, LabelColumns, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
+import { ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_COLUMNS, LABEL_IMPORT_JOB, LabelColumns, RaterChoice, RaterKind, RaterRef, REPORT_JOB, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
 
 /** Bumped when a method or event changes incompatibly; a client speaking another version is refused. */
-export const API_VERSION = 3;
+export const API_VERSION = 4;
 
 const absolutePath = z
   .string()
@@ -181,6 +181,7 @@ export const JobProgress = z.discriminatedUnion('kind', [
   JobProgressFacts.extend({ kind: z.literal(TRAIN_HEAD_JOB.name), result: TRAIN_HEAD_JOB.result.optional() }),
   JobProgressFacts.extend({ kind: z.literal(EXPORT_JOB.name), result: EXPORT_JOB.result.optional() }),
   JobProgressFacts.extend({ kind: z.literal(LABEL_IMPORT_JOB.name), result: LABEL_IMPORT_JOB.result.optional() }),
+  JobProgressFacts.extend({ kind: z.literal(REPORT_JOB.name), result: REPORT_JOB.result.optional() }),
 ]);
 export type JobProgress = z.infer<typeof JobProgress>;
 
@@ -194,14 +195,9 @@ export { EXPORT_FORMATS };
 const statistic = z.number().nullable();
 /** A figure with its bootstrap 95% interval (null bounds: too few resamples had it defined). */
 const Interval = z.object({ value: statistic, low: statistic, high: statistic });
-/** The raters agreement compares: an annotator's layer, or the model anchored on one annotator's labels. */
-export const RaterRef = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('annotator'), name: z.string().min(1) }).strict(),
-  z.object({ kind: z.literal('model'), anchoredOn: z.string().min(1) }).strict(),
-]);
+export { RaterRef };
 export type RaterRef = z.infer<typeof RaterRef>;
-/** Chosen raters; default the human annotators with labels in scope. */
-const raterChoice = z.array(RaterRef).min(2, 'agreement needs at least two raters').max(50);
+const raterChoice = RaterChoice;
 const AxisFigures = z.object({
   /** By measure name (core/affect/agreement.ts MEASURES: the ICC forms as McGraw & Wong name them, alpha, CCC, r, RMSE). */
   measures: z.record(z.string(), Interval),
@@ -352,6 +348,9 @@ export const PairHeadVersion = z.object({
   modelId: z.number().int(),
   name: z.string(),
   version: z.string(),
+  /** The raters whose labels trained it: a head is used only for the one rater who trained it alone. */
+  trainedBy: z.array(z.string()),
+  /** Whether it is that rater's active head. */
   active: z.boolean(),
   createdAt: z.string(),
   /** The held-out validation of training, from the head's card. */
@@ -493,7 +492,7 @@ export const methods = {
     result: z.object({ jobId: z.string() }),
   },
   'labels.import': {
-    params: z.object({ ...labelImportRequest, format: z.enum(['csv', 'afew-va']) }).strict(),
+    params: z.object({ ...labelImportRequest, format: z.enum(['csv', 'afew-va']), raterKind: RaterKind.optional() }).strict(),
     /** The label-import job: its result counts the labels, annotators and videos; a cancelled one saves nothing. */
     result: z.object({ jobId: z.string() }),
   },
@@ -517,10 +516,13 @@ export const methods = {
     params: z.object({ project, method: z.enum(['mean', 'ewe']), videoId: videoId.optional(), personId: personId.optional(), raters: raterChoice.optional() }).strict(),
     result: z.object({ annotator: Annotator, labels: z.number().int(), weights: FusionWeights }),
   },
-  /** Writes the study report (one self-contained HTML file, agreement between `raters`) as `name` in `folder`, under the exports' rules. */
+  /**
+   * Starts the study report job (one self-contained HTML file, agreement between `raters`, written as `name` in
+   * `folder` under the exports' rules): progress and cancel as every job, its result names the file.
+   */
   'report.write': {
     params: z.object({ project, folder: absolutePath, name: z.string().min(1).max(255), overwrite: z.boolean().default(false), raters: raterChoice.optional() }).strict(),
-    result: z.object({ path: z.string() }),
+    result: z.object({ jobId: z.string() }),
   },
   'analysis.start': { params: z.object({ project, videoId }).strict(), result: z.object({ jobId: z.string() }) },
   'analysis.status': { params: z.object({ project, videoId }).strict(), result: AnalysisStatus },

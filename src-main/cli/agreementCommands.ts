@@ -5,13 +5,14 @@
 import path from 'node:path';
 import { AXES, FUSION_METHODS, type FusionMethod, type GroupAgreement, type RaterRef } from '../core/affect/projectAgreement';
 import { agreementReport, fuseAnnotators } from '../core/app/agreement';
-import { writeStudyReport } from '../core/app/report';
+import { REPORT_JOB } from '../core/app/jobs';
+import { startStudyReport } from '../core/app/report';
 import { toJsonSafe } from '../core/jsonSafe';
 import { figureText, intervalText } from '../core/intervalText';
 import { openSession } from './openSession';
 import { personOption } from './personCommands';
 import { UsageError, type CliIo, type Values } from './args';
-import { videoOption } from './exportCommands';
+import { jobFailed, runJob, videoOption } from './exportCommands';
 import { counted } from '../core/counted';
 
 export async function agreementCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
@@ -82,8 +83,11 @@ export async function reportCommand(values: Values, rest: string[], io: CliIo): 
   const raters = raterChoice(values);
   const session = await openSession(project, io);
   try {
-    const written = await writeStudyReport(session, session.info.name, { folder: path.dirname(out), name: path.basename(out), overwrite: values.force ?? false }, raters);
-    io.out(values.json ? JSON.stringify({ path: written }) + '\n' : `wrote ${written}\n`);
+    const request = { folder: path.dirname(out), name: path.basename(out), overwrite: values.force ?? false, raters };
+    const job = await runJob(session, startStudyReport(session, request), io, 'writing the study report', 'steps');
+    const result = job.kind === REPORT_JOB.name ? job.result : undefined;
+    if (job.state !== 'done' || !result) return jobFailed('study report', job, io);
+    io.out(values.json ? JSON.stringify(result) + '\n' : `wrote ${result.path}\n`);
     return 0;
   } finally {
     await session.close();

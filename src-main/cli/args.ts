@@ -67,6 +67,7 @@ function parseOptions(argv: string[]) {
         from: { type: 'string' },
         track: { type: 'string' },
         coded: { type: 'string' },
+        'rater-kind': { type: 'string' },
       },
     });
   } catch (error) {

@@ -80,7 +80,9 @@ export async function importLabelsCommand(values: Values, rest: string[], io: Cl
   const format = values.format ?? (file.toLowerCase().endsWith('.json') ? 'afew-va' : 'csv');
   if (format !== 'csv' && format !== 'afew-va') throw new UsageError(`--format must be csv or afew-va, not "${format}"`);
   // The call is checked whole before the project is opened.
-  const request = { file: path.resolve(file), format, range: rangeOption(values.range), annotator: singleAnnotator(values), videoId: videoOption(values) } as const;
+  const raterKind = values['rater-kind'] ?? 'import';
+  if (raterKind !== 'human' && raterKind !== 'import') throw new UsageError(`--rater-kind must be human or import, not "${raterKind}"`);
+  const request = { file: path.resolve(file), format, range: rangeOption(values.range), annotator: singleAnnotator(values), videoId: videoOption(values), raterKind } as const;
   const session = await openSession(project, io);
   try {
     const job = await runJob(session, await startLabelImport(session, request), io, 'importing labels', 'steps');
@@ -101,7 +103,7 @@ export async function importLabelsCommand(values: Values, rest: string[], io: Cl
  * Waits for the job this command started (not for others the project has queued), printing its progress to
  * stderr when that is a terminal; Ctrl+C cancels it. Errors keep the one line the job stored.
  */
-async function runJob(session: ProjectSession, jobId: JobId, io: CliIo, doing: string, unit: string): Promise<JobSummary> {
+export async function runJob(session: ProjectSession, jobId: JobId, io: CliIo, doing: string, unit: string): Promise<JobSummary> {
   let lastLine = '';
   const stop = session.onJobUpdate((update) => {
     if (!io.stderrIsTty || update.jobId !== jobId || update.state !== 'running' || update.total <= 1) return;
@@ -117,7 +119,7 @@ async function runJob(session: ProjectSession, jobId: JobId, io: CliIo, doing: s
   }
 }
 
-function jobFailed(what: string, job: JobSummary, io: CliIo): number {
+export function jobFailed(what: string, job: JobSummary, io: CliIo): number {
   if (job.state === 'failed' && job.error) throw new StudioError(job.error);
   io.err(`affect-studio: ${what} ${job.state}\n`);
   return 1;

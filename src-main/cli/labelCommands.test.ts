@@ -177,6 +177,33 @@ describe('affect-studio export and import-labels', () => {
     }
   });
 
+  it('adds a file\'s raters as an imported layer by default, or with --rater-kind human as human raters agreement counts', async () => {
+    const file = path.join(tempDir(), 'two-raters.csv');
+    const rows = Array.from({ length: 12 }, (_, f) => [`single_face.mp4,${f * 5},${(f % 5) / 5},${-(f % 3) / 4},Cy`, `single_face.mp4,${f * 5},${(f % 4) / 5},${-(f % 3) / 5},Dee`]);
+    fs.writeFileSync(file, ['video,frame,valence,arousal,annotator', ...rows.flat()].join('\n'));
+    const asLayer = await projectWithVideo();
+    expect((await cli('import-labels', asLayer, file)).code).toBe(0);
+    const asHumans = await projectWithVideo();
+    const imported = await cli('import-labels', asHumans, file, '--rater-kind', 'human', '--json');
+    expect(imported.code, imported.stderr).toBe(0);
+    const kinds = async (dir: string) => {
+      const session = ProjectSession.open(dir);
+      try {
+        return session.db.prepare('SELECT name, kind FROM annotators ORDER BY id').all();
+      } finally {
+        await session.close();
+      }
+    };
+    expect(await kinds(asLayer)).toEqual([{ name: 'Cy', kind: 'import' }, { name: 'Dee', kind: 'import' }]);
+    expect(await kinds(asHumans)).toEqual([{ name: 'Cy', kind: 'human' }, { name: 'Dee', kind: 'human' }]);
+    // Agreement's default raters are the human annotators: the reference layers are not, the human raters are.
+    expect(JSON.parse((await cli('agreement', asLayer, '--json')).stdout).raters).toEqual([]);
+    const agreement = JSON.parse((await cli('agreement', asHumans, '--json')).stdout);
+    expect(agreement.raters).toEqual(['Cy', 'Dee']);
+    expect(agreement.pooled.frames).toBe(12);
+    expect((await cli('import-labels', asHumans, file, '--rater-kind', 'expert')).code).toBe(2);
+  });
+
   it('reports a malformed file by line and exits 1; a wrong call exits 2', async () => {
     const file = path.join(tempDir(), 'bad.csv');
     fs.writeFileSync(file, 'video,frame,valence,arousal,annotator\nsingle_face.mp4,1,0.5,zero,Cy\n');

@@ -45,7 +45,9 @@ Commands:
                                    dataset: [--crop-size N] [--image-format png|jpeg] [--split 70,15,15] [--seed S]
                                    [--subjects FILE] [--predictions]
   import-labels <project> <file> [--format csv|afew-va] [--range MIN,MAX] [--annotator NAME] [--video ID]
-                                   add labels from a CSV or an AFEW-VA JSON; all rows or none
+                [--rater-kind human|import]
+                                   add labels from a CSV or an AFEW-VA JSON; all rows or none; the raters it adds
+                                   are an imported layer, or human raters (agreement counts them) with human
   agreement <project> [--video ID] [--annotator NAME]... [--model NAME]...
                                    ICC forms, Krippendorff's alpha, CCC, r, RMSE with bootstrap 95% intervals and
                                    Bland-Altman limits, per video and pooled, between the human annotators or the

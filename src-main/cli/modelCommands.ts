@@ -77,7 +77,7 @@ export async function trainCommand(values: Values, rest: string[], io: CliIo): P
     if (values.json) io.out(JSON.stringify({ ...result, annotator: annotator.name }) + '\n');
     else {
       io.out(
-        `trained pair head v${result.version} on ${counted(result.labels, 'label')} of ${annotator.name} (now active)\n` +
+        `trained pair head v${result.version} on ${counted(result.labels, 'label')} of ${annotator.name} (now their active head)\n` +
           `held out ${v.validationFrames} frames (${v.validationPairs} pairs), trained on ${v.trainFrames}: ` +
           `loss ${v.loss.toFixed(4)} (prior head ${v.startLoss.toFixed(4)}), delta RMSE valence ${v.deltaRmseValence.toFixed(3)}, ` +
           `arousal ${v.deltaRmseArousal.toFixed(3)}, similarity accuracy ${v.similarityAccuracy.toFixed(3)}\n`,

@@ -107,11 +107,6 @@ export const useWorkspaceStore = defineStore('workspace', {
     labelList: (state) => [...state.labels.values()].sort((a, b) => a.frameIndex - b.frameIndex),
     undoStack: (state) => state.history.undo,
     redoStack: (state) => state.history.redo,
-    /**
-     * The predictions the rater may see: in blind mode none from a trained head, since the project's active head
-     * may have been trained on another rater's labels (the prior head was trained on nobody's).
-     */
-    shownPredictions: (state): Predictions | null => (state.blind && state.predictions?.head.modelId != null ? null : state.predictions),
     draftValue: (state): LabelValue | null => draftValue(state.draft),
   },
   actions: {
@@ -371,7 +366,7 @@ export const useWorkspaceStore = defineStore('workspace', {
     frameFacts(): FrameFacts {
       const frame = this.currentFrame;
       const label = this.valueAt(frame);
-      const p = this.shownPredictions;
+      const p = this.predictions;
       const valence = p?.valence[frame];
       const arousal = p?.arousal[frame];
       if (!p || p.anchors === 0 || valence === undefined || arousal === undefined || Number.isNaN(valence) || Number.isNaN(arousal)) return { label, prediction: null };
@@ -426,7 +421,7 @@ export const useWorkspaceStore = defineStore('workspace', {
      * of this annotator yet: one edit, so one undo takes the whole range back.
      */
     acceptPredictions(from: number, to: number) {
-      const p = this.shownPredictions;
+      const p = this.predictions;
       if (!p) return Promise.resolve(false);
       const [start, end] = from <= to ? [from, to] : [to, from];
       return this.edit(() => {

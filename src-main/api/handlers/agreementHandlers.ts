@@ -1,6 +1,6 @@
 /** Inter-rater agreement over a project, fusing annotators into a gold-standard layer, and the study report. */
 import { agreementReport, agreementTraces, fuseAnnotators, previewFusion } from '../../core/app/agreement';
-import { writeStudyReport } from '../../core/app/report';
+import { startStudyReport } from '../../core/app/report';
 import type { PersonId, VideoId } from '../../core/ids';
 import { toJsonSafe } from '../../core/jsonSafe';
 import type { ProjectAgreement } from '../contract';
@@ -20,10 +20,7 @@ export function agreementHandlers({ sessions, events }: ApiServices) {
       events.emit('data.changed', { entity: 'labels', projectPath: session.dir });
       return result;
     },
-    'report.write': async ({ project, folder, name, overwrite, raters }) => {
-      const session = sessions.get(project);
-      return { path: await writeStudyReport(session, session.info.name, { folder, name, overwrite }, raters) };
-    },
+    'report.write': async ({ project, folder, name, overwrite, raters }) => ({ jobId: startStudyReport(sessions.get(project), { folder, name, overwrite, raters }) }),
   } satisfies Partial<Handlers>;
 }
 

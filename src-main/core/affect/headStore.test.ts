@@ -6,6 +6,7 @@ import { SessionFactory } from '../inference/executionProviders';
 import { loadModel } from '../inference/modelRegistry';
 import { createProject } from '../store/projectFolder';
 import { ProjectSession } from '../studio/projectSession';
+import { ensureAnnotator } from '../store/annotatorStore';
 import { activatePairHead } from '../store/modelStore';
 import { storeTrainedHead, trainInWorker } from './headStore';
 import { DESCRIPTOR_DIM } from './pairHead';
@@ -17,7 +18,7 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-headstore-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe('project pair heads', () => {
-  it('trains in a worker thread with progress, keeps every version and one active head', async () => {
+  it('trains in a worker thread with progress, keeps every version and one active head for its rater', async () => {
     const r = seededRandom(3);
     const frames = Array.from({ length: 60 }, (_, i) => {
       const descriptor = Float32Array.from({ length: DESCRIPTOR_DIM }, () => r());
@@ -32,11 +33,12 @@ describe('project pair heads', () => {
     createProject(dir);
     const session = ProjectSession.open(dir);
     try {
-      const first = storeTrainedHead(session.db, dir, result, { labels: 60, annotators: ['ann'], videos: 2 });
-      const second = storeTrainedHead(session.db, dir, result, { labels: 60, annotators: ['ann'], videos: 2 });
+      const ann = ensureAnnotator(session.db, 'ann', 'human');
+      const first = storeTrainedHead(session.db, dir, result, { labels: 60, annotators: [ann], videos: 2 });
+      const second = storeTrainedHead(session.db, dir, result, { labels: 60, annotators: [ann], videos: 2 });
       expect([first.version, second.version]).toEqual([1, 2]);
       expect(fs.existsSync(path.join(dir, 'models', 'pair-head-v2.onnx'))).toBe(true);
-      const active = () => session.db.prepare(`SELECT version FROM models WHERE kind = 'pair_head' AND active = 1`).all();
+      const active = () => session.db.prepare(`SELECT m.version FROM active_heads AS a JOIN models AS m ON m.id = a.model_id`).all();
       expect(active()).toEqual([{ version: '2' }]);
       activatePairHead(session.db, first.modelId);
       expect(active()).toEqual([{ version: '1' }]);

@@ -1,13 +1,14 @@
 /**
  * Trained pair heads of a project: trained off the main thread, written as `<project>/models/pair-head-vN.onnx` with
- * its card (validation metrics included), and registered in the `models` table (modelStore.ts). Every version
- * stays; exactly one pair head is active.
+ * its card (validation metrics included), and registered in the `models` table with the raters whose labels
+ * trained it (modelStore.ts). Every version stays; each rater has at most one active head, trained on their labels.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StudioError } from '../errors';
-import { addActivePairHead } from '../store/modelStore';
+import type { Annotator } from '../store/annotatorStore';
+import { addTrainedHead } from '../store/modelStore';
 import type { Db } from '../store/projectDb';
 import { writePairHead, type WrittenHead } from './pairHead';
 import type { LabelledFrame, TrainOptions, TrainProgress, TrainResult } from './trainHead';
@@ -41,8 +42,8 @@ export interface StoredHead extends WrittenHead {
   version: number;
 }
 
-/** Writes the next version of the project's head, registers it and makes it the active pair head. */
-export function storeTrainedHead(db: Db, projectDir: string, result: TrainResult, training: { labels: number; annotators: readonly string[]; videos: number }): StoredHead {
+/** Writes the next version of the project's head and registers it with its raters (one rater's becomes their active head). */
+export function storeTrainedHead(db: Db, projectDir: string, result: TrainResult, training: { labels: number; annotators: readonly Annotator[]; videos: number }): StoredHead {
   const dir = path.join(projectDir, 'models');
   fs.mkdirSync(dir, { recursive: true });
   const versions = fs
@@ -56,16 +57,14 @@ export function storeTrainedHead(db: Db, projectDir: string, result: TrainResult
     name,
     version: String(version),
     description: 'Pair head trained inside this project on its own labels with MT-CLAR\'s multi-task loss, starting from the circumplex prior head.',
-    trainingData: `${training.labels} labelled frames of ${training.videos} video(s) in this project, annotators: ${training.annotators.join(', ')}`,
+    trainingData: `${training.labels} labelled frames of ${training.videos} video(s) in this project, annotators: ${training.annotators.map((a) => a.name).join(', ')}`,
     training: { steps: result.steps, bestStep: result.bestStep, loss: 'BCE(similar within 0.2 in V and A) + squared error of dV and dA, random task weights per step' },
     validation: result.validation,
   });
-  const modelId = addActivePairHead(db, {
-    name,
-    version: String(version),
-    sha256: written.sha256,
-    card: written.card,
-    file: path.relative(projectDir, written.file),
-  });
+  const modelId = addTrainedHead(
+    db,
+    { name, version: String(version), sha256: written.sha256, card: written.card, file: path.relative(projectDir, written.file) },
+    training.annotators.map((a) => a.id),
+  );
   return { ...written, modelId, version };
 }

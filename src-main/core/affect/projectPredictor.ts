@@ -1,6 +1,7 @@
 /**
  * Predictions for the persons of a project's videos from its labels: the person's stored face descriptors, the
- * active pair head (or the prior head before any training), and every label of the chosen annotator as an anchor
+ * annotator's own active pair head (or the prior head until they train one: a head trained on anyone else's labels
+ * is never used, which is what blind mode needs), and every label of the chosen annotator as an anchor
  * (labels of other persons and videos count too, weakly). One VideoPropagation per person is kept and updated
  * label by label, so an edit costs a few milliseconds, not a re-run. Predictions are derived data: they are saved as a model run for exports, and can
  * always be recomputed from the labels.
@@ -24,7 +25,7 @@ import { headTrainingOptions } from './trainJob';
 import type { Propagated, VideoPropagation } from './propagate';
 
 export interface HeadInUse {
-  /** models.id of the active trained head, or null for the built-in prior head. */
+  /** models.id of the annotator's active trained head, or null for the built-in prior head. */
   modelId: number | null;
   name: string;
   version: string;
@@ -49,7 +50,8 @@ interface VideoState {
 
 export class ProjectPredictor {
   private readonly videos = new Map<string, VideoState>();
-  private loadedHead: { modelId: number; head: LinearPairHead } | null = null;
+  /** Decoded head files by model id: every prediction asks for its annotator's head. */
+  private readonly loadedHeads = new Map<number, LinearPairHead>();
   /** Per `<video>/<person>`. */
   private readonly frameCache = new Map<string, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; encoderId: ModelId | null }>();
 
@@ -87,7 +89,7 @@ export class ProjectPredictor {
   }
 
   predict(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): VideoPrediction {
-    const head = this.activeHead();
+    const head = this.activeHead(annotatorId);
     const state = this.videoState(videoId, personId, annotatorId, head);
     const seen = new Set<string>();
     for (const anchor of this.labelsFor(videoId, personId, annotatorId)) {
@@ -123,7 +125,7 @@ export class ProjectPredictor {
    * one buffer the worker takes over, and the annotator's labels as the product's anchors and training see them.
    */
   heldBackInput(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): HeldBackInput {
-    const active = this.activeHead();
+    const active = this.activeHead(annotatorId);
     const frames = this.frameData(videoId, personId);
     return {
       head: active.head,
@@ -153,14 +155,16 @@ export class ProjectPredictor {
     return this.frameData(videoId, personId).times;
   }
 
-  private activeHead(): { head: LinearPairHead; info: HeadInUse; key: string } {
-    const row = activePairHead(this.db);
+  private activeHead(annotatorId: AnnotatorId): { head: LinearPairHead; info: HeadInUse; key: string } {
+    const row = activePairHead(this.db, annotatorId);
     if (!row || row.file === PRIOR_HEAD_FILE) return { head: priorHead(), info: { modelId: null, name: 'circumplex prior', version: '1' }, key: 'prior' };
-    // Every prediction asks for the active head: read and decode its file once, not on every label edit.
-    if (this.loadedHead?.modelId !== row.id) {
-      this.loadedHead = { modelId: row.id, head: readLinearHead(fs.readFileSync(path.resolve(this.projectDir, row.file))) };
+    // Read and decode a head's file once, not on every label edit.
+    let head = this.loadedHeads.get(row.id);
+    if (!head) {
+      head = readLinearHead(fs.readFileSync(path.resolve(this.projectDir, row.file)));
+      this.loadedHeads.set(row.id, head);
     }
-    return { head: this.loadedHead.head, info: { modelId: row.id, name: row.name, version: row.version }, key: `model-${row.id}` };
+    return { head, info: { modelId: row.id, name: row.name, version: row.version }, key: `model-${row.id}` };
   }
 
   private videoState(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId, head: { head: LinearPairHead; key: string }): VideoState {

@@ -1,7 +1,7 @@
 /**
  * The "train-head" job: trains the project's pair head on every frame the chosen annotator labelled (all
  * videos and persons, frames where the person has a face), off the main thread, then stores it as the next
- * version and makes it active.
+ * version and makes it that annotator's active head (no other rater's predictions use it).
  */
 import { StudioError } from '../errors';
 import type { AnnotatorId } from '../ids';
@@ -69,7 +69,7 @@ export function trainHeadJobHandler(session: TrainingTarget): JobHandler<TrainHe
       (p) => context.progress(p.step, p.maxSteps, `Training on ${counted(frames.length, 'label')}`),
       context.signal,
     );
-    const stored = storeTrainedHead(session.db, session.dir, result, { labels: frames.length, annotators: [annotator.name], videos });
+    const stored = storeTrainedHead(session.db, session.dir, result, { labels: frames.length, annotators: [annotator], videos });
     session.predictor.reset();
     return { modelId: stored.modelId, version: stored.version, labels: frames.length, validation: result.validation };
   };

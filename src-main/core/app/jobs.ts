@@ -4,13 +4,13 @@
  */
 import { StudioError } from '../errors';
 import type { JobId, VideoId } from '../ids';
-import { ANALYZE_JOB, EXPORT_JOB, IMPORT_JOB, jobLabel, LABEL_IMPORT_JOB, TRAIN_HEAD_JOB, type JobResult } from '../jobs/jobKinds';
+import { ANALYZE_JOB, EXPORT_JOB, IMPORT_JOB, jobLabel, LABEL_IMPORT_JOB, REPORT_JOB, TRAIN_HEAD_JOB, type JobResult } from '../jobs/jobKinds';
 import { jobResult } from '../jobs/jobRunner';
 import type { JobRecord, JobState } from '../store/jobStore';
 import type { ProjectContext } from './projectContext';
 
 /** What front ends need to follow a job they started: its kind (to pick its progress) and its typed result. */
-export { ANALYZE_JOB, EXPORT_JOB, IMPORT_JOB, LABEL_IMPORT_JOB, TRAIN_HEAD_JOB, jobResult };
+export { ANALYZE_JOB, EXPORT_JOB, IMPORT_JOB, LABEL_IMPORT_JOB, REPORT_JOB, TRAIN_HEAD_JOB, jobResult };
 export { importOutcomes } from '../ingest/importJob';
 
 interface JobFacts {
@@ -31,6 +31,7 @@ export type JobSummary = JobFacts &
     | { kind: typeof TRAIN_HEAD_JOB.name; result?: JobResult<typeof TRAIN_HEAD_JOB> }
     | { kind: typeof EXPORT_JOB.name; result?: JobResult<typeof EXPORT_JOB> }
     | { kind: typeof LABEL_IMPORT_JOB.name; result?: JobResult<typeof LABEL_IMPORT_JOB> }
+    | { kind: typeof REPORT_JOB.name; result?: JobResult<typeof REPORT_JOB> }
   );
 
 /**
@@ -51,6 +52,8 @@ export function summariseJob(job: JobRecord): JobSummary | undefined {
       return { ...facts, kind: EXPORT_JOB.name, ...typed(jobResult(EXPORT_JOB, job)) };
     case LABEL_IMPORT_JOB.name:
       return { ...facts, kind: LABEL_IMPORT_JOB.name, ...typed(jobResult(LABEL_IMPORT_JOB, job)) };
+    case REPORT_JOB.name:
+      return { ...facts, kind: REPORT_JOB.name, ...typed(jobResult(REPORT_JOB, job)) };
     default:
       return undefined;
   }

@@ -1,7 +1,7 @@
 /**
- * Use cases for the project's model: its pair-head versions (list, train a new one, make one active again), and
- * its predictions saved as model runs for batch work (propagate) and read back (the saved run while it is
- * current, else computed: ProjectPredictor.currentSavedRun holds the one staleness rule).
+ * Use cases for the project's model: its pair-head versions (list, train one on a rater's labels, make one a rater's
+ * active head again), and its predictions saved as model runs for batch work (propagate) and read back (the saved
+ * run while it is current, else computed: ProjectPredictor.currentSavedRun holds the one staleness rule).
  */
 import { heldBackInWorker, MIN_HELD_BACK_LABELS, type HeldBackScore } from '../affect/heldBack';
 import { TRAIN_HEAD_JOB } from '../affect/trainJob';
@@ -19,13 +19,13 @@ export function listHeads(project: ProjectContext): Promise<HeadVersion[]> {
   return project.stores.models.headVersions();
 }
 
-/** Queues training of the project's pair head on this annotator's labels; the new head becomes the active one. */
+/** Queues training of a pair head on this annotator's labels; it becomes their active head, and no other rater's. */
 export async function requestTraining(project: ProjectContext, annotatorId: AnnotatorId): Promise<JobId> {
   await annotatorOf(project, annotatorId);
   return project.jobs.enqueue(TRAIN_HEAD_JOB, { annotatorId });
 }
 
-/** Makes a stored version the active pair head again; every video's predictions change with it. */
+/** Makes a stored version its rater's active head again; that rater's predictions change with it. */
 export async function activateHead(project: ProjectContext, modelId: number): Promise<HeadVersion[]> {
   await project.stores.models.activateHead(modelId);
   project.predictor.reset();

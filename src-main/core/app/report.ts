@@ -1,36 +1,61 @@
 /**
  * The study report use case: gathers what a methods section needs (videos, frames, raters and their labels,
- * agreement between the chosen raters (default the human annotators) with intervals and plots, the model and its
- * held-back score per video and annotator, the studio version), renders it as one HTML file
- * (core/io/studyReport.ts) and writes it under the exports' rules (core/io/exportTarget.ts: only into an existing
- * folder, never over a file the studio did not write, atomically), so the window's button and `affect-studio
- * report` write the same file.
+ * agreement between the chosen raters (default the human annotators) with intervals and plots, each rater's model
+ * and its held-back score per video, the studio version), renders it as one HTML file (core/io/studyReport.ts)
+ * and writes it under the exports' rules (core/io/exportTarget.ts: only into an existing folder, never over a file
+ * the studio did not write, atomically). It runs as the "report" job (the held-back scores take seconds each),
+ * with progress and cancel, so the window's button and `affect-studio report` write the same file the same way.
  */
+import type { z } from 'zod';
 import { appVersion } from '../appVersion';
 import { MIN_HELD_BACK_LABELS } from '../affect/heldBack';
 import { PRIOR_HEAD_CARD } from '../affect/priorHead';
-import type { AnnotatorId, PersonId, VideoId } from '../ids';
-import { writeExport } from '../io/exportTarget';
+import type { AnnotatorId, JobId, PersonId, VideoId } from '../ids';
+import { checkReplaceable, resolveExportBase, writeExport } from '../io/exportTarget';
 import { studyReportHtml, type StudyReportData } from '../io/studyReport';
+import { REPORT_JOB, type JobParams, type JobResult } from '../jobs/jobKinds';
+import type { JobHandler } from '../jobs/jobRunner';
 import type { RaterRef } from '../affect/projectAgreement';
+import { resolveUserPath } from '../paths/userPath';
 import { agreementReport, agreementTraces } from './agreement';
 import { videoHeldBackScore } from './models';
 import type { ProjectContext } from './projectContext';
 
-export interface ReportTarget {
-  folder: string;
-  name: string;
-  overwrite: boolean;
+export { REPORT_JOB };
+export type ReportRequest = z.input<typeof REPORT_JOB.params>;
+type ReportParams = JobParams<typeof REPORT_JOB>;
+
+/**
+ * Queues the report after the checks that can refuse it at once (the folder exists, the name is a plain name, a
+ * file there is the studio's own and overwriting was asked for); the job checks again when it writes. A read-only
+ * project can still be reported on: its job is kept in memory.
+ */
+export function startStudyReport(project: ProjectContext, request: ReportRequest): JobId {
+  const params = REPORT_JOB.params.parse({ ...request, folder: resolveUserPath(request.folder) });
+  const target = { ...params, ledger: project.exportLedger };
+  checkReplaceable(target, [resolveExportBase(target).base]);
+  return project.jobs.enqueue(REPORT_JOB, params, { inMemory: project.access.mode === 'read-only' });
 }
 
-/** Writes the report (agreement between `raters`, default the human annotators) and returns its path. */
-export async function writeStudyReport(project: ProjectContext, projectName: string, target: ReportTarget, raters?: readonly RaterRef[]): Promise<string> {
-  const html = studyReportHtml(await studyReportData(project, projectName, raters));
-  const [written] = writeExport({ ...target, ledger: project.exportLedger }, [{ name: '', data: html }], 'file');
-  return written as string;
+/** The "report" job: one step per held-back score, then the agreement and the file; cancel stops between steps. */
+export function reportJobHandler(project: ProjectContext, projectName: () => string): JobHandler<ReportParams, never, JobResult<typeof REPORT_JOB>> {
+  return async (params, context) => {
+    const data = await studyReportData(project, projectName(), params.raters, {
+      signal: context.signal,
+      progress: (done, total) => context.progress(done, total, done === 0 ? 'Computing the agreement' : 'Scoring the model on each rater\'s labels'),
+    });
+    const [written] = writeExport({ ...params, ledger: project.exportLedger }, [{ name: '', data: studyReportHtml(data) }], 'file');
+    return { path: written as string };
+  };
 }
 
-export async function studyReportData(project: ProjectContext, projectName: string, raters?: readonly RaterRef[]): Promise<StudyReportData> {
+/** Where a long gathering reports its steps and learns it was cancelled. */
+interface Steps {
+  signal?: AbortSignal;
+  progress?: (done: number, total: number) => void;
+}
+
+export async function studyReportData(project: ProjectContext, projectName: string, raters?: readonly RaterRef[], steps: Steps = {}): Promise<StudyReportData> {
   const videos = (await project.stores.videos.list()).filter((video) => video.status === 'ready');
   const annotators = await project.stores.annotators.list();
   const analysed = new Set<VideoId>();
@@ -59,6 +84,9 @@ export async function studyReportData(project: ProjectContext, projectName: stri
       }
     }
   }
+  // Steps: the agreement with its traces, then each held-back score.
+  const total = heldBackPairs.length + 1;
+  steps.progress?.(0, total);
   const agreement = await agreementReport(project, { raters });
   const traces = [];
   for (const video of agreement.videos.filter((v) => v.frames > 0)) {
@@ -66,11 +94,16 @@ export async function studyReportData(project: ProjectContext, projectName: stri
     traces.push({ videoId: video.videoId, name: video.name, durationSec: record?.durationSec ?? 0, traces: await agreementTraces(project, video.videoId as VideoId, raters, video.personId as PersonId) });
   }
   const heldBack = [];
+  steps.progress?.(1, total);
   for (const pair of heldBackPairs) {
+    steps.signal?.throwIfAborted();
     const { score, labels } = await videoHeldBackScore(project, pair.videoId, pair.personId, pair.annotatorId);
     heldBack.push({ video: pair.video, annotator: pair.annotator, labels, minimum: MIN_HELD_BACK_LABELS, score });
+    steps.progress?.(heldBack.length + 1, total);
   }
-  const active = (await project.stores.models.headVersions()).find((head) => head.active);
+  const trainedHeads = (await project.stores.models.headVersions())
+    .filter((head) => head.active && head.trainedBy.length === 1)
+    .map((head) => ({ rater: head.trainedBy[0] as string, name: head.name, version: head.version }));
   return {
     projectName,
     studioVersion: appVersion(),
@@ -81,7 +114,8 @@ export async function studyReportData(project: ProjectContext, projectName: stri
     traces,
     model: {
       encoders: (await project.stores.models.encoders()).map((e) => ({ name: e.name, version: e.version, sha256: e.sha256 })),
-      head: active ? { name: active.name, version: active.version, trained: true } : { name: PRIOR_HEAD_CARD.name, version: PRIOR_HEAD_CARD.version, trained: false },
+      prior: { name: PRIOR_HEAD_CARD.name, version: PRIOR_HEAD_CARD.version },
+      trainedHeads,
       heldBack,
     },
   };

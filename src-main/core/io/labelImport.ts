@@ -8,7 +8,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { StudioError } from '../errors';
 import type { AnnotatorId, PersonId, VideoId } from '../ids';
-import { annotatorName, ensureAnnotator } from '../store/annotatorStore';
+import { annotatorName, ensureAnnotator, type AnnotatorKind } from '../store/annotatorStore';
 import { appendLabels, type LabelOrigin } from '../store/labelStore';
 import { describePersons, FIRST_PERSON, listPersons, type Person } from '../store/personStore';
 import type { Db } from '../store/projectDb';
@@ -30,6 +30,8 @@ export interface LabelImportOptions {
   videoId?: VideoId;
   /** Which CSV column holds what; without it the header's names say (detectColumns). */
   columns?: LabelColumns;
+  /** The kind of each rater the file adds (default an imported layer); a rater already in the project keeps theirs. */
+  raterKind?: AnnotatorKind;
 }
 
 export interface LabelImportResult {
@@ -41,6 +43,7 @@ export interface LabelImportResult {
 /** A file's labels, checked and ready to save. */
 export interface PendingLabels {
   readonly labels: readonly PendingLabel[];
+  readonly raterKind: AnnotatorKind;
 }
 
 export interface PendingLabel {
@@ -66,7 +69,7 @@ export function readLabels(db: Db, file: string, options: LabelImportOptions): P
   if (!fs.existsSync(file)) throw new StudioError(`${file} does not exist.`);
   // A chosen layer's name is checked once, not on every row.
   const checked = { ...options, annotator: options.annotator === undefined ? undefined : annotatorName(options.annotator) };
-  return { labels: checked.format === 'csv' ? readCsvLabels(db, file, checked) : readAfewVaLabels(db, file, checked) };
+  return { labels: checked.format === 'csv' ? readCsvLabels(db, file, checked) : readAfewVaLabels(db, file, checked), raterKind: options.raterKind ?? 'import' };
 }
 
 /** A labels CSV checked against these videos for the import dialog; nothing is written. */
@@ -82,9 +85,9 @@ export function checkLabelFile(
 }
 
 /** Saves what `readLabels` checked, in one transaction: all of it or none. */
-export function saveLabels(db: Db, { labels: pending }: PendingLabels): LabelImportResult {
+export function saveLabels(db: Db, { labels: pending, raterKind }: PendingLabels): LabelImportResult {
   return db.transaction(() => {
-    const ids = new Map(uniq(pending.map((label) => label.annotator)).map((name) => [name, ensureAnnotator(db, name, 'import').id]));
+    const ids = new Map(uniq(pending.map((label) => label.annotator)).map((name) => [name, ensureAnnotator(db, name, raterKind).id]));
     appendLabels(
       db,
       pending.map(({ annotator, ...label }) => ({ ...label, annotatorId: ids.get(annotator) as AnnotatorId })),

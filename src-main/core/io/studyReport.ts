@@ -21,8 +21,10 @@ export interface StudyReportData {
   traces: { videoId: number; name: string; durationSec: number; traces: RaterTrace[] }[];
   model: {
     encoders: { name: string; version: string; sha256: string }[];
-    /** The active pair head: a trained version, or the prior that needs no valence/arousal training data. */
-    head: { name: string; version: string; trained: boolean };
+    /** The prior pair head, which needs no valence/arousal training data: every rater's head until they train their own. */
+    prior: { name: string; version: string };
+    /** The raters with an active head trained on their own labels alone, and that head. */
+    trainedHeads: { rater: string; name: string; version: string }[];
     heldBack: { video: string; annotator: string; labels: number; minimum: number; score: HeldBackScore | null }[];
   };
 }
@@ -145,9 +147,9 @@ function pairsTable(axes: { valence: AxisFigures; arousal: AxisFigures }): strin
 function modelSection(data: StudyReportData): string {
   const { model } = data;
   const encoders = model.encoders.map((e) => `${escapeXml(e.name)} ${escapeXml(e.version)} (SHA-256 ${escapeXml(e.sha256.slice(0, 12))}…)`).join('; ') || 'none registered (no video analysed)';
-  const head = model.head.trained
-    ? `the trained pair head ${escapeXml(model.head.name)} ${escapeXml(model.head.version)}`
-    : `the prior pair head (${escapeXml(model.head.name)} ${escapeXml(model.head.version)}), which was trained on no valence/arousal data`;
+  const prior = `the prior pair head (${escapeXml(model.prior.name)} ${escapeXml(model.prior.version)}), which was trained on no valence/arousal data`;
+  const trained = model.trainedHeads.map((h) => `${escapeXml(h.rater)}'s through ${escapeXml(h.name)} ${escapeXml(h.version)}, trained on ${escapeXml(h.rater)}'s labels alone`);
+  const head = trained.length === 0 ? prior : `${trained.join('; ')}; any other annotator's through ${prior}`;
   const rows = model.heldBack.map((h) => {
     const s = h.score;
     const figures = s
@@ -156,7 +158,7 @@ function modelSection(data: StudyReportData): string {
     return `<tr><td>${escapeXml(h.video)}</td><td>${escapeXml(h.annotator)}</td>${figures}</tr>`;
   });
   const neighbourhood = data.agreement.method.neighbourhoodSec;
-  return `<p>Face encoder: ${encoders}. Predictions come from each annotator's labels through ${head}.</p>
+  return `<p>Face encoder: ${encoders}. Predictions come from each annotator's labels: ${head}.</p>
 <p>Held-back score: blocked cross-validation over each annotator's labels of a video; each fold also leaves out every label within ${neighbourhood} s of a held-out one, so the model is scored on frames it was not anchored on.</p>
 ${rows.length === 0 ? '<p class="note">No analysed video has labels to score.</p>' : `<table><thead><tr><th>video</th><th>annotator</th><th class="num">CCC V</th><th class="num">CCC A</th><th class="num">RMSE V</th><th class="num">RMSE A</th><th class="num">from</th></tr></thead><tbody>${rows.join('')}</tbody></table>`}`;
 }

@@ -151,6 +151,32 @@ export const LabelColumns = z
   .strict();
 export type LabelColumns = z.infer<typeof LabelColumns>;
 
+/** A rater agreement compares: an annotator's layer, or the model anchored on one annotator's labels. */
+export const RaterRef = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('annotator'), name: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('model'), anchoredOn: z.string().min(1) }).strict(),
+]);
+/** Chosen raters; default the human annotators with labels in scope. */
+export const RaterChoice = z.array(RaterRef).min(2, 'agreement needs at least two raters').max(50);
+
+/** The study report (core/app/report.ts): seconds to minutes, as it scores the model on every rater's labels. */
+export const REPORT_JOB = {
+  name: 'report' as const,
+  label: 'Writing the study report',
+  params: z.object({
+    /** The folder the user chose (absolute) and the file name to write in it. */
+    folder: z.string().min(1),
+    name: z.string().min(1).max(255),
+    overwrite: z.boolean().default(false),
+    raters: RaterChoice.optional(),
+  }),
+  checkpoint: noCheckpoint,
+  result: z.object({ path: z.string() }),
+} satisfies JobDefinition<unknown, unknown, unknown, unknown>;
+
+/** An annotator's kind (store/annotatorStore.ts): a human rater, or an imported layer (a dataset's, a fused gold). */
+export const RaterKind = z.enum(['human', 'import']);
+
 export const LABEL_IMPORT_JOB = {
   name: 'label-import' as const,
   label: 'Importing labels',
@@ -161,12 +187,14 @@ export const LABEL_IMPORT_JOB = {
     annotator: z.string().optional(),
     videoId: videoId.optional(),
     columns: LabelColumns.optional(),
+    /** The kind of the raters the file adds: human raters (agreement counts them by default) or a reference layer. */
+    raterKind: RaterKind.default('import'),
   }),
   checkpoint: noCheckpoint,
   result: z.object({ labels: z.number().int(), annotators: z.array(z.string()), videoIds: z.array(z.number().int()) }),
 } satisfies JobDefinition<unknown, unknown, unknown, unknown>;
 
-export const JOB_KINDS = [IMPORT_JOB, ANALYZE_JOB, TRAIN_HEAD_JOB, EXPORT_JOB, LABEL_IMPORT_JOB] as const;
+export const JOB_KINDS = [IMPORT_JOB, ANALYZE_JOB, TRAIN_HEAD_JOB, EXPORT_JOB, LABEL_IMPORT_JOB, REPORT_JOB] as const;
 export type JobKindName = (typeof JOB_KINDS)[number]['name'];
 
 export type JobParams<D extends JobDefinition<unknown, unknown, unknown, unknown>> = z.output<D['params']>;

@@ -260,6 +260,30 @@ export const migrations: readonly string[] = [
      embedding  BLOB NOT NULL CHECK (length(embedding) = 4 * 64)
    ) STRICT;
    ALTER TABLE face_analyses ADD COLUMN descriptor_version INTEGER NOT NULL DEFAULT 1 CHECK (descriptor_version >= 1);`,
+
+  // 9: a pair head per rater (issue 15). A trained head learnt from some raters' labels: `head_annotators` says
+  // whose, and a rater's predictions use a head only if their labels alone trained it, so in blind mode nobody
+  // sees a model trained on someone else. Each rater has their own active head (`active_heads`) instead of the
+  // project's one (`models.active` stays for encoders). Heads from before named their one annotator only in the
+  // card's text ("... annotators: NAME"): matched by name, and the head that was active becomes that rater's;
+  // a head whose annotator was renamed since matches nobody and is used by nobody (the prior stands in).
+  `CREATE TABLE head_annotators (
+     model_id      INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+     annotator_id  INTEGER NOT NULL REFERENCES annotators (id) ON DELETE CASCADE,
+     PRIMARY KEY (model_id, annotator_id)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE active_heads (
+     annotator_id  INTEGER PRIMARY KEY REFERENCES annotators (id) ON DELETE CASCADE,
+     model_id      INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE
+   ) STRICT;
+   INSERT INTO head_annotators (model_id, annotator_id)
+     SELECT m.id, a.id FROM models AS m, annotators AS a
+     WHERE m.kind = 'pair_head' AND json_valid(m.card)
+       AND substr(json_extract(m.card, '$.trainingData'), -length('annotators: ' || a.name)) = 'annotators: ' || a.name;
+   INSERT INTO active_heads (annotator_id, model_id)
+     SELECT h.annotator_id, m.id FROM models AS m JOIN head_annotators AS h ON h.model_id = m.id
+     WHERE m.kind = 'pair_head' AND m.active = 1;
+   UPDATE models SET active = 0 WHERE kind = 'pair_head';`,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

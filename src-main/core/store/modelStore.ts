@@ -1,10 +1,12 @@
 /**
  * The `models` table: the project's encoders (registered by the analysis) and its pair heads (the built-in prior,
- * registered once so model runs can point at it, and every trained version, exactly one of them active).
+ * registered once so model runs can point at it, and every trained version), with `head_annotators` (whose labels
+ * trained each head) and `active_heads` (each rater's active head).
  * Synchronous functions for workflows in the process that owns the file; `sqliteModelStore` is the same behind
  * the asynchronous ModelStore seam the application layer uses (projectStores.ts).
  */
 import { StudioError } from '../errors';
+import type { AnnotatorId } from '../ids';
 import type { Db } from './projectDb';
 
 export type ModelId = number & { readonly __model: true };
@@ -54,29 +56,52 @@ export interface PairHeadRecord {
   file: string;
 }
 
-/** The active pair head, or undefined while the built-in prior is in use. */
-export function activePairHead(db: Db): PairHeadRecord | undefined {
-  return db.prepare(`SELECT id, name, version, file FROM models WHERE kind = 'pair_head' AND active = 1`).get() as PairHeadRecord | undefined;
+/** SQL over `active_heads AS a` and `models AS m`: the rater's labels, and no one else's, trained the head. */
+const OWN_HEAD = `EXISTS (SELECT 1 FROM head_annotators AS h WHERE h.model_id = m.id AND h.annotator_id = a.annotator_id)
+  AND NOT EXISTS (SELECT 1 FROM head_annotators AS h WHERE h.model_id = m.id AND h.annotator_id != a.annotator_id)`;
+
+/**
+ * The rater's active pair head, or undefined while the built-in prior is theirs. A head counts only if this
+ * rater's labels, and no one else's, trained it: the one rule that keeps blind mode blind (migration 9).
+ */
+export function activePairHead(db: Db, annotatorId: AnnotatorId): PairHeadRecord | undefined {
+  return db
+    .prepare(`SELECT m.id, m.name, m.version, m.file FROM active_heads AS a JOIN models AS m ON m.id = a.model_id WHERE a.annotator_id = ? AND ${OWN_HEAD}`)
+    .get(annotatorId) as PairHeadRecord | undefined;
 }
 
-/** Registers a trained head and makes it the only active pair head, in one transaction. */
-export function addActivePairHead(db: Db, head: { name: string; version: string; sha256: string; card: unknown; file: string }): number {
+/**
+ * Registers a trained head with the raters whose labels trained it, in one transaction; a head of one rater
+ * becomes that rater's active head (a head of several is kept but is nobody's: see activePairHead).
+ */
+export function addTrainedHead(db: Db, head: { name: string; version: string; sha256: string; card: unknown; file: string }, trainedBy: readonly AnnotatorId[]): number {
   return db.transaction(() => {
-    db.prepare(`UPDATE models SET active = 0 WHERE kind = 'pair_head'`).run();
     const info = db
-      .prepare(`INSERT INTO models (kind, name, version, sha256, card, file, active, created_at) VALUES ('pair_head', ?, ?, ?, ?, ?, 1, ?)`)
+      .prepare(`INSERT INTO models (kind, name, version, sha256, card, file, active, created_at) VALUES ('pair_head', ?, ?, ?, ?, ?, 0, ?)`)
       .run(head.name, head.version, head.sha256, JSON.stringify(head.card), head.file, new Date().toISOString());
-    return Number(info.lastInsertRowid);
+    const modelId = Number(info.lastInsertRowid);
+    const addTrainer = db.prepare('INSERT INTO head_annotators (model_id, annotator_id) VALUES (?, ?)');
+    for (const annotatorId of new Set(trainedBy)) addTrainer.run(modelId, annotatorId);
+    if (trainedBy.length === 1) setActiveHead(db, trainedBy[0] as AnnotatorId, modelId);
+    return modelId;
   })();
 }
 
-/** Makes a stored version the active pair head again (the project keeps every version). */
+/** Makes a stored version its rater's active head again (the project keeps every version). */
 export function activatePairHead(db: Db, modelId: number): void {
   db.transaction(() => {
-    const row = db.prepare(`SELECT id FROM models WHERE id = ? AND kind = 'pair_head'`).get(modelId);
-    if (!row) throw new StudioError(`There is no pair head with id ${modelId} in this project.`);
-    db.prepare(`UPDATE models SET active = (id = ?) WHERE kind = 'pair_head'`).run(modelId);
+    const row = db.prepare(`SELECT id FROM models WHERE id = ? AND kind = 'pair_head' AND file NOT LIKE 'builtin:%'`).get(modelId);
+    if (!row) throw new StudioError(`There is no trained pair head with id ${modelId} in this project.`);
+    const trainers = db.prepare('SELECT annotator_id AS id FROM head_annotators WHERE model_id = ?').all(modelId) as { id: AnnotatorId }[];
+    if (trainers.length !== 1) {
+      throw new StudioError(`Pair head ${modelId} was not trained on one rater's labels alone, so it can be no rater's head: train one on a rater's labels instead.`);
+    }
+    setActiveHead(db, (trainers[0] as { id: AnnotatorId }).id, modelId);
   })();
+}
+
+function setActiveHead(db: Db, annotatorId: AnnotatorId, modelId: number): void {
+  db.prepare('INSERT INTO active_heads (annotator_id, model_id) VALUES (?, ?) ON CONFLICT (annotator_id) DO UPDATE SET model_id = excluded.model_id').run(annotatorId, modelId);
 }
 
 /** The row of a built-in head (`builtin:...`), registered inactive on first use: model runs need a pair head id. */
@@ -95,6 +120,9 @@ export interface HeadVersion {
   modelId: number;
   name: string;
   version: string;
+  /** The raters whose labels trained it. */
+  trainedBy: string[];
+  /** Whether it is the active head of the rater who trained it. */
   active: boolean;
   createdAt: string;
   /** The numeric validation metrics of the head's card, or null when it was stored without them. */
@@ -104,14 +132,21 @@ export interface HeadVersion {
 /** The trained pair heads, oldest first (the built-in prior is not a version the user can pick). */
 export function listHeadVersions(db: Db): HeadVersion[] {
   const rows = db
-    .prepare(`SELECT id, name, version, active, created_at AS createdAt, card FROM models WHERE kind = 'pair_head' AND file NOT LIKE 'builtin:%' ORDER BY id`)
-    .all() as { id: number; name: string; version: string; active: number; createdAt: string; card: string }[];
+    .prepare(
+      `SELECT m.id, m.name, m.version, m.created_at AS createdAt, m.card,
+              EXISTS (SELECT 1 FROM active_heads AS a WHERE a.model_id = m.id AND ${OWN_HEAD}) AS active,
+              (SELECT json_group_array(n.name) FROM (SELECT an.name FROM head_annotators AS h JOIN annotators AS an ON an.id = h.annotator_id
+                                                     WHERE h.model_id = m.id ORDER BY an.id) AS n) AS trainedBy
+       FROM models AS m WHERE m.kind = 'pair_head' AND m.file NOT LIKE 'builtin:%' ORDER BY m.id`,
+    )
+    .all() as { id: number; name: string; version: string; active: number; createdAt: string; card: string; trainedBy: string }[];
   return rows.map((row) => {
     const card = JSON.parse(row.card) as { validation?: Record<string, unknown> };
     const validation = card.validation
       ? Object.fromEntries(Object.entries(card.validation).filter((entry): entry is [string, number] => typeof entry[1] === 'number'))
       : null;
-    return { modelId: row.id, name: row.name, version: row.version, active: row.active === 1, createdAt: row.createdAt, validation };
+    const trainedBy = JSON.parse(row.trainedBy) as string[];
+    return { modelId: row.id, name: row.name, version: row.version, trainedBy, active: row.active === 1, createdAt: row.createdAt, validation };
   });
 }
 

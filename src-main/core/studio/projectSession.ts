@@ -27,6 +27,7 @@ import { openProjectFolder, PROJECT_DB_FILE, type ProjectInfo } from '../store/p
 import { unwritableReason, type Db } from '../store/projectDb';
 import { sqliteStores, type ProjectStores } from '../store/projectStores';
 import { cancelPendingSaves } from '../app/predictions';
+import { reportJobHandler, REPORT_JOB } from '../app/report';
 import type { ProjectContext } from '../app/projectContext';
 import type { VideoId } from '../ids';
 
@@ -90,6 +91,7 @@ export class ProjectSession implements ProjectContext {
         registerJob(TRAIN_HEAD_JOB, trainHeadJobHandler(this)),
         registerJob(EXPORT_JOB, exportJobHandler(this.db, this.exportLedger)),
         registerJob(LABEL_IMPORT_JOB, labelImportJobHandler(this.db)),
+        registerJob(REPORT_JOB, reportJobHandler(this, () => this.info.name)),
       ],
       (update) => onJobUpdate(update, this),
       options.reportUnexpected,
