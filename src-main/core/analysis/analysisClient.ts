@@ -6,7 +6,8 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { StudioError } from '../errors';
-import type { AnalysisMessage, AnalysisRequest, ModelsReady } from './analysisProtocol';
+import type { ModelRole } from '../inference/modelCard';
+import type { AnalysisMessage, AnalysisRequest, ModelChecked, ModelsReady } from './analysisProtocol';
 
 /** `.ts` when running from source (tests, benchmarks: the child needs tsx), `.js` when built. */
 const OWN_EXTENSION = path.extname(__filename);
@@ -87,4 +88,10 @@ export function probeFaceModels(modelsDir: string): Promise<ModelsReady> {
     probes.set(modelsDir, probe);
   }
   return probe;
+}
+
+/** The contract check of a model file on every execution provider, in the analysis process; throws what is wrong. */
+export async function checkModelInProcess(file: string, role: ModelRole): Promise<ModelChecked> {
+  for await (const message of runAnalysisProcess({ type: 'check', file, role })) if (message.type === 'checked') return message;
+  throw new StudioError('The analysis process ended without checking the model.');
 }

@@ -25,7 +25,8 @@ import { getAnalysis, rewindAnalysis, savedPreviousPersons, startAnalysis, write
 import { previousPersonsOf, type PreviousPerson } from '../store/personStore';
 import { labelledFramesByPerson } from '../store/labelStore';
 import { linkPersons } from './personLinking';
-import { registerEncoder, type ModelId } from '../store/modelStore';
+import { activeEncoder, registerEncoder, type ModelId } from '../store/modelStore';
+import { isImportedEncoder } from './projectEncoders';
 
 export { ANALYZE_JOB };
 
@@ -47,7 +48,7 @@ export function checkAnalyzable(video: VideoRecord): void {
   if (!fs.existsSync(video.path)) throw new StudioError(`${video.displayName} is no longer at ${video.path}. Relink it before analysing it.`);
 }
 
-export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: string = defaultModelsDir()): JobHandler<AnalyzeParams, AnalyzeCheckpoint, AnalyzeResult> {
+export function analyzeJobHandler(session: { readonly db: Db; readonly dir: string }, modelsDir: string = defaultModelsDir()): JobHandler<AnalyzeParams, AnalyzeCheckpoint, AnalyzeResult> {
   return async (params, context) => {
     const videoId = params.videoId as VideoId;
     const video = requireVideo(session.db, videoId);
@@ -59,6 +60,7 @@ export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: strin
     const request: AnalyzeRequest = {
       type: 'analyze',
       modelsDir,
+      ...importedEncoderFile(session),
       source:
         video.kind === 'video'
           ? { kind: 'video', file: video.path }
@@ -108,6 +110,12 @@ export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: strin
       provider,
     };
   };
+}
+
+/** The project's active encoder when a lab imported it (projectEncoders.ts); none means the shipped one. */
+function importedEncoderFile(session: { readonly db: Db; readonly dir: string }): { encoderFile?: string } {
+  const active = activeEncoder(session.db);
+  return active && isImportedEncoder(active.file) ? { encoderFile: path.join(session.dir, active.file) } : {};
 }
 
 /**
