@@ -11,7 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cliInProcess as cli } from '../../test/support/cliInProcess';
 import { LAB_DIM, writeLabEncoder } from '../../test/support/labEncoder';
 import { testVideo } from '../../test/support/testMedia';
+import { modelsInUse } from '../core/app/analysis';
 import type { VideoId } from '../core/ids';
+import { ProjectSession } from '../core/studio/projectSession';
 import { getAnalysis, listFrameDescriptors } from '../core/store/analysisStore';
 import { openProjectFolder } from '../core/store/projectFolder';
 import { FIRST_PERSON } from '../core/store/personStore';
@@ -120,6 +122,14 @@ describe('encoders command', () => {
     const used = await cli(['encoders', dir, 'use', '2', '--json']);
     expect(used.code, used.err).toBe(0);
     expect((JSON.parse(used.out) as Listed[]).map((e) => [e.id, e.active])).toEqual([[1, false], [2, true]]);
+    const session = ProjectSession.open(dir);
+    try {
+      // What the studio says is in use is what the analysis will load.
+      const encoder = (await modelsInUse(session)).models.find((m) => m.role === 'encoder');
+      expect([encoder?.name, encoder?.embeddingDim]).toEqual(['lab-linear-rgb112', LAB_DIM]);
+    } finally {
+      await session.close();
+    }
     expect((await cli(['import', dir, testVideo('single_face.mp4'), '--no-analyze'])).code).toBe(0);
     const analysed = await cli(['analyze', dir, '--json']);
     expect(analysed.code, analysed.err).toBe(0);

@@ -97,7 +97,7 @@ async function handle(request: AnalysisRequest): Promise<void> {
     await send({ type: 'done' });
     return;
   }
-  const models = await loadFaceModels(request.modelsDir, new SessionFactory(), request.type === 'analyze' ? request.encoderFile : undefined);
+  const models = await loadFaceModels(request.modelsDir, new SessionFactory(), request.encoderFile);
   try {
     await send({
       type: 'ready',

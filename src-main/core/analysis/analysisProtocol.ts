@@ -24,6 +24,7 @@ export interface AnalyzeRequest {
 export interface ProbeRequest {
   type: 'probe';
   modelsDir: string;
+  encoderFile?: string;
 }
 
 /** The contract check of a model a lab brings, on every execution provider of the chain (ORT lives in this process). */

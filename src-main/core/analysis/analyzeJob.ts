@@ -26,7 +26,7 @@ import { previousPersonsOf, type PreviousPerson } from '../store/personStore';
 import { labelledFramesByPerson } from '../store/labelStore';
 import { linkPersons } from './personLinking';
 import { activeEncoder, registerEncoder, type ModelId } from '../store/modelStore';
-import { isImportedEncoder } from './projectEncoders';
+import { importedEncoderFile } from './projectEncoders';
 
 export { ANALYZE_JOB };
 
@@ -60,7 +60,7 @@ export function analyzeJobHandler(session: { readonly db: Db; readonly dir: stri
     const request: AnalyzeRequest = {
       type: 'analyze',
       modelsDir,
-      ...importedEncoderFile(session),
+      encoderFile: importedEncoderFile(session.dir, activeEncoder(session.db)),
       source:
         video.kind === 'video'
           ? { kind: 'video', file: video.path }
@@ -110,12 +110,6 @@ export function analyzeJobHandler(session: { readonly db: Db; readonly dir: stri
       provider,
     };
   };
-}
-
-/** The project's active encoder when a lab imported it (projectEncoders.ts); none means the shipped one. */
-function importedEncoderFile(session: { readonly db: Db; readonly dir: string }): { encoderFile?: string } {
-  const active = activeEncoder(session.db);
-  return active && isImportedEncoder(active.file) ? { encoderFile: path.join(session.dir, active.file) } : {};
 }
 
 /**

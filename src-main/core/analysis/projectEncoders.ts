@@ -14,8 +14,13 @@ import { writeFileAtomic } from '../paths/atomicWrite';
 export const ENCODERS_DIR = 'encoders';
 
 /** Imported encoders are stored relative to the project folder; the shipped one by its path in the install. */
-export function isImportedEncoder(file: string): boolean {
+function isImportedEncoder(file: string): boolean {
   return !path.isAbsolute(file) && file.startsWith(`${ENCODERS_DIR}/`);
+}
+
+/** The model file of the project's active encoder when a lab imported it; undefined means the shipped one. */
+export function importedEncoderFile(projectDir: string, active: { file: string } | undefined): string | undefined {
+  return active && isImportedEncoder(active.file) ? path.join(projectDir, active.file) : undefined;
 }
 
 export interface EncoderFiles {
