@@ -59,7 +59,7 @@ describe('encoders command', () => {
         version: '1.0.0',
         input: 'grey 64x64 NHWC, 0..1, mean 0.5 sd 0.5, crop 1.1x',
         embeddingDim: 256,
-        licence: 'MIT (Octavio Arriaga (oarriaga/face_classification))',
+        licence: 'MIT, Octavio Arriaga (oarriaga/face_classification)',
         active: true,
         builtIn: true,
       },

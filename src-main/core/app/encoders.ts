@@ -38,7 +38,7 @@ function licenceOf(card: ModelCard): string {
   if (typeof licence === 'string' && licence.trim() !== '') return licence.trim();
   if (licence && typeof licence === 'object') {
     const { weights, holder } = licence as { weights?: unknown; holder?: unknown };
-    if (typeof weights === 'string') return typeof holder === 'string' ? `${weights} (${holder})` : weights;
+    if (typeof weights === 'string') return typeof holder === 'string' ? `${weights}, ${holder}` : weights;
   }
   return 'not stated on its card';
 }
