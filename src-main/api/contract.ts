@@ -290,6 +290,20 @@ export const ModelsInfo = z.object({
 });
 export type ModelsInfo = z.infer<typeof ModelsInfo>;
 
+/** One of a project's encoders, as the Encoders panel lists it (core/app/encoders.ts). */
+export const EncoderInfo = z.object({
+  /** Null for the shipped encoder until the project registers it. */
+  id: z.number().int().nullable(),
+  name: z.string(),
+  version: z.string(),
+  input: z.string(),
+  embeddingDim: z.number().int().nullable(),
+  licence: z.string(),
+  active: z.boolean(),
+  builtIn: z.boolean(),
+});
+export type EncoderInfo = z.infer<typeof EncoderInfo>;
+
 /** Base64 of little-endian binary; checked for its alphabet here, for its length where it is decoded. */
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
 
@@ -531,6 +545,11 @@ export const methods = {
     result: z.object({ videoId: z.number().int(), frameCount: z.number().int(), frames: z.array(FaceFrame) }),
   },
   'models.info': { params: z.object({ project }).strict(), result: ModelsInfo },
+  'encoders.list': { params: z.object({ project }).strict(), result: z.array(EncoderInfo) },
+  /** Checks a lab's encoder (FILE.onnx, its card beside it) on every execution provider, copies it in, registers it. */
+  'encoders.import': { params: z.object({ project, file: absolutePath }).strict(), result: EncoderInfo },
+  /** Chooses the encoder the next analysis uses. */
+  'encoders.use': { params: z.object({ project, encoderId: z.number().int().positive() }).strict(), result: z.array(EncoderInfo) },
   'predictions.get': {
     params: z.object({ project, videoId, personId, annotatorId, since: z.number().int().nonnegative().optional() }).strict(),
     result: VideoPredictions,

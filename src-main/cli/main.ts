@@ -17,6 +17,7 @@ import { agreementCommand, fuseCommand, reportCommand } from './agreementCommand
 import { exportCommand, importLabelsCommand } from './exportCommands';
 import { importCommand, videosCommand } from './videoCommands';
 import { analyzeCommand, facesCommand } from './analysisCommands';
+import { encodersCommand } from './encoderCommands';
 import { evaluateCommand } from './evaluateCommands';
 import { scoreCommand } from './scoreCommand';
 import { labelCommand, predictionsCommand, propagateCommand, trainCommand } from './modelCommands';
@@ -36,6 +37,9 @@ Commands:
   videos <project>                 list the project's videos
   analyze <project> [--video ID]   find, track and encode the face in every frame (all videos by default)
   faces <project> --video ID       per frame: face present, box, score, track
+  encoders <project> [list | import FILE.onnx | use ID]
+                                   the project's encoders; import a lab's own (its card beside it), checked on
+                                   every execution provider; use: the encoder the next analysis runs with
   persons <project> --video ID     the video's persons: number, name, frames visible, coded or not
   persons rename|merge|split|choose <project> --video ID --person N
                                    rename: --name TEXT; merge: --from M (M joins N, with its labels);
@@ -126,6 +130,8 @@ async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
       return facesCommand(values, rest, io);
     case 'persons':
       return personsCommand(values, rest, io);
+    case 'encoders':
+      return encodersCommand(values, rest, io);
     case 'export':
       return exportCommand(values, rest, io);
     case 'import-labels':

@@ -4,6 +4,19 @@
  */
 import type { ElemTypeName } from './onnx-graph';
 
+/**
+ * The machine-readable input of an encoder card, which the studio feeds it by (src-main/core/inference/modelCard.ts
+ * `EncoderInputSchema`); the free-text colour, normalisation and alignment say the same for people.
+ */
+export interface EncoderInputFields {
+  channels: 1 | 3;
+  colourOrder: 'RGB' | 'BGR';
+  valueRange: '0..1' | '0..255';
+  mean: number[];
+  std: number[];
+  cropScale: number;
+}
+
 export interface CardTensor {
   name: string;
   dtype: ElemTypeName;
@@ -34,7 +47,7 @@ export interface ModelCard {
     colour: string;
     normalisation: string;
     alignment: string;
-  };
+  } & Partial<EncoderInputFields>;
   /** How to read the outputs: class order, units, decoding. */
   labelScale: Record<string, unknown>;
   trainingData: string;

@@ -161,6 +161,13 @@ export const SHIPPED_MODELS: readonly ShippedModel[] = [
         normalisation: '(gray - 0.5) * 2 (range [-1, 1])',
         alignment:
           'upright face crop (eye line horizontal) covering the face box, resized bilinear to 64x64; FER-2013 faces are roughly centred, frontal and fill most of the frame',
+        channels: 1,
+        colourOrder: 'RGB',
+        valueRange: '0..1',
+        mean: [0.5],
+        std: [0.5],
+        // The landmark box already spans forehead to chin, as FER-2013 faces fill their frame: a little context only.
+        cropScale: 1.1,
       },
       labelScale: { classes: [...EXPRESSION_CLASSES], outputs: ['expression_probs', 'expression_logits'] },
       trainingData:

@@ -1,5 +1,7 @@
-/** Face analysis: start the analyze job on a video, its status, the per-frame faces, and the models in use. */
+/** Face analysis: start the analyze job on a video, its status, the per-frame faces, the models in use, the encoders. */
 import { analysisStatus, faces, modelsInUse, requestAnalysis } from '../../core/app/analysis';
+import { importEncoder, listEncoders, useEncoder } from '../../core/app/encoders';
+import type { ModelId } from '../../core/store/modelStore';
 import type { JobId, PersonId, VideoId } from '../../core/ids';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
@@ -13,5 +15,8 @@ export function analysisHandlers({ sessions }: ApiServices) {
     'analysis.status': ({ project, videoId }) => analysisStatus(sessions.get(project), videoId as VideoId),
     'analysis.faces': ({ project, videoId, personId }) => faces(sessions.get(project), videoId as VideoId, personId as PersonId | undefined),
     'models.info': ({ project }) => modelsInUse(sessions.get(project)),
+    'encoders.list': ({ project }) => listEncoders(sessions.get(project)),
+    'encoders.import': ({ project, file }) => importEncoder(sessions.get(project), file),
+    'encoders.use': ({ project, encoderId }) => useEncoder(sessions.get(project), encoderId as ModelId),
   } satisfies Partial<Handlers>;
 }

@@ -17,6 +17,8 @@ import { parseTable } from '../io/csv';
 import { decimalNumber, wholeNumber } from '../strictNumbers';
 import { findAfewVaJson, readAfewVaClip } from '../io/afewVa';
 import { writeFileAtomic } from '../paths/atomicWrite';
+import { encoderPreprocessing } from '../vision/encoderInput';
+import { normaliseImage } from '../vision/imageOps';
 import { EMBEDDING_DIM, EXPRESSION_DIM } from './pairHead';
 
 export interface LabelledImage {
@@ -103,16 +105,6 @@ export interface EncodedImages {
   fromCache: boolean;
 }
 
-/** The default encoder's input: RGB -> grey with the card's weights, (g - 0.5) * 2, 64 x 64. */
-function encoderInput(rgb: Buffer): Float32Array {
-  const out = new Float32Array(rgb.length / 3);
-  for (let i = 0; i < out.length; i++) {
-    const g = (0.2989 * (rgb[3 * i] as number) + 0.587 * (rgb[3 * i + 1] as number) + 0.114 * (rgb[3 * i + 2] as number)) / 255;
-    out[i] = (g - 0.5) * 2;
-  }
-  return out;
-}
-
 export function defaultEncoderFile(): string {
   return path.join(defaultModelsDir(), 'emotion.onnx');
 }
@@ -122,8 +114,8 @@ export function encoderCacheDir(): string {
 }
 
 /**
- * Encodes every image (decode with ffmpeg at 64 x 64, encoder in ONNX Runtime, batches of 32). The images are
- * already face crops, as in the authors' protocol. The cache key is the SHA-256 of the image list and of every
+ * Encodes every image (decoded by ffmpeg at the encoder card's size and normalised as the card says, encoder in
+ * ONNX Runtime, batches of 32). The images are already face crops, as in the authors' protocol. The cache key is the SHA-256 of the image list and of every
  * image file, plus the encoder's SHA-256: a changed image or model is never served from a stale cache.
  */
 export async function encodeImages(images: readonly LabelledImage[], options: { encoderFile?: string; cacheDir?: string; onProgress?: (done: number, total: number) => void } = {}): Promise<EncodedImages> {
@@ -143,7 +135,8 @@ export async function encodeImages(images: readonly LabelledImage[], options: { 
   const model = await loadModel(encoderFile, { factory: new SessionFactory({ chain: ['cpu'] }), role: 'encoder' });
   const all = new Float32Array(n * per);
   try {
-    const size = model.card.preprocessing?.size ?? { width: 64, height: 64 };
+    const input = encoderPreprocessing(model.card);
+    const size = { width: input.width, height: input.height };
     const batch = 32;
     for (let start = 0; start < n; start += batch) {
       const chunk = images.slice(start, start + batch);
@@ -151,9 +144,9 @@ export async function encodeImages(images: readonly LabelledImage[], options: { 
       const inputs: Float32Array[] = [];
       for (let i = 0; i < chunk.length; i += 2) {
         const pair = await Promise.all(chunk.slice(i, i + 2).map((img) => decodeImage(img.file, size)));
-        inputs.push(...pair.map(encoderInput));
+        inputs.push(...pair.map((rgb) => normaliseImage(rgb, input.pixels)));
       }
-      const out = await runBatched(model, inputs, [size.height, size.width, 1]);
+      const out = await runBatched(model, inputs, input.itemShape);
       chunk.forEach((_, i) => {
         all.set(out.embedding?.[i] ?? new Float32Array(EMBEDDING_DIM), (start + i) * per);
         all.set(out.expression_probs?.[i] ?? new Float32Array(EXPRESSION_DIM), (start + i) * per + EMBEDDING_DIM);

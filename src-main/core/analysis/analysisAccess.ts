@@ -37,9 +37,12 @@ export function analysisStatus(video: VideoRecord, analysis: AnalysisRecord | un
   };
 }
 
-/** The shipped face models as the analysis process loads and checks them, plus the project's registered encoders. */
-export async function modelsInUse(projectEncoders: ProjectEncoder[], modelsDir: string = defaultModelsDir()) {
-  const ready = await probeFaceModels(modelsDir);
+/**
+ * The face models the next analysis uses (the shipped ones, with the project's own encoder when one is active) as
+ * the analysis process loads and checks them, plus the project's registered encoders.
+ */
+export async function modelsInUse(projectEncoders: ProjectEncoder[], modelsDir: string = defaultModelsDir(), encoderFile?: string) {
+  const ready = await probeFaceModels(modelsDir, encoderFile);
   const encoder = ready.models.find((m) => m.role === 'encoder');
   return {
     models: ready.models.map((m) => ({

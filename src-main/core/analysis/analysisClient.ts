@@ -6,7 +6,8 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { StudioError } from '../errors';
-import type { AnalysisMessage, AnalysisRequest, ModelsReady } from './analysisProtocol';
+import type { ModelRole } from '../inference/modelCard';
+import type { AnalysisMessage, AnalysisRequest, ModelChecked, ModelsReady } from './analysisProtocol';
 
 /** `.ts` when running from source (tests, benchmarks: the child needs tsx), `.js` when built. */
 const OWN_EXTENSION = path.extname(__filename);
@@ -72,19 +73,29 @@ function lastLines(text: string): string {
   return lines.length > 0 ? ` Its last output: ${lines.slice(-3).join(' | ')}` : '';
 }
 
-/** Loads and checks the face models in the analysis process, once per models folder, and says what is in use. */
+/**
+ * Loads and checks the face models in the analysis process, once per models folder and encoder (a project's own,
+ * or the shipped one when `encoderFile` is undefined), and says what is in use.
+ */
 const probes = new Map<string, Promise<ModelsReady>>();
 
-export function probeFaceModels(modelsDir: string): Promise<ModelsReady> {
-  let probe = probes.get(modelsDir);
+export function probeFaceModels(modelsDir: string, encoderFile?: string): Promise<ModelsReady> {
+  const key = `${modelsDir}\0${encoderFile ?? ''}`;
+  let probe = probes.get(key);
   if (!probe) {
     probe = (async () => {
-      for await (const message of runAnalysisProcess({ type: 'probe', modelsDir })) if (message.type === 'ready') return message;
+      for await (const message of runAnalysisProcess({ type: 'probe', modelsDir, encoderFile })) if (message.type === 'ready') return message;
       throw new StudioError('The analysis process ended without loading the models.');
     })();
     // A failure is not cached: the user may fix the models folder and ask again.
-    probe.catch(() => probes.delete(modelsDir));
-    probes.set(modelsDir, probe);
+    probe.catch(() => probes.delete(key));
+    probes.set(key, probe);
   }
   return probe;
+}
+
+/** The contract check of a model file on every execution provider, in the analysis process; throws what is wrong. */
+export async function checkModelInProcess(file: string, role: ModelRole): Promise<ModelChecked> {
+  for await (const message of runAnalysisProcess({ type: 'check', file, role })) if (message.type === 'checked') return message;
+  throw new StudioError('The analysis process ended without checking the model.');
 }

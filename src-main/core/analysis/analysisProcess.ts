@@ -6,7 +6,7 @@
  * never leaves it running.
  */
 import { SessionFactory } from '../inference/executionProviders';
-import { modelInfo } from '../inference/modelRegistry';
+import { checkOnEveryProvider, modelInfo } from '../inference/modelRegistry';
 import { FacePipeline, loadFaceModels, releaseFaceModels, type AnalysedFace, type AnalysedFrame, type FaceModels, type TrackedFrame } from '../vision/facePipeline';
 import { DEFAULT_TRACKER } from '../vision/faceTracker';
 import type { AnalysedChunk, AnalysisMessage, AnalysisRequest, AnalyzeRequest, StoredFace } from './analysisProtocol';
@@ -92,7 +92,12 @@ async function analyze(request: AnalyzeRequest, models: FaceModels): Promise<voi
 }
 
 async function handle(request: AnalysisRequest): Promise<void> {
-  const models = await loadFaceModels(request.modelsDir, new SessionFactory());
+  if (request.type === 'check') {
+    await send({ type: 'checked', ...(await checkOnEveryProvider(request.file, { role: request.role })) });
+    await send({ type: 'done' });
+    return;
+  }
+  const models = await loadFaceModels(request.modelsDir, new SessionFactory(), request.encoderFile);
   try {
     await send({
       type: 'ready',

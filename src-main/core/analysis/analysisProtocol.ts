@@ -1,6 +1,7 @@
 /** Messages between the analyze job (main process) and the analysis process that runs ONNX Runtime. */
 import type { ProviderAttempt } from '../inference/executionProviders';
-import type { ModelInfo } from '../inference/modelRegistry';
+import type { ModelRole } from '../inference/modelCard';
+import type { CheckedModel, ModelInfo } from '../inference/modelRegistry';
 import type { FaceActions } from '../vision/faceActions';
 import type { Box } from '../vision/faceRoi';
 import type { TrackerState } from '../vision/faceTracker';
@@ -8,6 +9,8 @@ import type { TrackerState } from '../vision/faceTracker';
 export interface AnalyzeRequest {
   type: 'analyze';
   modelsDir: string;
+  /** The project's active encoder when it is not the shipped one (an absolute path). */
+  encoderFile?: string;
   source: { kind: 'video'; file: string } | { kind: 'image_sequence'; files: string[] };
   /** Frames are decoded at this size; results are scaled back to the video's own pixels. */
   decode: { width: number; height: number };
@@ -21,9 +24,21 @@ export interface AnalyzeRequest {
 export interface ProbeRequest {
   type: 'probe';
   modelsDir: string;
+  encoderFile?: string;
 }
 
-export type AnalysisRequest = AnalyzeRequest | ProbeRequest;
+/** The contract check of a model a lab brings, on every execution provider of the chain (ORT lives in this process). */
+export interface CheckRequest {
+  type: 'check';
+  file: string;
+  role: ModelRole;
+}
+
+export type AnalysisRequest = AnalyzeRequest | ProbeRequest | CheckRequest;
+
+export interface ModelChecked extends CheckedModel {
+  type: 'checked';
+}
 
 export interface ModelsReady {
   type: 'ready';
@@ -60,4 +75,4 @@ export interface AnalysedChunk {
   tracker: TrackerState;
 }
 
-export type AnalysisMessage = ModelsReady | AnalysedChunk | { type: 'done' } | { type: 'error'; message: string };
+export type AnalysisMessage = ModelsReady | ModelChecked | AnalysedChunk | { type: 'done' } | { type: 'error'; message: string };

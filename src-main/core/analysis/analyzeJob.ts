@@ -25,7 +25,8 @@ import { getAnalysis, rewindAnalysis, savedPreviousPersons, startAnalysis, write
 import { previousPersonsOf, type PreviousPerson } from '../store/personStore';
 import { labelledFramesByPerson } from '../store/labelStore';
 import { linkPersons } from './personLinking';
-import { registerEncoder, type ModelId } from '../store/modelStore';
+import { activeEncoder, registerEncoder, type ModelId } from '../store/modelStore';
+import { importedEncoderFile } from './projectEncoders';
 
 export { ANALYZE_JOB };
 
@@ -47,7 +48,7 @@ export function checkAnalyzable(video: VideoRecord): void {
   if (!fs.existsSync(video.path)) throw new StudioError(`${video.displayName} is no longer at ${video.path}. Relink it before analysing it.`);
 }
 
-export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: string = defaultModelsDir()): JobHandler<AnalyzeParams, AnalyzeCheckpoint, AnalyzeResult> {
+export function analyzeJobHandler(session: { readonly db: Db; readonly dir: string }, modelsDir: string = defaultModelsDir()): JobHandler<AnalyzeParams, AnalyzeCheckpoint, AnalyzeResult> {
   return async (params, context) => {
     const videoId = params.videoId as VideoId;
     const video = requireVideo(session.db, videoId);
@@ -59,6 +60,7 @@ export function analyzeJobHandler(session: { readonly db: Db }, modelsDir: strin
     const request: AnalyzeRequest = {
       type: 'analyze',
       modelsDir,
+      encoderFile: importedEncoderFile(session.dir, activeEncoder(session.db)),
       source:
         video.kind === 'video'
           ? { kind: 'video', file: video.path }

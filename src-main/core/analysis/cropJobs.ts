@@ -10,7 +10,7 @@
  * CLAIM packs an epoch (bumped by every new job in the slot) above the next unclaimed block, so a thread that
  * looked at the slot's previous job can never claim a block of the next one (its compare-and-swap fails).
  */
-import { sampleRoiRows, type CropPost, type CropSpec } from '../vision/imageOps';
+import { cropChannels, sampleRoiRows, type CropPost, type CropSpec } from '../vision/imageOps';
 
 /** ctl[SEQ] is bumped (and notified) whenever a job is published: the helper sleeps on it. */
 export const SEQ = 0;
@@ -20,7 +20,7 @@ export const STOP = 1;
 export const FAILED = 2;
 export const JOB_BASE = 4;
 export const JOB_INTS = 16;
-export const JOB_FLOATS = 8;
+export const JOB_FLOATS = 16;
 /** Job slots: enough for a chunk's encoder inputs waiting in the background plus the crop main waits for. */
 export const JOB_SLOTS = 48;
 
@@ -39,6 +39,9 @@ export const BUF_GEN = 9;
 const BACKGROUND = 10;
 /** Which jobs the helper takes first (JobPriority). */
 const PRIORITY = 11;
+/** A card-normalised crop's channel count (1 or 3) and its BGR and NCHW flags (bits 0 and 1). */
+const CHANNELS = 12;
+const PIXEL_FLAGS = 13;
 
 const BLOCK_BITS = 12;
 const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
@@ -46,7 +49,7 @@ const EPOCH_MASK = (1 << 18) - 1;
 /** Rows per block: small enough that two threads share a crop evenly, large enough to make claims cheap. */
 const TARGET_ROWS = 8;
 
-const POST_KINDS = ['rgb', 'affine', 'gray'] as const;
+const POST_KINDS = ['rgb', 'affine', 'normalised'] as const;
 
 /** Main is waiting for it; needed at the next frame; needed at the end of the chunk. */
 export const JobPriority = { waited: 0, soon: 1, later: 2 } as const;
@@ -92,6 +95,14 @@ export function publishJob(ctl: Int32Array, params: Float64Array, j: number, fra
   params[p + 3] = spec.roi.angle;
   params[p + 4] = spec.post.kind === 'affine' ? spec.post.scale : 1;
   params[p + 5] = spec.post.kind === 'affine' ? spec.post.offset : 0;
+  const pixels = spec.post.kind === 'normalised' ? spec.post.pixels : null;
+  if (pixels) {
+    params[p + 6] = pixels.divisor;
+    pixels.mean.forEach((m, c) => (params[p + 7 + c] = m));
+    pixels.std.forEach((s, c) => (params[p + 10 + c] = s));
+  }
+  Atomics.store(ctl, at + CHANNELS, pixels?.channels ?? 3);
+  Atomics.store(ctl, at + PIXEL_FLAGS, (pixels?.bgr ? 1 : 0) | (pixels?.planar ? 2 : 0));
   Atomics.store(ctl, at + NBLOCKS, blocks);
   Atomics.store(ctl, at + ROWS_PER_BLOCK, rows);
   Atomics.store(ctl, at + FRAME, frame);
@@ -121,15 +132,33 @@ export function claimBlock(ctl: Int32Array, j: number): number {
 }
 
 export function jobOutputLength(spec: Pick<CropSpec, 'width' | 'height' | 'post'>): number {
-  return spec.width * spec.height * (spec.post.kind === 'gray' ? 1 : 3);
+  return spec.width * spec.height * cropChannels(spec.post);
+}
+
+function postOf(ctl: Int32Array, params: Float64Array, at: number, p: number): CropPost {
+  const kind = POST_KINDS[Atomics.load(ctl, at + POST)] ?? 'rgb';
+  if (kind === 'affine') return { kind, scale: params[p + 4] as number, offset: params[p + 5] as number };
+  if (kind === 'rgb') return { kind };
+  const channels = Atomics.load(ctl, at + CHANNELS) === 1 ? 1 : 3;
+  const flags = Atomics.load(ctl, at + PIXEL_FLAGS);
+  return {
+    kind,
+    pixels: {
+      channels,
+      bgr: (flags & 1) !== 0,
+      planar: (flags & 2) !== 0,
+      divisor: params[p + 6] as number,
+      mean: Array.from(params.subarray(p + 7, p + 7 + channels)),
+      std: Array.from(params.subarray(p + 10, p + 10 + channels)),
+    },
+  };
 }
 
 /** Samples block `block` (claimed by this thread) of job j into `out`, then counts it done. */
 export function runBlock(ctl: Int32Array, params: Float64Array, shared: SharedFrames, j: number, block: number, out: Float32Array): void {
   const at = JOB_BASE + j * JOB_INTS;
   const p = j * JOB_FLOATS;
-  const kind = POST_KINDS[Atomics.load(ctl, at + POST)] ?? 'rgb';
-  const post: CropPost = kind === 'affine' ? { kind, scale: params[p + 4] as number, offset: params[p + 5] as number } : { kind };
+  const post = postOf(ctl, params, at, p);
   const height = Atomics.load(ctl, at + HEIGHT);
   const spec: CropSpec = {
     roi: { cx: params[p] as number, cy: params[p + 1] as number, size: params[p + 2] as number, angle: params[p + 3] as number },

@@ -1,6 +1,7 @@
 /** Use cases for the face analysis: ask for it, its status per video, the faces it found, the models it uses. */
 import { analysisStatus as statusView, modelsInUse as probeModels, type AnalysisStatusView } from '../analysis/analysisAccess';
 import { ANALYZE_JOB, checkAnalyzable } from '../analysis/analyzeJob';
+import { importedEncoderFile } from '../analysis/projectEncoders';
 import type { JobId, PersonId, VideoId } from '../ids';
 import type { FaceFrame } from '../store/analysisStore';
 import { FIRST_PERSON } from '../store/personStore';
@@ -31,7 +32,8 @@ export async function faces(project: ProjectContext, videoId: VideoId, personId:
   return { videoId, frameCount: video.frameCount, frames: await project.stores.analysis.faceFrames(videoId, personId) };
 }
 
-/** The shipped face models as the analysis process loads and checks them, plus the project's registered encoders. */
+/** The face models the next analysis uses, as the analysis process loads and checks them, plus the project's encoders. */
 export async function modelsInUse(project: ProjectContext, modelsDir?: string) {
-  return probeModels(await project.stores.models.encoders(), modelsDir);
+  const encoders = await project.stores.models.encoders();
+  return probeModels(encoders, modelsDir, importedEncoderFile(project.dir, encoders.find((e) => e.active)));
 }

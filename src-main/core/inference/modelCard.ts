@@ -30,21 +30,64 @@ const TensorSpec = z.object({
 });
 export type TensorSpec = z.infer<typeof TensorSpec>;
 
-const ModelCardSchema = z.looseObject({
-  name: z.string().min(1),
-  version: z.string().min(1),
-  role: z.enum(MODEL_ROLES),
-  file: z.string().min(1),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
-  embeddingDim: z.number().int().positive().max(MAX_EMBEDDING_DIM).optional(),
-  preprocessing: z
-    .looseObject({
-      size: z.object({ width: z.number().int().positive().max(MAX_INPUT_SIDE), height: z.number().int().positive().max(MAX_INPUT_SIDE) }).optional(),
-    })
-    .optional(),
-  inputs: z.array(TensorSpec).min(1),
-  outputs: z.array(TensorSpec).min(1),
-});
+/**
+ * What an encoder's card must say about its input, so any lab's encoder is fed as it was trained
+ * (core/vision/encoderInput.ts turns it into the crop): `channels` 1 is grey (0.2989 R + 0.587 G + 0.114 B, the
+ * shipped encoder's weights), `valueRange` the scale pixels are on before normalising ("0..1" or "0..255"), then
+ * each channel (value - mean) / std, one mean and std per channel in the model's channel order; `cropScale` is
+ * the side of the upright face crop as a multiple of the landmark box's longer side.
+ */
+export const EncoderInputSchema = z
+  .looseObject({
+    size: z.object({ width: z.number().int().positive().max(MAX_INPUT_SIDE), height: z.number().int().positive().max(MAX_INPUT_SIDE) }),
+    channels: z.union([z.literal(1), z.literal(3)], { error: 'must be 1 (grey) or 3 (colour)' }),
+    colourOrder: z.enum(['RGB', 'BGR'], { error: 'must be "RGB" or "BGR"' }),
+    layout: z.enum(['NHWC', 'NCHW'], { error: 'must be "NHWC" or "NCHW"' }),
+    valueRange: z.enum(['0..1', '0..255'], { error: 'must be "0..1" or "0..255"' }),
+    mean: z.array(z.number().finite()).min(1).max(3),
+    std: z.array(z.number().finite().positive()).min(1).max(3),
+    cropScale: z.number().min(0.5).max(4),
+  })
+  .superRefine((input, ctx) => {
+    for (const key of ['mean', 'std'] as const) {
+      if (input[key].length !== input.channels) ctx.addIssue({ code: 'custom', path: [key], message: `must give one value per channel (${input.channels}), not ${input[key].length}` });
+    }
+  });
+export type EncoderInput = z.infer<typeof EncoderInputSchema>;
+
+/** An encoder card's input; readModelCard refused an encoder card without it, so this only narrows the type. */
+export function encoderInputOf(card: ModelCard): EncoderInput {
+  return EncoderInputSchema.parse(card.preprocessing);
+}
+
+/** One face's input tensor shape, without the batch: [H, W, C] (NHWC) or [C, H, W] (NCHW). */
+export function encoderItemShape(input: EncoderInput): number[] {
+  const { width, height } = input.size;
+  return input.layout === 'NCHW' ? [input.channels, height, width] : [height, width, input.channels];
+}
+
+const ModelCardSchema = z
+  .looseObject({
+    name: z.string().min(1),
+    version: z.string().min(1),
+    role: z.enum(MODEL_ROLES),
+    file: z.string().min(1),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+    embeddingDim: z.number().int().positive().max(MAX_EMBEDDING_DIM).optional(),
+    preprocessing: z
+      .looseObject({
+        size: z.object({ width: z.number().int().positive().max(MAX_INPUT_SIDE), height: z.number().int().positive().max(MAX_INPUT_SIDE) }).optional(),
+      })
+      .optional(),
+    inputs: z.array(TensorSpec).min(1),
+    outputs: z.array(TensorSpec).min(1),
+  })
+  .superRefine((card, ctx) => {
+    // Only an encoder's preprocessing is read by the studio from its card; the other roles' is built into its code.
+    if (card.role !== 'encoder') return;
+    const input = EncoderInputSchema.safeParse(card.preprocessing ?? {});
+    if (!input.success) for (const issue of input.error.issues) ctx.addIssue({ code: 'custom', path: ['preprocessing', ...issue.path], message: issue.message });
+  });
 export type ModelCard = z.infer<typeof ModelCardSchema>;
 
 /** `emotion.onnx` -> `emotion.card.json`, the convention of models/README.md. */
@@ -62,7 +105,8 @@ export function readModelCard(cardFile: string): ModelCard {
   }
   const parsed = ModelCardSchema.safeParse(raw);
   if (!parsed.success) {
-    const { issues } = parsed.error;
+    // An encoder's input is checked on its own as well (EncoderInputSchema): a field wrong for both is said once.
+    const issues = [...new Map(parsed.error.issues.map((issue) => [`${issue.path.join('.')} ${issue.message}`, issue])).values()];
     const problems = issues.slice(0, MAX_ISSUES).map((issue) => `${issuePath(issue.path, '(card)')} ${oneLineText(issue.message)}`).join('; ');
     const more = issues.length > MAX_ISSUES ? ` (and ${issues.length - MAX_ISSUES} more)` : '';
     throw new StudioError(`The model card ${cardFile} is not valid: ${problems}${more}.`);

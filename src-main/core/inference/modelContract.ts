@@ -5,7 +5,7 @@
  * rejected model tells the lab exactly what to fix.
  */
 import * as ort from './onnxRuntime';
-import type { ModelCard, ModelRole, TensorSpec } from './modelCard';
+import { encoderInputOf, encoderItemShape, type ModelCard, type ModelRole, type TensorSpec } from './modelCard';
 
 type Dim = number | string;
 
@@ -28,6 +28,8 @@ const ROLE_OUTPUTS: Record<ModelRole, readonly string[]> = {
 const ROLE_NAMES: Record<ModelRole, string> = { detector: 'a detector', landmarks: 'a landmark model', encoder: 'an encoder', identity: 'an identity model', blendshapes: 'a blendshape model', pair_head: 'a pair head' };
 
 const SMOKE_BATCH = 2;
+/** An encoder's optional outputs that predict affect directly. */
+export const AFFECT_OUTPUTS = ['valence', 'arousal'] as const;
 
 function sessionIo(metadata: readonly ort.InferenceSession.ValueMetadata[]): IoSpec[] {
   return metadata.map((m) => (m.isTensor ? { name: m.name, dtype: m.type, shape: [...m.shape] } : { name: m.name, dtype: 'non-tensor', shape: [] }));
@@ -76,9 +78,18 @@ export function checkRoleContract(card: ModelCard, session: ort.InferenceSession
   if (card.role === 'encoder') {
     const dim = card.embeddingDim;
     if (dim === undefined) problems.push('an encoder card must state its embedding size D (embeddingDim)');
-    if (!card.preprocessing?.size) problems.push('an encoder card must state the crop size it expects (preprocessing.size)');
     if (inputs.length !== 1) problems.push(`an encoder takes one input (the face crops), not ${inputs.length}`);
     else if (inputs[0]?.shape.length !== 4) problems.push(`the encoder input must be a 4-D image batch, not ${showShape(inputs[0]?.shape ?? [])}`);
+    else {
+      const input = encoderInputOf(card);
+      const expected = ['N', ...encoderItemShape(input)];
+      if (!shapesAgree(inputs[0].shape, expected)) {
+        problems.push(
+          `the card's preprocessing (${input.layout}, ${input.channels} channel(s), ${input.size.width}x${input.size.height}) makes ${showShape(expected)} but the model's input "${inputs[0].name}" is ${showShape(inputs[0].shape)}`,
+        );
+      }
+    }
+    problems.push(...affectOutputProblems(outputs));
     const embedding = outputs.find((io) => io.name === 'embedding');
     if (embedding && embedding.shape.length !== 2) problems.push(`"embedding" must be [N, D], not ${showShape(embedding.shape)}`);
     const declared = embedding?.shape[1];
@@ -109,12 +120,33 @@ export function checkRoleContract(card: ModelCard, session: ort.InferenceSession
   return problems;
 }
 
+/**
+ * An encoder may also predict valence and arousal itself (a prior head): then both, one value per face ([N] or
+ * [N, 1]), so the studio never reads half a prediction.
+ */
+function affectOutputProblems(outputs: readonly IoSpec[]): string[] {
+  const found = AFFECT_OUTPUTS.map((name) => outputs.find((io) => io.name === name));
+  if (found.every((io) => io === undefined)) return [];
+  const problems: string[] = [];
+  AFFECT_OUTPUTS.forEach((name, i) => {
+    const io = found[i];
+    if (!io) problems.push(`an encoder with a "${AFFECT_OUTPUTS[1 - i]}" output must also have "${name}"`);
+    else if (io.dtype !== 'float32') problems.push(`output "${name}" must be float32, not ${io.dtype}`);
+    else if (!(io.shape.length === 1 || (io.shape.length === 2 && (io.shape[1] === 1 || typeof io.shape[1] === 'string')))) {
+      problems.push(`output "${name}" must be [N] or [N, 1], not ${showShape(io.shape)}`);
+    }
+  });
+  return problems;
+}
+
 /** Input dims for one batch: the batch size first, symbolic spatial sizes from the card's crop size. */
 export function concreteInputShape(card: ModelCard, shape: readonly Dim[], batch: number): number[] {
   const size = card.preprocessing?.size;
+  const encoderItem = card.role === 'encoder' ? encoderItemShape(encoderInputOf(card)) : null;
   return shape.map((d, i) => {
     if (typeof d === 'number') return d;
     if (i === 0) return batch;
+    if (encoderItem && shape.length === 4) return encoderItem[i - 1] as number;
     if (card.role === 'pair_head' && i === 1 && card.embeddingDim !== undefined) return card.embeddingDim;
     if (size && i === 1) return size.height;
     if (size && i === 2) return size.width;
@@ -158,7 +190,7 @@ export async function smokeTest(card: ModelCard, session: ort.InferenceSession):
     return [`a test inference on zeros failed: ${(error as Error).message.split('\n')[0]}`];
   }
   const problems: string[] = [];
-  for (const name of ROLE_OUTPUTS[card.role]) {
+  for (const name of [...ROLE_OUTPUTS[card.role], ...(card.role === 'encoder' ? AFFECT_OUTPUTS : [])]) {
     const tensor = results[name];
     if (!tensor) continue;
     if (tensor.dims[0] !== batch) problems.push(`a test inference on ${batch} items returned "${name}" with dims [${tensor.dims.join(', ')}]`);

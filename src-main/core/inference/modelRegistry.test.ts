@@ -58,7 +58,8 @@ describe('model registry', () => {
 
   it('rejects an encoder that has no "embedding" output', async () => {
     // FaceMesh presented as an encoder: a valid ONNX model with the wrong outputs for the role.
-    const card = { ...shippedCard('facemesh'), role: 'encoder', embeddingDim: 256 };
+    const input = { size: { width: 192, height: 192 }, channels: 3, colourOrder: 'RGB', layout: 'NHWC', valueRange: '0..1', mean: [0, 0, 0], std: [1, 1, 1], cropScale: 1.5 };
+    const card = { ...shippedCard('facemesh'), role: 'encoder', embeddingDim: 256, preprocessing: input };
     const file = variant('meshencoder', fs.readFileSync(path.join(MODELS, 'facemesh.onnx')), card);
     await expect(loadModel(file, { factory, role: 'encoder' })).rejects.toThrow(
       /an encoder must have an output "embedding", and this model has none \(it has "landmarks", "face_flag", "contours"\)/,

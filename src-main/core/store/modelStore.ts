@@ -1,7 +1,8 @@
 /**
- * The `models` table: the project's encoders (registered by the analysis) and its pair heads (the built-in prior,
- * registered once so model runs can point at it, and every trained version), with `head_annotators` (whose labels
- * trained each head) and `active_heads` (each rater's active head).
+ * The `models` table: the project's encoders (registered by the analysis or imported, one of them active: the one
+ * the next analysis uses) and its pair heads (the built-in prior, registered once so model runs can point at it,
+ * and every trained version), with `head_annotators` (whose labels trained each head) and `active_heads` (each
+ * rater's active head).
  * Synchronous functions for workflows in the process that owns the file; `sqliteModelStore` is the same behind
  * the asynchronous ModelStore seam the application layer uses (projectStores.ts).
  */
@@ -34,18 +35,36 @@ export function registerEncoder(db: Db, encoder: EncoderRecord): ModelId {
 }
 
 export interface ProjectEncoder {
-  id: number;
+  id: ModelId;
   name: string;
   version: string;
   sha256: string;
   active: boolean;
+  /** Relative to the project folder for an imported encoder (`encoders/...`); the shipped one's path in the install. */
+  file: string;
+  /** Its model card, as JSON. */
+  card: string;
 }
 
 export function listEncoders(db: Db): ProjectEncoder[] {
-  const rows = db.prepare(`SELECT id, name, version, sha256, active FROM models WHERE kind = 'encoder' ORDER BY id`).all() as (Omit<ProjectEncoder, 'active'> & {
+  const rows = db.prepare(`SELECT id, name, version, sha256, active, file, card FROM models WHERE kind = 'encoder' ORDER BY id`).all() as (Omit<ProjectEncoder, 'active'> & {
     active: number;
   })[];
   return rows.map((row) => ({ ...row, active: row.active === 1 }));
+}
+
+/** The encoder the next analysis uses, or undefined before any is registered (the shipped one then). */
+export function activeEncoder(db: Db): ProjectEncoder | undefined {
+  return listEncoders(db).find((e) => e.active);
+}
+
+/** Makes a registered encoder the one the next analysis uses; the analyses made before keep theirs. */
+export function activateEncoder(db: Db, modelId: ModelId): void {
+  db.transaction(() => {
+    const row = db.prepare(`SELECT id FROM models WHERE id = ? AND kind = 'encoder'`).get(modelId);
+    if (!row) throw new StudioError(`There is no encoder with id ${modelId} in this project: see the list of its encoders.`);
+    db.prepare(`UPDATE models SET active = (id = ?) WHERE kind = 'encoder'`).run(modelId);
+  })();
 }
 
 /** A pair head as stored: `file` is relative to the project folder, or `builtin:...` for the prior head. */
@@ -155,6 +174,8 @@ export interface ModelStore {
   headVersions(): Promise<HeadVersion[]>;
   activateHead(modelId: number): Promise<void>;
   encoders(): Promise<ProjectEncoder[]>;
+  registerEncoder(encoder: EncoderRecord): Promise<ModelId>;
+  activateEncoder(modelId: ModelId): Promise<void>;
 }
 
 export function sqliteModelStore(db: Db): ModelStore {
@@ -162,5 +183,7 @@ export function sqliteModelStore(db: Db): ModelStore {
     headVersions: async () => listHeadVersions(db),
     activateHead: async (modelId) => activatePairHead(db, modelId),
     encoders: async () => listEncoders(db),
+    registerEncoder: async (encoder) => registerEncoder(db, encoder),
+    activateEncoder: async (modelId) => activateEncoder(db, modelId),
   };
 }

@@ -21,6 +21,7 @@ import {
   roiFromLandmarks,
   type Box,
 } from './faceRoi';
+import { encoderPreprocessing, type EncoderPreprocessing } from './encoderInput';
 import { cropRoi, letterboxRoi, letterboxToFrame, type CropSpec, type RgbImage, type Roi } from './imageOps';
 import {
   afterCut,
@@ -61,11 +62,6 @@ export const ACQUIRE_DETECTOR_SCORE = 0.6;
 export const ACQUIRE_FLAG_THRESHOLD = 0.9;
 /** Landmark boxes overlapping more than this are one face found twice. */
 const DUPLICATE_IOU = 0.5;
-/**
- * Margin of the expression crop around the landmarks: FER-2013 faces fill the frame from brow to chin, and the
- * landmark box already spans forehead to chin, so only a little context is added.
- */
-export const EXPRESSION_ROI_SCALE = 1.1;
 /** Margin of the identity crop: the whole face with some hair and jaw line, which identity models are trained on. */
 export const IDENTITY_ROI_SCALE = 1.3;
 
@@ -167,12 +163,16 @@ export const localCropper: Cropper = {
 
 export class FacePipeline {
   state: TrackerState = initialTrackerState();
+  /** The encoder's input, as its card declares it. */
+  readonly encoderInputSpec: EncoderPreprocessing;
 
   constructor(
     readonly models: FaceModels,
     readonly tracker: TrackerOptions = DEFAULT_TRACKER,
     readonly cropper: Cropper = localCropper,
-  ) {}
+  ) {
+    this.encoderInputSpec = encoderPreprocessing(models.encoder.card);
+  }
 
   /** The detector's input: the whole frame letterboxed to 256 x 256, on [-1, 1]. */
   detectorCrop(image: RgbImage): CropSpec {
@@ -226,20 +226,19 @@ export class FacePipeline {
     return faces.filter((face, i) => !faces.slice(0, i).some((better) => boxIou(better.box, face.box) > DUPLICATE_IOU));
   }
 
-  /** The encoder's input for one face: upright, grey, 64 x 64 (the default encoder's card). */
+  /** The encoder's input for one face: an upright crop, as the encoder's card declares it. */
   encoderInput(image: RgbImage, landmarks: Float32Array): Float32Array {
     return this.cropper.crop(image, this.encoderCrop(landmarks));
   }
 
   private encoderCrop(landmarks: Float32Array): CropSpec {
-    const { width, height } = this.encoderSize();
-    return { roi: roiFromLandmarks(landmarks, EXPRESSION_ROI_SCALE), width, height, maxSamples: 4, post: { kind: 'gray' } };
+    const { width, height, cropScale, post } = this.encoderInputSpec;
+    return { roi: roiFromLandmarks(landmarks, cropScale), width, height, maxSamples: 4, post };
   }
 
   async encode(inputs: readonly Float32Array[]): Promise<FaceDescriptor[]> {
     if (inputs.length === 0) return [];
-    const { width, height } = this.encoderSize();
-    const out = await runBatched(this.models.encoder, inputs, [height, width, 1]);
+    const out = await runBatched(this.models.encoder, inputs, this.encoderInputSpec.itemShape);
     return inputs.map((_, i) => ({
       embedding: out.embedding?.[i] ?? new Float32Array(),
       expressionLogits: out.expression_logits?.[i] ?? null,
@@ -393,9 +392,5 @@ export class FacePipeline {
     // Faces by track id, so the order stored does not depend on how they were found.
     const order = faces.map((f, i) => i).sort((a, b) => (faces[a] as TrackedFace).trackId - (faces[b] as TrackedFace).trackId);
     return { detectorRan, faces: order.map((i) => faces[i] as TrackedFace), sampleIdentity: order.map((i) => sampleIdentity[i] as boolean) };
-  }
-
-  private encoderSize(): { width: number; height: number } {
-    return this.models.encoder.card.preprocessing?.size ?? { width: 64, height: 64 };
   }
 }

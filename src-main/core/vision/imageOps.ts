@@ -31,12 +31,27 @@ export function cropToFrame(roi: Roi, outSize: number, px: number, py: number): 
 }
 
 /**
- * What is done to each sampled pixel before it is stored: kept as RGB floats (0..255), mapped v -> v * scale +
- * offset per channel (a model's normalisation), or turned into the expression network's grey channel. Fused into
- * the sampling loop, with the same float32 rounding in between as sampling first and converting after
- * (`affine`, `toExpressionGray`), so the numbers are bit for bit those of the two-step form.
+ * How an encoder's card wants its pixels (core/vision/encoderInput.ts makes it from the card): one grey channel
+ * or three in RGB or BGR order, interleaved (NHWC) or in planes (NCHW), each value (v / divisor - mean) / std.
  */
-export type CropPost = { kind: 'rgb' } | { kind: 'affine'; scale: number; offset: number } | { kind: 'gray' };
+export interface PixelNormalisation {
+  channels: 1 | 3;
+  bgr: boolean;
+  planar: boolean;
+  /** 255 for a card wanting values on 0..1, 1 for 0..255. */
+  divisor: number;
+  /** One per channel, in the model's channel order. */
+  mean: readonly number[];
+  std: readonly number[];
+}
+
+/**
+ * What is done to each sampled pixel before it is stored: kept as RGB floats (0..255), mapped v -> v * scale +
+ * offset per channel (the detector's and landmark model's normalisation), or normalised as an encoder's card says
+ * (`normalisedPixel`). Fused into the sampling loop, with the same float32 rounding in between as sampling first
+ * and converting after (`affine`, `normaliseImage`), so the numbers are bit for bit those of the two-step form.
+ */
+export type CropPost = { kind: 'rgb' } | { kind: 'affine'; scale: number; offset: number } | { kind: 'normalised'; pixels: PixelNormalisation };
 
 /** One model input cut out of a frame: `roi` sampled into `width` x `height` pixels, then `post`. */
 export interface CropSpec {
@@ -50,7 +65,7 @@ export interface CropSpec {
 
 /** Values per output pixel. */
 export function cropChannels(post: CropPost): number {
-  return post.kind === 'gray' ? 1 : 3;
+  return post.kind === 'normalised' ? post.pixels.channels : 3;
 }
 
 /** The whole crop, in this thread. */
@@ -70,7 +85,7 @@ export function sampleRoi(img: RgbImage, roi: Roi, outW: number, outH: number, m
 
 const POST_RGB = 0;
 const POST_AFFINE = 1;
-const POST_GRAY = 2;
+const POST_NORMALISED = 2;
 
 /**
  * Output rows [rowStart, rowEnd) of `spec` into `out` (the whole crop's buffer, row-major): each row depends on
@@ -90,9 +105,11 @@ export function sampleRoiRows(img: RgbImage, spec: CropSpec, out: Float32Array, 
   // -0.5 because pixel (0, 0)'s centre lies at (0.5, 0.5) in the continuous coordinates the roi is given in.
   const ox = roi.cx - (outW / 2) * ux - (outH / 2) * vx - 0.5;
   const oy = roi.cy - (outW / 2) * uy - (outH / 2) * vy - 0.5;
-  const post = spec.post.kind === 'gray' ? POST_GRAY : spec.post.kind === 'affine' ? POST_AFFINE : POST_RGB;
+  const post = spec.post.kind === 'normalised' ? POST_NORMALISED : spec.post.kind === 'affine' ? POST_AFFINE : POST_RGB;
   const scale = spec.post.kind === 'affine' ? spec.post.scale : 1;
   const offset = spec.post.kind === 'affine' ? spec.post.offset : 0;
+  const pixels = spec.post.kind === 'normalised' ? spec.post.pixels : null;
+  const plane = outW * outH;
   // u * (ux, uy) for every sample column u = j + (sj + 0.5) / n, v * (vx, vy) for every sample row.
   const cols = outW * n;
   const colX = new Float64Array(cols);
@@ -111,7 +128,7 @@ export function sampleRoiRows(img: RgbImage, spec: CropSpec, out: Float32Array, 
   const maxY = height - 1;
   const stride = width * 3;
   const weight = 1 / (n * n);
-  let o = rowStart * outW * (post === POST_GRAY ? 1 : 3);
+  let o = rowStart * outW * (post === POST_NORMALISED ? 1 : 3);
   for (let i = rowStart; i < rowEnd; i++) {
     for (let si = 0; si < n; si++) {
       const v = i + (si + 0.5) / n;
@@ -163,9 +180,9 @@ export function sampleRoiRows(img: RgbImage, spec: CropSpec, out: Float32Array, 
         }
       }
       // Math.fround: the value a Float32Array of RGB floats would have held before the conversion.
-      if (post === POST_GRAY) {
-        const grey = (0.2989 * Math.fround(r * weight) + 0.587 * Math.fround(g * weight) + 0.114 * Math.fround(b * weight)) / 255;
-        out[o++] = (grey - 0.5) * 2;
+      if (post === POST_NORMALISED) {
+        // `o` counts pixels here: normalisedPixel places the pixel's channels itself.
+        normalisedPixel(pixels as PixelNormalisation, Math.fround(r * weight), Math.fround(g * weight), Math.fround(b * weight), out, o++, plane);
       } else if (post === POST_AFFINE) {
         out[o++] = Math.fround(r * weight) * scale + offset;
         out[o++] = Math.fround(g * weight) * scale + offset;
@@ -185,13 +202,31 @@ export function affine(values: Float32Array, scale: number, offset: number): Flo
   return values;
 }
 
-/** RGB floats (0..255) -> one grey channel with the expression network's weights, on [0, 1], then (g - 0.5) * 2. */
-export function toExpressionGray(rgb: Float32Array): Float32Array {
-  const out = new Float32Array(rgb.length / 3);
-  for (let i = 0; i < out.length; i++) {
-    const g = (0.2989 * (rgb[3 * i] as number) + 0.587 * (rgb[3 * i + 1] as number) + 0.114 * (rgb[3 * i + 2] as number)) / 255;
-    out[i] = (g - 0.5) * 2;
+/** The shipped encoder's grey weights (ITU-R BT.601), for a card asking for one channel. */
+const GREY = [0.2989, 0.587, 0.114] as const;
+
+/**
+ * One pixel (r, g, b on 0..255) as the card asks, written at pixel index `p` of `out`, an image of `plane` pixels:
+ * the one definition of an encoder's preprocessing, shared by crops of video frames and by image datasets.
+ */
+export function normalisedPixel(pixels: PixelNormalisation, r: number, g: number, b: number, out: Float32Array, p: number, plane: number): void {
+  const { divisor, mean, std } = pixels;
+  if (pixels.channels === 1) {
+    out[p] = ((GREY[0] * r + GREY[1] * g + GREY[2] * b) / divisor - (mean[0] as number)) / (std[0] as number);
+    return;
   }
+  const step = pixels.planar ? plane : 1;
+  const at = pixels.planar ? p : 3 * p;
+  out[at] = ((pixels.bgr ? b : r) / divisor - (mean[0] as number)) / (std[0] as number);
+  out[at + step] = (g / divisor - (mean[1] as number)) / (std[1] as number);
+  out[at + 2 * step] = ((pixels.bgr ? r : b) / divisor - (mean[2] as number)) / (std[2] as number);
+}
+
+/** A whole packed RGB24 image (already at the model's size) as the card asks. */
+export function normaliseImage(rgb: Uint8Array, pixels: PixelNormalisation): Float32Array {
+  const plane = rgb.length / 3;
+  const out = new Float32Array(plane * pixels.channels);
+  for (let p = 0; p < plane; p++) normalisedPixel(pixels, rgb[3 * p] as number, rgb[3 * p + 1] as number, rgb[3 * p + 2] as number, out, p, plane);
   return out;
 }
 
