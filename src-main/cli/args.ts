@@ -67,6 +67,8 @@ function parseOptions(argv: string[]) {
         from: { type: 'string' },
         track: { type: 'string' },
         coded: { type: 'string' },
+        traces: { type: 'string' },
+        csv: { type: 'boolean' },
       },
     });
   } catch (error) {

@@ -22,6 +22,7 @@ import { scoreCommand } from './scoreCommand';
 import { labelCommand, predictionsCommand, propagateCommand, trainCommand } from './modelCommands';
 import { suggestCommand } from './suggestCommand';
 import { personsCommand } from './personCommands';
+import { actionsCommand } from './actionsCommand';
 import { rendererDir } from '../server/rendererDir';
 
 export const USAGE = `Usage: affect-studio <command> [options]
@@ -37,6 +38,9 @@ Commands:
   analyze <project> [--video ID]   find, track and encode the face in every frame (all videos by default)
   faces <project> --video ID       per frame: face present, box, score, track
   persons <project> --video ID     the video's persons: number, name, frames visible, coded or not
+  actions <project> --video ID [--person N] [--traces smile,jawOpen] [--csv]
+                                   facial-action traces per frame (smile, brow raise, brow lower, jaw open, eye
+                                   blink by default, or any blendshape by name); empty where there is no face
   persons rename|merge|split|choose <project> --video ID --person N
                                    rename: --name TEXT; merge: --from M (M joins N, with its labels);
                                    split: --frame F or --track T (becomes a new person); choose: --coded on|off
@@ -124,6 +128,8 @@ async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
       return facesCommand(values, rest, io);
     case 'persons':
       return personsCommand(values, rest, io);
+    case 'actions':
+      return actionsCommand(values, rest, io);
     case 'export':
       return exportCommand(values, rest, io);
     case 'import-labels':
