@@ -13,6 +13,8 @@ import type { AnnotatorId, PersonId, VideoId } from '../ids';
 import { writeExport } from '../io/exportTarget';
 import { studyReportHtml, type StudyReportData } from '../io/studyReport';
 import type { RaterRef } from '../affect/projectAgreement';
+import { traceStatistics, type ActionSummary } from '../io/actionReport';
+import { personTraces } from './actions';
 import { agreementReport, agreementTraces } from './agreement';
 import { videoHeldBackScore } from './models';
 import type { ProjectContext } from './projectContext';
@@ -70,6 +72,15 @@ export async function studyReportData(project: ProjectContext, projectName: stri
     const { score, labels } = await videoHeldBackScore(project, pair.videoId, pair.personId, pair.annotatorId);
     heldBack.push({ video: pair.video, annotator: pair.annotator, labels, minimum: MIN_HELD_BACK_LABELS, score });
   }
+  const actions: ActionSummary[] = [];
+  for (const video of videos.filter((v) => analysed.has(v.id))) {
+    for (const person of await project.stores.persons.list(video.id)) {
+      const result = await personTraces(project, video.id, person.personId);
+      if (result.unavailable !== null) break;
+      const traces = result.traces.map((t) => ({ label: t.definition.label, values: t.values, ...traceStatistics(t.values) }));
+      if (traces.some((t) => t.frames > 0)) actions.push({ video: video.displayName, person: person.name, durationSec: video.durationSec, traces });
+    }
+  }
   const active = (await project.stores.models.headVersions()).find((head) => head.active);
   return {
     projectName,
@@ -84,5 +95,6 @@ export async function studyReportData(project: ProjectContext, projectName: stri
       head: active ? { name: active.name, version: active.version, trained: true } : { name: PRIOR_HEAD_CARD.name, version: PRIOR_HEAD_CARD.version, trained: false },
       heldBack,
     },
+    actions,
   };
 }
