@@ -3,7 +3,8 @@
  * and analysed here (single_face.mp4) whose faces then get facial actions as a version 2 analysis stores them
  * (test/support/faceActionsOnVideo.ts), with labels by one annotator: the csv, json and dataset exports carry the
  * project's chosen traces per frame (empty where there is no face), the report states their mean and sd; and a
- * video analysed before facial actions leaves the columns out of every export.
+ * video analysed before facial actions leaves the columns out of every export. The AFEW-VA export gives that
+ * real face its 68 landmarks, mapped from the stored mesh (core/vision/ibug68.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,8 @@ import type { ProjectSession } from '../studio/projectSession';
 import { parseCsv } from './csv';
 import { exportDataset, LABEL_COLUMNS } from './datasetExport';
 import { exportLabels } from './exportLabels';
+import { bestFaceLandmarks } from '../store/analysisStore';
+import { mapToIbug68 } from '../vision/ibug68';
 import { ExportLedger } from './exportLedger';
 import { studyReportHtml } from './studyReport';
 import { CSV_COLUMNS } from './tableFormats';
@@ -64,6 +67,24 @@ describe('facial actions in exports and the report', () => {
     const [json] = exportLabels(session.db, 'json', target('v1.json'), {});
     expect(fs.readFileSync(json as string, 'utf8')).not.toContain('"actions"');
     expect((await studyReportData(session, 'Study')).actions).toEqual([]);
+  });
+
+  it('give the AFEW-VA export the face\'s 68 landmarks, mapped from its mesh', () => {
+    const [file] = exportLabels(session.db, 'afew-va', target('afew'), { annotator: 'Ana' });
+    const clip = JSON.parse(fs.readFileSync(file as string, 'utf8')) as { frames: Record<string, { landmarks?: [number, number][] }> };
+    const points = clip.frames['00020']?.landmarks ?? [];
+    expect(points).toHaveLength(68);
+    const blob = bestFaceLandmarks(session.db, video.id, FIRST_PERSON, 20) as Buffer;
+    const mapped = mapToIbug68(new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)));
+    points.forEach(([x, y], i) => {
+      expect(x).toBeCloseTo(mapped[2 * i] as number, 2);
+      expect(y).toBeCloseTo(mapped[2 * i + 1] as number, 2);
+    });
+    // A face: outer eye corners level-ish and apart, the nose tip between and below them, the chin lowest.
+    const [x, y] = [(i: number) => (points[i] as [number, number])[0], (i: number) => (points[i] as [number, number])[1]];
+    expect(x(45) - x(36)).toBeGreaterThan(40);
+    expect(x(36) < x(30) && x(30) < x(45) && y(30) > y(36) && y(30) > y(45)).toBe(true);
+    expect(Math.max(...points.map(([, py]) => py))).toBe(y(8));
   });
 
   it('add the chosen traces per frame to the csv, json and dataset exports, empty where there is no face', async () => {
