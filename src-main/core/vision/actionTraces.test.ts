@@ -16,6 +16,8 @@ describe('facial-action traces', () => {
     expect(names).toHaveLength(FACE_ACTION_COUNT);
     for (const trace of DEFAULT_TRACES) for (const blendshape of trace.blendshapes) expect(names).toContain(blendshape);
     expect(chosenTraces(null).map((t) => t.id)).toEqual(['smile', 'browRaise', 'browLower', 'jawOpen', 'eyeBlink']);
+    // A stored choice naming a score a rebuilt model no longer has keeps the rest.
+    expect(chosenTraces(['cheekPuff', 'retiredScore', 'smile']).map((t) => t.id)).toEqual(['cheekPuff', 'smile']);
     // Every blendshape but the model's `_neutral` can be chosen on its own, and jawOpen is listed once.
     expect(availableTraces().map((t) => t.id).sort()).toEqual(['smile', 'browRaise', 'browLower', 'eyeBlink', ...names.filter((n) => !n.startsWith('_'))].sort());
   });

@@ -92,9 +92,13 @@ export function computeTraces(
   });
 }
 
-/** The traces a project shows: its stored choice, or the defaults when it never chose. */
+/**
+ * The traces a project shows: its stored choice, or the defaults when it never chose. A stored id the blendshape
+ * model no longer names (a rebuilt model) is passed over, so no export or view fails on an old setting.
+ */
 export function chosenTraces(choice: readonly string[] | null, names: readonly string[] = shippedBlendshapeNames()): TraceDefinition[] {
-  return (choice ?? DEFAULT_TRACE_IDS).map((id) => traceDefinition(id, names));
+  const known = availableTraces(names);
+  return (choice ?? DEFAULT_TRACE_IDS).flatMap((id) => known.filter((trace) => trace.id === id));
 }
 
 /** Whether an analysis made under this descriptor version stored facial actions (version 2 on). */
