@@ -2,7 +2,7 @@
  * Runs in Chromium (bundled by bench/timeline.ts): draws a 100,000-frame timeline with predictions, bands,
  * labels, suggestions and no-face spans while zooming and panning, and records the time of every redraw.
  */
-import { drawTimeline, type TimelineData } from '../../src-renderer/timeline/drawTimeline';
+import { drawTimeline, timelineHeight, type TimelineData } from '../../src-renderer/timeline/drawTimeline';
 import { fullView, panBy, zoomAt, type TimelineView } from '../../src-renderer/timeline/timelineView';
 
 declare global {
@@ -36,18 +36,28 @@ function syntheticData(frameCount: number): TimelineData {
     prediction: { valence, arousal, valenceSd, arousalSd },
     suggestions: Array.from({ length: 50 }, (_, i) => Math.floor((i + 0.3) * (frameCount / 50))),
     noFace,
+    persons: [],
+    // Five facial-action lanes, as a project shows by default, with gaps where there is no face.
+    actions: {
+      unavailable: null,
+      lanes: Array.from({ length: 5 }, (_, lane) => ({
+        label: `trace ${lane + 1}`,
+        values: Float32Array.from({ length: frameCount }, (_, f) => (noFace[f] ? NaN : 0.5 + 0.5 * Math.sin(f / (50 + 30 * lane)))),
+      })),
+    },
   };
 }
 
 window.runTimelineBench = (frames, steps) =>
   new Promise((resolve) => {
     const canvas = document.createElement('canvas');
+    const height = timelineHeight(syntheticData(1));
     canvas.style.width = '1366px';
-    canvas.style.height = '150px';
+    canvas.style.height = `${height}px`;
     document.body.append(canvas);
     const dpr = window.devicePixelRatio || 1;
     canvas.width = 1366 * dpr;
-    canvas.height = 150 * dpr;
+    canvas.height = height * dpr;
     const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const data = syntheticData(frames);
@@ -67,7 +77,7 @@ window.runTimelineBench = (frames, steps) =>
       else if (phase === 2) view = panBy(view, -0.05, frames);
       else view = zoomAt(view, 1.08, 0.6, frames);
       const start = performance.now();
-      drawTimeline(ctx, { width: 1366, height: 150 }, view, data, Math.floor(view.start + view.span / 2));
+      drawTimeline(ctx, { width: 1366, height }, view, data, Math.floor(view.start + view.span / 2));
       drawMs.push(performance.now() - start);
       step++;
       if (step < steps) requestAnimationFrame(tick);

@@ -405,6 +405,26 @@ const labelImportRequest = {
   columns: LabelColumns.optional(),
 };
 
+/** A facial-action trace (core/vision/actionTraces.ts): its id, its name in the window, the blendshapes it is the mean of. */
+export const ActionTrace = z.object({ id: z.string(), label: z.string(), blendshapes: z.array(z.string()) });
+export type ActionTrace = z.infer<typeof ActionTrace>;
+const traceIds = z.array(z.string().min(1).max(64)).min(1, 'choose at least one trace').max(52);
+const TraceChoice = z.object({ chosen: z.array(ActionTrace), available: z.array(ActionTrace) });
+
+/**
+ * A person's facial-action traces over a video, packed: each trace's values are base64 of little-endian float32,
+ * one per frame, NaN where the person has no face facing the camera. `unavailable` says why there are none
+ * (e.g. "no facial actions: analyse again" for an analysis from before them). src-renderer/api/traceCodec.ts decodes it.
+ */
+export const PersonActionTraces = z.object({
+  videoId: z.number().int(),
+  personId: z.number().int(),
+  frameCount: z.number().int(),
+  unavailable: z.string().nullable(),
+  traces: z.array(ActionTrace.extend({ values: base64 })),
+});
+export type PersonActionTraces = z.infer<typeof PersonActionTraces>;
+
 /** Request/response methods: name -> params schema + result schema. */
 export const methods = {
   'app.info': { params: empty, result: AppInfo },
@@ -591,6 +611,14 @@ export const methods = {
     params: z.object({ project, videoId }).strict(),
     result: z.array(z.object({ personId: z.number().int(), segments: z.array(z.tuple([z.number().int(), z.number().int()])) })),
   },
+  /** The person's traces (the project's chosen ones unless `traces` names others). */
+  'actions.traces': {
+    params: z.object({ project, videoId, personId: personId.optional(), traces: traceIds.optional() }).strict(),
+    result: PersonActionTraces,
+  },
+  /** The project's chosen traces, and every one it could choose. */
+  'actions.choice': { params: z.object({ project }).strict(), result: TraceChoice },
+  'actions.choose': { params: z.object({ project, traces: traceIds }).strict(), result: TraceChoice },
   'heads.list': { params: z.object({ project }).strict(), result: z.array(PairHeadVersion) },
   'heads.train': { params: z.object({ project, annotatorId }).strict(), result: z.object({ jobId: z.string() }) },
   'heads.activate': { params: z.object({ project, modelId: z.number().int().positive() }).strict(), result: z.array(PairHeadVersion) },
@@ -608,7 +636,7 @@ export const methods = {
 export const events = {
   'job.progress': JobProgress,
   'data.changed': z.object({
-    entity: z.enum(['recentProjects', 'videos', 'persons', 'labels', 'predictions']),
+    entity: z.enum(['recentProjects', 'videos', 'persons', 'labels', 'predictions', 'traces']),
     projectPath: z.string().optional(),
     /** labels.apply names what it changed and the labels revision after it, so a client can skip its own edits. */
     videoId: z.number().int().optional(),

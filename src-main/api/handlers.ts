@@ -7,6 +7,7 @@ import type { RecentProjects } from '../core/store/recentProjects';
 import type { Handlers } from './dispatcher';
 import type { EventHub } from './eventHub';
 import type { MediaFiles } from './mediaFiles';
+import { actionHandlers } from './handlers/actionHandlers';
 import { agreementHandlers } from './handlers/agreementHandlers';
 import { analysisHandlers } from './handlers/analysisHandlers';
 import { appHandlers } from './handlers/appHandlers';
@@ -43,5 +44,6 @@ export function createHandlers(services: ApiServices): Handlers {
     ...exportHandlers(services),
     ...agreementHandlers(services),
     ...analysisHandlers(services),
+    ...actionHandlers(services),
   };
 }

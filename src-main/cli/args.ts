@@ -68,6 +68,8 @@ function parseOptions(argv: string[]) {
         track: { type: 'string' },
         coded: { type: 'string' },
         'rater-kind': { type: 'string' },
+        traces: { type: 'string' },
+        csv: { type: 'boolean' },
       },
     });
   } catch (error) {

@@ -23,6 +23,7 @@ import { scoreCommand } from './scoreCommand';
 import { labelCommand, predictionsCommand, propagateCommand, trainCommand } from './modelCommands';
 import { suggestCommand } from './suggestCommand';
 import { personsCommand } from './personCommands';
+import { actionsCommand } from './actionsCommand';
 import { rendererDir } from '../server/rendererDir';
 
 export const USAGE = `Usage: affect-studio <command> [options]
@@ -41,6 +42,9 @@ Commands:
                                    the project's encoders; import a lab's own (its card beside it), checked on
                                    every execution provider; use: the encoder the next analysis runs with
   persons <project> --video ID     the video's persons: number, name, frames visible, coded or not
+  actions <project> --video ID [--person N] [--traces smile,jawOpen] [--csv]
+                                   facial-action traces per frame (smile, brow raise, brow lower, jaw open, eye
+                                   blink by default, or any blendshape by name); empty where there is no face
   persons rename|merge|split|choose <project> --video ID --person N
                                    rename: --name TEXT; merge: --from M (M joins N, with its labels);
                                    split: --frame F or --track T (becomes a new person); choose: --coded on|off
@@ -132,6 +136,8 @@ async function dispatchCommand(argv: string[], io: CliIo): Promise<number> {
       return personsCommand(values, rest, io);
     case 'encoders':
       return encodersCommand(values, rest, io);
+    case 'actions':
+      return actionsCommand(values, rest, io);
     case 'export':
       return exportCommand(values, rest, io);
     case 'import-labels':

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
-import type { Annotator, FaceFrame, FrameSuggestion, Label, Person, VideoSummary } from '../../src-main/api/contract';
+import type { ActionTrace, Annotator, FaceFrame, FrameSuggestion, Label, Person, VideoSummary } from '../../src-main/api/contract';
 import { decodePredictions, type Predictions } from '../api/predictionCodec';
+import { decodeTraces, type ActionLane } from '../api/traceCodec';
 import { studio } from '../api/studio';
 import { reportFailure } from './reportFailure';
 import { commitOf, draftFor, draftValue, followFrame, nudgeDraft, setDraft, type Draft, type FrameFacts } from '../workspace/draftEntry';
@@ -79,6 +80,11 @@ export const useWorkspaceStore = defineStore('workspace', {
     suggestionsPending: false,
     /** The subject's face per analysed frame (empty before analysis). */
     faces: [] as FaceFrame[],
+    /** The chosen person's facial-action traces (the project's chosen ones), or why there are none. */
+    actionLanes: [] as ActionLane[],
+    actionsUnavailable: null as string | null,
+    /** The project's chosen traces, and every one it may choose (the timeline's chooser lists them). */
+    traceChoice: { chosen: [] as ActionTrace[], available: [] as ActionTrace[] },
     /** False until the video's frames, annotators and labels are loaded: edits before then would be lost. */
     ready: false,
     /** Counts every move of the playhead, even to the frame it was on: a late answer can tell the user moved. */
@@ -135,6 +141,8 @@ export const useWorkspaceStore = defineStore('workspace', {
         await this.reloadLabels();
         await this.reloadFaces();
         await this.reloadBoxes();
+        this.traceChoice = await studio.call('actions.choice', { project });
+        await this.reloadTraces();
         this.resetDraft();
         this.ready = true;
         await this.reloadModel();
@@ -218,6 +226,7 @@ export const useWorkspaceStore = defineStore('workspace', {
             await this.reloadFaces();
             await this.reloadPersons();
             await this.reloadBoxes();
+            await this.reloadTraces();
           }
           await this.reloadModel();
           this.followDraft();
@@ -255,6 +264,7 @@ export const useWorkspaceStore = defineStore('workspace', {
         await this.reloadFaces();
         await this.reloadLabels();
         await this.reloadModel();
+        await this.reloadTraces();
       });
       this.resetDraft();
     },
@@ -303,6 +313,29 @@ export const useWorkspaceStore = defineStore('workspace', {
       if (!this.video) return Promise.resolve();
       const target = { project: this.project, videoId: this.video.id, personId: this.personId, fromFrame: this.currentFrame };
       return this.changePersons(() => studio.call('persons.split', target), true);
+    },
+    /** The chosen person's traces; an answer for a person or video the view has left is dropped. */
+    async reloadTraces() {
+      if (!this.video) return;
+      const target = { project: this.project, videoId: this.video.id, personId: this.personId };
+      const packed = await studio.call('actions.traces', target);
+      if (target.videoId !== this.video?.id || target.personId !== this.personId) return;
+      this.actionLanes = decodeTraces(packed);
+      this.actionsUnavailable = packed.unavailable;
+    },
+    /** Makes these traces the project's choice (the lanes, exports and report follow it). */
+    async chooseTraces(ids: string[]) {
+      await this.guard(async () => {
+        this.traceChoice = await studio.call('actions.choose', { project: this.project, traces: ids });
+        await this.reloadTraces();
+      });
+    },
+    /** Another window chose other traces. */
+    async followTraceChoice() {
+      await this.guard(async () => {
+        this.traceChoice = await studio.call('actions.choice', { project: this.project });
+        await this.reloadTraces();
+      });
     },
     async reloadFaces() {
       if (!this.video) return;

@@ -25,6 +25,19 @@ export interface TimelineData {
   suggestions: readonly number[];
   /** 1 where the frame has no face (greyed), 0 otherwise; null before analysis. */
   noFace: Uint8Array | null;
+  /** A lane per person where the video has several: where each is seen; clicking one picks that person. */
+  persons: readonly PersonLane[];
+  /** The chosen person's facial-action traces (values on [0, 1], NaN without a face), or why there are none. */
+  actions: { lanes: readonly { label: string; values: Float32Array }[]; unavailable: string | null } | null;
+}
+
+export interface PersonLane {
+  personId: number;
+  name: string;
+  colour: string;
+  chosen: boolean;
+  /** Runs of frames [first, last + 1) where the person is seen. */
+  segments: readonly (readonly [number, number])[];
 }
 
 /** The video's thumbnail strip: tiles side by side in one image, each showing the frame in frameIndexes. */
@@ -61,6 +74,30 @@ export const TIMELINE_STYLE: TimelineStyle = {
 };
 
 export const LANE_LABEL_WIDTH = 64;
+/** Height of one person's lane, and of one facial-action lane (or of the line saying why there are none). */
+export const PERSON_ROW = 14;
+export const ACTION_ROW = 20;
+/** The canvas height before person and action lanes: thumbnails, ruler and the two V/A lanes. */
+const BASE_HEIGHT = 198;
+/** What the V/A lanes give up (together) when action lanes are drawn, so the frame and label panel keep room at 768 px. */
+const AFFECT_SHRINK = 24;
+/** Okabe-Ito colours not taken by valence (blue) and arousal (vermilion), then two darker tones; trace i gets colour i. */
+const ACTION_COLOURS = ['#009e73', '#cc79a7', '#56b4e9', '#e69f00', '#6a4c93', '#4d5566'] as const;
+
+/** How tall the canvas is for this data: the V/A lanes keep their height, person and action lanes add theirs. */
+export function timelineHeight(data: TimelineData): number {
+  const actions = actionRows(data);
+  return BASE_HEIGHT + personRows(data) * PERSON_ROW + actions * ACTION_ROW - (actions > 0 ? AFFECT_SHRINK : 0);
+}
+
+const personRows = (data: TimelineData) => (data.persons.length > 1 ? data.persons.length : 0);
+const actionRows = (data: TimelineData) => (data.actions === null ? 0 : data.actions.unavailable !== null ? 1 : data.actions.lanes.length);
+
+/** The person whose lane is at y (CSS pixels from the canvas top), or null. */
+export function personAtY(data: TimelineData, y: number, withThumbnails: boolean): number | null {
+  const row = Math.floor((y - (withThumbnails ? THUMBNAIL_ROW : 0) - RULER_ROW) / PERSON_ROW);
+  return row >= 0 && row < personRows(data) ? (data.persons[row] as PersonLane).personId : null;
+}
 /** Room at both ends of the plot so the markers of the first and last frames are drawn whole. */
 const END_PAD = 6;
 
@@ -90,11 +127,184 @@ export function drawTimeline(
   ctx.translate(0, rulerTop);
   drawTimeRuler(ctx, view, data.ptsSec, plot, toX, currentFrame);
   ctx.restore();
-  const top = rulerTop + RULER_ROW;
+  const personsTop = rulerTop + RULER_ROW;
+  const top = personsTop + personRows(data) * PERSON_ROW;
+  const actionsHeight = actionRows(data) * ACTION_ROW;
+  const affectHeight = size.height - top - actionsHeight;
+  ctx.save();
+  ctx.translate(0, personsTop);
+  drawPersonLanes(ctx, data, view, plot, toX, style);
+  ctx.restore();
   ctx.save();
   ctx.translate(0, top);
-  drawLanes(ctx, { width, height: size.height - top }, view, data, currentFrame, style, plot, toX);
+  drawLanes(ctx, { width, height: affectHeight }, view, data, style, plot, toX);
   ctx.restore();
+  if (data.actions) {
+    ctx.save();
+    ctx.translate(0, top + affectHeight);
+    drawActionLanes(ctx, data.actions, { width, height: actionsHeight }, view, plot, style);
+    ctx.restore();
+  }
+  drawPlayhead(ctx, view, currentFrame, toX, personsTop, size.height, style);
+}
+
+function drawPlayhead(ctx: CanvasRenderingContext2D, view: TimelineView, currentFrame: number, toX: (frame: number) => number, top: number, bottom: number, style: TimelineStyle): void {
+  if (currentFrame < view.start || currentFrame > view.start + view.span) return;
+  const x = Math.round(toX(currentFrame)) + 0.5;
+  ctx.strokeStyle = style.playhead;
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  ctx.moveTo(x, top);
+  ctx.lineTo(x, bottom);
+  ctx.stroke();
+}
+
+/** A thin bar per person where the video has several, coloured where they are seen (faded for the others). */
+function drawPersonLanes(
+  ctx: CanvasRenderingContext2D,
+  data: TimelineData,
+  view: TimelineView,
+  plot: { left: number; width: number },
+  toX: (frame: number) => number,
+  style: TimelineStyle,
+): void {
+  if (personRows(data) === 0) return;
+  ctx.textBaseline = 'middle';
+  data.persons.forEach((person, row) => {
+    const top = row * PERSON_ROW;
+    ctx.fillStyle = person.chosen ? style.playhead : style.text;
+    ctx.font = `${person.chosen ? '600 ' : ''}10px system-ui, sans-serif`;
+    ctx.fillText(fitText(ctx, person.name, LANE_LABEL_WIDTH - 8), 6, top + PERSON_ROW / 2);
+    ctx.fillStyle = '#e8ebf0';
+    ctx.fillRect(plot.left, top + 2, plot.width, PERSON_ROW - 4);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(plot.left, top, plot.width, PERSON_ROW);
+    ctx.clip();
+    ctx.globalAlpha = person.chosen ? 1 : 0.45;
+    ctx.fillStyle = person.colour;
+    for (const [from, to] of person.segments) {
+      if (to < view.start || from > view.start + view.span) continue;
+      const x0 = toX(from);
+      ctx.fillRect(x0, top + 2, Math.max(1, toX(to) - x0), PERSON_ROW - 4);
+    }
+    ctx.restore();
+  });
+}
+
+/** The text, shortened with an ellipsis to fit `width` pixels in the current font. */
+function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let cut = text;
+  while (cut.length > 1 && ctx.measureText(`${cut}…`).width > width) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/**
+ * A lane per facial-action trace on [0, 1]: per pixel column the range of the frames under it (so a blink of a
+ * few frames stays visible zoomed out) and their mean as a line; gaps where there is no face. When there are no
+ * actions, one line says why.
+ */
+function drawActionLanes(
+  ctx: CanvasRenderingContext2D,
+  actions: NonNullable<TimelineData['actions']>,
+  size: { width: number; height: number },
+  view: TimelineView,
+  plot: { left: number; width: number },
+  style: TimelineStyle,
+): void {
+  ctx.strokeStyle = style.grid;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.moveTo(0, 0.5);
+  ctx.lineTo(size.width, 0.5);
+  ctx.stroke();
+  if (actions.unavailable !== null) {
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = style.text;
+    ctx.font = '600 10px system-ui, sans-serif';
+    ctx.fillText('Actions', 6, ACTION_ROW / 2);
+    ctx.font = 'italic 11px system-ui, sans-serif';
+    ctx.fillText(actions.unavailable, plot.left, ACTION_ROW / 2);
+    return;
+  }
+  actions.lanes.forEach((lane, row) => {
+    const top = row * ACTION_ROW;
+    const colour = ACTION_COLOURS[row % ACTION_COLOURS.length] as string;
+    const toY = (value: number) => top + ACTION_ROW - 3 - Math.min(1, Math.max(0, value)) * (ACTION_ROW - 6);
+    ctx.strokeStyle = style.grid;
+    ctx.setLineDash([2, 3]);
+    ctx.beginPath();
+    ctx.moveTo(LANE_LABEL_WIDTH, Math.round(toY(0)) + 0.5);
+    ctx.lineTo(size.width, Math.round(toY(0)) + 0.5);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = colour;
+    ctx.font = '10px system-ui, sans-serif';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(fitText(ctx, lane.label, LANE_LABEL_WIDTH - 6), 4, top + ACTION_ROW / 2);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(LANE_LABEL_WIDTH, top, plot.width + plot.left - LANE_LABEL_WIDTH, ACTION_ROW);
+    ctx.clip();
+    const { upper, lower, centre } = columnsOf(lane.values, view, plot.width);
+    ctx.globalAlpha = 0.3;
+    fillBand(ctx, plot.left, upper, lower, toY);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1.25;
+    strokeColumns(ctx, plot.left, centre, toY);
+    ctx.restore();
+  });
+}
+
+/** Per pixel column of the plot: the largest, smallest and mean value of the frames under it (NaN: none there). */
+function columnsOf(values: Float32Array, view: TimelineView, plotWidth: number): { upper: Float32Array; lower: Float32Array; centre: Float32Array } {
+  const columns = Math.max(1, Math.ceil(plotWidth));
+  const upper = new Float32Array(columns).fill(NaN);
+  const lower = new Float32Array(columns).fill(NaN);
+  const centre = new Float32Array(columns).fill(NaN);
+  const framesPerColumn = view.span / plotWidth;
+  for (let px = 0; px < columns; px++) {
+    const from = Math.max(0, Math.floor(view.start + px * framesPerColumn));
+    const to = Math.min(values.length, Math.max(from + 1, Math.floor(view.start + (px + 1) * framesPerColumn)));
+    let hi = -Infinity;
+    let lo = Infinity;
+    let sum = 0;
+    let n = 0;
+    for (let f = from; f < to; f++) {
+      const v = values[f] as number;
+      if (Number.isNaN(v)) continue;
+      hi = Math.max(hi, v);
+      lo = Math.min(lo, v);
+      sum += v;
+      n++;
+    }
+    if (n > 0) {
+      upper[px] = hi;
+      lower[px] = lo;
+      centre[px] = sum / n;
+    }
+  }
+  return { upper, lower, centre };
+}
+
+/** The line through the columns' values, broken where a column has none. */
+function strokeColumns(ctx: CanvasRenderingContext2D, left: number, values: Float32Array, toY: (value: number) => number): void {
+  ctx.beginPath();
+  let drawing = false;
+  for (let px = 0; px < values.length; px++) {
+    const value = values[px] as number;
+    if (Number.isNaN(value)) {
+      drawing = false;
+      continue;
+    }
+    const x = left + px + 0.5;
+    if (drawing) ctx.lineTo(x, toY(value));
+    else ctx.moveTo(x, toY(value));
+    drawing = true;
+  }
+  ctx.stroke();
 }
 
 function drawLanes(
@@ -102,7 +312,6 @@ function drawLanes(
   size: { width: number; height: number },
   view: TimelineView,
   data: TimelineData,
-  currentFrame: number,
   style: TimelineStyle,
   plot: { left: number; width: number },
   toX: (frame: number) => number,
@@ -143,15 +352,6 @@ function drawLanes(
     ctx.fill();
   }
 
-  if (currentFrame >= view.start && currentFrame <= view.start + view.span) {
-    const x = Math.round(toX(currentFrame)) + 0.5;
-    ctx.strokeStyle = style.playhead;
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    ctx.moveTo(x, 0);
-    ctx.lineTo(x, height);
-    ctx.stroke();
-  }
 }
 
 /**

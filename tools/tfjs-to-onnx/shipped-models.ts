@@ -231,7 +231,7 @@ export const SHIPPED_MODELS: readonly ShippedModel[] = [
   },
 ];
 
-function sourcePackageDir(): string {
+export function sourcePackageDir(): string {
   // The package's `exports` hide package.json, so walk up from its entry point instead.
   let dir = path.dirname(require.resolve(SOURCE_PACKAGE, { paths: [path.resolve(__dirname, '../..')] }));
   while (!fs.existsSync(path.join(dir, 'package.json'))) {

@@ -17,6 +17,8 @@ import { REPORT_JOB, type JobParams, type JobResult } from '../jobs/jobKinds';
 import type { JobHandler } from '../jobs/jobRunner';
 import type { RaterRef } from '../affect/projectAgreement';
 import { resolveUserPath } from '../paths/userPath';
+import { traceStatistics, type ActionSummary } from '../io/actionReport';
+import { personTraces } from './actions';
 import { agreementReport, agreementTraces } from './agreement';
 import { videoHeldBackScore } from './models';
 import type { ProjectContext } from './projectContext';
@@ -104,6 +106,15 @@ export async function studyReportData(project: ProjectContext, projectName: stri
   const trainedHeads = (await project.stores.models.headVersions())
     .filter((head) => head.active && head.trainedBy.length === 1)
     .map((head) => ({ rater: head.trainedBy[0] as string, name: head.name, version: head.version }));
+  const actions: ActionSummary[] = [];
+  for (const video of videos.filter((v) => analysed.has(v.id))) {
+    for (const person of await project.stores.persons.list(video.id)) {
+      const result = await personTraces(project, video.id, person.personId);
+      if (result.unavailable !== null) break;
+      const traces = result.traces.map((t) => ({ label: t.definition.label, values: t.values, ...traceStatistics(t.values) }));
+      if (traces.some((t) => t.frames > 0)) actions.push({ video: video.displayName, person: person.name, durationSec: video.durationSec, traces });
+    }
+  }
   return {
     projectName,
     studioVersion: appVersion(),
@@ -118,5 +129,6 @@ export async function studyReportData(project: ProjectContext, projectName: stri
       trainedHeads,
       heldBack,
     },
+    actions,
   };
 }

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { StudioError } from '../errors';
+import { mapToIbug68 } from '../vision/ibug68';
 import { bestFaceLandmarks } from '../store/analysisStore';
 import type { Db } from '../store/projectDb';
 import { AFEW_VA_SCALE } from './afewVa';
@@ -11,11 +12,13 @@ import type { VideoTable } from './frameTable';
 import type { OutputFile } from './exportTarget';
 
 /**
- * `faces.landmarks` holds float32 little-endian (x, y) pairs in source-frame pixels, like every vector BLOB in
- * the store. Only a 68-point set is AFEW-VA's layout; any other count (or no face) leaves the frame's
- * `landmarks` key out, which AFEW-VA readers (ours included) treat as "not available".
+ * `faces.landmarks` holds float32 little-endian values in source-frame pixels, like every vector BLOB in the
+ * store: a face mesh's (x, y, z) triples (468 points of facemesh V1, 478 of V2), mapped to AFEW-VA's 68-point
+ * layout (the iBUG scheme, core/vision/ibug68.ts), or 68 (x, y) pairs already in it. Any other count (or no
+ * face) leaves the frame's `landmarks` key out, which AFEW-VA readers (ours included) treat as "not available".
  */
 const AFEW_VA_LANDMARKS = 68;
+const MESH_SIZES = [468, 478];
 
 export function tablesToAfewVa(db: Db, tables: readonly VideoTable[]): OutputFile[] {
   const files = tables.map(({ video, person, rows }) => {
@@ -67,6 +70,10 @@ function toAfewVaScale(value: number): number {
 }
 
 function decodeLandmarks(blob: Buffer): [number, number][] | null {
-  if (blob.byteLength !== AFEW_VA_LANDMARKS * 2 * 4) return null;
-  return Array.from({ length: AFEW_VA_LANDMARKS }, (_, i) => [blob.readFloatLE(i * 8), blob.readFloatLE(i * 8 + 4)]);
+  const floats = Float32Array.from({ length: blob.byteLength / 4 }, (_, i) => blob.readFloatLE(i * 4));
+  const pairs = (points: Float32Array, round: (v: number) => number): [number, number][] =>
+    Array.from({ length: AFEW_VA_LANDMARKS }, (_, i) => [round(points[2 * i] as number), round(points[2 * i + 1] as number)]);
+  // Mapped points are weighted means: pixels to 1/1000, whose float noise says nothing. Stored pairs stay as imported.
+  if (MESH_SIZES.includes(floats.length / 3)) return pairs(mapToIbug68(floats), (v) => Math.round(v * 1000) / 1000);
+  return floats.length === AFEW_VA_LANDMARKS * 2 ? pairs(floats, (v) => v) : null;
 }

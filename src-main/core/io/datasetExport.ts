@@ -23,7 +23,8 @@ import { CROP_EXTENSIONS, CropWriter, type CropImageFormat } from './cropWriter'
 import { assignSplits, DEFAULT_SPLIT, DEFAULT_SPLIT_SEED, normaliseRatios, SPLIT_NAMES, type SplitName, type SplitRatios } from './datasetSplit';
 import type { ExportTarget } from './exportTarget';
 import { planFolderExport, writeFolderExport } from './folderExport';
-import { frameTables, type FrameRow, type VideoTable } from './frameTable';
+import { actionColumns, actionValues, frameTables, type FrameRow, type VideoTable } from './frameTable';
+import { actionColumnName } from './tableFormats';
 import { personStem } from './layers';
 
 export const DATASET_FORMAT = 'affect-studio-dataset';
@@ -89,6 +90,8 @@ interface Crop {
 interface VideoPlan {
   video: VideoRecord;
   person: VideoTable['person'];
+  /** Where the crops' facial-action values come from. */
+  table: VideoTable;
   analysis: AnalysisRecord;
   subject: string | null;
   group: string;
@@ -122,9 +125,14 @@ export async function exportDataset(db: Db, target: ExportTarget, options: Datas
 
   const files = await writeFolderExport(folderPlan, options.tempTag, async (dir) => {
     await writeCrops(dir, plans, cropSize, imageFormat, options);
-    const labels = [formatCsvRow(LABEL_COLUMNS)];
-    for (const p of plans) for (const crop of p.crops) for (const row of crop.rows) labels.push(formatCsvRow(labelRow(crop, row, splitOf(p), p.subject)));
-    const manifest = buildManifest(db, plans, splitOf, { cropSize, imageFormat, ratios, seed, now });
+    const actions = actionColumns(plans.map((p) => p.table));
+    const labels = [formatCsvRow([...LABEL_COLUMNS, ...actions.map(actionColumnName)])];
+    for (const p of plans) {
+      for (const crop of p.crops) {
+        for (const row of crop.rows) labels.push(formatCsvRow([...labelRow(crop, row, splitOf(p), p.subject), ...actionValues(p.table, actions, crop.frameIndex)]));
+      }
+    }
+    const manifest = buildManifest(db, plans, splitOf, { cropSize, imageFormat, ratios, seed, now, actions });
     fs.writeFileSync(path.join(dir, DATASET_LABELS), labels.join(''));
     fs.writeFileSync(path.join(dir, DATASET_MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
     fs.writeFileSync(path.join(dir, 'README.md'), readme(manifest));
@@ -170,13 +178,14 @@ function selectRows(db: Db, options: DatasetOptions): VideoTable[] {
     const labelled = new Set(human.map((r) => r.frameIndex));
     const predicted = first.rows.filter((r) => r.source === 'predicted' && !labelled.has(r.frameIndex));
     const rows = [...human, ...predicted].filter(keep).sort((a, b) => a.frameIndex - b.frameIndex);
-    return { video: first.video, person: first.person, rows };
+    return { video: first.video, person: first.person, rows, actions: first.actions };
   });
 }
 
 function planVideos(db: Db, tables: readonly VideoTable[], subjects: ReadonlyMap<VideoId, string> | undefined, format: CropImageFormat): VideoPlan[] {
   const plans: VideoPlan[] = [];
-  for (const { video, person, rows } of tables) {
+  for (const table of tables) {
+    const { video, person, rows } = table;
     if (rows.length === 0) continue; // nothing labelled: the video needs no analysis to be left out
     const analysis = getAnalysis(db, video.id);
     if (!analysis) {
@@ -207,7 +216,7 @@ function planVideos(db: Db, tables: readonly VideoTable[], subjects: ReadonlyMap
     if (crops.length > 0) assertMedia(video);
     const subject = subjects?.get(video.id) ?? null;
     plans.push({
-      video, person, analysis, subject, group: subject === null ? `video:${video.id}` : `subject:${subject}`,
+      video, person, table, analysis, subject, group: subject === null ? `video:${video.id}` : `subject:${subject}`,
       crops, labelledFrames: byFrame.size, framesWithoutFace: byFrame.size - crops.length,
     });
   }
@@ -320,6 +329,8 @@ function labelRow(crop: Crop, row: FrameRow, split: SplitName, subject: string |
 const round = (v: number) => Number(v.toFixed(3));
 
 interface ManifestSettings {
+  /** The facial-action trace ids written as columns (none when no video has actions). */
+  actions: readonly string[];
   cropSize: number;
   imageFormat: CropImageFormat;
   ratios: SplitRatios;
@@ -367,7 +378,7 @@ function buildManifest(db: Db, plans: readonly VideoPlan[], splitOf: (p: VideoPl
       format: settings.imageFormat, width: settings.cropSize, height: settings.cropSize, channels: 'RGB',
       alignment: `square crop of the landmark box x ${DATASET_ROI_SCALE}, rotated so the outer eye corners (FaceMesh points 33, 263) are level; the face box, unrotated, when a face has no landmarks`,
     },
-    labels: { file: DATASET_LABELS, columns: [...LABEL_COLUMNS], rows: allRows.length, images: plans.reduce((n, p) => n + p.crops.length, 0) },
+    labels: { file: DATASET_LABELS, columns: [...LABEL_COLUMNS, ...settings.actions.map(actionColumnName)], rows: allRows.length, images: plans.reduce((n, p) => n + p.crops.length, 0) },
     annotators: count((r) => (r.source === 'predicted' ? null : r.annotator)),
     predictionModels: count((r) => (r.source === 'predicted' ? r.modelVersion : null)),
     split: {
@@ -441,7 +452,7 @@ ${m.labels.images} face images, ${m.labels.rows} label rows, ${m.videos.filter((
 | track_id | the face track within the video |
 | crop_cx, crop_cy, crop_size, crop_angle_deg | the crop in the video's own pixels: centre, side, rotation (degrees) |
 | alignment | \`landmarks\` (rotated to level eyes) or \`box\` (face box, no landmarks stored) |
-
+${m.labels.columns.filter((c) => c.startsWith('action_')).map((c) => `| ${c} | the facial-action trace ${c.slice('action_'.length)} on [0, 1] (the mean of its blendshape scores; empty where the face has none) |\n`).join('')}
 Filter on \`source\` to train on people's labels only: predicted rows are not ground truth.
 
 ## Scale

@@ -5,6 +5,8 @@
  * A run is one annotator's (predictionAnnotator says whose); the caller makes it current first
  * (core/app/predictions.ts refreshRunsForExport), and each predicted row names the head, annotator, label count
  * and labels revision that produced it.
+ * Each table also carries the person's facial-action traces, the project's chosen ones, when the video's analysis
+ * stored actions (descriptor version 2 on); exports write them as columns (actionColumns), empty without a face.
  */
 import { predictionAnnotator } from '../annotation/annotatorView';
 import { StudioError } from '../errors';
@@ -15,6 +17,8 @@ import { labelsWithHistory, type LabelWithHistory } from '../store/labelStore';
 import { describePersons, listPersons, type Person } from '../store/personStore';
 import type { Db } from '../store/projectDb';
 import { getVideo, listFrames, listVideos, type VideoRecord } from '../store/videoStore';
+import { getAnalysis, getTraceChoice, listFaceActions } from '../store/analysisStore';
+import { chosenTraces, computeTraces, hasFacialActions, type TraceSeries } from '../vision/actionTraces';
 
 /** human: a person's label; edited: a label that started as an accepted prediction; predicted: the model's. */
 export type FrameSource = 'human' | 'edited' | 'predicted';
@@ -39,6 +43,8 @@ export interface VideoTable {
   /** Whom the rows are about. */
   person: Pick<Person, 'personId' | 'name'>;
   rows: FrameRow[];
+  /** The person's chosen facial-action traces, one value per frame (NaN: no face); none without stored actions. */
+  actions: TraceSeries[];
 }
 
 export interface TableOptions {
@@ -56,9 +62,28 @@ export function frameTables(db: Db, options: TableOptions): VideoTable[] {
   const annotators = listAnnotators(db);
   const predicted = predictionAnnotator(annotators, getAnnotatorView(db), options.annotator);
   const predictor = annotators.find((annotator) => annotator.id === predicted) ?? null;
+  const traces = chosenTraces(getTraceChoice(db));
   return selectVideos(db, options.videoId).flatMap((video) =>
-    selectPersons(db, video, options.personId).map((person) => ({ video, person, rows: videoRows(db, video, person.personId, options.annotator, predictor) })),
+    selectPersons(db, video, options.personId).map((person) => ({
+      video,
+      person,
+      rows: videoRows(db, video, person.personId, options.annotator, predictor),
+      actions: hasFacialActions(getAnalysis(db, video.id)?.descriptorVersion) ? computeTraces(traces, listFaceActions(db, video.id, person.personId), video.frameCount) : [],
+    })),
   );
+}
+
+/** The trace ids exports add as columns: the chosen ones when any table has actions, else none (columns left out). */
+export function actionColumns(tables: readonly VideoTable[]): string[] {
+  return tables.find((table) => table.actions.length > 0)?.actions.map((trace) => trace.definition.id) ?? [];
+}
+
+/** The table's trace values on a frame, in the order of `columns`; null where there is none. */
+export function actionValues(table: VideoTable, columns: readonly string[], frameIndex: number): (number | null)[] {
+  return columns.map((id) => {
+    const value = table.actions.find((trace) => trace.definition.id === id)?.values[frameIndex];
+    return value === undefined || Number.isNaN(value) ? null : value;
+  });
 }
 
 function selectPersons(db: Db, video: VideoRecord, personId: PersonId | undefined): Person[] {

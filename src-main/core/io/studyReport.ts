@@ -9,6 +9,7 @@ import { ICC_FORMS, ICC_FORM_NAMES, MEASURES, type Measure } from '../affect/agr
 import type { HeldBackScore } from '../affect/heldBack';
 import { AXES, type AxisFigures, type GroupAgreement, type ProjectAgreement, type RaterTrace } from '../affect/projectAgreement';
 import { figureText, intervalText } from '../intervalText';
+import { actionSectionHtml, type ActionSummary } from './actionReport';
 import { blandAltmanSvg, escapeXml, tracesSvg } from './agreementSvg';
 
 export interface StudyReportData {
@@ -27,6 +28,8 @@ export interface StudyReportData {
     trainedHeads: { rater: string; name: string; version: string }[];
     heldBack: { video: string; annotator: string; labels: number; minimum: number; score: HeldBackScore | null }[];
   };
+  /** Per video and person with facial actions, the chosen traces; empty when the project has none. */
+  actions: ActionSummary[];
 }
 
 const STYLE = `
@@ -64,6 +67,7 @@ export function studyReportHtml(data: StudyReportData): string {
     section('Raters and labels', ratersTable(data)),
     section('Agreement', agreementSection(a, data)),
     section('Model', modelSection(data)),
+    ...(data.actions.length > 0 ? [section('Facial actions', actionSectionHtml(data.actions))] : []),
   ].join('\n');
   return `<!DOCTYPE html>
 <html lang="en">

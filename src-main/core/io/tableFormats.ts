@@ -1,9 +1,11 @@
 /**
  * The studio's own exports: `csv` (one row per person, frame and annotator, RFC 4180) and `json` (the same rows
  * grouped by video and person). Values are written at full precision on [-1, 1], so an export re-imports without loss.
+ * When the project has facial actions, each row also has the chosen traces (`action_<id>`, on [0, 1], empty where
+ * the person has no face), and each JSON frame an `actions` object.
  */
 import { formatCsvRow } from './csv';
-import type { VideoTable } from './frameTable';
+import { actionColumns, actionValues, type VideoTable } from './frameTable';
 
 /** Column order of the csv export; the label import reads these names (see labelImport.ts). */
 export const CSV_COLUMNS = [
@@ -22,9 +24,14 @@ export const CSV_COLUMNS = [
   'model_version',
 ] as const;
 
+/** The CSV header of a facial-action trace's column. */
+export const actionColumnName = (id: string) => `action_${id}`;
+
 export function tablesToCsv(tables: readonly VideoTable[]): string {
-  let out = formatCsvRow(CSV_COLUMNS);
-  for (const { video, person, rows } of tables) {
+  const actions = actionColumns(tables);
+  let out = formatCsvRow([...CSV_COLUMNS, ...actions.map(actionColumnName)]);
+  for (const table of tables) {
+    const { video, person, rows } = table;
     for (const row of rows) {
       out += formatCsvRow([
         video.id,
@@ -40,6 +47,7 @@ export function tablesToCsv(tables: readonly VideoTable[]): string {
         row.arousalSd,
         row.annotator,
         row.modelVersion,
+        ...actionValues(table, actions, row.frameIndex),
       ]);
     }
   }
@@ -47,18 +55,23 @@ export function tablesToCsv(tables: readonly VideoTable[]): string {
 }
 
 export function tablesToJson(tables: readonly VideoTable[]): string {
+  const actions = actionColumns(tables);
+  const actionsOn = (table: VideoTable, frameIndex: number) => {
+    const values = actionValues(table, actions, frameIndex);
+    return { actions: Object.fromEntries(actions.map((id, i) => [id, values[i]])) };
+  };
   const document = {
     format: 'affect-studio-frames',
     version: 1,
     scale: { min: -1, max: 1 },
-    videos: tables.map(({ video, person, rows }) => ({
-      id: video.id,
-      name: video.displayName,
-      person: { id: person.personId, name: person.name },
-      path: video.path,
-      frameCount: video.frameCount,
-      avgFps: video.avgFps,
-      frames: rows.map((row) => ({
+    videos: tables.map((table) => ({
+      id: table.video.id,
+      name: table.video.displayName,
+      person: { id: table.person.personId, name: table.person.name },
+      path: table.video.path,
+      frameCount: table.video.frameCount,
+      avgFps: table.video.avgFps,
+      frames: table.rows.map((row) => ({
         frame: row.frameIndex,
         timeSec: row.timeSec,
         valence: row.valence,
@@ -68,6 +81,7 @@ export function tablesToJson(tables: readonly VideoTable[]): string {
         arousalSd: row.arousalSd,
         annotator: row.annotator,
         modelVersion: row.modelVersion,
+        ...(actions.length > 0 ? actionsOn(table, row.frameIndex) : {}),
       })),
     })),
   };

@@ -253,7 +253,7 @@ export function listFrameDescriptors(db: Db, videoId: VideoId, personId: PersonI
 /** A person's facial actions on one frame (its best-scored face facing the camera). */
 export interface FrameActions {
   frameIndex: number;
-  /** 52 scores on [0, 1], in the order of BLENDSHAPE_NAMES (faceActions.ts). */
+  /** 52 scores on [0, 1], in the order of the blendshape model card's names (faceActions.ts). */
   scores: Float32Array;
   /** The blendshape model's 64-d expression embedding. */
   embedding: Float32Array;
@@ -274,6 +274,22 @@ export function listFaceActions(db: Db, videoId: VideoId, personId: PersonId): F
     out.push({ frameIndex: r.frameIndex, scores: floats(r.scores), embedding: floats(r.embedding) });
   }
   return out;
+}
+
+// The facial-action traces the project shows and exports (a project setting), kept in project_meta as a JSON
+// array of trace ids, so the setting needed no schema change; absent until first chosen.
+const TRACES_KEY = 'action_traces';
+
+export function getTraceChoice(db: Db): string[] | null {
+  const row = db.prepare('SELECT value FROM project_meta WHERE key = ?').get(TRACES_KEY) as { value: string } | undefined;
+  if (!row) return null;
+  const parsed = JSON.parse(row.value) as unknown;
+  return Array.isArray(parsed) && parsed.every((id) => typeof id === 'string') ? parsed : null;
+}
+
+/** Stores the choice as given; the use case (core/app/actions.ts) checks the ids first. */
+export function saveTraceChoice(db: Db, ids: readonly string[]): void {
+  db.prepare('INSERT INTO project_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(TRACES_KEY, JSON.stringify(ids));
 }
 
 /** Frames on which each person of the video has a face. */
@@ -364,6 +380,11 @@ export interface AnalysisStore {
   personAt(videoId: VideoId, frameIndex: number, x: number, y: number): Promise<PersonId | null>;
   personBoxes(videoId: VideoId, frameIndex: number): Promise<PersonBox[]>;
   personVisibility(videoId: VideoId): Promise<{ personId: PersonId; segments: [number, number][] }[]>;
+  /** The person's facial actions, one row per frame that has them. */
+  faceActions(videoId: VideoId, personId: PersonId): Promise<FrameActions[]>;
+  /** The chosen facial-action trace ids, or null when never chosen. */
+  traceChoice(): Promise<string[] | null>;
+  setTraceChoice(ids: readonly string[]): Promise<void>;
 }
 
 export function sqliteAnalysisStore(db: Db): AnalysisStore {
@@ -373,5 +394,8 @@ export function sqliteAnalysisStore(db: Db): AnalysisStore {
     personAt: async (videoId, frameIndex, x, y) => personAtPoint(db, videoId, frameIndex, x, y),
     personBoxes: async (videoId, frameIndex) => personBoxes(db, videoId, frameIndex),
     personVisibility: async (videoId) => personVisibility(db, videoId),
+    faceActions: async (videoId, personId) => listFaceActions(db, videoId, personId),
+    traceChoice: async () => getTraceChoice(db),
+    setTraceChoice: async (ids) => saveTraceChoice(db, ids),
   };
 }

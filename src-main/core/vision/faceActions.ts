@@ -28,7 +28,7 @@ const BlendshapeLabels = z.object({
 });
 
 /** The names of the scores and the landmarks the model reads, from its card. */
-export function blendshapeLabels(model: LoadedModel): { names: string[]; inputLandmarks: number[] } {
+export function blendshapeLabels(model: Pick<LoadedModel, 'card' | 'file'>): { names: string[]; inputLandmarks: number[] } {
   const parsed = BlendshapeLabels.safeParse(model.card.labelScale);
   if (!parsed.success) {
     throw new StudioError(`The blendshape model card ${model.file} must list its ${FACE_ACTION_COUNT} score names and the landmarks it reads (labelScale.classes, labelScale.inputLandmarks).`);
