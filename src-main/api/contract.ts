@@ -6,7 +6,7 @@
  * trusts a response it did not expect. This file must stay free of Node imports: the renderer bundles it.
  */
 import { z } from 'zod';
-import { ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_COLUMNS, LABEL_IMPORT_JOB, LabelColumns, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
+import { AfewVaClips, ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_COLUMNS, LABEL_IMPORT_JOB, LabelColumns, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
 
 /** Bumped when a method or event changes incompatibly; a client speaking another version is refused. */
 export const API_VERSION = 3;
@@ -383,6 +383,21 @@ export const LabelImportPreview = z.object({
 });
 export type LabelImportPreview = z.infer<typeof LabelImportPreview>;
 
+/** What importing AFEW-VA clips would do, nothing saved: each clip and its video, the first labels, every error. */
+export const AfewVaImportPreview = z.object({
+  path: z.string(),
+  clips: z.array(z.object({ clip: z.string(), frames: z.number().int(), videoId: z.number().int().nullable(), matchedVideoId: z.number().int().nullable() })),
+  /** The first labels: AFEW-VA's own [-10, 10] values and the studio's [-1, 1] ones, and the frame each lands on. */
+  rows: z.array(
+    z.object({ clip: z.string(), key: z.string(), frameIndex: z.number().int().nullable(), valence10: z.number(), arousal10: z.number(), valence: z.number(), arousal: z.number() }),
+  ),
+  labels: z.number().int(),
+  annotator: z.string(),
+  errors: z.array(z.string()),
+  errorCount: z.number().int(),
+});
+export type AfewVaImportPreview = z.infer<typeof AfewVaImportPreview>;
+
 const labelImportRequest = {
   project,
   file: absolutePath,
@@ -493,12 +508,17 @@ export const methods = {
     result: z.object({ jobId: z.string() }),
   },
   'labels.import': {
-    params: z.object({ ...labelImportRequest, format: z.enum(['csv', 'afew-va']) }).strict(),
+    params: z.object({ ...labelImportRequest, format: z.enum(['csv', 'afew-va']), clips: AfewVaClips.optional() }).strict(),
     /** The label-import job: its result counts the labels, annotators and videos; a cancelled one saves nothing. */
     result: z.object({ jobId: z.string() }),
   },
   /** Checks a labels CSV as `labels.import` would, saving nothing. */
   'labels.checkImport': { params: z.object(labelImportRequest).strict(), result: LabelImportPreview },
+  /** Checks AFEW-VA clips (a dataset folder, a clip folder or a NNN.json) as `labels.import` would, saving nothing. */
+  'labels.checkAfewVa': {
+    params: z.object({ project, path: absolutePath, annotator: annotatorName.optional(), clips: AfewVaClips.optional() }).strict(),
+    result: AfewVaImportPreview,
+  },
   'agreement.report': {
     params: z.object({ project, videoId: videoId.optional(), personId: personId.optional(), raters: raterChoice.optional() }).strict(),
     result: ProjectAgreement,

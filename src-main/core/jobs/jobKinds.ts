@@ -151,6 +151,9 @@ export const LabelColumns = z
   .strict();
 export type LabelColumns = z.infer<typeof LabelColumns>;
 
+/** AFEW-VA only: the video each clip's labels go to (null leaves the clip out); unnamed clips go where their names match. */
+export const AfewVaClips = z.array(z.object({ clip: z.string().min(1).max(200), videoId: videoId.nullable() }).strict()).max(10_000);
+
 export const LABEL_IMPORT_JOB = {
   name: 'label-import' as const,
   label: 'Importing labels',
@@ -161,6 +164,7 @@ export const LABEL_IMPORT_JOB = {
     annotator: z.string().optional(),
     videoId: videoId.optional(),
     columns: LabelColumns.optional(),
+    clips: AfewVaClips.optional(),
   }),
   checkpoint: noCheckpoint,
   result: z.object({ labels: z.number().int(), annotators: z.array(z.string()), videoIds: z.array(z.number().int()) }),
