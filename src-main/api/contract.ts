@@ -360,6 +360,7 @@ export const PairHeadVersion = z.object({
 export type PairHeadVersion = z.infer<typeof PairHeadVersion>;
 
 export { LABEL_COLUMNS };
+export { isFusedLayer } from '../core/fusedLayers';
 
 /** What importing a labels CSV would do, nothing saved: the import dialog shows it before the user imports. */
 export const LabelImportPreview = z.object({
