@@ -115,6 +115,8 @@ export type FrameImages = z.infer<typeof FrameImages>;
 
 /** Frames per `videos.frames` call: a second of playback at most, so a call never blocks others for long. */
 export const MAX_FRAMES_PER_CALL = 60;
+/** Frames of persons' boxes one `persons.boxes` call returns at most: a few seconds of video, a few kB. */
+export const MAX_BOX_FRAMES_PER_CALL = 300;
 
 export const ThumbnailStrip = z.object({
   tileWidth: z.number().int(),
@@ -581,10 +583,13 @@ export const methods = {
     params: z.object({ project, videoId, frameIndex, x: z.number().finite(), y: z.number().finite() }).strict(),
     result: z.object({ personId: z.number().int().nullable() }),
   },
-  /** Each person's face box on the frame, in video pixels. */
+  /**
+   * Each person's face box, in video pixels, on the frames `fromFrame` to `fromFrame + count` (frames with nobody
+   * are left out): fetched a chunk ahead, as frames are, so playback draws who is who without waiting.
+   */
   'persons.boxes': {
-    params: z.object({ project, videoId, frameIndex }).strict(),
-    result: z.array(z.object({ personId: z.number().int(), box: faceBox, turnedAway: z.boolean() })),
+    params: z.object({ project, videoId, fromFrame: frameIndex, count: z.number().int().min(1).max(MAX_BOX_FRAMES_PER_CALL) }).strict(),
+    result: z.array(z.object({ frameIndex, boxes: z.array(z.object({ personId: z.number().int(), box: faceBox, turnedAway: z.boolean() })) })),
   },
   /** Where each person is seen: runs of frames [first, last + 1). */
   'persons.visibility': {
