@@ -45,7 +45,8 @@ Commands:
                                    dataset: [--crop-size N] [--image-format png|jpeg] [--split 70,15,15] [--seed S]
                                    [--subjects FILE] [--predictions]
   import-labels <project> <file> [--format csv|afew-va] [--range MIN,MAX] [--annotator NAME] [--video ID]
-                                   add labels from a CSV or an AFEW-VA JSON; all rows or none
+                                   add labels from a CSV, an AFEW-VA JSON or folder (clips go to the videos named
+                                   like them); all rows or none
   agreement <project> [--video ID] [--annotator NAME]... [--model NAME]...
                                    ICC forms, Krippendorff's alpha, CCC, r, RMSE with bootstrap 95% intervals and
                                    Bland-Altman limits, per video and pooled, between the human annotators or the
