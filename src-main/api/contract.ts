@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { AfewVaClips, ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_COLUMNS, LABEL_IMPORT_JOB, LabelColumns, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
 
 /** Bumped when a method or event changes incompatibly; a client speaking another version is refused. */
-export const API_VERSION = 3;
+export const API_VERSION = 4;
 
 const absolutePath = z
   .string()
