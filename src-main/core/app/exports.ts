@@ -1,7 +1,8 @@
 /**
- * Use cases for getting labels out and in: start an export or a label import (and preview a CSV's or AFEW-VA's). Both run as jobs (progress,
- * cancel, one at a time with the project's other work); what can be refused at once is refused here, before
- * anything is queued, so a typo in a folder is a one-line error and not a failed job.
+ * Use cases for getting labels out and in: start an export or a label import, and preview what a CSV's or an
+ * AFEW-VA folder's import would do. Both run as jobs (progress, cancel, one at a time with the project's other
+ * work); what can be refused at once is refused here, before anything is queued, so a typo in a folder is a
+ * one-line error and not a failed job.
  */
 import fs from 'node:fs';
 import { StudioError } from '../errors';

@@ -1,7 +1,7 @@
 /**
- * Labels in: a CSV with (at least) the csv export's columns, or AFEW-VA clips onto videos already in the
- * project (afewVaImport.ts). A CSV's `person_id` column puts a row on that person of its video (who must exist there); without
- * it, and for AFEW-VA, labels go to the video's person 1. Every row is validated before anything is written; any error refuses the whole file, listing the
+ * Labels in: a CSV with (at least) the csv export's columns, or AFEW-VA clips onto videos already in the project
+ * (afewVaImport.ts). A CSV's `person_id` column puts a row on that person of its video (who must exist there);
+ * without it, and for AFEW-VA, labels go to the video's person 1. Every row is validated before anything is written; any error refuses the whole file, listing the
  * problems by line, and a valid file is saved in one transaction.
  */
 import path from 'node:path';
