@@ -309,12 +309,10 @@ export interface FramePersonBoxes {
   boxes: PersonBox[];
 }
 
-/** Each linked person's best-scored face box on a frame, by person. */
-export function personBoxes(db: Db, videoId: VideoId, frameIndex: number): PersonBox[] {
-  return personBoxesBetween(db, videoId, frameIndex, frameIndex + 1)[0]?.boxes ?? [];
-}
-
-/** Each person's box on every frame `from` (inclusive) to `to` (exclusive) that shows anyone, in frame order. */
+/**
+ * Each linked person's best-scored face box on every frame `from` (inclusive) to `to` (exclusive) that shows anyone,
+ * in frame order: one query for a chunk of frames, as the viewer fetches them ahead.
+ */
 export function personBoxesBetween(db: Db, videoId: VideoId, from: number, to: number): FramePersonBoxes[] {
   const rows = db
     .prepare(
