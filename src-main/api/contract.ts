@@ -6,7 +6,7 @@
  * trusts a response it did not expect. This file must stay free of Node imports: the renderer bundles it.
  */
 import { z } from 'zod';
-import { ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_COLUMNS, LABEL_IMPORT_JOB, LabelColumns, RaterChoice, RaterKind, RaterRef, REPORT_JOB, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
+import { AfewVaClips, ANALYZE_JOB, DatasetRequest, EXPORT_FORMATS, EXPORT_JOB, IMPORT_JOB, LABEL_COLUMNS, LABEL_IMPORT_JOB, LabelColumns, RaterChoice, RaterKind, RaterRef, REPORT_JOB, TRAIN_HEAD_JOB } from '../core/jobs/jobKinds';
 
 /** Bumped when a method or event changes incompatibly; a client speaking another version is refused. */
 export const API_VERSION = 4;
@@ -115,6 +115,8 @@ export type FrameImages = z.infer<typeof FrameImages>;
 
 /** Frames per `videos.frames` call: a second of playback at most, so a call never blocks others for long. */
 export const MAX_FRAMES_PER_CALL = 60;
+/** Frames of persons' boxes one `persons.boxes` call returns at most: a few seconds of video, a few kB. */
+export const MAX_BOX_FRAMES_PER_CALL = 300;
 
 export const ThumbnailStrip = z.object({
   tileWidth: z.number().int(),
@@ -373,6 +375,7 @@ export const PairHeadVersion = z.object({
 export type PairHeadVersion = z.infer<typeof PairHeadVersion>;
 
 export { LABEL_COLUMNS };
+export { isFusedLayer } from '../core/fusedLayers';
 
 /** What importing a labels CSV would do, nothing saved: the import dialog shows it before the user imports. */
 export const LabelImportPreview = z.object({
@@ -395,6 +398,21 @@ export const LabelImportPreview = z.object({
   errorCount: z.number().int(),
 });
 export type LabelImportPreview = z.infer<typeof LabelImportPreview>;
+
+/** What importing AFEW-VA clips would do, nothing saved: each clip and its video, the first labels, every error. */
+export const AfewVaImportPreview = z.object({
+  path: z.string(),
+  clips: z.array(z.object({ clip: z.string(), frames: z.number().int(), videoId: z.number().int().nullable(), matchedVideoId: z.number().int().nullable() })),
+  /** The first labels: AFEW-VA's own [-10, 10] values and the studio's [-1, 1] ones, and the frame each lands on. */
+  rows: z.array(
+    z.object({ clip: z.string(), key: z.string(), frameIndex: z.number().int().nullable(), valence10: z.number(), arousal10: z.number(), valence: z.number(), arousal: z.number() }),
+  ),
+  labels: z.number().int(),
+  annotator: z.string(),
+  errors: z.array(z.string()),
+  errorCount: z.number().int(),
+});
+export type AfewVaImportPreview = z.infer<typeof AfewVaImportPreview>;
 
 const labelImportRequest = {
   project,
@@ -526,12 +544,17 @@ export const methods = {
     result: z.object({ jobId: z.string() }),
   },
   'labels.import': {
-    params: z.object({ ...labelImportRequest, format: z.enum(['csv', 'afew-va']), raterKind: RaterKind.optional() }).strict(),
+    params: z.object({ ...labelImportRequest, format: z.enum(['csv', 'afew-va']), raterKind: RaterKind.optional(), clips: AfewVaClips.optional() }).strict(),
     /** The label-import job: its result counts the labels, annotators and videos; a cancelled one saves nothing. */
     result: z.object({ jobId: z.string() }),
   },
   /** Checks a labels CSV as `labels.import` would, saving nothing. */
   'labels.checkImport': { params: z.object(labelImportRequest).strict(), result: LabelImportPreview },
+  /** Checks AFEW-VA clips (a dataset folder, a clip folder or a NNN.json) as `labels.import` would, saving nothing. */
+  'labels.checkAfewVa': {
+    params: z.object({ project, path: absolutePath, annotator: annotatorName.optional(), clips: AfewVaClips.optional() }).strict(),
+    result: AfewVaImportPreview,
+  },
   'agreement.report': {
     params: z.object({ project, videoId: videoId.optional(), personId: personId.optional(), raters: raterChoice.optional() }).strict(),
     result: ProjectAgreement,
@@ -601,10 +624,13 @@ export const methods = {
     params: z.object({ project, videoId, frameIndex, x: z.number().finite(), y: z.number().finite() }).strict(),
     result: z.object({ personId: z.number().int().nullable() }),
   },
-  /** Each person's face box on the frame, in video pixels. */
+  /**
+   * Each person's face box, in video pixels, on the frames `fromFrame` to `fromFrame + count` (frames with nobody
+   * are left out): fetched a chunk ahead, as frames are, so playback draws who is who without waiting.
+   */
   'persons.boxes': {
-    params: z.object({ project, videoId, frameIndex }).strict(),
-    result: z.array(z.object({ personId: z.number().int(), box: faceBox, turnedAway: z.boolean() })),
+    params: z.object({ project, videoId, fromFrame: frameIndex, count: z.number().int().min(1).max(MAX_BOX_FRAMES_PER_CALL) }).strict(),
+    result: z.array(z.object({ frameIndex, boxes: z.array(z.object({ personId: z.number().int(), box: faceBox, turnedAway: z.boolean() })) })),
   },
   /** Where each person is seen: runs of frames [first, last + 1). */
   'persons.visibility': {

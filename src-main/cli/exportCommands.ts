@@ -1,4 +1,5 @@
 /** `affect-studio export` and `affect-studio import-labels`: labels out of and into a project. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { startExport, startLabelImport, type ExportRequest } from '../core/app/exports';
 import { EXPORT_JOB, jobEnded, type JobSummary, LABEL_IMPORT_JOB } from '../core/app/jobs';
@@ -77,7 +78,8 @@ function imageFormatOption(text: string | undefined): 'png' | 'jpeg' | undefined
 export async function importLabelsCommand(values: Values, rest: string[], io: CliIo): Promise<number> {
   const [project, file, ...extra] = rest;
   if (project === undefined || file === undefined || extra.length > 0) throw new UsageError('import-labels needs a project folder and one file');
-  const format = values.format ?? (file.toLowerCase().endsWith('.json') ? 'afew-va' : 'csv');
+  // A folder can only be AFEW-VA's (its clip folders hold the JSONs).
+  const format = values.format ?? (file.toLowerCase().endsWith('.json') || fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() ? 'afew-va' : 'csv');
   if (format !== 'csv' && format !== 'afew-va') throw new UsageError(`--format must be csv or afew-va, not "${format}"`);
   // The call is checked whole before the project is opened.
   const raterKind = values['rater-kind'] ?? 'import';

@@ -181,15 +181,19 @@ describe('--range with AFEW-VA, whose scale is known', () => {
     const json = file('003.json', JSON.stringify({ frames: { '00001': { valence: 5, arousal: -2 }, '00002': { valence: '0x10', arousal: 1 } } }));
     const { code, err } = await cli('import-labels', project, json, '--video', '1');
     expect(code).toBe(1);
-    expect(err).toBe('affect-studio: 003.json is not an AFEW-VA label file: frames.00002.valence: Invalid input: expected number, received string\n');
+    expect(err).toBe(
+      'affect-studio: 003.json was not imported (nothing was saved):\nclip 003: 003.json is not an AFEW-VA label file: frames.00002.valence: Invalid input: expected number, received string\n',
+    );
     expect(labelCount()).toBe(before);
   });
 
   it('import-labels refuses an AFEW-VA file that labels no frame, or hides one behind "__proto__"', async () => {
     const empty = file('004.json', JSON.stringify({ frames: {} }));
-    expect((await cli('import-labels', project, empty, '--video', '1')).err).toBe('affect-studio: 004.json labels no frame; nothing was imported.\n');
+    expect((await cli('import-labels', project, empty, '--video', '1')).err).toBe('affect-studio: 004.json was not imported (nothing was saved):\nclip 004: 004.json labels no frame.\n');
     const proto = file('005.json', '{"frames": {"__proto__": {"valence": 1, "arousal": 1}}}');
-    expect((await cli('import-labels', project, proto, '--video', '1')).err).toBe('affect-studio: 005.json is not valid JSON: a "__proto__" key is not allowed\n');
+    expect((await cli('import-labels', project, proto, '--video', '1')).err).toBe(
+      'affect-studio: 005.json was not imported (nothing was saved):\nclip 005: 005.json is not valid JSON: a "__proto__" key is not allowed\n',
+    );
   });
 
   it('evaluate refuses a range for an AFEW-VA folder instead of dividing by 10 twice', async () => {

@@ -54,8 +54,9 @@ Commands:
                                    [--subjects FILE] [--predictions]
   import-labels <project> <file> [--format csv|afew-va] [--range MIN,MAX] [--annotator NAME] [--video ID]
                 [--rater-kind human|import]
-                                   add labels from a CSV or an AFEW-VA JSON; all rows or none; the raters it adds
-                                   are an imported layer, or human raters (agreement counts them) with human
+                                   add labels from a CSV, an AFEW-VA JSON or folder (clips go to the videos named
+                                   like them); all rows or none; the raters it adds are an imported layer, or
+                                   human raters (agreement counts them) with --rater-kind human
   agreement <project> [--video ID] [--annotator NAME]... [--model NAME]...
                                    ICC forms, Krippendorff's alpha, CCC, r, RMSE with bootstrap 95% intervals and
                                    Bland-Altman limits, per video and pooled, between the human annotators or the

@@ -5,6 +5,7 @@ import { decodeTraces, type ActionLane } from '../api/traceCodec';
 import { studio } from '../api/studio';
 import { reportFailure } from './reportFailure';
 import { commitOf, draftFor, draftValue, followFrame, nudgeDraft, setDraft, type Draft, type FrameFacts } from '../workspace/draftEntry';
+import { BoxesAhead, type PersonBoxOnFrame } from '../workspace/boxesAhead';
 import { EditHistories, recordEdit, type EditHistory, type LayerKey } from '../workspace/editHistory';
 import { invert, planEdit, type LabelEdit, type LabelValue } from '../workspace/labelEdits';
 
@@ -21,6 +22,8 @@ function serially<T>(work: () => Promise<T>): Promise<T> {
 
 /** Undo histories of every video layer opened since the project was: they outlive the workspace view. */
 const histories = new EditHistories();
+/** The open video's persons' boxes, fetched ahead in chunks (outside the state: a cache, not something to watch). */
+let boxesAhead: BoxesAhead | null = null;
 
 /** Quiet time after an edit before suggestions are asked for again. */
 const SUGGESTIONS_AFTER_MS = 400;
@@ -55,8 +58,8 @@ export const useWorkspaceStore = defineStore('workspace', {
     /** The video's persons, and the one being labelled: labels, predictions and suggestions are that person's. */
     persons: [] as Person[],
     personId: 1,
-    /** Each person's face box on the current frame (video pixels). */
-    personBoxes: [] as { personId: number; box: { x: number; y: number; w: number; h: number }; turnedAway: boolean }[],
+    /** Counts the box chunks arrived (and forgotten), so the current frame's boxes are read again. */
+    boxesRevision: 0,
     /** Where each person is seen: runs of frames [first, last + 1). */
     visibility: [] as { personId: number; segments: [number, number][] }[],
     /** Blind mode (a project setting): each rater sees only their own layer and no model trained on others. */
@@ -107,6 +110,14 @@ export const useWorkspaceStore = defineStore('workspace', {
       for (const [from, to] of state.visibility.find((v) => v.personId === state.personId)?.segments ?? []) mask.fill(0, from, to);
       return mask;
     },
+    /**
+     * Each person's face box on the current frame (video pixels), from the chunks fetched ahead; none until its chunk
+     * is here (reading it asks for that chunk and the next, so playback finds them there).
+     */
+    personBoxes: (state): readonly PersonBoxOnFrame[] => {
+      void state.boxesRevision;
+      return state.faces.length === 0 ? [] : (boxesAhead?.get(state.currentFrame) ?? []);
+    },
     chosenPerson: (state): Person | null => state.persons.find((p) => p.personId === state.personId) ?? null,
     /** Whether analysis found a face anywhere in the video (cached: the template reads it on every frame shown). */
     hasAnyFace: (state) => state.faces.some((f) => f?.face),
@@ -118,6 +129,7 @@ export const useWorkspaceStore = defineStore('workspace', {
   actions: {
     async open(project: string, video: VideoSummary) {
       this.$reset();
+      boxesAhead = null;
       histories.forgetAllBut(project);
       this.project = project;
       this.video = video;
@@ -140,7 +152,11 @@ export const useWorkspaceStore = defineStore('workspace', {
         this.useHistoryOfLayer();
         await this.reloadLabels();
         await this.reloadFaces();
-        await this.reloadBoxes();
+        boxesAhead = new BoxesAhead(
+          (fromFrame, count) => studio.call('persons.boxes', { project, videoId: video.id, fromFrame, count }),
+          () => this.frameCount,
+          () => this.boxesRevision++,
+        );
         this.traceChoice = await studio.call('actions.choice', { project });
         await this.reloadTraces();
         this.resetDraft();
@@ -225,7 +241,7 @@ export const useWorkspaceStore = defineStore('workspace', {
           if (what === 'faces') {
             await this.reloadFaces();
             await this.reloadPersons();
-            await this.reloadBoxes();
+            this.forgetBoxes();
             await this.reloadTraces();
           }
           await this.reloadModel();
@@ -247,12 +263,10 @@ export const useWorkspaceStore = defineStore('workspace', {
       this.visibility = await studio.call('persons.visibility', target);
       if (!this.persons.some((p) => p.personId === this.personId)) this.personId = (this.persons[0] as Person).personId;
     },
-    /** The persons' boxes on the current frame; an answer for a frame the view has left is dropped. */
-    async reloadBoxes() {
-      if (!this.video || this.faces.length === 0) return;
-      const frameIndex = this.currentFrame;
-      const boxes = await studio.call('persons.boxes', { project: this.project, videoId: this.video.id, frameIndex });
-      if (frameIndex === this.currentFrame) this.personBoxes = boxes;
+    /** A new analysis, a merge or a split moved the boxes: they are fetched again. */
+    forgetBoxes() {
+      boxesAhead?.clear();
+      this.boxesRevision++;
     },
     /** Labels, predictions and suggestions become this person's; the undo history was about the other one. */
     async choosePerson(personId: number) {
@@ -282,7 +296,7 @@ export const useWorkspaceStore = defineStore('workspace', {
       await this.guard(async () => {
         await change();
         await this.reloadPersons();
-        await this.reloadBoxes();
+        this.forgetBoxes();
         if (movesLabels) {
           // The labels moved between persons: undoing an edit from before would write to the wrong one.
           this.history.undo.splice(0);

@@ -1,7 +1,8 @@
 /**
  * The export and label-import dialogs in Chromium on a real project (a real video, labels saved through the API):
  * a CSV exported through the dialog exists and parses; a broken labels file is refused with every error listed
- * and nothing saved; a lab's 1-9 file imports once its scale is chosen. Screenshots of both dialogs.
+ * and nothing saved; a lab's 1-9 file imports once its scale is chosen; AFEW-VA clips import from their folder once
+ * mapped to a video, every error listed before. Screenshots of both dialogs.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -111,6 +112,10 @@ describe('export dialog', () => {
     await dialog.getByText('Dataset', { exact: true }).click();
     await dialog.getByLabel('Crop size (px)').waitFor();
     expect(await dialog.getByLabel('Folder name').inputValue()).toBe('Dialog-study-dataset');
+    // The dataset takes several raters' layers at once: every human rater is ticked to begin with.
+    const raters = dialog.getByTestId('dataset-raters').locator('input[name=dataset-rater]');
+    expect(await raters.evaluateAll((inputs) => inputs.map((i) => [(i as unknown as { value: string }).value, (i as unknown as { checked: boolean }).checked]))).toEqual([['Rater A', true]]);
+    expect(await dialog.getByLabel('Raters').count()).toBe(0);
     await shot('2-export-dataset-options');
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
@@ -172,6 +177,54 @@ describe('label import dialog', () => {
     const c = (await call<{ id: number; name: string }[]>('annotators.list', { project })).find((a) => a.name === 'Rater C');
     const imported = await call<{ frameIndex: number; valence: number; arousal: number }[]>('labels.list', { project, videoId, personId: 1, annotatorId: c?.id });
     expect(imported.map((l) => [l.frameIndex, l.valence, l.arousal])).toEqual([[2, -0.25, 0], [4, 0, 0], [6, 0.25, 0], [8, 0.5, 0]]);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('imports AFEW-VA clips from their folder once each clip is mapped to its video, listing every error before', async () => {
+    // AFEW-VA's own layout: <part>/<clip>/ with the clip's frames as NNNNN.png and NNN.json on [-10, 10].
+    const root = path.join(work, 'AFEW-VA');
+    const clip = (name: string, frames: Record<string, [number, number]>) => {
+      const dir = path.join(root, '01', name);
+      fs.mkdirSync(dir, { recursive: true });
+      for (const key of Object.keys(frames)) fs.writeFileSync(path.join(dir, `${key}.png`), '');
+      const landmarks = Array.from({ length: 68 }, (_, i) => [100 + i, 80 + i / 2]);
+      const json = { actor: 'Actor', frames: Object.fromEntries(Object.entries(frames).map(([key, [valence, arousal]]) => [key, { arousal, landmarks, valence }])), video_id: name };
+      fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(json));
+    };
+    clip('001', { '00000': [5, -10], '00001': [2.5, 0], '00003': [-7, 4] });
+    clip('002', { '00000': [1, 1], '00999': [1, 1] });
+    const before = await labelCount();
+    await page.getByRole('button', { name: 'Import labels…' }).click();
+    const dialog = page.getByTestId('label-import-dialog');
+    await dialog.getByLabel(/AFEW-VA \(a dataset folder/).check();
+    await dialog.getByLabel('AFEW-VA folder or clip JSON').fill(root);
+    await dialog.getByRole('button', { name: 'Check' }).click();
+    const errors = dialog.getByTestId('label-errors');
+    await errors.waitFor();
+    // Neither clip's name is a video of this project: nothing can be imported until they are mapped.
+    expect(await errors.locator('li').allTextContents()).toEqual([expect.stringMatching(/^No clip is mapped to a video of this project/)]);
+    expect(await dialog.getByTestId('afew-preview').locator('tbody tr').first().locator('td').allTextContents()).toEqual(['001', '00000', '—', '+5.0', '-10.0', '+0.50', '-1.00']);
+
+    // Both clips onto the one video: each problem of each clip is listed, and the import stays disabled.
+    await dialog.getByLabel('Video for clip 001').selectOption({ label: CLIP });
+    await dialog.getByLabel('Video for clip 002').selectOption({ label: CLIP });
+    await errors.locator('li', { hasText: 'clip 002' }).first().waitFor();
+    expect(await errors.locator('li').allTextContents()).toEqual([`clip 002: ${CLIP} already takes clip 001's labels; map each clip to its own video.`]);
+    expect(await dialog.getByRole('button', { name: /^Import .*labels$/ }).isDisabled()).toBe(true);
+    await shot('5-afew-va-refused');
+    expect(await labelCount()).toBe(before);
+
+    await dialog.getByLabel('Video for clip 002').selectOption({ label: '— leave out —' });
+    await dialog.getByTestId('label-ready').waitFor();
+    expect(await dialog.getByTestId('label-ready').textContent()).toContain(`Ready: 3 labels by AFEW-VA on ${CLIP}.`);
+    expect(await dialog.getByTestId('afew-preview').locator('tbody tr').nth(2).locator('td').allTextContents()).toEqual(['001', '00003', '3', '-7.0', '+4.0', '-0.70', '+0.40']);
+    await shot('6-afew-va-ready');
+    await dialog.getByRole('button', { name: 'Import 3 labels' }).click();
+    await dialog.getByTestId('label-imported').waitFor({ timeout: 30_000 });
+    const layer = (await call<{ id: number; name: string }[]>('annotators.list', { project })).find((a) => a.name === 'AFEW-VA');
+    const imported = await call<{ frameIndex: number; valence: number; arousal: number }[]>('labels.list', { project, videoId, personId: 1, annotatorId: layer?.id });
+    expect(imported.map((l) => [l.frameIndex, l.valence, l.arousal])).toEqual([[0, 0.5, -1], [1, 0.25, 0], [3, -0.7, 0.4]]);
+    expect(await labelCount()).toBe(before + 3);
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 

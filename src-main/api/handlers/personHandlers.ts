@@ -40,7 +40,7 @@ export function personHandlers({ sessions, events }: ApiServices) {
       announce(session.dir, videoId, true);
       return change;
     },
-    'persons.boxes': ({ project, videoId, frameIndex }) => personBoxes(sessions.get(project), videoId as VideoId, frameIndex),
+    'persons.boxes': ({ project, videoId, fromFrame, count }) => personBoxes(sessions.get(project), videoId as VideoId, fromFrame, count),
     'persons.visibility': ({ project, videoId }) => personVisibility(sessions.get(project), videoId as VideoId),
     'persons.at': async ({ project, videoId, frameIndex, x, y }) => ({ personId: await personAt(sessions.get(project), videoId as VideoId, frameIndex, x, y) }),
   } satisfies Partial<Handlers>;

@@ -24,9 +24,8 @@ import { NEIGHBOURHOOD_SEC } from './heldBack';
 export const AXES = ['valence', 'arousal'] as const;
 export type Axis = (typeof AXES)[number];
 
-/** Fused layers are named "gold (<method>)"; they are left out of agreement unless asked for by name. */
-export const FUSION_METHODS = { mean: 'gold (mean)', ewe: 'gold (EWE)' } as const;
-export type FusionMethod = keyof typeof FUSION_METHODS;
+import { FUSION_METHODS, type FusionMethod } from '../fusedLayers';
+export { FUSION_METHODS, type FusionMethod };
 
 /** A rater: an annotator's layer, or the model's predictions anchored on one annotator's labels. */
 export type RaterRef = { kind: 'annotator'; name: string } | { kind: 'model'; anchoredOn: string };

@@ -1,17 +1,20 @@
 /**
- * Use cases for getting labels out and in: start an export or a label import. Both run as jobs (progress,
- * cancel, one at a time with the project's other work); what can be refused at once is refused here, before
- * anything is queued, so a typo in a folder is a one-line error and not a failed job.
+ * Use cases for getting labels out and in: start an export or a label import, and preview what a CSV's or an
+ * AFEW-VA folder's import would do. Both run as jobs (progress, cancel, one at a time with the project's other
+ * work); what can be refused at once is refused here, before anything is queued, so a typo in a folder is a
+ * one-line error and not a failed job.
  */
 import fs from 'node:fs';
 import { StudioError } from '../errors';
 import type { JobId, PersonId, VideoId } from '../ids';
 import { checkExportRequest, EXPORT_JOB } from '../io/exportJob';
 import type { ExportLedger } from '../io/exportLedger';
-import { checkLabelFile } from '../io/labelImport';
+import { checkAfewVa, findAfewVaSources, mappedVideoIds, type AfewVaClipMapping } from '../io/afewVaImport';
+import { AFEW_VA_LAYER, checkLabelFile } from '../io/labelImport';
 import { LABEL_IMPORT_JOB } from '../io/labelImportJob';
 import { firstIssue } from '../jobs/jobKinds';
 import { resolveUserPath } from '../paths/userPath';
+import { annotatorName } from '../store/annotatorStore';
 import type { z } from 'zod';
 import { chosenPerson } from './persons';
 import { refreshRunsForExport } from './predictions';
@@ -54,7 +57,7 @@ const PREVIEW_ERRORS = 1000;
  * What importing a labels CSV would do, with nothing saved: its first rows, the column mapping (the one given, else
  * the header's), the values' own range, the labels, raters and videos it holds, and every error that would refuse it.
  */
-export async function previewLabelImport(project: ProjectContext, request: Omit<LabelImportRequest, 'format'>) {
+export async function previewLabelImport(project: ProjectContext, request: Omit<LabelImportRequest, 'format' | 'clips'>) {
   const file = resolveUserPath(request.file);
   const videos = await project.stores.videos.list();
   const persons = new Map(await Promise.all(videos.map(async (video) => [video.id, await project.stores.persons.list(video.id)] as const)));
@@ -75,6 +78,30 @@ export async function previewLabelImport(project: ProjectContext, request: Omit<
     videos: [...new Set(check.labels.map((label) => names.get(label.videoId) as string))],
     errors: errors.slice(0, PREVIEW_ERRORS),
     errorCount: errors.length,
+  };
+}
+
+/**
+ * What importing AFEW-VA clips would do, with nothing saved: each clip and the video it goes to, the first labels on
+ * both scales, and every error that would refuse the import (the job runs the same check).
+ */
+export async function previewAfewVaImport(
+  project: ProjectContext,
+  request: { path: string; annotator?: string; clips?: readonly AfewVaClipMapping[] },
+) {
+  const chosen = resolveUserPath(request.path);
+  const sources = findAfewVaSources(chosen);
+  const videos = await project.stores.videos.list();
+  const frames = new Map(await Promise.all(mappedVideoIds(sources, videos, request.clips).map(async (id) => [id, await project.stores.videos.frames(id)] as const)));
+  const check = checkAfewVa(sources, { videos, frames: (id) => frames.get(id) ?? [] }, request.clips, PREVIEW_ROWS);
+  return {
+    path: chosen,
+    clips: check.clips.map(({ clip, frames: count, videoId, matchedVideoId }) => ({ clip, frames: count, videoId, matchedVideoId })),
+    rows: check.rows,
+    labels: check.labels.length,
+    annotator: request.annotator === undefined ? AFEW_VA_LAYER : annotatorName(request.annotator),
+    errors: check.errors.slice(0, PREVIEW_ERRORS),
+    errorCount: check.errors.length,
   };
 }
 

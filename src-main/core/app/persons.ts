@@ -8,7 +8,7 @@
  */
 import { StudioError } from '../errors';
 import type { PersonId, VideoId } from '../ids';
-import type { FaceSelection, PersonBox } from '../store/analysisStore';
+import type { FaceSelection, FramePersonBoxes } from '../store/analysisStore';
 import { describePersons, type Person, type PersonChange } from '../store/personStore';
 import type { ProjectContext } from './projectContext';
 import { videoOf } from './videos';
@@ -92,10 +92,13 @@ export async function personAt(project: ProjectContext, videoId: VideoId, frameI
   return project.stores.analysis.personAt(videoId, frameIndex, x, y);
 }
 
-/** Each person's face box on the frame (video pixels), for drawing who is who. */
-export async function personBoxes(project: ProjectContext, videoId: VideoId, frameIndex: number): Promise<PersonBox[]> {
+/**
+ * Each person's face box (video pixels) on the frames `fromFrame` to `fromFrame + count`, for drawing who is who:
+ * a chunk at a time, so playback can fetch them ahead as it fetches frames. Frames with nobody are left out.
+ */
+export async function personBoxes(project: ProjectContext, videoId: VideoId, fromFrame: number, count: number): Promise<FramePersonBoxes[]> {
   await videoOf(project, videoId);
-  return project.stores.analysis.personBoxes(videoId, frameIndex);
+  return project.stores.analysis.personBoxesBetween(videoId, fromFrame, fromFrame + count);
 }
 
 /** Where each person is seen, as runs of frames [first, last + 1), for a timeline lane per person. */

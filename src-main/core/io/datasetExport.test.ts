@@ -298,3 +298,31 @@ describe('dataset export refusals', () => {
     }
   });
 });
+
+// Last in the file: it adds a rater and a gold layer to the shared project.
+describe('dataset export of several raters', () => {
+  it('writes every chosen rater\'s layer as rows of the same image, the fused gold layer flagged, and no other rater', async () => {
+    const cy = ensureAnnotator(session.db, 'Cy', 'human').id;
+    label(real.id, cy, [0, 4], () => 0.1);
+    const gold = ensureAnnotator(session.db, 'gold (EWE)', 'import').id;
+    label(real.id, gold, [0, 12, 24], () => 0.25);
+    const result = await exportDataset(session.db, { folder: tempDir(), name: 'raters', overwrite: false, ledger }, { annotators: ['Ana', 'Ben', 'gold (EWE)'], cropSize: 32 });
+    const rows = readLabels(result.folder);
+    const rowsOf = (annotator: string) => rows.filter((r) => r.annotator === annotator);
+    expect(rowsOf('Ana').map((r) => r.source)).toEqual(Array(18).fill('human'));
+    expect(rowsOf('Ben').map((r) => r.source)).toEqual(Array(12).fill('human'));
+    expect(rowsOf('Cy')).toEqual([]);
+    expect(rowsOf('gold (EWE)').map((r) => [r.frame, r.source, r.valence, r.arousal])).toEqual([
+      ['0', 'fused', '0.25', '-0.125'], ['12', 'fused', '0.25', '-0.125'], ['24', 'fused', '0.25', '-0.125'],
+    ]);
+    // One crop per frame, whoever labelled it: frame 12's three rows (Ana, Ben, gold) name the same image.
+    const frame12 = rows.filter((r) => r.frame === '12');
+    expect(frame12.map((r) => r.annotator).sort()).toEqual(['Ana', 'Ben', 'gold (EWE)']);
+    expect(new Set(frame12.map((r) => r.image)).size).toBe(1);
+    expect(result.images).toBe(new Set(rows.map((r) => r.image)).size);
+    const manifest = JSON.parse(fs.readFileSync(path.join(result.folder, 'dataset.json'), 'utf8'));
+    expect(manifest.annotators).toEqual(
+      expect.arrayContaining([{ name: 'Ana', rows: 18, fused: false }, { name: 'gold (EWE)', rows: 3, fused: true }]),
+    );
+  }, 60_000);
+});

@@ -18,6 +18,7 @@ import { storedProjectName } from '../store/projectFolder';
 import type { VideoRecord } from '../store/videoStore';
 import { LANDMARK_COUNT, roiFromLandmarks } from '../vision/faceRoi';
 import { sampleRoi, type Roi } from '../vision/imageOps';
+import { isFusedLayer } from '../fusedLayers';
 import { formatCsvRow } from './csv';
 import { CROP_EXTENSIONS, CropWriter, type CropImageFormat } from './cropWriter';
 import { assignSplits, DEFAULT_SPLIT, DEFAULT_SPLIT_SEED, normaliseRatios, SPLIT_NAMES, type SplitName, type SplitRatios } from './datasetSplit';
@@ -320,13 +321,18 @@ function toBytes(rgb: Float32Array): Uint8Array {
 
 function labelRow(crop: Crop, row: FrameRow, split: SplitName, subject: string | null): (string | number | null)[] {
   return [
-    crop.image, split, subject, crop.video.id, crop.video.displayName, crop.person.personId, crop.person.name, crop.frameIndex, row.timeSec, row.valence, row.arousal, row.source,
+    crop.image, split, subject, crop.video.id, crop.video.displayName, crop.person.personId, crop.person.name, crop.frameIndex, row.timeSec, row.valence, row.arousal, rowSource(row),
     row.annotator, row.modelVersion, row.valenceSd, row.arousalSd, crop.face.score, crop.face.trackId,
     round(crop.roi.cx), round(crop.roi.cy), round(crop.roi.size), round((crop.roi.angle * 180) / Math.PI), crop.alignment,
   ];
 }
 
 const round = (v: number) => Number(v.toFixed(3));
+
+/** A fused gold layer's row says so: it is the raters' consensus, not one person's label. */
+function rowSource(row: FrameRow): string | null {
+  return row.annotator !== null && row.source !== 'predicted' && isFusedLayer(row.annotator) ? 'fused' : row.source;
+}
 
 interface ManifestSettings {
   /** The facial-action trace ids written as columns (none when no video has actions). */
@@ -379,7 +385,7 @@ function buildManifest(db: Db, plans: readonly VideoPlan[], splitOf: (p: VideoPl
       alignment: `square crop of the landmark box x ${DATASET_ROI_SCALE}, rotated so the outer eye corners (FaceMesh points 33, 263) are level; the face box, unrotated, when a face has no landmarks`,
     },
     labels: { file: DATASET_LABELS, columns: [...LABEL_COLUMNS, ...settings.actions.map(actionColumnName)], rows: allRows.length, images: plans.reduce((n, p) => n + p.crops.length, 0) },
-    annotators: count((r) => (r.source === 'predicted' ? null : r.annotator)),
+    annotators: count((r) => (r.source === 'predicted' ? null : r.annotator)).map((a) => ({ ...a, fused: isFusedLayer(a.name) })),
     predictionModels: count((r) => (r.source === 'predicted' ? r.modelVersion : null)),
     split: {
       unit: plans.some((p) => p.subject !== null) ? 'subject (videos without one: video)' : 'video',
@@ -429,7 +435,8 @@ ${m.labels.images} face images, ${m.labels.rows} label rows, ${m.videos.filter((
   person and labelled frame on which the face pipeline found that person's face (person 1 has no \`.p\` part). Alignment: ${m.image.alignment}. Frames
   without a face are not exported (${skipped} labelled frame(s) left out for that reason).
 - \`${DATASET_LABELS}\`: one row per label (RFC 4180 CSV, header row). A frame labelled by several annotators has
-  one image and one row per annotator.
+  one image and one row per annotator, and a fused gold layer is one more row (source \`fused\`). Raters rarely
+  label the same frames, so this long layout has no empty cells; pivot on \`annotator\` for a column per rater.
 - \`${DATASET_MANIFEST}\`: the same provenance, split and per-video counts, machine-readable.
 
 ## Columns of ${DATASET_LABELS}
@@ -444,7 +451,7 @@ ${m.labels.images} face images, ${m.labels.rows} label rows, ${m.videos.filter((
 | frame | frame index in decoded order (0-based) |
 | time_s | the frame's presentation time in seconds |
 | valence, arousal | the label, on [-1, 1] |
-| source | \`human\` (a person's label), \`edited\` (a person's label that started as an accepted model prediction) or \`predicted\` (a model's prediction, not a person's label) |
+| source | \`human\` (a person's label), \`edited\` (a person's label that started as an accepted model prediction), \`fused\` (the raters' gold layer, EWE or mean, made in the agreement view) or \`predicted\` (a model's prediction, not a person's label) |
 | annotator | who labelled it (empty on predicted rows) |
 | model_version | the model that predicted it (predicted rows only) |
 | valence_sd, arousal_sd | the prediction's standard deviations (predicted rows only) |
@@ -453,7 +460,10 @@ ${m.labels.images} face images, ${m.labels.rows} label rows, ${m.videos.filter((
 | crop_cx, crop_cy, crop_size, crop_angle_deg | the crop in the video's own pixels: centre, side, rotation (degrees) |
 | alignment | \`landmarks\` (rotated to level eyes) or \`box\` (face box, no landmarks stored) |
 ${m.labels.columns.filter((c) => c.startsWith('action_')).map((c) => `| ${c} | the facial-action trace ${c.slice('action_'.length)} on [0, 1] (the mean of its blendshape scores; empty where the face has none) |\n`).join('')}
-Filter on \`source\` to train on people's labels only: predicted rows are not ground truth.
+
+Filter on \`source\` to train on people's labels only: predicted rows are not ground truth. To train on the
+consensus, keep \`source == fused\`; for one target per image without a gold layer, average the human rows per
+image.
 
 ## Scale
 

@@ -1,7 +1,7 @@
 /**
- * Labels in: a CSV with (at least) the csv export's columns, or an AFEW-VA JSON onto a video already in the
- * project. A CSV's `person_id` column puts a row on that person of its video (who must exist there); without
- * it, and for AFEW-VA, labels go to the video's person 1. Every row is validated before anything is written; any error refuses the whole file, listing the
+ * Labels in: a CSV with (at least) the csv export's columns, or AFEW-VA clips onto videos already in the project
+ * (afewVaImport.ts). A CSV's `person_id` column puts a row on that person of its video (who must exist there);
+ * without it, and for AFEW-VA, labels go to the video's person 1. Every row is validated before anything is written; any error refuses the whole file, listing the
  * problems by line, and a valid file is saved in one transaction.
  */
 import path from 'node:path';
@@ -12,9 +12,8 @@ import { annotatorName, ensureAnnotator, type AnnotatorKind } from '../store/ann
 import { appendLabels, type LabelOrigin } from '../store/labelStore';
 import { describePersons, FIRST_PERSON, listPersons, type Person } from '../store/personStore';
 import type { Db } from '../store/projectDb';
-import { getVideo, listFrames, listVideos, type VideoRecord } from '../store/videoStore';
-import { readAfewVaJson } from './afewVa';
-import { frameKey } from './afewVaExport';
+import { listFrames, listVideos, type VideoRecord } from '../store/videoStore';
+import { checkAfewVa, findAfewVaSources, type AfewVaClipMapping } from './afewVaImport';
 import { shownText } from '../shownText';
 import { decimalNumber, wholeNumber } from '../strictNumbers';
 import { LABEL_COLUMNS, type LabelColumn, type LabelColumns } from '../jobs/jobKinds';
@@ -32,6 +31,8 @@ export interface LabelImportOptions {
   columns?: LabelColumns;
   /** The kind of each rater the file adds (default an imported layer); a rater already in the project keeps theirs. */
   raterKind?: AnnotatorKind;
+  /** AFEW-VA only: which video each clip goes to (default: the video its name matches; see afewVaImport.ts). */
+  clips?: readonly AfewVaClipMapping[];
 }
 
 export interface LabelImportResult {
@@ -101,12 +102,14 @@ function readCsvLabels(db: Db, file: string, options: LabelImportOptions): Pendi
   const videos = listVideos(db);
   const check = checkCsvLabels(readText(file), name, videos, new Map(videos.map((video) => [video.id, listPersons(db, video.id)])), options);
   if (check.problem !== null) throw new StudioError(check.problem);
-  const { errors } = check;
-  if (errors.length > 0) {
-    const more = errors.length > MAX_REPORTED ? `\n... and ${errors.length - MAX_REPORTED} more` : '';
-    throw new StudioError(`${name} was not imported (nothing was saved):\n${errors.slice(0, MAX_REPORTED).join('\n')}${more}`);
-  }
+  if (check.errors.length > 0) throw refusal(name, check.errors);
   return check.labels;
+}
+
+/** A refused file's problems, the first MAX_REPORTED of them one per line. */
+function refusal(name: string, errors: readonly string[]): StudioError {
+  const more = errors.length > MAX_REPORTED ? `\n... and ${errors.length - MAX_REPORTED} more` : '';
+  return new StudioError(`${name} was not imported (nothing was saved):\n${errors.slice(0, MAX_REPORTED).join('\n')}${more}`);
 }
 
 /** A labels CSV checked against the project's videos: what it holds, what it would save, and everything wrong. */
@@ -257,28 +260,17 @@ export function checkCsvLabels(text: string, name: string, videos: readonly Vide
 }
 
 function readAfewVaLabels(db: Db, file: string, options: LabelImportOptions): PendingLabel[] {
-  if (options.videoId === undefined) throw new StudioError('An AFEW-VA file holds no video reference: name the video to put its labels on.');
   if (options.range !== undefined) throw new StudioError('AFEW-VA files are always on [-10, 10]; a range applies to CSV files only.');
-  const video = requireVideo(db, options.videoId);
-  const document = readAfewVaJson(file);
-  if (document.frames.length === 0) throw new StudioError(`${path.basename(file)} labels no frame; nothing was imported.`);
-  const frameOf = new Map(listFrames(db, video.id).map((frame) => [frameKey(frame.imageFile ?? null, frame.frameIndex), frame.frameIndex]));
-  const unknown = document.frames.filter((frame) => !frameOf.has(frame.key)).map((frame) => frame.key);
-  if (unknown.length > 0) {
-    throw new StudioError(
-      `${path.basename(file)} was not imported: ${video.displayName} has no frame ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''} (${unknown.length} unknown key(s)).`,
-    );
+  const sources = findAfewVaSources(file);
+  if (options.videoId !== undefined && sources.length > 1) {
+    throw new StudioError(`${file} holds ${sources.length} AFEW-VA clips and one video takes one clip: name one clip's JSON, or map the clips to videos in the import dialog.`);
   }
-  // Landmarks are the face pipeline's to store; an import brings the labels only.
-  return document.frames.map((frame) => ({
-    videoId: video.id,
-    personId: FIRST_PERSON,
-    frameIndex: frameOf.get(frame.key) as number,
-    annotator: options.annotator ?? AFEW_VA_LAYER,
-    valence: frame.valence,
-    arousal: frame.arousal,
-    origin: 'import' as const,
-  }));
+  // A video named for one clip (the CLI's --video) takes that clip; else clips go where their names match.
+  const mapping = options.clips ?? (options.videoId !== undefined ? sources.map(({ clip }) => ({ clip, videoId: options.videoId as VideoId })) : undefined);
+  const check = checkAfewVa(sources, { videos: listVideos(db), frames: (id) => listFrames(db, id) }, mapping, 0);
+  if (check.errors.length > 0) throw refusal(path.basename(file), check.errors);
+  // Landmarks are the face pipeline's to store; an import brings the labels only. A clip follows one face: person 1.
+  return check.labels.map((label) => ({ ...label, personId: FIRST_PERSON, annotator: options.annotator ?? AFEW_VA_LAYER, origin: 'import' as const }));
 }
 
 function readText(file: string): string {
@@ -310,13 +302,6 @@ function personOfRow(personsOf: PersonsOfVideos, video: VideoRecord, text: strin
   const persons = personsOf.get(video.id) ?? [];
   const person = persons.find((p) => String(p.personId) === text);
   return person ? person.personId : `${video.displayName} has no person ${shownText(text)}; its persons are ${describePersons(persons)}.`;
-}
-
-function requireVideo(db: Db, id: VideoId): VideoRecord {
-  const video = getVideo(db, id);
-  if (!video) throw new StudioError(`This project has no video ${id}.`);
-  if (video.status !== 'ready') throw new StudioError(`${video.displayName} is still being imported; import labels once it is ready.`);
-  return video;
 }
 
 /** Linear map of [min, max] onto [-1, 1]; the identity on [-1, 1] is kept exact so a round trip is lossless. */

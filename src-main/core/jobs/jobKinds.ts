@@ -176,6 +176,8 @@ export const REPORT_JOB = {
 
 /** An annotator's kind (store/annotatorStore.ts): a human rater, or an imported layer (a dataset's, a fused gold). */
 export const RaterKind = z.enum(['human', 'import']);
+/** AFEW-VA only: the video each clip's labels go to (null leaves the clip out); unnamed clips go where their names match. */
+export const AfewVaClips = z.array(z.object({ clip: z.string().min(1).max(200), videoId: videoId.nullable() }).strict()).max(10_000);
 
 export const LABEL_IMPORT_JOB = {
   name: 'label-import' as const,
@@ -189,6 +191,7 @@ export const LABEL_IMPORT_JOB = {
     columns: LabelColumns.optional(),
     /** The kind of the raters the file adds: human raters (agreement counts them by default) or a reference layer. */
     raterKind: RaterKind.default('import'),
+    clips: AfewVaClips.optional(),
   }),
   checkpoint: noCheckpoint,
   result: z.object({ labels: z.number().int(), annotators: z.array(z.string()), videoIds: z.array(z.number().int()) }),

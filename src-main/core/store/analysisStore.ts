@@ -320,18 +320,31 @@ export interface PersonBox {
   turnedAway: boolean;
 }
 
-/** Each linked person's best-scored face box on a frame, by person. */
-export function personBoxes(db: Db, videoId: VideoId, frameIndex: number): PersonBox[] {
+export interface FramePersonBoxes {
+  frameIndex: number;
+  boxes: PersonBox[];
+}
+
+/**
+ * Each linked person's best-scored face box on every frame `from` (inclusive) to `to` (exclusive) that shows anyone,
+ * in frame order: one query for a chunk of frames, as the viewer fetches them ahead.
+ */
+export function personBoxesBetween(db: Db, videoId: VideoId, from: number, to: number): FramePersonBoxes[] {
   const rows = db
     .prepare(
-      `SELECT person_id AS personId, box_x AS x, box_y AS y, box_w AS w, box_h AS h, turned_away AS turnedAway FROM faces
-       WHERE video_id = ? AND frame_index = ? AND person_id IS NOT NULL ORDER BY person_id, score DESC`,
+      `SELECT frame_index AS frameIndex, person_id AS personId, box_x AS x, box_y AS y, box_w AS w, box_h AS h, turned_away AS turnedAway FROM faces
+       WHERE video_id = ? AND frame_index >= ? AND frame_index < ? AND person_id IS NOT NULL ORDER BY frame_index, person_id, score DESC`,
     )
-    .all(videoId, frameIndex) as ({ personId: PersonId; turnedAway: number } & Box)[];
-  const seen = new Set<PersonId>();
-  return rows
-    .filter((r) => !seen.has(r.personId) && seen.add(r.personId))
-    .map((r) => ({ personId: r.personId, box: { x: r.x, y: r.y, w: r.w, h: r.h }, turnedAway: r.turnedAway === 1 }));
+    .all(videoId, from, to) as ({ frameIndex: number; personId: PersonId; turnedAway: number } & Box)[];
+  const frames: FramePersonBoxes[] = [];
+  for (const r of rows) {
+    let frame = frames.at(-1);
+    if (frame?.frameIndex !== r.frameIndex) frames.push((frame = { frameIndex: r.frameIndex, boxes: [] }));
+    // A person's best face on the frame: the rows come best first.
+    if (frame.boxes.some((b) => b.personId === r.personId)) continue;
+    frame.boxes.push({ personId: r.personId, box: { x: r.x, y: r.y, w: r.w, h: r.h }, turnedAway: r.turnedAway === 1 });
+  }
+  return frames;
 }
 
 /** Where each person is seen: runs of consecutive frames with their face, [first, last + 1). */
@@ -378,7 +391,7 @@ export interface AnalysisStore {
   faceFrames(videoId: VideoId, personId: PersonId): Promise<FaceFrame[]>;
   /** Whose face is at (x, y) on the frame, video pixels; null where there is no linked face. */
   personAt(videoId: VideoId, frameIndex: number, x: number, y: number): Promise<PersonId | null>;
-  personBoxes(videoId: VideoId, frameIndex: number): Promise<PersonBox[]>;
+  personBoxesBetween(videoId: VideoId, from: number, to: number): Promise<FramePersonBoxes[]>;
   personVisibility(videoId: VideoId): Promise<{ personId: PersonId; segments: [number, number][] }[]>;
   /** The person's facial actions, one row per frame that has them. */
   faceActions(videoId: VideoId, personId: PersonId): Promise<FrameActions[]>;
@@ -392,7 +405,7 @@ export function sqliteAnalysisStore(db: Db): AnalysisStore {
     get: async (videoId) => getAnalysis(db, videoId),
     faceFrames: async (videoId, personId) => listFaceFrames(db, videoId, personId),
     personAt: async (videoId, frameIndex, x, y) => personAtPoint(db, videoId, frameIndex, x, y),
-    personBoxes: async (videoId, frameIndex) => personBoxes(db, videoId, frameIndex),
+    personBoxesBetween: async (videoId, from, to) => personBoxesBetween(db, videoId, from, to),
     personVisibility: async (videoId) => personVisibility(db, videoId),
     faceActions: async (videoId, personId) => listFaceActions(db, videoId, personId),
     traceChoice: async () => getTraceChoice(db),

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildSyntheticProject } from '../../../test/support/syntheticProject';
 import { addSecondPerson, SECOND_PERSON_BOX, SECOND_PERSON_TRACK } from '../../../test/support/twoPersons';
 import type { AnnotatorId, PersonId, VideoId } from '../ids';
-import { personAtPoint, personBoxes } from './analysisStore';
+import { personAtPoint, personBoxesBetween } from './analysisStore';
 import { appendLabel, applyLabelEdits, currentLabels } from './labelStore';
 import { migrations } from './migrations';
 import { FIRST_PERSON, listPersons, mergePersons, splitPerson } from './personStore';
@@ -119,10 +119,28 @@ describe('persons of a video', () => {
     const target = twoPersonProject();
     // Analysis marks a face turned away in its faces row; here person 2's face on frame 5 is.
     target.prepare('UPDATE faces SET turned_away = 1 WHERE video_id = ? AND frame_index = 5 AND person_id = 2').run(VIDEO);
-    const boxes = personBoxes(target, VIDEO, 5);
+    const boxes = personBoxesBetween(target, VIDEO, 5, 6)[0]?.boxes ?? [];
     expect(boxes.map((b) => [b.personId, b.turnedAway])).toEqual([[1, false], [2, true]]);
     expect(boxes[1]?.box).toEqual(SECOND_PERSON_BOX);
-    expect(personBoxes(target, VIDEO, 6).map((b) => b.turnedAway)).toEqual([false, false]);
+    expect(personBoxesBetween(target, VIDEO, 6, 7)[0]?.boxes.map((b) => b.turnedAway)).toEqual([false, false]);
+  });
+
+  it('gives a chunk of frames their boxes in one query, in frame order, each person once per frame', () => {
+    const target = twoPersonProject();
+    // Person 2 is seen up to frame 119: a chunk across that frame shows them and then only person 1.
+    // (The synthetic analysis leaves a few frames without a face: those are left out.)
+    const chunk = personBoxesBetween(target, VIDEO, 110, 130);
+    const frames = chunk.map((f) => f.frameIndex);
+    expect(frames.length).toBeGreaterThan(15);
+    expect(frames).toEqual([...new Set(frames)].sort((a, b) => a - b));
+    expect(frames[0]).toBeGreaterThanOrEqual(110);
+    expect(frames.at(-1)).toBeLessThan(130);
+    const persons = chunk.map((f) => f.boxes.map((b) => b.personId));
+    expect(persons.every((ids) => ids.join() === [...new Set(ids)].sort().join())).toBe(true);
+    expect(chunk.map((f) => [f.frameIndex, f.boxes.some((b) => b.personId === P2)])).toEqual(frames.map((f) => [f, f < 120]));
+    expect(persons.filter((ids) => ids.includes(FIRST_PERSON)).length).toBeGreaterThan(15);
+    expect(chunk[0]?.boxes[1]?.box).toEqual(SECOND_PERSON_BOX);
+    expect(personBoxesBetween(target, VIDEO, 200, 260)).toEqual([]);
   });
 });
 
