@@ -1,10 +1,12 @@
 /**
- * The default face pipeline of docs/DESIGN.md §5 on ONNX Runtime: BlazeFace finds faces, FaceMesh confirms each (its
- * face flag) and gives 468 landmarks, every face in view is tracked from frame to frame on its landmarks
- * (faceTracker.ts), and the expression network encodes an upright grey crop of each face facing the camera into the
- * 256-d embedding plus 7 expression logits. A face turned away is kept on its track but not encoded. A few frames
- * of each track also get an identity descriptor (faceres), which links tracks into persons after the analysis. A
- * frame where no candidate passes the face flag has no face: nothing is carried over or interpolated.
+ * The default face pipeline of docs/DESIGN.md §5 on ONNX Runtime: BlazeFace finds faces, facemesh_v2 (MediaPipe Face
+ * Landmarker V2) confirms each (its face flag) and gives 478 landmarks, every face in view is tracked from frame to
+ * frame on its landmarks (faceTracker.ts), and every face facing the camera is read twice: the expression network
+ * encodes an upright grey crop of it into the 256-d embedding plus 7 expression logits, and the blendshape model
+ * reads its landmarks into 52 facial-action scores and a 64-d action embedding (faceActions.ts). A face turned away
+ * is kept on its track but not read. A few frames of each track also get an identity descriptor (faceres), which
+ * links tracks into persons after the analysis. A frame where no candidate passes the face flag has no face:
+ * nothing is carried over or interpolated.
  */
 import path from 'node:path';
 import { runBatched } from '../inference/batching';
@@ -36,7 +38,7 @@ import {
   type TrackerOptions,
   type TrackerState,
 } from './faceTracker';
-import type { FaceActions } from './faceActions';
+import { blendshapeLabels, blendshapePoints, readFaceActions, type FaceActions } from './faceActions';
 import { isTurnedAway } from './landmarkGeometry';
 import { frameSignature, isCut } from './shotCut';
 
@@ -45,11 +47,18 @@ export interface FaceModels {
   landmarks: LoadedModel;
   encoder: LoadedModel;
   identity: LoadedModel;
+  blendshapes: LoadedModel;
 }
 
-export const DEFAULT_MODEL_FILES = { detector: 'blazeface.onnx', landmarks: 'facemesh.onnx', encoder: 'emotion.onnx', identity: 'faceres.onnx' } as const;
+export const DEFAULT_MODEL_FILES = {
+  detector: 'blazeface.onnx',
+  landmarks: 'facemesh_v2.onnx',
+  encoder: 'emotion.onnx',
+  identity: 'faceres.onnx',
+  blendshapes: 'blendshapes.onnx',
+} as const;
 
-/** FaceMesh's own threshold: below it the crop holds no face (its card: reject < 0.5). Enough to keep a face. */
+/** The landmark model's own threshold: below it the crop holds no face (its card: reject < 0.5). Enough to keep a face. */
 export const FACE_FLAG_THRESHOLD = 0.5;
 /**
  * Taking up a face the detector found needs both models to be far surer than keeping a tracked one does
@@ -79,7 +88,9 @@ export async function loadFaceModels(dir: string, factory: SessionFactory, encod
     const encoder = await loadModel(encoderFile ?? path.join(dir, DEFAULT_MODEL_FILES.encoder), { factory, role: 'encoder' });
     loaded.push(encoder);
     const identity = await loadModel(path.join(dir, DEFAULT_MODEL_FILES.identity), { factory, role: 'identity' });
-    return { detector, landmarks, encoder, identity };
+    loaded.push(identity);
+    const blendshapes = await loadModel(path.join(dir, DEFAULT_MODEL_FILES.blendshapes), { factory, role: 'blendshapes' });
+    return { detector, landmarks, encoder, identity, blendshapes };
   } catch (error) {
     await Promise.all(loaded.map((m) => m.session.release()));
     throw error;
@@ -87,7 +98,7 @@ export async function loadFaceModels(dir: string, factory: SessionFactory, encod
 }
 
 export async function releaseFaceModels(models: FaceModels): Promise<void> {
-  await Promise.all([models.detector, models.landmarks, models.encoder, models.identity].map((m) => m.session.release()));
+  await Promise.all(Object.values(models).map((m: LoadedModel) => m.session.release()));
 }
 
 /** A detector hit in frame pixels. */
@@ -103,6 +114,12 @@ export interface MeshFace {
   box: Box;
   score: number;
   landmarks: Float32Array;
+}
+
+/** A face in a still image: as the landmark model gave it, with its facial actions unless it is turned away. */
+export interface StillFace extends MeshFace {
+  turnedAway: boolean;
+  actions: FaceActions | null;
 }
 
 export interface FaceDescriptor {
@@ -123,7 +140,7 @@ export interface AnalysedFace extends TrackedFace {
   descriptor: FaceDescriptor | null;
   /** The identity descriptor, on the few frames of its track where it is sampled; null elsewhere. */
   identity: Float32Array | null;
-  /** Facial actions (faceActions.ts): null for a face turned away, and until the pipeline runs facemesh_v2. */
+  /** Facial actions (faceActions.ts); null for a face turned away. */
   actions: FaceActions | null;
 }
 
@@ -167,12 +184,16 @@ export const localCropper: Cropper = {
 
 export class FacePipeline {
   state: TrackerState = initialTrackerState();
+  /** The landmarks the blendshape model reads, from its card (a card without them fails here, before any frame). */
+  private readonly actionLandmarks: readonly number[];
 
   constructor(
     readonly models: FaceModels,
     readonly tracker: TrackerOptions = DEFAULT_TRACKER,
     readonly cropper: Cropper = localCropper,
-  ) {}
+  ) {
+    this.actionLandmarks = blendshapeLabels(models.blendshapes).inputLandmarks;
+  }
 
   /** The detector's input: the whole frame letterboxed to 256 x 256, on [-1, 1]. */
   detectorCrop(image: RgbImage): CropSpec {
@@ -218,12 +239,27 @@ export class FacePipeline {
     });
   }
 
-  /** Every face in a still image (a photo): each detection confirmed by the landmark model, duplicates merged. */
-  async facesInStill(image: RgbImage): Promise<MeshFace[]> {
+  /**
+   * Every face in a still image (a photo): each detection confirmed by the landmark model, duplicates merged, and
+   * the facial actions of those facing the camera.
+   */
+  async facesInStill(image: RgbImage): Promise<StillFace[]> {
     const detections = (await this.detectFaces(image)).filter((d) => d.score >= ACQUIRE_DETECTOR_SCORE);
     const meshed = await this.landmarksFor(image, detections.map((d) => roiFromDetection(d.box, d.rightEye, d.leftEye)));
     const faces = meshed.filter((f): f is MeshFace => f !== null && f.score >= ACQUIRE_FLAG_THRESHOLD).sort((a, b) => b.score - a.score);
-    return faces.filter((face, i) => !faces.slice(0, i).some((better) => boxIou(better.box, face.box) > DUPLICATE_IOU));
+    const kept = faces.filter((face, i) => !faces.slice(0, i).some((better) => boxIou(better.box, face.box) > DUPLICATE_IOU));
+    const turnedAway = kept.map((face) => isTurnedAway(face.landmarks));
+    const actions = await this.readActions(kept.filter((_, i) => !turnedAway[i]).map((face) => face.landmarks));
+    let nextActions = 0;
+    return kept.map((face, i) => ({ ...face, turnedAway: turnedAway[i] as boolean, actions: turnedAway[i] ? null : (actions[nextActions++] as FaceActions) }));
+  }
+
+  /**
+   * Facial actions of faces, in one batch, from their landmarks in frame pixels: the blendshape model reads the
+   * points as MediaPipe feeds them, in image pixels with the face's in-plane roll kept (faceActions.ts).
+   */
+  async readActions(landmarks: readonly Float32Array[]): Promise<FaceActions[]> {
+    return readFaceActions(this.models.blendshapes, landmarks.map((l) => blendshapePoints(l, this.actionLandmarks)), this.actionLandmarks);
   }
 
   /** The encoder's input for one face: upright, grey, 64 x 64 (the default encoder's card). */
@@ -294,29 +330,42 @@ export class FacePipeline {
     return { frameIndex, detectorRan: step.detectorRan, faces: step.faces, inputs };
   }
 
-  /** The second half: encodes the faces of frames tracked in order, in batches (so a chunk is one batch per model). */
+  /**
+   * The second half: encodes the faces of frames tracked in order and reads their facial actions, in batches (so a
+   * chunk is one batch per model). A face gets actions exactly when it gets an encoder input: when it faces the camera.
+   */
   async encodeTracked(tracked: readonly TrackedFrame[]): Promise<AnalysedFrame[]> {
     const encoderInputs: Float32Array[] = [];
     const identityInputs: Float32Array[] = [];
+    const facingLandmarks: Float32Array[] = [];
     for (const t of tracked) {
-      for (const input of t.inputs) {
-        if (input.encoder) encoderInputs.push(input.encoder());
+      t.inputs.forEach((input, i) => {
+        if (input.encoder) {
+          encoderInputs.push(input.encoder());
+          facingLandmarks.push((t.faces[i] as TrackedFace).landmarks);
+        }
         if (input.identity) identityInputs.push(input.identity());
-      }
+      });
     }
     const descriptors = await this.encode(encoderInputs);
+    const actions = await this.readActions(facingLandmarks);
     const identities = await this.identify(identityInputs);
     let nextDescriptor = 0;
     let nextIdentity = 0;
     return tracked.map((t) => ({
       frameIndex: t.frameIndex,
       detectorRan: t.detectorRan,
-      faces: t.faces.map((face, i) => ({
-        ...face,
-        descriptor: t.inputs[i]?.encoder ? (descriptors[nextDescriptor++] as FaceDescriptor) : null,
-        identity: t.inputs[i]?.identity ? (identities[nextIdentity++] as Float32Array) : null,
-        actions: null,
-      })),
+      faces: t.faces.map((face, i) => {
+        const facing = Boolean(t.inputs[i]?.encoder);
+        const at = nextDescriptor;
+        if (facing) nextDescriptor++;
+        return {
+          ...face,
+          descriptor: facing ? (descriptors[at] as FaceDescriptor) : null,
+          identity: t.inputs[i]?.identity ? (identities[nextIdentity++] as Float32Array) : null,
+          actions: facing ? (actions[at] as FaceActions) : null,
+        };
+      }),
     }));
   }
 
