@@ -35,9 +35,10 @@ afterAll(async () => {
 describe('model registry', () => {
   it.each([
     ['blazeface', 'detector'],
-    ['facemesh', 'landmarks'],
+    ['facemesh_v2', 'landmarks'],
     ['emotion', 'encoder'],
     ['faceres', 'identity'],
+    ['blendshapes', 'blendshapes'],
   ] as const)('loads the shipped %s in the role %s and says where it runs', async (id, role) => {
     const model = await loadModel(path.join(MODELS, `${id}.onnx`), { factory, role });
     loaded.push(model);
@@ -57,11 +58,11 @@ describe('model registry', () => {
   });
 
   it('rejects an encoder that has no "embedding" output', async () => {
-    // FaceMesh presented as an encoder: a valid ONNX model with the wrong outputs for the role.
-    const card = { ...shippedCard('facemesh'), role: 'encoder', embeddingDim: 256 };
-    const file = variant('meshencoder', fs.readFileSync(path.join(MODELS, 'facemesh.onnx')), card);
+    // The landmark model presented as an encoder: a valid ONNX model with the wrong outputs for the role.
+    const card = { ...shippedCard('facemesh_v2'), role: 'encoder', embeddingDim: 256 };
+    const file = variant('meshencoder', fs.readFileSync(path.join(MODELS, 'facemesh_v2.onnx')), card);
     await expect(loadModel(file, { factory, role: 'encoder' })).rejects.toThrow(
-      /an encoder must have an output "embedding", and this model has none \(it has "landmarks", "face_flag", "contours"\)/,
+      /an encoder must have an output "embedding", and this model has none \(it has "landmarks", "face_flag"\)/,
     );
   });
 
