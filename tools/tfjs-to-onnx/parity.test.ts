@@ -72,6 +72,24 @@ describe('ONNX vs TFJS parity on the shipped models', () => {
     expect(maxAbs(embedding)).toBeGreaterThan(0.1);
   });
 
+  it('facemesh: landmarks and face flag (noise + 2 faces in one batch)', async () => {
+    const onnx = await session('facemesh');
+    sessions.push(onnx);
+    const ref = await reference('facemesh');
+    const items = [seededUniform(11, 192 * 192 * 3, 0, 1), ...FACES.slice(0, 2).map((f) => rgbFloat(decodeRgb(f, 192, 192), 1 / 255, 0))];
+    const shape = [items.length, 192, 192, 3];
+    const input = stack(items);
+    const [mesh, flag] = await runReference(ref, input, shape, ['Identity_2', 'Identity_1']);
+    const got = await runOrt(onnx, input, shape);
+
+    // Measured: 1.5e-4 px on landmarks, 6e-8 on the flag.
+    expect(maxAbsDiff(got.landmarks ?? [], mesh ?? [])).toBeLessThan(5e-4);
+    expect(maxAbsDiff(got.face_flag ?? [], flag ?? [])).toBeLessThan(1e-6);
+    // The photos are faces: the flag says so and the landmarks land inside the 192-px crop.
+    expect(Math.min(...item(flag ?? new Float32Array(3), 1, 3), ...item(flag ?? new Float32Array(3), 2, 3))).toBeGreaterThan(0.5);
+    expect(maxAbs(item(mesh ?? new Float32Array(3), 1, 3))).toBeLessThan(250);
+  });
+
   it('faceres: the 1024-d identity descriptor (noise + 4 faces in one batch), and it tells two people apart', async () => {
     const onnx = await session('faceres');
     sessions.push(onnx);

@@ -1,7 +1,5 @@
 /**
- * The three models the studio ships from the pinned @vladmandic/human package (the detector and the encoder of
- * docs/DESIGN.md §5, and the identity model that links face tracks into persons; the landmark models come from
- * tools/tflite-to-onnx): how
+ * The four models the studio ships (docs/DESIGN.md §5, and the identity model that links face tracks into persons), converted from the pinned @vladmandic/human package: how
  * each is converted and what its model card says. `build-models.ts` writes them to models/; the tests rebuild
  * them and demand the same bytes.
  */
@@ -85,6 +83,52 @@ export const SHIPPED_MODELS: readonly ShippedModel[] = [
         project: 'google/mediapipe face_detection (BlazeFace)',
         url: 'https://github.com/google/mediapipe',
         paper: 'Bazarevsky et al., BlazeFace: Sub-millisecond Neural Face Detection on Mobile GPUs, arXiv:1907.05047',
+      },
+    },
+  },
+  {
+    id: 'facemesh',
+    sourceFile: 'models/facemesh.json',
+    convert: {
+      dynamicBatch: true,
+      inputNames: { input_1: 'image' },
+      outputs: [
+        { node: 'Identity_2', name: 'landmarks' },
+        { node: 'Identity_1', name: 'face_flag' },
+        { node: 'Identity', name: 'contours' },
+      ],
+    },
+    descriptions: {
+      image: 'RGB face crop, 192x192, values x/255 (range [0, 1])',
+      landmarks: '468 landmarks x (x, y, z), flattened: x, y in crop pixels (0..192), z relative depth on the same scale',
+      face_flag: 'probability that the crop holds a face (sigmoid already applied); reject below 0.5',
+      contours: '133 (x, y) points of the contour sub-model in crop pixels, flattened; not needed by the studio',
+    },
+    card: {
+      name: 'facemesh',
+      version: '1.0.0',
+      role: 'landmarks',
+      task: '468 3-D face landmarks and a face-presence score (MediaPipe FaceMesh)',
+      preprocessing: {
+        size: { width: 192, height: 192 },
+        layout: 'NHWC',
+        colour: 'RGB',
+        normalisation: 'x / 255 (range [0, 1])',
+        alignment:
+          'square crop centred on the detector box, enlarged 1.4x (@vladmandic/human default; MediaPipe uses 1.5x), rotated so the eye line is horizontal, resized bilinear to 192x192; when tracking, the crop comes from the previous frame\'s landmarks',
+      },
+      labelScale: {
+        landmarks: 'crop pixels (0..192); map back through the inverse of the crop transform; topology is the canonical MediaPipe 468-point face mesh',
+        face_flag: 'probability in [0, 1]',
+      },
+      trainingData:
+        'Not released. Per Kartynnik et al. 2019 (arXiv:1907.06724): ~30K in-the-wild mobile-camera photos, manually annotated and refined iteratively.',
+      licence: MEDIAPIPE_LICENCE,
+      upstream: {
+        project: 'google/mediapipe face_mesh',
+        url: 'https://github.com/google/mediapipe',
+        paper: 'Kartynnik et al., Real-time Facial Surface Geometry from Monocular Video on Mobile GPUs, arXiv:1907.06724',
+        notes: 'the source weights are stored as float16 in the package; they are widened to float32 here',
       },
     },
   },

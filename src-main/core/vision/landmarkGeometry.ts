@@ -15,7 +15,8 @@ const LEFT_CHEEK = 454;
  * half a face. FaceMesh's depth is flatter than a real head, so its yaw reads low. Measured on the Hamilton clip
  * (docs/notes/persons.md): the singer frontal 0-6, turning to a clear three-quarter view (both eyes visible) up
  * to 32; the near-profile face in the audience 50-57 throughout. A seated person half turned to someone beside
- * them (about 45 degrees) stays well inside.
+ * them (about 45 degrees) stays well inside. facemesh_v2's depth reads the same there (docs/notes/models.md):
+ * singer up to 31.5, the near-profile face 56.9.
  */
 export const TURNED_AWAY_YAW_DEG = 45;
 
