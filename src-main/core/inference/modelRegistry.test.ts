@@ -35,6 +35,7 @@ afterAll(async () => {
 describe('model registry', () => {
   it.each([
     ['blazeface', 'detector'],
+    ['facemesh', 'landmarks'],
     ['facemesh_v2', 'landmarks'],
     ['emotion', 'encoder'],
     ['faceres', 'identity'],
