@@ -1,7 +1,8 @@
 /**
- * Face analysis speed and quality: the analyze job (decode -> detect/track -> landmarks -> encode -> store) on
- * each shared video in a fresh project (steady frames/s, after the analysis process has started and loaded its
- * models), next to the time the models alone need per frame on the same video, measured in this run;
+ * Face analysis speed and quality: the analyze job (decode -> detect/track -> landmarks -> encode and facial
+ * actions -> store) on each shared video in a fresh project (steady frames/s, after the analysis process has started
+ * and loaded its models), next to the time the models alone need per frame on the same video (in all and per
+ * model), measured in this run, and the load average when the job finished (the machine may be shared);
  * the detector-run fraction (what tracking saves); and the FRL expression-similarity triplet fraction.
  * Usage: npm run bench -- analyze [--frl DIR] [video ...]   (defaults: every file in ../shared/data/videos; the
  * full FRL set in ../shared/data/faces-frl, a folder holding neutral/NNN.jpg and smiling/NNN.jpg)
@@ -31,9 +32,15 @@ const FRL = frlFlag >= 0 ? (args.splice(frlFlag, 2)[1] ?? '') : path.join(__dirn
 const files = args.length > 0 ? args : fs.readdirSync(DATA).sort().map((name) => path.join(DATA, name));
 const round = (x: number) => Math.round(x * 100) / 100;
 
-/** Adds the time of every ORT run of `models` to `clock.ms`: the models' own share of a pipeline run. */
-function timeInference(models: FaceModels, clock: { ms: number }): void {
-  for (const model of [models.detector, models.landmarks, models.encoder]) {
+/** Time spent in ORT runs: in all, and per model (by its role in FaceModels). */
+interface InferenceClock {
+  ms: number;
+  byModel: Record<string, number>;
+}
+
+/** Adds the time of every ORT run of `models` (all of them) to `clock`: the models' own share of a pipeline run. */
+function timeInference(models: FaceModels, clock: InferenceClock): void {
+  for (const [name, model] of Object.entries(models)) {
     const session = model.session;
     const run = session.run.bind(session) as (feeds: ort.InferenceSession.FeedsType) => Promise<ort.InferenceSession.ReturnType>;
     Object.assign(session, {
@@ -42,7 +49,9 @@ function timeInference(models: FaceModels, clock: { ms: number }): void {
         try {
           return await run(feeds);
         } finally {
-          clock.ms += performance.now() - start;
+          const ms = performance.now() - start;
+          clock.ms += ms;
+          clock.byModel[name] = (clock.byModel[name] ?? 0) + ms;
         }
       },
     });
@@ -53,16 +62,18 @@ function timeInference(models: FaceModels, clock: { ms: number }): void {
  * The same pipeline in this process over frames decoded beforehand, with every inference timed: the time the
  * models alone need per frame, on this video's real crops and call pattern (detector rate, candidate batches).
  */
-async function modelsAlone(file: string, size: string, models: FaceModels, clock: { ms: number }) {
+async function modelsAlone(file: string, size: string, models: FaceModels, clock: InferenceClock) {
   const [width, height] = size.split('x').map(Number) as [number, number];
   const decode = fitWithin(width, height, Math.min(width, ANALYZE_MAX_SIDE), Math.min(height, ANALYZE_MAX_SIDE));
   const frames: { frameIndex: number; image: RgbImage }[] = [];
   for await (const f of decodeFrames(file, decode)) frames.push({ frameIndex: f.frameIndex, image: { data: f.rgb, ...decode } });
   const pipeline = new FacePipeline(models);
   clock.ms = 0;
+  clock.byModel = {};
   const start = performance.now();
   for (let i = 0; i < frames.length; i += ANALYZE_CHUNK_FRAMES) await pipeline.analyseFrames(frames.slice(i, i + ANALYZE_CHUNK_FRAMES));
-  return { modelsMsPerFrame: clock.ms / frames.length, inProcessMsPerFrame: (performance.now() - start) / frames.length };
+  const perFrame = Object.fromEntries(Object.entries(clock.byModel).map(([name, ms]) => [name, round(ms / frames.length)]));
+  return { modelsMsPerFrame: clock.ms / frames.length, modelMsPerFrame: perFrame, inProcessMsPerFrame: (performance.now() - start) / frames.length };
 }
 
 async function analyzeVideo(file: string) {
@@ -100,7 +111,7 @@ async function analyzeVideo(file: string) {
 
 async function main(): Promise<void> {
   const models = await loadFaceModels(defaultModelsDir(), new SessionFactory());
-  const clock = { ms: 0 };
+  const clock: InferenceClock = { ms: 0, byModel: {} };
   timeInference(models, clock);
 
   for (const file of files) {
@@ -121,9 +132,11 @@ async function main(): Promise<void> {
         steadyFps: steadyFps === null ? null : round(steadyFps),
         jobMsPerFrame: round(jobMsPerFrame),
         modelsMsPerFrame: round(alone.modelsMsPerFrame),
+        modelMsPerFrame: alone.modelMsPerFrame,
         inProcessMsPerFrame: round(alone.inProcessMsPerFrame),
         jobToModelsRatio: round(jobMsPerFrame / alone.modelsMsPerFrame),
         provider: result.provider,
+        loadAverage1m: round(os.loadavg()[0] ?? 0),
       }),
     );
   }

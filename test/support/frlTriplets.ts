@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { resolveFfmpegPaths } from '../../src-main/core/media/ffmpegPaths';
 import type { RgbImage } from '../../src-main/core/vision/imageOps';
-import type { FaceDescriptor, FacePipeline, MeshFace } from '../../src-main/core/vision/facePipeline';
+import type { FaceDescriptor, FacePipeline, StillFace } from '../../src-main/core/vision/facePipeline';
 
 const SIZE = 384;
 
@@ -30,7 +30,7 @@ export function loadFrlPhotos(frlDir: string, expression: 'neutral' | 'smiling')
 export interface FrlFaces {
   id: string;
   expression: 'neutral' | 'smiling';
-  faces: MeshFace[];
+  faces: StillFace[];
   descriptor: FaceDescriptor | null;
 }
 
@@ -39,9 +39,9 @@ export async function analyseFrl(pipeline: FacePipeline, frlDir: string): Promis
   const results: FrlFaces[] = [];
   for (const expression of ['neutral', 'smiling'] as const) {
     const photos = loadFrlPhotos(frlDir, expression);
-    const found: MeshFace[][] = [];
+    const found: StillFace[][] = [];
     for (const photo of photos) found.push(await pipeline.facesInStill(photo.image));
-    const inputs = photos.flatMap((photo, i) => (found[i]?.[0] ? [pipeline.encoderInput(photo.image, (found[i]?.[0] as MeshFace).landmarks)] : []));
+    const inputs = photos.flatMap((photo, i) => (found[i]?.[0] ? [pipeline.encoderInput(photo.image, (found[i]?.[0] as StillFace).landmarks)] : []));
     const descriptors = await pipeline.encode(inputs);
     let next = 0;
     photos.forEach((photo, i) => results.push({ id: photo.id, expression, faces: found[i] ?? [], descriptor: found[i]?.[0] ? (descriptors[next++] as FaceDescriptor) : null }));

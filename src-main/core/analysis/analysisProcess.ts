@@ -101,7 +101,7 @@ async function handle(request: AnalysisRequest): Promise<void> {
   try {
     await send({
       type: 'ready',
-      models: [models.detector, models.landmarks, models.encoder, models.identity].map(modelInfo),
+      models: Object.values(models).map(modelInfo),
       encoderCard: JSON.stringify(models.encoder.card),
       failedProviders: models.encoder.failedProviders,
     });

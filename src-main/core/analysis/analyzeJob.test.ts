@@ -187,6 +187,10 @@ describe('analyze job on the test clips', () => {
       const vectors = (s: ProjectSession, id: VideoId) =>
         (s.db.prepare('SELECT f.frame_index, e.vector FROM faces f JOIN embeddings e ON e.face_id = f.id WHERE f.video_id = ? ORDER BY f.frame_index').all(id) as { vector: Buffer }[]).map((r) => r.vector.toString('hex'));
       expect(vectors(reopened, videoId)).toEqual(vectors(session, ids.get(name) as VideoId));
+      const actions = (s: ProjectSession, id: VideoId) =>
+        (s.db.prepare('SELECT a.scores, a.embedding FROM faces f JOIN face_actions a ON a.face_id = f.id WHERE f.video_id = ? ORDER BY f.frame_index, f.track_id').all(id) as { scores: Buffer; embedding: Buffer }[]).map((r) => r.scores.toString('hex') + r.embedding.toString('hex'));
+      expect(actions(reopened, videoId).length).toBeGreaterThan(0);
+      expect(actions(reopened, videoId)).toEqual(actions(session, ids.get(name) as VideoId));
     } finally {
       await reopened.close();
     }

@@ -13,7 +13,7 @@ import { readModelCard } from './modelCard';
 import { SessionFactory } from './executionProviders';
 import { defaultModelsDir, loadModel } from './modelRegistry';
 
-const SHIPPED_CARDS = ['emotion', 'blazeface', 'facemesh'].map((name) => fs.readFileSync(path.join(defaultModelsDir(), `${name}.card.json`)));
+const SHIPPED_CARDS = ['emotion', 'blazeface', 'facemesh_v2'].map((name) => fs.readFileSync(path.join(defaultModelsDir(), `${name}.card.json`)));
 /** Full loads are slow (an ONNX session each); a sample of accepted cards is enough to reach the later checks. */
 const FULL_LOADS = 6;
 

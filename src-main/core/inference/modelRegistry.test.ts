@@ -36,8 +36,10 @@ describe('model registry', () => {
   it.each([
     ['blazeface', 'detector'],
     ['facemesh', 'landmarks'],
+    ['facemesh_v2', 'landmarks'],
     ['emotion', 'encoder'],
     ['faceres', 'identity'],
+    ['blendshapes', 'blendshapes'],
   ] as const)('loads the shipped %s in the role %s and says where it runs', async (id, role) => {
     const model = await loadModel(path.join(MODELS, `${id}.onnx`), { factory, role });
     loaded.push(model);
@@ -57,12 +59,12 @@ describe('model registry', () => {
   });
 
   it('rejects an encoder that has no "embedding" output', async () => {
-    // FaceMesh presented as an encoder: a valid ONNX model with the wrong outputs for the role.
-    const input = { size: { width: 192, height: 192 }, channels: 3, colourOrder: 'RGB', layout: 'NHWC', valueRange: '0..1', mean: [0, 0, 0], std: [1, 1, 1], cropScale: 1.5 };
-    const card = { ...shippedCard('facemesh'), role: 'encoder', embeddingDim: 256, preprocessing: input };
-    const file = variant('meshencoder', fs.readFileSync(path.join(MODELS, 'facemesh.onnx')), card);
+    // The landmark model presented as an encoder: a valid ONNX model with the wrong outputs for the role.
+    const input = { size: { width: 256, height: 256 }, channels: 3, colourOrder: 'RGB', layout: 'NHWC', valueRange: '0..1', mean: [0, 0, 0], std: [1, 1, 1], cropScale: 1.5 };
+    const card = { ...shippedCard('facemesh_v2'), role: 'encoder', embeddingDim: 256, preprocessing: input };
+    const file = variant('meshencoder', fs.readFileSync(path.join(MODELS, 'facemesh_v2.onnx')), card);
     await expect(loadModel(file, { factory, role: 'encoder' })).rejects.toThrow(
-      /an encoder must have an output "embedding", and this model has none \(it has "landmarks", "face_flag", "contours"\)/,
+      /an encoder must have an output "embedding", and this model has none \(it has "landmarks", "face_flag"\)/,
     );
   });
 

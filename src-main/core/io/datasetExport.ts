@@ -16,7 +16,7 @@ import { decodeImage } from '../media/imageSequence';
 import type { Db } from '../store/projectDb';
 import { storedProjectName } from '../store/projectFolder';
 import type { VideoRecord } from '../store/videoStore';
-import { LANDMARK_COUNT, roiFromLandmarks } from '../vision/faceRoi';
+import { isLandmarkSet, roiFromLandmarks } from '../vision/faceRoi';
 import { sampleRoi, type Roi } from '../vision/imageOps';
 import { isFusedLayer } from '../fusedLayers';
 import { formatCsvRow } from './csv';
@@ -238,7 +238,7 @@ function assertMedia(video: VideoRecord): void {
  * (x, y, z) triples in video pixels; a face without a full set falls back to its box, unrotated.
  */
 function faceRoi(face: StoredFace): { roi: Roi; alignment: 'landmarks' | 'box' } {
-  if (face.landmarks && face.landmarks.byteLength === LANDMARK_COUNT * 3 * 4) {
+  if (face.landmarks && isLandmarkSet(face.landmarks.byteLength / 4)) {
     const landmarks = new Float32Array(face.landmarks.buffer.slice(face.landmarks.byteOffset, face.landmarks.byteOffset + face.landmarks.byteLength));
     return { roi: roiFromLandmarks(landmarks, DATASET_ROI_SCALE), alignment: 'landmarks' };
   }

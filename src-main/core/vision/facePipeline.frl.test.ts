@@ -1,6 +1,7 @@
 /**
  * The face pipeline on the committed subset of the Face Research Lab London Set (test/fixtures/faces-frl, a few
- * people, neutral and smiling): exactly one face per photo, and the identity-controlled expression check of the
+ * people, neutral and smiling): exactly one face per photo, with facemesh_v2's landmarks and facial actions that read
+ * the smile, and the identity-controlled expression check of the
  * data README, reported for the 256-d embedding and for the 7 expression probabilities. The same check on all
  * 102 people is `npm run bench -- analyze --frl DIR`.
  */
@@ -11,6 +12,7 @@ import { analyseFrl, tripletFraction, type FrlFaces } from '../../../test/suppor
 import { FRL_FIXTURES } from '../../../test/support/testMedia';
 import { SessionFactory } from '../inference/executionProviders';
 import { defaultModelsDir } from '../inference/modelRegistry';
+import { ACTION_EMBEDDING_DIM, blendshapeLabels, FACE_ACTION_COUNT, V2_LANDMARK_COUNT } from './faceActions';
 import { FacePipeline, loadFaceModels, releaseFaceModels, type FaceModels } from './facePipeline';
 
 /** The people in the committed subset; each has a neutral and a smiling photo. */
@@ -29,6 +31,18 @@ describe('face pipeline on the FRL photos', () => {
   it('finds exactly one face in each photo', () => {
     expect(results.length).toBe(2 * PEOPLE);
     expect(results.filter((r) => r.faces.length !== 1).map((r) => `${r.expression}/${r.id}: ${r.faces.length}`)).toEqual([]);
+  });
+
+  it('gives each photo\'s face facemesh_v2\'s 478 landmarks and facial actions, with more smile on the smiling photo', () => {
+    const smile = ['mouthSmileLeft', 'mouthSmileRight'].map((n) => blendshapeLabels(models.blendshapes).names.indexOf(n));
+    const smileOf = (expression: string, id: string) => {
+      const face = results.find((r) => r.expression === expression && r.id === id)?.faces[0];
+      expect(face?.landmarks.length).toBe(V2_LANDMARK_COUNT * 3);
+      expect([face?.turnedAway, face?.actions?.scores.length, face?.actions?.embedding.length]).toEqual([false, FACE_ACTION_COUNT, ACTION_EMBEDDING_DIM]);
+      return smile.reduce((sum, i) => sum + (face?.actions?.scores[i] as number), 0);
+    };
+    const ids = results.filter((r) => r.expression === 'neutral').map((r) => r.id);
+    expect(ids.filter((id) => smileOf('smiling', id) <= smileOf('neutral', id))).toEqual([]);
   });
 
   it('reads smiles as happy: mean P(happy) of the smiling photos far above that of the neutral ones', () => {

@@ -1,10 +1,13 @@
 /**
- * The default face pipeline of docs/DESIGN.md §5 on ONNX Runtime: BlazeFace finds faces, FaceMesh confirms each (its
- * face flag) and gives 468 landmarks, every face in view is tracked from frame to frame on its landmarks
- * (faceTracker.ts), and the expression network encodes an upright grey crop of each face facing the camera into the
- * 256-d embedding plus 7 expression logits. A face turned away is kept on its track but not encoded. A few frames
- * of each track also get an identity descriptor (faceres), which links tracks into persons after the analysis. A
- * frame where no candidate passes the face flag has no face: nothing is carried over or interpolated.
+ * The default face pipeline of docs/DESIGN.md §5 on ONNX Runtime: BlazeFace finds faces, facemesh_v2 (MediaPipe Face
+ * Landmarker V2) gives each 478 landmarks and a face flag, a face is taken up only if FaceMesh V1 confirms it too (V2's
+ * flag does not tell cartoon lettering from a face; V1's does), every face in view is tracked from frame to
+ * frame on its landmarks (faceTracker.ts), and every face facing the camera is read twice: the expression network
+ * encodes an upright grey crop of it into the 256-d embedding plus 7 expression logits, and the blendshape model
+ * reads its landmarks into 52 facial-action scores and a 64-d action embedding (faceActions.ts). A face turned away
+ * is kept on its track but not read. A few frames of each track also get an identity descriptor (faceres), which
+ * links tracks into persons after the analysis. A frame where no candidate passes the face flag has no face:
+ * nothing is carried over or interpolated.
  */
 import path from 'node:path';
 import { runBatched } from '../inference/batching';
@@ -37,7 +40,7 @@ import {
   type TrackerOptions,
   type TrackerState,
 } from './faceTracker';
-import type { FaceActions } from './faceActions';
+import { blendshapeLabels, blendshapePoints, readFaceActions, type FaceActions } from './faceActions';
 import { isTurnedAway } from './landmarkGeometry';
 import { frameSignature, isCut } from './shotCut';
 
@@ -46,17 +49,32 @@ export interface FaceModels {
   landmarks: LoadedModel;
   encoder: LoadedModel;
   identity: LoadedModel;
+  blendshapes: LoadedModel;
+  /** FaceMesh V1, for its face flag only: the check a detected face must pass to be taken up. */
+  presence: LoadedModel;
 }
 
-export const DEFAULT_MODEL_FILES = { detector: 'blazeface.onnx', landmarks: 'facemesh.onnx', encoder: 'emotion.onnx', identity: 'faceres.onnx' } as const;
+export const DEFAULT_MODEL_FILES = {
+  detector: 'blazeface.onnx',
+  landmarks: 'facemesh_v2.onnx',
+  encoder: 'emotion.onnx',
+  identity: 'faceres.onnx',
+  blendshapes: 'blendshapes.onnx',
+  presence: 'facemesh.onnx',
+} as const;
 
-/** FaceMesh's own threshold: below it the crop holds no face (its card: reject < 0.5). Enough to keep a face. */
+/** FaceMesh V1's input: a square RGB crop of this side (its card). */
+const PRESENCE_SIZE = 192;
+
+/** The landmark model's own threshold: below it the crop holds no face (its card: reject < 0.5). Enough to keep a face. */
 export const FACE_FLAG_THRESHOLD = 0.5;
 /**
- * Taking up a face the detector found needs both models to be far surer than keeping a tracked one does
- * (hysteresis): cartoon lettering in the shared no-face clips reached detector 0.72 with flag 0.84, and detector
- * 0.51 with flag 0.98, while the subjects of the shared videos score 0.84-0.97 and 1.0. A tracked face needs
- * only FACE_FLAG_THRESHOLD, so a face turning away is followed as long as the landmark model still sees it.
+ * Taking up a face the detector found needs the detector and FaceMesh V1's flag (the presence model) to be far surer
+ * than keeping a tracked one does (hysteresis): cartoon lettering in the shared no-face clips reached detector 0.72
+ * with V1 flag 0.84, and detector 0.51 with V1 flag 0.98, while the subjects of the shared videos score 0.84-0.97
+ * and 1.0. facemesh_v2's own flag cannot make this call: on the shared no_face.mp4 it gives lettering 0.996-0.999 at
+ * detector 0.62-0.76 (docs/notes/models.md). A tracked face needs only facemesh_v2's flag >= FACE_FLAG_THRESHOLD, so
+ * a face turning away is followed as long as the landmark model still sees it.
  */
 export const ACQUIRE_DETECTOR_SCORE = 0.6;
 export const ACQUIRE_FLAG_THRESHOLD = 0.9;
@@ -75,7 +93,11 @@ export async function loadFaceModels(dir: string, factory: SessionFactory, encod
     const encoder = await loadModel(encoderFile ?? path.join(dir, DEFAULT_MODEL_FILES.encoder), { factory, role: 'encoder' });
     loaded.push(encoder);
     const identity = await loadModel(path.join(dir, DEFAULT_MODEL_FILES.identity), { factory, role: 'identity' });
-    return { detector, landmarks, encoder, identity };
+    loaded.push(identity);
+    const blendshapes = await loadModel(path.join(dir, DEFAULT_MODEL_FILES.blendshapes), { factory, role: 'blendshapes' });
+    loaded.push(blendshapes);
+    const presence = await loadModel(path.join(dir, DEFAULT_MODEL_FILES.presence), { factory, role: 'landmarks' });
+    return { detector, landmarks, encoder, identity, blendshapes, presence };
   } catch (error) {
     await Promise.all(loaded.map((m) => m.session.release()));
     throw error;
@@ -83,7 +105,7 @@ export async function loadFaceModels(dir: string, factory: SessionFactory, encod
 }
 
 export async function releaseFaceModels(models: FaceModels): Promise<void> {
-  await Promise.all([models.detector, models.landmarks, models.encoder, models.identity].map((m) => m.session.release()));
+  await Promise.all(Object.values(models).map((m: LoadedModel) => m.session.release()));
 }
 
 /** A detector hit in frame pixels. */
@@ -99,6 +121,12 @@ export interface MeshFace {
   box: Box;
   score: number;
   landmarks: Float32Array;
+}
+
+/** A face in a still image: as the landmark model gave it, with its facial actions unless it is turned away. */
+export interface StillFace extends MeshFace {
+  turnedAway: boolean;
+  actions: FaceActions | null;
 }
 
 export interface FaceDescriptor {
@@ -119,7 +147,7 @@ export interface AnalysedFace extends TrackedFace {
   descriptor: FaceDescriptor | null;
   /** The identity descriptor, on the few frames of its track where it is sampled; null elsewhere. */
   identity: Float32Array | null;
-  /** Facial actions (faceActions.ts): null for a face turned away, and until the pipeline runs facemesh_v2. */
+  /** Facial actions (faceActions.ts); null for a face turned away. */
   actions: FaceActions | null;
 }
 
@@ -165,6 +193,8 @@ export class FacePipeline {
   state: TrackerState = initialTrackerState();
   /** The encoder's input, as its card declares it. */
   readonly encoderInputSpec: EncoderPreprocessing;
+  /** The landmarks the blendshape model reads, from its card (a card without them fails here, before any frame). */
+  private readonly actionLandmarks: readonly number[];
 
   constructor(
     readonly models: FaceModels,
@@ -172,6 +202,7 @@ export class FacePipeline {
     readonly cropper: Cropper = localCropper,
   ) {
     this.encoderInputSpec = encoderPreprocessing(models.encoder.card);
+    this.actionLandmarks = blendshapeLabels(models.blendshapes).inputLandmarks;
   }
 
   /** The detector's input: the whole frame letterboxed to 256 x 256, on [-1, 1]. */
@@ -203,11 +234,16 @@ export class FacePipeline {
     });
   }
 
-  /** Landmarks for each crop, in one batch; null where the face flag says the crop holds no face. */
+  /**
+   * Landmarks for each crop, in one batch; null where the face flag says the crop holds no face. The crop is resized
+   * bilinear, one sample per pixel, as facemesh_v2's card says: its 256 px crop of a face in a 640 px frame shrinks
+   * less than 2x, and averaging 2 x 2 samples would make it the costliest step of tracking after the model itself
+   * (docs/notes/models.md).
+   */
   async landmarksFor(image: RgbImage, rois: readonly Roi[]): Promise<(MeshFace | null)[]> {
     if (rois.length === 0) return [];
     const crops = rois.map((roi) =>
-      this.cropper.crop(image, { roi, width: MESH_SIZE, height: MESH_SIZE, maxSamples: 2, post: { kind: 'affine', scale: 1 / 255, offset: 0 } }),
+      this.cropper.crop(image, { roi, width: MESH_SIZE, height: MESH_SIZE, maxSamples: 1, post: { kind: 'affine', scale: 1 / 255, offset: 0 } }),
     );
     const out = await runBatched(this.models.landmarks, crops, [MESH_SIZE, MESH_SIZE, 3]);
     return rois.map((roi, i) => {
@@ -218,12 +254,39 @@ export class FacePipeline {
     });
   }
 
-  /** Every face in a still image (a photo): each detection confirmed by the landmark model, duplicates merged. */
-  async facesInStill(image: RgbImage): Promise<MeshFace[]> {
+  /**
+   * Every face in a still image (a photo): each detection confirmed by the landmark model, duplicates merged, and
+   * the facial actions of those facing the camera.
+   */
+  async facesInStill(image: RgbImage): Promise<StillFace[]> {
     const detections = (await this.detectFaces(image)).filter((d) => d.score >= ACQUIRE_DETECTOR_SCORE);
-    const meshed = await this.landmarksFor(image, detections.map((d) => roiFromDetection(d.box, d.rightEye, d.leftEye)));
-    const faces = meshed.filter((f): f is MeshFace => f !== null && f.score >= ACQUIRE_FLAG_THRESHOLD).sort((a, b) => b.score - a.score);
-    return faces.filter((face, i) => !faces.slice(0, i).some((better) => boxIou(better.box, face.box) > DUPLICATE_IOU));
+    const rois = detections.map((d) => roiFromDetection(d.box, d.rightEye, d.leftEye));
+    const meshed = await this.landmarksFor(image, rois);
+    const present = await this.presence(image, rois.filter((_, i) => meshed[i] !== null));
+    const faces = meshed.filter((f): f is MeshFace => f !== null).filter((_, k) => (present[k] as number) >= ACQUIRE_FLAG_THRESHOLD).sort((a, b) => b.score - a.score);
+    const kept = faces.filter((face, i) => !faces.slice(0, i).some((better) => boxIou(better.box, face.box) > DUPLICATE_IOU));
+    const turnedAway = kept.map((face) => isTurnedAway(face.landmarks));
+    const actions = await this.readActions(kept.filter((_, i) => !turnedAway[i]).map((face) => face.landmarks));
+    let nextActions = 0;
+    return kept.map((face, i) => ({ ...face, turnedAway: turnedAway[i] as boolean, actions: turnedAway[i] ? null : (actions[nextActions++] as FaceActions) }));
+  }
+
+  /** FaceMesh V1's face flag for each crop, in one batch: whether a face the detector found may be taken up. */
+  async presence(image: RgbImage, rois: readonly Roi[]): Promise<number[]> {
+    if (rois.length === 0) return [];
+    const crops = rois.map((roi) =>
+      this.cropper.crop(image, { roi, width: PRESENCE_SIZE, height: PRESENCE_SIZE, maxSamples: 2, post: { kind: 'affine', scale: 1 / 255, offset: 0 } }),
+    );
+    const out = await runBatched(this.models.presence, crops, [PRESENCE_SIZE, PRESENCE_SIZE, 3]);
+    return rois.map((_, i) => out.face_flag?.[i]?.[0] ?? 0);
+  }
+
+  /**
+   * Facial actions of faces, in one batch, from their landmarks in frame pixels: the blendshape model reads the
+   * points as MediaPipe feeds them, in image pixels with the face's in-plane roll kept (faceActions.ts).
+   */
+  async readActions(landmarks: readonly Float32Array[]): Promise<FaceActions[]> {
+    return readFaceActions(this.models.blendshapes, landmarks.map((l) => blendshapePoints(l, this.actionLandmarks)), this.actionLandmarks);
   }
 
   /** The encoder's input for one face: an upright crop, as the encoder's card declares it. */
@@ -293,29 +356,42 @@ export class FacePipeline {
     return { frameIndex, detectorRan: step.detectorRan, faces: step.faces, inputs };
   }
 
-  /** The second half: encodes the faces of frames tracked in order, in batches (so a chunk is one batch per model). */
+  /**
+   * The second half: encodes the faces of frames tracked in order and reads their facial actions, in batches (so a
+   * chunk is one batch per model). A face gets actions exactly when it gets an encoder input: when it faces the camera.
+   */
   async encodeTracked(tracked: readonly TrackedFrame[]): Promise<AnalysedFrame[]> {
     const encoderInputs: Float32Array[] = [];
     const identityInputs: Float32Array[] = [];
+    const facingLandmarks: Float32Array[] = [];
     for (const t of tracked) {
-      for (const input of t.inputs) {
-        if (input.encoder) encoderInputs.push(input.encoder());
+      t.inputs.forEach((input, i) => {
+        if (input.encoder) {
+          encoderInputs.push(input.encoder());
+          facingLandmarks.push((t.faces[i] as TrackedFace).landmarks);
+        }
         if (input.identity) identityInputs.push(input.identity());
-      }
+      });
     }
     const descriptors = await this.encode(encoderInputs);
+    const actions = await this.readActions(facingLandmarks);
     const identities = await this.identify(identityInputs);
     let nextDescriptor = 0;
     let nextIdentity = 0;
     return tracked.map((t) => ({
       frameIndex: t.frameIndex,
       detectorRan: t.detectorRan,
-      faces: t.faces.map((face, i) => ({
-        ...face,
-        descriptor: t.inputs[i]?.encoder ? (descriptors[nextDescriptor++] as FaceDescriptor) : null,
-        identity: t.inputs[i]?.identity ? (identities[nextIdentity++] as Float32Array) : null,
-        actions: null,
-      })),
+      faces: t.faces.map((face, i) => {
+        const facing = Boolean(t.inputs[i]?.encoder);
+        const at = nextDescriptor;
+        if (facing) nextDescriptor++;
+        return {
+          ...face,
+          descriptor: facing ? (descriptors[at] as FaceDescriptor) : null,
+          identity: t.inputs[i]?.identity ? (identities[nextIdentity++] as Float32Array) : null,
+          actions: facing ? (actions[at] as FaceActions) : null,
+        };
+      }),
     }));
   }
 
@@ -356,14 +432,20 @@ export class FacePipeline {
       .slice(0, this.tracker.maxFaces);
     const rois = [...untried.map((t) => t.roi), ...detections.map((d) => roiFromDetection(d.box, d.rightEye, d.leftEye))];
     const meshed = await this.landmarksFor(image, rois);
+    const candidates: { roi: Roi; mesh: MeshFace }[] = [];
     meshed.forEach((mesh, i) => {
       const track = untried[i];
       if (track) {
         if (mesh && largeEnough(mesh.box, image, this.tracker)) seen.push({ box: mesh.box, track, mesh });
         else lostNow.push(track);
-      } else if (mesh && mesh.score >= ACQUIRE_FLAG_THRESHOLD && largeEnough(mesh.box, image, this.tracker)) {
-        seen.push({ box: mesh.box, mesh });
+      } else if (mesh && largeEnough(mesh.box, image, this.tracker)) {
+        candidates.push({ roi: rois[i] as Roi, mesh });
       }
+    });
+    // The presence check runs only on new candidates, so only on frames where the detector ran and found one.
+    const present = await this.presence(image, candidates.map((c) => c.roi));
+    candidates.forEach(({ mesh }, k) => {
+      if ((present[k] as number) >= ACQUIRE_FLAG_THRESHOLD) seen.push({ box: mesh.box, mesh });
     });
     return this.commit(frameIndex, true, seen, lostNow, signature);
   }

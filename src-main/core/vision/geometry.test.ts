@@ -1,9 +1,10 @@
 /** Unit tests of the pure parts of the face pipeline: anchors, decoding, NMS, crops, roll, tracking choices. */
 import { describe, expect, it } from 'vitest';
 import { ANCHORS16, ANCHORS32, decodeDetections, weightedNms, type Detection } from './blazeface';
-import { meshToFrame, roiFromLandmarks, rollFromEyes, LANDMARK_COUNT, LEFT_EYE_CORNER, RIGHT_EYE_CORNER } from './faceRoi';
+import { isLandmarkSet, landmarkBox, meshToFrame, MESH_POINT_COUNT, MESH_SIZE, roiFromLandmarks, rollFromEyes, LEFT_EYE_CORNER, RIGHT_EYE_CORNER } from './faceRoi';
+import { V2_LANDMARK_COUNT } from './faceActions';
 import { cropToFrame, sampleRoi } from './imageOps';
-import { normalisedGeometry } from './landmarkGeometry';
+import { GEOMETRY_DIM, isTurnedAway, normalisedGeometry, yawDegrees } from './landmarkGeometry';
 
 describe('BlazeFace decoding', () => {
   it('has 896 anchors: 512 at stride 16, 384 at stride 32, centred in their cells', () => {
@@ -60,7 +61,7 @@ describe('alignment and crops', () => {
   });
 
   it('takes position, roll and scale out of the landmark geometry', () => {
-    const raw = new Float32Array(LANDMARK_COUNT * 3).map((_, i) => ((i * 7919) % 192) * 0.9);
+    const raw = new Float32Array(V2_LANDMARK_COUNT * 3).map((_, i) => ((i * 7919) % MESH_SIZE) * 0.9);
     const a = meshToFrame(raw, { cx: 100, cy: 80, size: 120, angle: 0.3 });
     const b = meshToFrame(raw, { cx: 300, cy: 200, size: 60, angle: -0.5 });
     const ga = normalisedGeometry(a);
@@ -70,5 +71,20 @@ describe('alignment and crops', () => {
     expect(ga[3 * RIGHT_EYE_CORNER + 1]).toBeCloseTo(0, 5);
     // The crop from landmarks keeps the roll they were placed with.
     expect(roiFromLandmarks(b, 1.5).angle).toBeCloseTo(rollFromEyes({ x: b[3 * RIGHT_EYE_CORNER] as number, y: b[3 * RIGHT_EYE_CORNER + 1] as number }, { x: b[3 * LEFT_EYE_CORNER] as number, y: b[3 * LEFT_EYE_CORNER + 1] as number }), 9);
+  });
+
+  it('reads facemesh_v2\'s 478 points as V1\'s 468: the mesh points by the same index, the irises left out', () => {
+    const v2 = meshToFrame(new Float32Array(V2_LANDMARK_COUNT * 3).map((_, i) => ((i * 7919) % MESH_SIZE) * 0.9), { cx: 200, cy: 150, size: 180, angle: 0.2 });
+    expect(v2.length).toBe(V2_LANDMARK_COUNT * 3);
+    const v1 = v2.slice(0, MESH_POINT_COUNT * 3);
+    expect([isLandmarkSet(v1.length), isLandmarkSet(v2.length), isLandmarkSet(473 * 3)]).toEqual([true, true, false]);
+    expect(normalisedGeometry(v2).length).toBe(GEOMETRY_DIM);
+    expect(normalisedGeometry(v2)).toEqual(normalisedGeometry(v1));
+    expect(yawDegrees(v2)).toBe(yawDegrees(v1));
+    expect(isTurnedAway(v2)).toBe(isTurnedAway(v1));
+    // Boxes and crops come from the mesh points alone, wherever the irises are.
+    const far = Float32Array.from(v2).fill(10_000, MESH_POINT_COUNT * 3);
+    expect(roiFromLandmarks(far, 1.5)).toEqual(roiFromLandmarks(v1, 1.5));
+    expect(landmarkBox(far)).toEqual(landmarkBox(v1));
   });
 });

@@ -1,11 +1,13 @@
 /**
- * The landmark part of the per-frame descriptor (docs/DESIGN.md §5): the 468 FaceMesh points with position, roll and
+ * The landmark part of the per-frame descriptor (docs/DESIGN.md §5): the 468 face-mesh points with position, roll and
  * size taken out, so two frames compare by facial shape (mouth open, brows raised) rather than by where the head
  * was. Origin at the midpoint of the outer eye corners, x along the eye line, unit = the distance between them.
+ * Only the mesh points count: facemesh_v2's 10 iris points (after them) say where the eyes look, not the face's
+ * shape, and leaving them out gives analyses of either landmark model the same geometry size.
  */
-import { LANDMARK_COUNT, LEFT_EYE_CORNER, landmarkPoint, RIGHT_EYE_CORNER, rollFromEyes } from './faceRoi';
+import { LEFT_EYE_CORNER, landmarkPoint, MESH_POINT_COUNT, RIGHT_EYE_CORNER, rollFromEyes } from './faceRoi';
 
-/** FaceMesh's face-contour points at the two cheeks (the subject's right one on the image's left). */
+/** The mesh's face-contour points at the two cheeks (the subject's right one on the image's left). */
 const RIGHT_CHEEK = 234;
 const LEFT_CHEEK = 454;
 /**
@@ -13,7 +15,8 @@ const LEFT_CHEEK = 454;
  * half a face. FaceMesh's depth is flatter than a real head, so its yaw reads low. Measured on the Hamilton clip
  * (docs/notes/persons.md): the singer frontal 0-6, turning to a clear three-quarter view (both eyes visible) up
  * to 32; the near-profile face in the audience 50-57 throughout. A seated person half turned to someone beside
- * them (about 45 degrees) stays well inside.
+ * them (about 45 degrees) stays well inside. facemesh_v2's depth reads the same there (docs/notes/models.md):
+ * singer up to 31.5, the near-profile face 56.9.
  */
 export const TURNED_AWAY_YAW_DEG = 45;
 
@@ -31,7 +34,7 @@ export function isTurnedAway(landmarks: Float32Array): boolean {
   return yawDegrees(landmarks) > TURNED_AWAY_YAW_DEG;
 }
 
-export const GEOMETRY_DIM = LANDMARK_COUNT * 3;
+export const GEOMETRY_DIM = MESH_POINT_COUNT * 3;
 
 export function normalisedGeometry(landmarks: Float32Array): Float32Array {
   const right = landmarkPoint(landmarks, RIGHT_EYE_CORNER);
@@ -43,7 +46,7 @@ export function normalisedGeometry(landmarks: Float32Array): Float32Array {
   const cos = Math.cos(angle) / unit;
   const sin = Math.sin(angle) / unit;
   const out = new Float32Array(GEOMETRY_DIM);
-  for (let i = 0; i < LANDMARK_COUNT; i++) {
+  for (let i = 0; i < MESH_POINT_COUNT; i++) {
     const dx = (landmarks[3 * i] as number) - ox;
     const dy = (landmarks[3 * i + 1] as number) - oy;
     out[3 * i] = dx * cos + dy * sin;
