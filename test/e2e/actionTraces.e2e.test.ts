@@ -1,7 +1,7 @@
 /**
  * Facial-action traces in Chromium at 1366x768: a real video (a woman crossfading neutral <-> smiling every 4 s,
- * imported and analysed by the real pipeline) with facial actions stored as a version 2 analysis stores them
- * (test/support/faceActionsOnVideo.ts: the smile follows the crossfade), drawn as lanes in the timeline canvas
+ * imported and analysed by the real pipeline, which reads its facial actions with the blendshape model: the smile
+ * trace the API returns follows the crossfade), drawn as lanes in the timeline canvas
  * under the V/A lanes, which stay on screen; the lanes are chosen in the window and the choice is the project's;
  * a video analysed before facial actions says so in its lane; and the person lanes, now in the canvas, pick a
  * person when clicked.
@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiCall } from '../support/apiCall';
 import { endedJob } from '../support/apiJobs';
-import { addFaceActions } from '../support/faceActionsOnVideo';
+import { asAnalysedBeforeActions } from '../support/faceActionsOnVideo';
 import { openStudioInChromium, SCREENSHOTS, type StudioInChromium } from '../support/studioInChromium';
 import { testVideo } from '../support/testMedia';
 import { addSecondPerson } from '../support/twoPersons';
@@ -23,6 +23,18 @@ import type { VideoId } from '../../src-main/core/ids';
 const FPS = 24000 / 1001;
 /** The smiling photo's weight in the clip's crossfade at a frame (testMedia.ts: 0.5 - 0.5 cos(2 pi t / 4)). */
 const smiling = (frame: number) => 0.5 - 0.5 * Math.cos((2 * Math.PI * frame) / FPS / 4);
+
+function correlation(a: readonly number[], b: readonly number[]): number {
+  const mean = (v: readonly number[]) => v.reduce((x, y) => x + y, 0) / v.length;
+  const [ma, mb] = [mean(a), mean(b)];
+  let ab = 0, aa = 0, bb = 0;
+  a.forEach((x, i) => {
+    ab += (x - ma) * ((b[i] as number) - mb);
+    aa += (x - ma) ** 2;
+    bb += ((b[i] as number) - mb) ** 2;
+  });
+  return ab / Math.sqrt(aa * bb);
+}
 
 let studio: StudioInChromium;
 let page: Page;
@@ -48,18 +60,8 @@ beforeAll(async () => {
   const videos = await call<{ id: number; displayName: string }[]>('videos.list', { project });
   smileVideo = videos.find((v) => v.displayName.startsWith('WolfgangLanger'))?.id as number;
   oldVideo = videos.find((v) => v.displayName.startsWith('single_face'))?.id as number;
-  addFaceActions(path.join(project, PROJECT_DB_FILE), smileVideo as VideoId, (frame) => ({
-    mouthSmileLeft: 0.05 + 0.85 * smiling(frame),
-    mouthSmileRight: 0.05 + 0.8 * smiling(frame),
-    jawOpen: 0.05 + 0.25 * smiling(frame),
-    browInnerUp: 0.1 + 0.1 * Math.sin(frame / 30),
-    browDownLeft: 0.15 * (1 - smiling(frame)),
-    browDownRight: 0.15 * (1 - smiling(frame)),
-    // A blink of four frames every 3 s.
-    eyeBlinkLeft: frame % 72 < 4 ? 0.9 : 0.05,
-    eyeBlinkRight: frame % 72 < 4 ? 0.85 : 0.05,
-    cheekPuff: 0.2,
-  }));
+  // The smile video keeps the facial actions its analysis read; the other one is made an analysis from before them.
+  asAnalysedBeforeActions(path.join(project, PROJECT_DB_FILE), oldVideo as VideoId);
 }, 420_000);
 
 afterAll(() => studio?.close());
@@ -73,6 +75,13 @@ describe('facial-action lanes in Chromium', () => {
     expect(box && box.y + box.height).toBeLessThanOrEqual(768);
     expect(await page.getByTestId('frame-canvas').isVisible()).toBe(true);
     await shot('1-default-lanes');
+    // The real blendshape model's smile follows the crossfade to the smiling photo.
+    const result = await call<{ traces: { id: string; values: string }[] }>('actions.traces', { project, videoId: smileVideo, traces: ['smile'] });
+    const bytes = Buffer.from(result.traces[0]?.values ?? '', 'base64');
+    const smile = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    const frames = [...smile.keys()].filter((f) => Number.isFinite(smile[f]));
+    expect(frames.length).toBeGreaterThan(smile.length * 0.9);
+    expect(correlation(frames.map((f) => smile[f] as number), frames.map(smiling))).toBeGreaterThan(0.8);
     expect(studio.problems).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Facial-action columns in the exports and the study report's facial-action section, on a real video imported
- * and analysed here (single_face.mp4) whose faces then get facial actions as a version 2 analysis stores them
+ * and analysed here (single_face.mp4) whose facial actions are then replaced by known values
  * (test/support/faceActionsOnVideo.ts), with labels by one annotator: the csv, json and dataset exports carry the
  * project's chosen traces per frame (empty where there is no face), the report states their mean and sd; and a
  * video analysed before facial actions leaves the columns out of every export. The AFEW-VA export gives that
@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addFaceActions } from '../../../test/support/faceActionsOnVideo';
+import { addFaceActions, asAnalysedBeforeActions } from '../../../test/support/faceActionsOnVideo';
 import { newSession, tempDir } from '../../../test/support/labelProject';
 import { testVideo } from '../../../test/support/testMedia';
 import { ANALYZE_JOB } from '../analysis/analyzeJob';
@@ -62,6 +62,7 @@ afterAll(() => session.close());
 
 describe('facial actions in exports and the report', () => {
   it('are left out of every export while the analysis has none (descriptor version 1)', async () => {
+    asAnalysedBeforeActions(path.join(session.dir, PROJECT_DB_FILE), video.id as VideoId);
     const [csv] = exportLabels(session.db, 'csv', target('v1.csv'), {});
     expect(parseCsv(fs.readFileSync(csv as string, 'utf8'))[0]?.fields).toEqual([...CSV_COLUMNS]);
     const [json] = exportLabels(session.db, 'json', target('v1.json'), {});
