@@ -1,5 +1,5 @@
-/** Face analysis: start the analyze job on a video, its status, the per-frame faces, and the models in use. */
-import { analysisStatus, faces, modelsInUse, requestAnalysis } from '../../core/app/analysis';
+/** Face analysis: start the analyze job on a video, its status, the per-frame faces, the descriptor versions, and the models in use. */
+import { analysisStatus, descriptorStatus, faces, modelsInUse, requestAnalysis } from '../../core/app/analysis';
 import type { JobId, PersonId, VideoId } from '../../core/ids';
 import type { Handlers } from '../dispatcher';
 import type { ApiServices } from '../handlers';
@@ -12,6 +12,7 @@ export function analysisHandlers({ sessions }: ApiServices) {
     },
     'analysis.status': ({ project, videoId }) => analysisStatus(sessions.get(project), videoId as VideoId),
     'analysis.faces': ({ project, videoId, personId }) => faces(sessions.get(project), videoId as VideoId, personId as PersonId | undefined),
+    'analysis.descriptors': ({ project }) => descriptorStatus(sessions.get(project)),
     'models.info': ({ project }) => modelsInUse(sessions.get(project)),
   } satisfies Partial<Handlers>;
 }

@@ -8,10 +8,13 @@ import { createProject } from '../store/projectFolder';
 import { ProjectSession } from '../studio/projectSession';
 import { activatePairHead } from '../store/modelStore';
 import { storeTrainedHead, trainInWorker } from './headStore';
-import { DESCRIPTOR_DIM } from './pairHead';
+import { descriptorLayout } from './descriptorLayout';
 import { priorHead } from './priorHead';
 import { seededRandom } from './random';
 import type { TrainProgress } from './trainHead';
+
+/** Version 1 descriptors of the default encoder: 256-d embedding and 7 expression probabilities. */
+const V1 = descriptorLayout(1);
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-headstore-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -20,11 +23,11 @@ describe('project pair heads', () => {
   it('trains in a worker thread with progress, keeps every version and one active head', async () => {
     const r = seededRandom(3);
     const frames = Array.from({ length: 60 }, (_, i) => {
-      const descriptor = Float32Array.from({ length: DESCRIPTOR_DIM }, () => r());
+      const descriptor = Float32Array.from({ length: V1.dim }, () => r());
       return { descriptor, valence: (descriptor[0] as number) - 0.5, arousal: (descriptor[1] as number) - 0.5, group: `v${i % 2}` };
     });
     const progress: TrainProgress[] = [];
-    const result = await trainInWorker(frames, { start: priorHead(), maxSteps: 300 }, (p) => progress.push(p));
+    const result = await trainInWorker(frames, { start: priorHead(V1), maxSteps: 300 }, (p) => progress.push(p));
     expect(progress.length).toBeGreaterThan(0);
     expect(result.head.delta).toBeInstanceOf(Float32Array);
 
@@ -32,8 +35,8 @@ describe('project pair heads', () => {
     createProject(dir);
     const session = ProjectSession.open(dir);
     try {
-      const first = storeTrainedHead(session.db, dir, result, { labels: 60, annotators: ['ann'], videos: 2 });
-      const second = storeTrainedHead(session.db, dir, result, { labels: 60, annotators: ['ann'], videos: 2 });
+      const first = storeTrainedHead(session.db, dir, result, V1, { labels: 60, annotators: ['ann'], videos: 2 });
+      const second = storeTrainedHead(session.db, dir, result, V1, { labels: 60, annotators: ['ann'], videos: 2 });
       expect([first.version, second.version]).toEqual([1, 2]);
       expect(fs.existsSync(path.join(dir, 'models', 'pair-head-v2.onnx'))).toBe(true);
       const active = () => session.db.prepare(`SELECT version FROM models WHERE kind = 'pair_head' AND active = 1`).all();

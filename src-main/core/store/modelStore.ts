@@ -31,6 +31,13 @@ export function registerEncoder(db: Db, encoder: EncoderRecord): ModelId {
   })();
 }
 
+/** The card an encoder was registered with (its embedding size and outputs make the descriptor's layout). */
+export function encoderCard(db: Db, id: ModelId): { embeddingDim?: number; outputs?: { name: string }[] } {
+  const row = db.prepare(`SELECT card FROM models WHERE kind = 'encoder' AND id = ?`).get(id) as { card: string } | undefined;
+  if (!row) throw new StudioError(`This project has no encoder ${id}.`);
+  return JSON.parse(row.card) as { embeddingDim?: number; outputs?: { name: string }[] };
+}
+
 export interface ProjectEncoder {
   id: number;
   name: string;
@@ -52,11 +59,15 @@ export interface PairHeadRecord {
   name: string;
   version: string;
   file: string;
+  /** The descriptor layout version its card names (pairHead.ts); heads written before versioning read version 1. */
+  descriptorVersion: number;
 }
 
 /** The active pair head, or undefined while the built-in prior is in use. */
 export function activePairHead(db: Db): PairHeadRecord | undefined {
-  return db.prepare(`SELECT id, name, version, file FROM models WHERE kind = 'pair_head' AND active = 1`).get() as PairHeadRecord | undefined;
+  return db
+    .prepare(`SELECT id, name, version, file, coalesce(json_extract(card, '$.descriptor.version'), 1) AS descriptorVersion FROM models WHERE kind = 'pair_head' AND active = 1`)
+    .get() as PairHeadRecord | undefined;
 }
 
 /** Registers a trained head and makes it the only active pair head, in one transaction. */
