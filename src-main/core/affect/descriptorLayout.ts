@@ -22,14 +22,14 @@ export const LATEST_DESCRIPTOR_VERSION: DescriptorVersion = 2;
 export const EXPRESSION_DIM = 7;
 
 /**
- * The action embedding's factor. Measured on kerc-dev's 2,012 crops (docs/notes/descriptor-v2.md): its values
- * spread about 3.3x as wide per dimension as the encoder embedding's, so unscaled its 64 dimensions would
- * outweigh the 256 of the embedding in any raw distance, and the 7 probabilities (spread 0.1-0.3) would
- * vanish next to both. Scaled, each action dimension spreads like an embedding dimension: the part weighs by its
- * size, a fifth of the embedding-and-action distance. (Training standardises every feature, so the trained head
- * does not depend on it; raw distances and the ridge baseline's shared penalty do.)
+ * The action embedding's factor. Measured on kerc-dev's 2,012 crops (docs/notes/descriptor-v2.md): per dimension its
+ * values spread with sd 1.49, the encoder embedding's 0.082 and the probabilities' 0.19. Unscaled, its 64 values
+ * (total sd 11.9) would drown the embedding (1.30) and the probabilities (0.51) in any raw distance; scaled by
+ * 0.082 / 1.49, each action value spreads like an embedding value and the part (total sd 0.65) sits between the
+ * other two. Training standardises every feature, so a trained head barely depends on it; raw distances and the
+ * ridge baseline's shared penalty do.
  */
-export const ACTION_EMBEDDING_SCALE = 0.3;
+export const ACTION_EMBEDDING_SCALE = 0.055;
 
 export interface EncoderParts {
   /** The encoder's embedding size, from its card. */
