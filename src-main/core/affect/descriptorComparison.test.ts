@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compareDescriptors, pairedMean, runFewshot, type FewshotData } from './fewshot';
 import { seededRandom } from './random';
 
-/** 16 clips of 6 crops: identity in the embedding, V/A partly in the probabilities and partly in the actions. */
+/** 6 clips of 4 crops: identity in the embedding, V/A partly in the probabilities and partly in the actions. */
 function syntheticSet(seed: number): FewshotData {
   const random = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -16,11 +16,11 @@ function syntheticSet(seed: number): FewshotData {
   const probabilities: number[] = [];
   const actions: number[] = [];
   const direction = Array.from({ length: 64 }, () => normal());
-  for (let c = 0; c < 16; c++) {
+  for (let c = 0; c < 6; c++) {
     const valence = random() * 1.6 - 0.8;
     const arousal = random() * 1.6 - 0.8;
     const identity = Array.from({ length: 256 }, () => normal());
-    for (let f = 0; f < 6; f++) {
+    for (let f = 0; f < 4; f++) {
       items.push({ clip: `c${c}`, frame: f, valence, arousal });
       embeddings.push(...identity.map((x) => x + 0.1 * normal()));
       const logits = Array.from({ length: 7 }, (_, k) => (k === 3 ? 2 * valence : k === 5 ? 2 * arousal : 0) + 0.5 * normal());
@@ -35,9 +35,10 @@ function syntheticSet(seed: number): FewshotData {
 describe('few-shot accuracy with and without the action embedding', () => {
   it('runs both descriptor versions on identical draws and pairs their differences draw by draw', { timeout: 300_000 }, () => {
     const data = syntheticSet(11);
-    const options = { draws: 3, seed: 4, anchors: 'any' as const };
-    const compared = compareDescriptors(data, 'fraction:0.2', options);
-    const alone = ([1, 2] as const).map((descriptorVersion) => runFewshot(data, 'fraction:0.2', { ...options, descriptorVersion }));
+    // Two labels in each of half the clips: enough to train a head (6), few enough to keep the test short.
+    const options = { draws: 2, seed: 4, anchors: 'any' as const, clipFraction: 0.5 };
+    const compared = compareDescriptors(data, 'random:2', options);
+    const alone = ([1, 2] as const).map((descriptorVersion) => runFewshot(data, 'random:2', { ...options, descriptorVersion }));
     // Each half is the run of its version alone: same support sets, same seeds, so the same figures to the bit.
     expect(compared.v1.draws).toEqual(alone[0]?.draws);
     expect(compared.v2.draws).toEqual(alone[1]?.draws);
@@ -61,6 +62,7 @@ describe('few-shot accuracy with and without the action embedding', () => {
     expect(m.high).toBeGreaterThan(m.mean);
     expect(m.low).toBeGreaterThanOrEqual(-0.02);
     expect(m.high).toBeLessThanOrEqual(0.05);
-    expect(pairedMean([0.1, 0.1, 0.1], 1)).toEqual({ mean: 0.1, low: 0.1, high: 0.1, draws: 3 });
+    const constant = pairedMean([0.1, 0.1, 0.1], 1);
+    for (const value of [constant.mean, constant.low, constant.high]) expect(value).toBeCloseTo(0.1, 12);
   });
 });
