@@ -24,7 +24,7 @@ const CORE_LAYERS = [
     globs: [
       'src-main/core/*.ts',
       'src-main/core/{store,media,vision,inference,onnx,paths}/**',
-      'src-main/core/affect/{propagate,metrics,agreement,pairHead,priorHead,circumplex,random,trainHead,ridge,bandCalibration}.ts',
+      'src-main/core/affect/{propagate,metrics,agreement,pairHead,priorHead,descriptorLayout,circumplex,random,trainHead,ridge,bandCalibration}.ts',
       'src-main/core/active/suggest.ts',
       // Messages to and from the analysis process: types only, shared by the store that saves what it sends.
       'src-main/core/analysis/analysisProtocol.ts',
@@ -47,7 +47,7 @@ const FRONT_END_DEBTS = {
   'cli/openSession.ts': ['core/io/exportLedger'], // likewise, for one command
   'cli/main.ts': ['core/store/recentProjects'],
   'cli/agreementCommands.ts': ['core/affect/projectAgreement'], // AXES and FUSION_METHODS, for the usage checks
-  'cli/evaluateCommands.ts': ['core/affect/fewshot', 'core/affect/labelledImages'],
+  'cli/evaluateCommands.ts': ['core/affect/fewshot', 'core/affect/labelledImages', 'core/affect/descriptorLayout'],
   'cli/exportCommands.ts': ['core/io/datasetSplit', 'core/io/datasetSubjects', 'core/io/exportLabels', 'core/io/exportTarget'],
   'cli/salvageCommand.ts': ['core/store/projectFolder', 'core/store/recentProjects', 'core/store/salvage'],
   'cli/suggestCommand.ts': ['core/ingest/videoAccess', 'core/store/analysisStore', 'core/store/annotatorStore'],

@@ -27,6 +27,10 @@ import { descriptors as packDescriptors } from '../src-main/core/affect/fewshot'
 import { encodeImages, readLabelledImages, type LabelledImage } from '../src-main/core/affect/labelledImages';
 import type { LinearPairHead } from '../src-main/core/affect/pairHead';
 import { priorHead } from '../src-main/core/affect/priorHead';
+import { descriptorLayout } from '../src-main/core/affect/descriptorLayout';
+
+/** The replay's figures so far were measured on version 1 descriptors (without the action embedding). */
+const LAYOUT = descriptorLayout(1);
 import { seededRandom } from '../src-main/core/affect/random';
 import { trainPairHead, type LabelledFrame, MIN_TRAINING_LABELS } from '../src-main/core/affect/trainHead';
 import { clipVideos, pseudoVideos, type PseudoVideo } from '../src-main/core/affect/pseudoVideos';
@@ -85,7 +89,7 @@ const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sdOf = (xs: number[]) => Math.sqrt(meanOf(xs.map((x) => (x - meanOf(xs)) ** 2)));
 
 function trainer(seed: number) {
-  return (frames: LabelledFrame[]): LinearPairHead => (frames.length >= MIN_TRAINING_LABELS ? trainPairHead(frames, { start: priorHead(), seed, maxSteps: 600 }).head : priorHead());
+  return (frames: LabelledFrame[]): LinearPairHead => (frames.length >= MIN_TRAINING_LABELS ? trainPairHead(frames, { start: priorHead(LAYOUT), seed, maxSteps: 600 }).head : priorHead(LAYOUT));
 }
 
 interface CurvePoint {
@@ -125,13 +129,13 @@ function runDataset(dataset: string, images: LabelledImage[], desc: Float32Array
     totalFrames = videos.reduce((sum, v) => sum + v.items.length, 0);
     videoCount = videos.length;
     for (const [name, strategy] of Object.entries(strategies)) {
-      const replay = new LabellingReplay(videos, images, desc, priorHead());
+      const replay = new LabellingReplay(videos, images, desc, priorHead(LAYOUT));
       const retrain = RETRAIN_EVERY > 0 ? { every: RETRAIN_EVERY, train: trainer(seed) } : undefined;
       (runs[name] as Score[][]).push(replayStrategy(replay, strategy, { schedule: SCHEDULE, random: seededRandom(seed * 7919 + name.length), retrain }));
     }
     (runs.everyK as Score[][]).push(
       EVERY_K.map((k) => {
-        const replay = new LabellingReplay(videos, images, desc, priorHead());
+        const replay = new LabellingReplay(videos, images, desc, priorHead(LAYOUT));
         videos.forEach((video, v) => everyKth(video.items.length, k).forEach((f) => replay.reveal(v, f)));
         if (RETRAIN_EVERY > 0) replay.setHead(trainer(seed)(replay.trainingFrames()));
         return replay.score();
@@ -175,7 +179,7 @@ function runDataset(dataset: string, images: LabelledImage[], desc: Float32Array
 async function load(file: string, range: [number, number]) {
   const images = readLabelledImages(file, range);
   const encoded = await encodeImages(images);
-  return { images, desc: packDescriptors({ items: images, embeddings: encoded.embeddings, probabilities: encoded.probabilities }), fromCache: encoded.fromCache };
+  return { images, desc: packDescriptors({ items: images, embeddings: encoded.embeddings, probabilities: encoded.probabilities, actions: encoded.actions }, LAYOUT), fromCache: encoded.fromCache };
 }
 
 async function main(): Promise<void> {

@@ -9,11 +9,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from '../src-main/core/inference/onnxRuntime';
-import { DESCRIPTOR_DIM, projectDescriptors, writePairHead } from '../src-main/core/affect/pairHead';
+import { projectDescriptors, writePairHead } from '../src-main/core/affect/pairHead';
+import { descriptorLayout } from '../src-main/core/affect/descriptorLayout';
 import { anchorOutputsFromProjections, propagateVideo, VideoPropagation, type Anchor } from '../src-main/core/affect/propagate';
 import { PRIOR_HEAD_CARD, priorHead } from '../src-main/core/affect/priorHead';
 import { seededRandom } from '../src-main/core/affect/random';
 
+/** The figures so far were measured on version 1 descriptors (the propagation cost grows with the head's rank, not its dim). */
+const LAYOUT = descriptorLayout(1);
+const DESCRIPTOR_DIM = LAYOUT.dim;
 const FRAMES = 30_000;
 const LABELS = 100;
 const REPEATS = 30;
@@ -27,7 +31,7 @@ const round = (x: number) => Math.round(x * 100) / 100;
 async function main(): Promise<void> {
   const random = seededRandom(5);
   const descriptors = Float32Array.from({ length: FRAMES * DESCRIPTOR_DIM }, () => random());
-  const head = priorHead();
+  const head = priorHead(LAYOUT);
   const frames = { times: Float64Array.from({ length: FRAMES }, (_, i) => i / 30), hasFace: Uint8Array.from({ length: FRAMES }, (_, i) => (i % 2 === 0 ? 1 : 0)) };
   const t0 = performance.now();
   const proj = projectDescriptors(head, descriptors);
@@ -73,7 +77,7 @@ async function main(): Promise<void> {
 
   // Any ONNX head: one batch of FRAMES pairs through ORT for a new anchor.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-bench-prop-'));
-  const written = writePairHead(dir, 'prior', head, PRIOR_HEAD_CARD);
+  const written = writePairHead(dir, 'prior', head, LAYOUT, PRIOR_HEAD_CARD);
   const session = await ort.InferenceSession.create(written.file, { intraOpNumThreads: 1 });
   const anchorRows = new Float32Array(FRAMES * DESCRIPTOR_DIM);
   for (let i = 0; i < FRAMES; i++) anchorRows.set(descriptors.subarray(0, DESCRIPTOR_DIM), i * DESCRIPTOR_DIM);

@@ -9,7 +9,11 @@
 import os from 'node:os';
 import { descriptors as packDescriptors } from '../src-main/core/affect/fewshot';
 import { encodeImages, readLabelledImages } from '../src-main/core/affect/labelledImages';
-import { DESCRIPTOR_DIM } from '../src-main/core/affect/pairHead';
+import { descriptorLayout } from '../src-main/core/affect/descriptorLayout';
+
+/** Suggestions read the descriptors as given; the figures so far were measured on version 1. */
+const LAYOUT = descriptorLayout(1);
+const DESCRIPTOR_DIM = LAYOUT.dim;
 import { seededRandom } from '../src-main/core/affect/random';
 import { suggestFrames, type FrameSignals } from '../src-main/core/active/suggest';
 
@@ -53,7 +57,7 @@ function signalsFor(pool: Float32Array, poolSize: number, frames: number, labels
 async function main(): Promise<void> {
   const images = readLabelledImages(DATASET, [1, 9]);
   const encoded = await encodeImages(images);
-  const pool = packDescriptors({ items: images, embeddings: encoded.embeddings, probabilities: encoded.probabilities });
+  const pool = packDescriptors({ items: images, embeddings: encoded.embeddings, probabilities: encoded.probabilities, actions: encoded.actions }, LAYOUT);
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.versions.node };
   for (const { frames, labels } of CASES) {
     for (const withPredictions of [false, true]) {

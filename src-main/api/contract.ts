@@ -330,7 +330,8 @@ export const VideoPredictions = z.object({
   valenceSd: base64,
   arousalSd: base64,
   anchors: z.number().int(),
-  head: z.object({ modelId: z.number().int().nullable(), name: z.string(), version: z.string() }),
+  /** `note`: why the prior predicts although a head is trained (the head reads another descriptor layout). */
+  head: z.object({ modelId: z.number().int().nullable(), name: z.string(), version: z.string(), note: z.string().nullable() }),
 });
 export type VideoPredictions = z.infer<typeof VideoPredictions>;
 
@@ -586,6 +587,16 @@ export const methods = {
   'analysis.faces': {
     params: z.object({ project, videoId, personId: personId.optional() }).strict(),
     result: z.object({ videoId: z.number().int(), frameCount: z.number().int(), frames: z.array(FaceFrame) }),
+  },
+  /** Which videos were analysed under an older descriptor contract (no facial actions): the project page offers to analyse them again. */
+  'analysis.descriptors': {
+    params: z.object({ project }).strict(),
+    result: z.object({
+      latestVersion: z.number().int(),
+      /** The version every video is read under: the lowest among the analysed videos. */
+      projectVersion: z.number().int(),
+      olderVideos: z.array(z.object({ videoId: z.number().int(), descriptorVersion: z.number().int() })),
+    }),
   },
   'models.info': { params: z.object({ project }).strict(), result: ModelsInfo },
   'encoders.list': { params: z.object({ project }).strict(), result: z.array(EncoderInfo) },

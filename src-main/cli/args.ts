@@ -52,6 +52,7 @@ function parseOptions(argv: string[]) {
         support: { type: 'string' },
         anchors: { type: 'string' },
         draws: { type: 'string' },
+        descriptor: { type: 'string' },
         seed: { type: 'string' },
         'crop-size': { type: 'string' },
         split: { type: 'string' },

@@ -39,6 +39,9 @@ describe('affect-studio evaluate', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/lacks the column/);
     expect((await cli(['evaluate', '--dataset', file])).code).toBe(2);
+    const version = await cli(['evaluate', '--dataset', file, '--support', 'first', '--descriptor', '3']);
+    expect(version.code).toBe(2);
+    expect(version.err).toMatch(/--descriptor must be 1 or 2 \(2 adds the facial-action embedding\), not 3/);
   });
 
   it('reports every predictor for queries with and without support in their clip', async () => {
@@ -52,6 +55,7 @@ describe('affect-studio evaluate', () => {
     expect(run.code).toBe(0);
     const result = JSON.parse(run.out);
     expect(result.draws).toHaveLength(2);
+    expect(result.descriptorVersion).toBe(2);
     for (const name of ['support-mean', 'knn', 'ridge', 'authors-prior', 'studio']) expect(result.summary[name].all.valence.ccc.mean).toEqual(expect.any(Number));
     // The studio's 90% band: the share of queries inside it, per draw and summarised, as given and calibrated.
     const band = result.draws[0].band90.all;

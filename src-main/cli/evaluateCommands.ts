@@ -2,6 +2,7 @@
  * `affect-studio evaluate`: few-shot accuracy of the studio and its baselines on a labelled face-image dataset,
  * and the held-back score the studio would show for the same support labels (to read beside the true accuracy).
  */
+import { DESCRIPTOR_VERSIONS, LATEST_DESCRIPTOR_VERSION, type DescriptorVersion } from '../core/affect/descriptorLayout';
 import { PREDICTORS, runFewshot } from '../core/affect/fewshot';
 import { encodeImages, readLabelledImages } from '../core/affect/labelledImages';
 import { rangeOption, UsageError, wholeOption, type CliIo, type Values } from './args';
@@ -16,15 +17,21 @@ export async function evaluateCommand(values: Values, rest: string[], io: CliIo)
   const draws = values.draws === undefined ? 10 : wholeOption('--draws', values.draws);
   if (draws < 1) throw new UsageError(`--draws must be 1 or more, not ${draws}`);
   const seed = values.seed === undefined ? 1 : wholeOption('--seed', values.seed);
+  const descriptorVersion = values.descriptor === undefined ? LATEST_DESCRIPTOR_VERSION : wholeOption('--descriptor', values.descriptor);
+  if (!DESCRIPTOR_VERSIONS.includes(descriptorVersion as DescriptorVersion)) {
+    throw new UsageError(`--descriptor must be ${DESCRIPTOR_VERSIONS.join(' or ')} (2 adds the facial-action embedding), not ${descriptorVersion}`);
+  }
 
   const images = readLabelledImages(values.dataset, rangeOption(values.range));
   const encoded = await encodeImages(images, { onProgress: (done, total) => !values.json && io.err(`\rencoding ${done}/${total}`) });
   if (!values.json && !encoded.fromCache) io.err('\n');
-  const run = runFewshot({ items: images, embeddings: encoded.embeddings, probabilities: encoded.probabilities }, values.support, { draws, seed, anchors });
+  const data = { items: images, embeddings: encoded.embeddings, probabilities: encoded.probabilities, actions: encoded.actions };
+  const run = runFewshot(data, values.support, { draws, seed, anchors, descriptorVersion: descriptorVersion as DescriptorVersion });
   if (values.json) {
-    io.out(JSON.stringify({ dataset: values.dataset, images: images.length, support: values.support, anchors, seed, ...run }) + '\n');
+    io.out(JSON.stringify({ dataset: values.dataset, images: images.length, support: values.support, anchors, seed, descriptorVersion, ...run }) + '\n');
     return 0;
   }
+  io.out(`descriptor version ${descriptorVersion}${descriptorVersion >= 2 ? ' (with the facial-action embedding)' : ' (without the facial-action embedding)'}\n`);
   const fmt = (s: { mean: number; sd: number } | undefined) => (s && Number.isFinite(s.mean) ? `${s.mean.toFixed(3)}±${s.sd.toFixed(3)}` : '   n/a     ');
   for (const group of ['all', 'clipHasSupport', 'clipWithoutSupport'] as const) {
     const n = run.draws[0]?.queries[group] ?? 0;

@@ -66,9 +66,10 @@ Commands:
   report <project> --out FILE.html [--force] [--annotator NAME]... [--model NAME]...
                                    write the study report: videos, raters, labels, agreement (as for agreement)
                                    with intervals and plots, the model and its held-back score, in one HTML file
-  evaluate --dataset PATH --support SPEC [--anchors same-video|any] [--draws N] [--seed S] [--range MIN,MAX]
+  evaluate --dataset PATH --support SPEC [--anchors same-video|any] [--draws N] [--seed S] [--range MIN,MAX] [--descriptor 1|2]
                                    few-shot V/A accuracy on labelled face images (CSV image,clip,frame,valence,
-                                   arousal or an AFEW-VA folder); SPEC: first, random:K, every:K, fraction:P
+                                   arousal or an AFEW-VA folder); SPEC: first, random:K, every:K, fraction:P;
+                                   descriptor 2 (default) adds the facial-action embedding, 1 leaves it out
   label <project> --video ID [--person N] --frame F --valence V --arousal A [--annotator NAME]
                                    label one frame (V, A in [-1, 1]); the annotator is created on first use
   train <project> [--annotator NAME]

@@ -35,7 +35,7 @@ function launcher(...args: string[]) {
 type Frame = FramePrediction;
 interface Propagated {
   annotator: string;
-  videos: { videoId: number; frames: number; framesPredicted: number; anchors: number; head: { modelId: number | null; name: string; version: string }; runId: number | null }[];
+  videos: { videoId: number; frames: number; framesPredicted: number; anchors: number; head: { modelId: number | null; name: string; version: string; note: string | null }; runId: number | null }[];
 }
 
 const LABELS = [
@@ -165,7 +165,7 @@ describe('label, train, propagate and predictions from the CLI', () => {
     expect(code).toBe(0);
     expect(out).toBe(`video 1, person 1: ${FRAMES}/${FRAMES} frames predicted from ${LABELS.length + 1} anchors of Ana, head project-pair-head v1 (model ${head.modelId})\n`);
     const again = JSON.parse((await cli('propagate', dir, '--json')).out) as Propagated;
-    expect(again.videos[0]?.head).toEqual({ modelId: head.modelId, name: 'project-pair-head', version: '1' });
+    expect(again.videos[0]?.head).toEqual({ modelId: head.modelId, name: 'project-pair-head', version: '1', note: null });
     const frames = JSON.parse((await cli('predictions', dir, '--video', '1', '--json')).out) as Frame[];
     expect(frames).toHaveLength(FRAMES);
     expectLabelsReproduced(frames, [...LABELS, { frame: 40, valence: -0.9, arousal: -0.8 }]);

@@ -23,6 +23,8 @@ export const useProjectStore = defineStore('project', {
     error: null as string | null,
     /** Face analysis of each video (how many frames are analysed, faces found, on which execution provider). */
     analysis: {} as Record<number, AnalysisStatus>,
+    /** Videos analysed under an older descriptor contract (no facial actions), which an analysis again updates. */
+    olderDescriptors: [] as { videoId: number; descriptorVersion: number }[],
     /** The video open in the labelling workspace, if any. */
     openVideoId: null as number | null,
   }),
@@ -41,6 +43,7 @@ export const useProjectStore = defineStore('project', {
       this.jobs = [];
       this.thumbnails = {};
       this.analysis = {};
+      this.olderDescriptors = [];
       await this.guard(async () => {
         await Promise.all([this.refreshVideos(), this.refreshJobs()]);
       });
@@ -88,6 +91,16 @@ export const useProjectStore = defineStore('project', {
       const ready = this.videos.filter((video) => video.status === 'ready');
       const statuses = await Promise.all(ready.map((video) => studio.call('analysis.status', { project, videoId: video.id })));
       for (const status of statuses) this.analysis[status.videoId] = status;
+      this.olderDescriptors = (await studio.call('analysis.descriptors', { project })).olderVideos;
+    },
+    /** Queues the analysis again of every video analysed before facial actions (the project page's offer). */
+    async analyseForActions() {
+      const project = this.path;
+      if (!project) return;
+      await this.guard(async () => {
+        for (const { videoId } of this.olderDescriptors) await studio.call('analysis.start', { project, videoId });
+        await this.refreshJobs();
+      });
     },
     async analyse(videoId: number) {
       const project = this.path;

@@ -29,6 +29,8 @@ export interface SyntheticProjectOptions {
   embeddingDim?: number;
   /** Facial actions on every face (an analysis of descriptor version 2, with 478 landmarks). */
   faceActions?: boolean;
+  /** With faceActions, only these videos (by index) have them; the others are analysed under version 1. */
+  faceActionVideos?: number[];
 }
 
 export function buildSyntheticProject(dir: string, options: SyntheticProjectOptions): { file: string; videoIds: VideoId[] } {
@@ -39,8 +41,10 @@ export function buildSyntheticProject(dir: string, options: SyntheticProjectOpti
   const fps = 25;
   const videoIds: VideoId[] = [];
   const annotators: AnnotatorId[] = Array.from({ length: options.annotators }, (_, i) => ensureAnnotator(db, `Rater ${i + 1}`, 'human').id);
-  const encoder = registerEncoder(db, { name: 'synthetic encoder', version: '1', sha256: 'synthetic', card: '{}', file: '/models/encoder.onnx' });
   const dim = options.embeddingDim ?? 256;
+  // The card names what the descriptor layout reads from it: the embedding size and an expression head.
+  const card = JSON.stringify({ embeddingDim: dim, outputs: [{ name: 'expression_probs' }, { name: 'expression_logits' }, { name: 'embedding' }] });
+  const encoder = registerEncoder(db, { name: 'synthetic encoder', version: '1', sha256: 'synthetic', card, file: '/models/encoder.onnx' });
   for (let v = 0; v < options.videos; v++) {
     const id = insertIndexingVideo(db, {
       kind: 'video', path: `/media/session-${v + 1}.mp4`, displayName: `session-${v + 1}.mp4`, contentHash: `hash-${v}`,
@@ -48,20 +52,21 @@ export function buildSyntheticProject(dir: string, options: SyntheticProjectOpti
     });
     completeVideoIndex(db, id, Array.from({ length: options.framesPerVideo }, (_, i) => ({ frameIndex: i, ptsSec: i / fps })));
     videoIds.push(id);
+    const withActions = options.faceActions === true && (options.faceActionVideos?.includes(v) ?? true);
     if (v < options.analysedVideos) {
-      startAnalysis(db, id, { encoderId: encoder, descriptorVersion: options.faceActions ? 2 : 1, provider: 'cpu', settings: {}, frameCount: options.framesPerVideo, previousPersons: [] });
+      startAnalysis(db, id, { encoderId: encoder, descriptorVersion: withActions ? 2 : 1, provider: 'cpu', settings: {}, frameCount: options.framesPerVideo, previousPersons: [] });
       const CHUNK = 500;
       for (let start = 0; start < options.framesPerVideo; start += CHUNK) {
         const frames = Array.from({ length: Math.min(CHUNK, options.framesPerVideo - start) }, (_, k) => {
           const frameIndex = start + k;
           const faces = frameIndex % 10 === 9 ? [] : [{
             trackId: 1, box: { x: 200 + random() * 10, y: 100, w: 180, h: 200 }, score: 0.9,
-            landmarks: Float32Array.from({ length: (options.faceActions ? 478 : 468) * 3 }, () => random() * 400),
+            landmarks: Float32Array.from({ length: (withActions ? 478 : 468) * 3 }, () => random() * 400),
             turnedAway: false,
             embedding: Float32Array.from({ length: dim }, () => random() - 0.5),
             expressionLogits: Float32Array.from({ length: 7 }, () => random()),
             identity: null,
-            actions: options.faceActions
+            actions: withActions
               ? { scores: Float32Array.from({ length: 52 }, () => random()), embedding: Float32Array.from({ length: 64 }, () => random() - 0.5) }
               : null,
           }];

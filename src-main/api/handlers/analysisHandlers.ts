@@ -1,5 +1,5 @@
-/** Face analysis: start the analyze job on a video, its status, the per-frame faces, the models in use, the encoders. */
-import { analysisStatus, faces, modelsInUse, requestAnalysis } from '../../core/app/analysis';
+/** Face analysis: start the analyze job on a video, its status, the per-frame faces, the descriptor versions, the models in use, the encoders. */
+import { analysisStatus, descriptorStatus, faces, modelsInUse, requestAnalysis } from '../../core/app/analysis';
 import { importEncoder, listEncoders, useEncoder } from '../../core/app/encoders';
 import type { ModelId } from '../../core/store/modelStore';
 import type { JobId, PersonId, VideoId } from '../../core/ids';
@@ -14,6 +14,7 @@ export function analysisHandlers({ sessions }: ApiServices) {
     },
     'analysis.status': ({ project, videoId }) => analysisStatus(sessions.get(project), videoId as VideoId),
     'analysis.faces': ({ project, videoId, personId }) => faces(sessions.get(project), videoId as VideoId, personId as PersonId | undefined),
+    'analysis.descriptors': ({ project }) => descriptorStatus(sessions.get(project)),
     'models.info': ({ project }) => modelsInUse(sessions.get(project)),
     'encoders.list': ({ project }) => listEncoders(sessions.get(project)),
     'encoders.import': ({ project, file }) => importEncoder(sessions.get(project), file),

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DESCRIPTOR_DIM, EMBEDDING_DIM } from '../affect/pairHead';
+import { descriptorLayout } from '../affect/descriptorLayout';
 import { priorHead } from '../affect/priorHead';
 import { seededRandom } from '../affect/random';
 import { clipVideos, pseudoVideos } from '../affect/pseudoVideos';
 import { everyKth, LabellingReplay, labelsToReach, randomStrategy, replayStrategy, suggestStrategy, type SimItem } from './simulate';
+
+/** Version 1 descriptors of the default encoder: 256-d embedding and 7 expression probabilities. */
+const V1 = descriptorLayout(1);
 
 /** Clips of the given lengths; each clip has its own V/A and its own appearance (one-hot in the embedding). */
 function dataset(lengths: readonly number[]): { items: SimItem[]; descriptors: Float32Array } {
@@ -11,12 +14,12 @@ function dataset(lengths: readonly number[]): { items: SimItem[]; descriptors: F
   lengths.forEach((n, c) => {
     for (let f = 0; f < n; f++) items.push({ clip: `c${c}`, frame: f, valence: Math.sin(c * 2.1) * 0.8, arousal: Math.cos(c * 1.3) * 0.7 });
   });
-  const descriptors = new Float32Array(items.length * DESCRIPTOR_DIM);
+  const descriptors = new Float32Array(items.length * V1.dim);
   items.forEach((item, i) => {
     const c = Number(item.clip.slice(1));
-    descriptors[i * DESCRIPTOR_DIM + (c % EMBEDDING_DIM)] = 1;
-    descriptors[i * DESCRIPTOR_DIM + ((c + 1 + item.frame) % EMBEDDING_DIM)] = 0.05; // frame-to-frame noise
-    for (let k = 0; k < 7; k++) descriptors[i * DESCRIPTOR_DIM + EMBEDDING_DIM + k] = 1 / 7; // the prior head sees no change
+    descriptors[i * V1.dim + (c % V1.embeddingDim)] = 1;
+    descriptors[i * V1.dim + ((c + 1 + item.frame) % V1.embeddingDim)] = 0.05; // frame-to-frame noise
+    for (let k = 0; k < 7; k++) descriptors[i * V1.dim + V1.embeddingDim + k] = 1 / 7; // the prior head sees no change
   });
   return { items, descriptors };
 }
@@ -70,7 +73,7 @@ describe('labelling replay', () => {
   it('scores only unlabelled frames and follows the schedule, never labelling a frame twice', () => {
     const { items, descriptors } = dataset([20, 20, 20, 20, 20, 20]);
     const videos = pseudoVideos(items, { minClips: 3, maxClips: 3, frameSec: 0.04, random: seededRandom(1) });
-    const replay = new LabellingReplay(videos, items, descriptors, priorHead());
+    const replay = new LabellingReplay(videos, items, descriptors, priorHead(V1));
     const curve = replayStrategy(replay, randomStrategy, { schedule: [0.05, 0.1, 0.2], random: seededRandom(2) });
     expect(curve.map((p) => p.labels)).toEqual([6, 12, 24]);
     expect(curve.map((p) => p.unlabelled)).toEqual([114, 108, 96]);
@@ -82,10 +85,10 @@ describe('labelling replay', () => {
   it('a new head keeps every label as an anchor', () => {
     const { items, descriptors } = dataset([20, 20, 20, 20]);
     const videos = pseudoVideos(items, { minClips: 2, maxClips: 2, frameSec: 0.04, random: seededRandom(1) });
-    const replay = new LabellingReplay(videos, items, descriptors, priorHead());
+    const replay = new LabellingReplay(videos, items, descriptors, priorHead(V1));
     everyKth(40, 10).forEach((f) => replay.reveal(0, f));
     const before = replay.score();
-    replay.setHead(priorHead());
+    replay.setHead(priorHead(V1));
     expect(replay.score()).toEqual(before);
   });
 
@@ -95,9 +98,9 @@ describe('labelling replay', () => {
     const videos = pseudoVideos(items, { minClips: 8, maxClips: 8, frameSec: 0.04, random: seededRandom(5) });
     const n = videos[0]?.items.length as number;
     const segmentsOf = (replay: LabellingReplay) => new Set([...(replay.labelled[0] as Set<number>)].map((f) => items[videos[0]?.items[f] as number]?.clip)).size;
-    const stride = new LabellingReplay(videos, items, descriptors, priorHead());
+    const stride = new LabellingReplay(videos, items, descriptors, priorHead(V1));
     everyKth(n, 40).forEach((f) => stride.reveal(0, f));
-    const ours = new LabellingReplay(videos, items, descriptors, priorHead());
+    const ours = new LabellingReplay(videos, items, descriptors, priorHead(V1));
     replayStrategy(ours, suggestStrategy, { schedule: [stride.labelCount / n], random: seededRandom(1) });
     expect(ours.labelCount).toBe(stride.labelCount);
     expect(segmentsOf(ours)).toBe(8);

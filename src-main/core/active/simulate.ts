@@ -14,7 +14,7 @@
  */
 import { anchorOf, headFrames, otherVideoLabel, ownLabel, videoPropagation, type HeadFrames } from '../affect/labelPropagation';
 import { ccc } from '../affect/metrics';
-import { DESCRIPTOR_DIM, type LinearPairHead } from '../affect/pairHead';
+import type { LinearPairHead } from '../affect/pairHead';
 import { DEFAULT_PROPAGATION, type Propagated, type PropagationSettings, type VideoPropagation } from '../affect/propagate';
 import type { PseudoVideo } from '../affect/pseudoVideos';
 import { shuffled } from '../affect/random';
@@ -83,17 +83,20 @@ export class LabellingReplay {
   private head: LinearPairHead;
   private perVideo: { frames: HeadFrames; propagation: VideoPropagation }[] = [];
   private readonly frameDescriptors: Float32Array[][];
+  /** The descriptor layout's size, the first head's (every later head reads the same layout). */
+  private readonly dim: number;
 
   constructor(
     readonly videos: readonly PseudoVideo[],
     readonly items: readonly SimItem[],
-    /** [N, DESCRIPTOR_DIM] row-major, in dataset order. */
+    /** [N, head.dim] row-major, in dataset order. */
     private readonly descriptors: Float32Array,
     head: LinearPairHead,
     private readonly settings: PropagationSettings = DEFAULT_PROPAGATION,
   ) {
     this.labelled = videos.map(() => new Set<number>());
-    this.frameDescriptors = videos.map((v) => v.items.map((i) => descriptors.subarray(i * DESCRIPTOR_DIM, (i + 1) * DESCRIPTOR_DIM)));
+    this.dim = head.dim;
+    this.frameDescriptors = videos.map((v) => v.items.map((i) => descriptors.subarray(i * head.dim, (i + 1) * head.dim)));
     this.head = head;
     this.setHead(head);
   }
@@ -150,7 +153,7 @@ export class LabellingReplay {
       [...set].map((f) => {
         const i = (this.videos[v] as PseudoVideo).items[f] as number;
         const item = this.items[i] as SimItem;
-        return { descriptor: this.descriptors.slice(i * DESCRIPTOR_DIM, (i + 1) * DESCRIPTOR_DIM), valence: item.valence, arousal: item.arousal, group: (this.videos[v] as PseudoVideo).id };
+        return { descriptor: this.descriptors.slice(i * this.dim, (i + 1) * this.dim), valence: item.valence, arousal: item.arousal, group: (this.videos[v] as PseudoVideo).id };
       }),
     );
   }

@@ -16,11 +16,13 @@
 import { StudioError } from '../errors';
 import { shownText } from '../shownText';
 import { decimalNumber, wholeNumber } from '../strictNumbers';
-import { heldBackPredictions, packDescriptors, poolHeldBack, retrainPerFold, scoreHeldBack, type FoldLabel, type HeldBackPredictions, type HeldBackScore } from './heldBack';
+import { heldBackPredictions, poolHeldBack, retrainPerFold, scoreHeldBack, type FoldLabel, type HeldBackPredictions, type HeldBackScore } from './heldBack';
 import { bandCoverage, distanceToNearestLabel, type BandCoverage, type BandSample } from './bandCalibration';
-import { headFrames, otherVideoLabel, ownLabel, propagateLabels } from './labelPropagation';
+import { headFrames, otherVideoLabel, ownLabel, packDescriptors, propagateLabels } from './labelPropagation';
 import { metricSet, type MetricSet } from './metrics';
-import { DESCRIPTOR_DIM, EMBEDDING_DIM, EXPRESSION_DIM, projectDescriptors } from './pairHead';
+import { ACTION_EMBEDDING_DIM } from '../vision/faceActions';
+import { buildDescriptor, descriptorLayout, LATEST_DESCRIPTOR_VERSION, type DescriptorLayout, type DescriptorVersion } from './descriptorLayout';
+import { projectDescriptors } from './pairHead';
 import { DEFAULT_PROPAGATION, type PropagationSettings } from './propagate';
 import { priorHead } from './priorHead';
 import { clipsOf, clipVideos } from './pseudoVideos';
@@ -82,12 +84,14 @@ export const PREDICTORS: readonly PredictorName[] = ['support-mean', 'knn', 'rid
 
 export interface FewshotData {
   items: readonly FewshotItem[];
-  /** [N, 256] and [N, 7] row-major. */
+  /** [N, 256], [N, 7] and [N, 64] (the blendshape model's action embedding) row-major. */
   embeddings: Float32Array;
   probabilities: Float32Array;
+  actions: Float32Array;
 }
 
 export interface DrawOptions {
+  layout: DescriptorLayout;
   anchors: 'same-video' | 'any';
   seed: number;
   propagation?: Partial<PropagationSettings>;
@@ -105,12 +109,18 @@ interface BandedPrediction extends Prediction {
   distanceSec: (number | null)[];
 }
 
-export function descriptors(data: FewshotData): Float32Array {
+/** Every image's descriptor under the layout (descriptorLayout.ts), [N, layout.dim] row-major. */
+export function descriptors(data: FewshotData, layout: DescriptorLayout): Float32Array {
   const n = data.items.length;
-  const out = new Float32Array(n * DESCRIPTOR_DIM);
+  const { embeddingDim: e, expressionDim: x, dim } = layout;
+  const out = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) {
-    out.set(data.embeddings.subarray(i * EMBEDDING_DIM, (i + 1) * EMBEDDING_DIM), i * DESCRIPTOR_DIM);
-    out.set(data.probabilities.subarray(i * EXPRESSION_DIM, (i + 1) * EXPRESSION_DIM), i * DESCRIPTOR_DIM + EMBEDDING_DIM);
+    const parts = {
+      embedding: data.embeddings.subarray(i * e, (i + 1) * e),
+      probabilities: data.probabilities.subarray(i * x, (i + 1) * x),
+      actions: data.actions.subarray(i * ACTION_EMBEDDING_DIM, (i + 1) * ACTION_EMBEDDING_DIM),
+    };
+    out.set(buildDescriptor(layout, parts), i * dim);
   }
   return out;
 }
@@ -124,17 +134,18 @@ function supportMean(data: FewshotData, support: readonly number[]): Prediction 
 
 function knn(data: FewshotData, support: readonly number[], k = 3): Prediction {
   const n = data.items.length;
+  const embeddingDim = data.embeddings.length / n;
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let d = 0; d < EMBEDDING_DIM; d++) s += (data.embeddings[i * EMBEDDING_DIM + d] as number) ** 2;
+    for (let d = 0; d < embeddingDim; d++) s += (data.embeddings[i * embeddingDim + d] as number) ** 2;
     norms[i] = Math.sqrt(s) || 1;
   }
   const out: Prediction = { valence: new Float64Array(n), arousal: new Float64Array(n) };
   for (let q = 0; q < n; q++) {
     const scored = support.map((s) => {
       let dot = 0;
-      for (let d = 0; d < EMBEDDING_DIM; d++) dot += (data.embeddings[q * EMBEDDING_DIM + d] as number) * (data.embeddings[s * EMBEDDING_DIM + d] as number);
+      for (let d = 0; d < embeddingDim; d++) dot += (data.embeddings[q * embeddingDim + d] as number) * (data.embeddings[s * embeddingDim + d] as number);
       return { s, cos: dot / ((norms[q] as number) * (norms[s] as number)) };
     });
     const top = scored.sort((a, b) => b.cos - a.cos).slice(0, k);
@@ -146,16 +157,17 @@ function knn(data: FewshotData, support: readonly number[], k = 3): Prediction {
 
 /** Ridge on the descriptor, penalty from an inner cross-validation over the support's clips (ridge.ts). */
 function ridge(data: FewshotData, desc: Float32Array, support: readonly number[]): Prediction {
+  const dim = desc.length / data.items.length;
   const rows = (indices: readonly number[]) => {
-    const out = new Float64Array(indices.length * DESCRIPTOR_DIM);
-    indices.forEach((i, r) => out.set(desc.subarray(i * DESCRIPTOR_DIM, (i + 1) * DESCRIPTOR_DIM), r * DESCRIPTOR_DIM));
+    const out = new Float64Array(indices.length * dim);
+    indices.forEach((i, r) => out.set(desc.subarray(i * dim, (i + 1) * dim), r * dim));
     return out;
   };
   const items = support.map((i) => data.items[i] as FewshotItem);
   const all = data.items.map((_, i) => i);
   const [valence, arousal] = ridgeBaseline(
     rows(support),
-    DESCRIPTOR_DIM,
+    dim,
     [Float64Array.from(items, (item) => item.valence), Float64Array.from(items, (item) => item.arousal)],
     items.map((item) => item.clip),
     rows(all),
@@ -163,9 +175,9 @@ function ridge(data: FewshotData, desc: Float32Array, support: readonly number[]
   return { valence, arousal };
 }
 
-function authorsRule(data: FewshotData, desc: Float32Array, support: readonly number[]): Prediction {
+function authorsRule(data: FewshotData, desc: Float32Array, support: readonly number[], layout: DescriptorLayout): Prediction {
   const n = data.items.length;
-  const proj = projectDescriptors(priorHead(), desc);
+  const proj = projectDescriptors(priorHead(layout), desc);
   const width = 2 + proj.rank;
   const out: Prediction = { valence: new Float64Array(n), arousal: new Float64Array(n) };
   const supportSet = new Set(support);
@@ -205,14 +217,15 @@ export const CLIP_FRAME_SEC = 1 / 25;
 
 function studio(data: FewshotData, desc: Float32Array, support: readonly number[], options: DrawOptions): { prediction: BandedPrediction; heldBack: HeldBackPredictions } {
   const n = data.items.length;
-  const descriptorOf = (i: number) => desc.subarray(i * DESCRIPTOR_DIM, (i + 1) * DESCRIPTOR_DIM);
+  const { dim } = options.layout;
+  const descriptorOf = (i: number) => desc.subarray(i * dim, (i + 1) * dim);
   const training = support.map((i) => {
     const item = data.items[i] as FewshotItem;
     return { descriptor: descriptorOf(i).slice(), valence: item.valence, arousal: item.arousal, group: item.clip };
   });
-  const trainOptions = { start: priorHead(), seed: options.seed };
+  const trainOptions = { start: priorHead(options.layout), seed: options.seed };
   const trained = training.length >= MIN_TRAINING_LABELS;
-  const head = trained ? trainPairHead(training, trainOptions).head : priorHead();
+  const head = trained ? trainPairHead(training, trainOptions).head : trainOptions.start;
   const settings: PropagationSettings = { ...DEFAULT_PROPAGATION, ...options.propagation };
   const supportSet = new Set(support);
   const weak = new Map(support.map((s) => [s, otherVideoLabel(head, String(s), descriptorOf(s), (data.items[s] as FewshotItem).valence, (data.items[s] as FewshotItem).arousal)]));
@@ -239,7 +252,7 @@ function studio(data: FewshotData, desc: Float32Array, support: readonly number[
     const retrain = trained
       ? retrainPerFold(
           trainOptions,
-          { times: video.times, hasFace: frames.hasFace, descriptors: packDescriptors(video.items.map(descriptorOf)) },
+          { times: video.times, hasFace: frames.hasFace, descriptors: packDescriptors(video.items.map(descriptorOf), dim) },
           support.map((s): FoldLabel => {
             const item = data.items[s] as FewshotItem;
             const f = video.items.indexOf(s);
@@ -291,7 +304,7 @@ function scores(pred: Prediction, items: readonly FewshotItem[], queries: readon
   };
 }
 
-export function evaluateDraw(data: FewshotData, support: Set<number>, draw: number, options: DrawOptions, desc = descriptors(data)): DrawResult {
+export function evaluateDraw(data: FewshotData, support: Set<number>, draw: number, options: DrawOptions, desc = descriptors(data, options.layout)): DrawResult {
   const supportList = [...support].sort((a, b) => a - b);
   const supportedClips = new Set(supportList.map((i) => (data.items[i] as FewshotItem).clip));
   const queries = data.items.map((_, i) => i).filter((i) => !support.has(i));
@@ -302,7 +315,7 @@ export function evaluateDraw(data: FewshotData, support: Set<number>, draw: numb
     'support-mean': supportMean(data, supportList),
     knn: knn(data, supportList),
     ridge: ridge(data, desc, supportList),
-    'authors-prior': authorsRule(data, desc, supportList),
+    'authors-prior': authorsRule(data, desc, supportList, options.layout),
     studio: shipped.prediction,
   };
   const predictors = Object.fromEntries(
@@ -368,18 +381,42 @@ function summariseBands(draws: readonly DrawResult[]): FewshotRun['band90'] {
   ) as FewshotRun['band90'];
 }
 
-export function runFewshot(data: FewshotData, spec: string, options: { draws: number; seed: number; anchors: 'same-video' | 'any'; clipFraction?: number; propagation?: Partial<PropagationSettings> }, onDraw?: (d: DrawResult) => void): FewshotRun {
+export interface FewshotOptions {
+  draws: number;
+  seed: number;
+  anchors: 'same-video' | 'any';
+  clipFraction?: number;
+  propagation?: Partial<PropagationSettings>;
+  /** The descriptor contract to evaluate under (descriptorLayout.ts); the latest by default. */
+  descriptorVersion?: DescriptorVersion;
+}
+
+/** Each draw's support set and training seed, from the options alone: every descriptor version gets the same ones. */
+function drawPlan(data: FewshotData, spec: string, options: FewshotOptions): { support: Set<number>; seed: number }[] {
   const parsed = parseSupportSpec(spec);
   if (!Number.isInteger(options.draws) || options.draws < 1) throw new StudioError(`--draws must be a whole number >= 1, not ${options.draws}.`);
-  const desc = descriptors(data);
-  const draws: DrawResult[] = [];
-  for (let d = 0; d < options.draws; d++) {
-    const random = seededRandom(options.seed * 1000 + d);
-    const support = drawSupport(data.items, parsed, random, options.clipFraction);
-    const result = evaluateDraw(data, support, d, { anchors: options.anchors, seed: options.seed * 1000 + d, propagation: options.propagation }, desc);
+  return Array.from({ length: options.draws }, (_, d) => {
+    const seed = options.seed * 1000 + d;
+    return { support: drawSupport(data.items, parsed, seededRandom(seed), options.clipFraction), seed };
+  });
+}
+
+function drawOptions(layout: DescriptorLayout, options: FewshotOptions, seed: number): DrawOptions {
+  return { layout, anchors: options.anchors, seed, propagation: options.propagation };
+}
+
+export function runFewshot(data: FewshotData, spec: string, options: FewshotOptions, onDraw?: (d: DrawResult) => void): FewshotRun {
+  const layout = descriptorLayout(options.descriptorVersion ?? LATEST_DESCRIPTOR_VERSION);
+  const desc = descriptors(data, layout);
+  const draws = drawPlan(data, spec, options).map((plan, d) => {
+    const result = evaluateDraw(data, plan.support, d, drawOptions(layout, options, plan.seed), desc);
     onDraw?.(result);
-    draws.push(result);
-  }
+    return result;
+  });
+  return summariseRun(spec, draws);
+}
+
+function summariseRun(spec: string, draws: DrawResult[]): FewshotRun {
   const heldBack = draws.map((d) => d.heldBack).filter((h): h is HeldBackScore => h !== null);
   return {
     spec,
@@ -387,6 +424,84 @@ export function runFewshot(data: FewshotData, spec: string, options: { draws: nu
     summary: summarise(draws),
     band90: summariseBands(draws),
     heldBack: heldBack.length === 0 ? null : (Object.fromEntries(HELD_BACK_FIELDS.map((field) => [field, stat(heldBack.map((h) => Number(h[field])))])) as FewshotRun['heldBack']),
+  };
+}
+
+type PairedGroup = 'all' | 'clipWithoutSupport';
+const PAIRED_GROUPS: readonly PairedGroup[] = ['all', 'clipWithoutSupport'];
+
+/** The studio's CCC under version 2 minus under version 1 on one draw (null: the draw has no such queries). */
+export interface PairedDraw {
+  draw: number;
+  difference: Record<PairedGroup, { valence: number; arousal: number } | null>;
+}
+
+/** The mean paired difference over draws and its 95% interval (percentile bootstrap over the draws). */
+export interface PairedMean {
+  mean: number;
+  low: number;
+  high: number;
+  draws: number;
+}
+
+export interface DescriptorComparison {
+  spec: string;
+  /** Version 1 (without the action embedding) and version 2 (with it), run on the same draws. */
+  v1: FewshotRun;
+  v2: FewshotRun;
+  paired: PairedDraw[];
+  mean: Record<PairedGroup, { valence: PairedMean; arousal: PairedMean } | null>;
+}
+
+/**
+ * Few-shot accuracy with and without the action embedding (issue 16), paired: every draw's support set and
+ * training seed are shared by both versions, so a difference is the descriptor's and not the draw's.
+ */
+export function compareDescriptors(data: FewshotData, spec: string, options: Omit<FewshotOptions, 'descriptorVersion'>, onDraw?: (paired: PairedDraw) => void): DescriptorComparison {
+  const layouts = [descriptorLayout(1), descriptorLayout(2)] as const;
+  const desc = layouts.map((layout) => descriptors(data, layout));
+  const results: [DrawResult[], DrawResult[]] = [[], []];
+  const paired = drawPlan(data, spec, options).map((plan, d): PairedDraw => {
+    const [v1, v2] = layouts.map((layout, k) => evaluateDraw(data, plan.support, d, drawOptions(layout, options, plan.seed), desc[k])) as [DrawResult, DrawResult];
+    results[0].push(v1);
+    results[1].push(v2);
+    const difference = Object.fromEntries(
+      PAIRED_GROUPS.map((group) => {
+        const [a, b] = [v1.predictors.studio[group], v2.predictors.studio[group]];
+        return [group, a && b ? { valence: b.valence.ccc - a.valence.ccc, arousal: b.arousal.ccc - a.arousal.ccc } : null];
+      }),
+    ) as PairedDraw['difference'];
+    const result = { draw: d, difference };
+    onDraw?.(result);
+    return result;
+  });
+  const mean = Object.fromEntries(
+    PAIRED_GROUPS.map((group) => {
+      const present = paired.map((p) => p.difference[group]).filter((x) => x !== null);
+      if (present.length === 0) return [group, null];
+      return [group, { valence: pairedMean(present.map((x) => x.valence), options.seed), arousal: pairedMean(present.map((x) => x.arousal), options.seed) }];
+    }),
+  ) as DescriptorComparison['mean'];
+  return { spec, v1: summariseRun(spec, results[0]), v2: summariseRun(spec, results[1]), paired, mean };
+}
+
+const BOOTSTRAP_RESAMPLES = 2000;
+
+/** Draws are independent, so they are resampled singly (NaN draws, e.g. a constant prediction, are left out). */
+export function pairedMean(differences: readonly number[], seed: number): PairedMean {
+  const ok = differences.filter(Number.isFinite);
+  if (ok.length === 0) return { mean: Number.NaN, low: Number.NaN, high: Number.NaN, draws: 0 };
+  const random = seededRandom(seed);
+  const means = Array.from({ length: BOOTSTRAP_RESAMPLES }, () => {
+    let s = 0;
+    for (let i = 0; i < ok.length; i++) s += ok[Math.floor(random() * ok.length)] as number;
+    return s / ok.length;
+  }).sort((a, b) => a - b);
+  return {
+    mean: ok.reduce((a, b) => a + b, 0) / ok.length,
+    low: means[Math.floor(0.025 * BOOTSTRAP_RESAMPLES)] as number,
+    high: means[Math.ceil(0.975 * BOOTSTRAP_RESAMPLES) - 1] as number,
+    draws: ok.length,
   };
 }
 

@@ -17,6 +17,7 @@ import { activatePairHead, activePairHead, listHeadVersions } from '../store/mod
 import { FIRST_PERSON } from '../store/personStore';
 import { openProjectDb } from '../store/projectDb';
 import { ProjectSession } from '../studio/projectSession';
+import { descriptorLayout } from './descriptorLayout';
 import { storeTrainedHead, trainInWorker } from './headStore';
 import { priorHead } from './priorHead';
 import { trainingFrames } from './trainJob';
@@ -26,6 +27,9 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const ANA = 1 as AnnotatorId;
 const BEN = 2 as AnnotatorId;
+
+/** The synthetic project is analysed under descriptor version 1. */
+const V1 = descriptorLayout(1);
 
 describe('a pair head per rater', () => {
   it("uses a head only for the rater whose labels alone trained it; the other rater's predictions stay on the prior", { timeout: 120_000 }, async () => {
@@ -39,8 +43,8 @@ describe('a pair head per rater', () => {
       expect(before.head.modelId).toBeNull();
 
       const { frames } = trainingFrames(session, ANA);
-      const result = await trainInWorker(frames, { start: priorHead(), seed: 1, maxSteps: 150 });
-      const anas = storeTrainedHead(session.db, dir, result, { labels: frames.length, annotators: [ana as Annotator], videos: 1 });
+      const result = await trainInWorker(frames, { start: priorHead(V1), seed: 1, maxSteps: 150 });
+      const anas = storeTrainedHead(session.db, dir, result, V1, { labels: frames.length, annotators: [ana as Annotator], videos: 1 });
       session.predictor.reset();
       expect(session.predictor.predict(video, FIRST_PERSON, ANA).head).toMatchObject({ modelId: anas.modelId, version: '1' });
       // Ben's predictions come from the prior as before, value for value: Ana's head never reaches them.
@@ -50,14 +54,14 @@ describe('a pair head per rater', () => {
       expect(session.predictor.heldBackInput(video, FIRST_PERSON, BEN).training).toBeNull();
 
       // Ben trains his own: each rater now has theirs, and Ana's stays hers.
-      const bens = storeTrainedHead(session.db, dir, result, { labels: frames.length, annotators: [ben as Annotator], videos: 1 });
+      const bens = storeTrainedHead(session.db, dir, result, V1, { labels: frames.length, annotators: [ben as Annotator], videos: 1 });
       session.predictor.reset();
       expect(session.predictor.predict(video, FIRST_PERSON, ANA).head.modelId).toBe(anas.modelId);
       expect(session.predictor.predict(video, FIRST_PERSON, BEN).head.modelId).toBe(bens.modelId);
       expect(listHeadVersions(session.db).map((h) => [h.version, h.trainedBy, h.active])).toEqual([['1', ['Rater 1'], true], ['2', ['Rater 2'], true]]);
 
       // A head both raters' labels trained is kept, but is no rater's head, and cannot be made one.
-      const joint = storeTrainedHead(session.db, dir, result, { labels: frames.length, annotators: [ana as Annotator, ben as Annotator], videos: 1 });
+      const joint = storeTrainedHead(session.db, dir, result, V1, { labels: frames.length, annotators: [ana as Annotator, ben as Annotator], videos: 1 });
       expect(activePairHead(session.db, ANA)?.id).toBe(anas.modelId);
       expect(() => activatePairHead(session.db, joint.modelId)).toThrow(StudioError);
       // Even pointed at it directly, the rule in activePairHead refuses it.
@@ -67,7 +71,7 @@ describe('a pair head per rater', () => {
       expect(session.predictor.predict(video, FIRST_PERSON, BEN).head.modelId).toBeNull();
 
       // Ana makes a newer head of hers active, then her first again: only her predictions follow.
-      const anas2 = storeTrainedHead(session.db, dir, result, { labels: frames.length, annotators: [ana as Annotator], videos: 1 });
+      const anas2 = storeTrainedHead(session.db, dir, result, V1, { labels: frames.length, annotators: [ana as Annotator], videos: 1 });
       expect(activePairHead(session.db, ANA)?.id).toBe(anas2.modelId);
       activatePairHead(session.db, anas.modelId);
       expect(activePairHead(session.db, ANA)?.id).toBe(anas.modelId);

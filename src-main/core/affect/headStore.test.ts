@@ -9,10 +9,13 @@ import { ProjectSession } from '../studio/projectSession';
 import { ensureAnnotator } from '../store/annotatorStore';
 import { activatePairHead } from '../store/modelStore';
 import { storeTrainedHead, trainInWorker } from './headStore';
-import { DESCRIPTOR_DIM } from './pairHead';
+import { descriptorLayout } from './descriptorLayout';
 import { priorHead } from './priorHead';
 import { seededRandom } from './random';
 import type { TrainProgress } from './trainHead';
+
+/** Version 1 descriptors of the default encoder: 256-d embedding and 7 expression probabilities. */
+const V1 = descriptorLayout(1);
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-headstore-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -21,11 +24,11 @@ describe('project pair heads', () => {
   it('trains in a worker thread with progress, keeps every version and one active head for its rater', async () => {
     const r = seededRandom(3);
     const frames = Array.from({ length: 60 }, (_, i) => {
-      const descriptor = Float32Array.from({ length: DESCRIPTOR_DIM }, () => r());
+      const descriptor = Float32Array.from({ length: V1.dim }, () => r());
       return { descriptor, valence: (descriptor[0] as number) - 0.5, arousal: (descriptor[1] as number) - 0.5, group: `v${i % 2}` };
     });
     const progress: TrainProgress[] = [];
-    const result = await trainInWorker(frames, { start: priorHead(), maxSteps: 300 }, (p) => progress.push(p));
+    const result = await trainInWorker(frames, { start: priorHead(V1), maxSteps: 300 }, (p) => progress.push(p));
     expect(progress.length).toBeGreaterThan(0);
     expect(result.head.delta).toBeInstanceOf(Float32Array);
 
@@ -34,8 +37,8 @@ describe('project pair heads', () => {
     const session = ProjectSession.open(dir);
     try {
       const ann = ensureAnnotator(session.db, 'ann', 'human');
-      const first = storeTrainedHead(session.db, dir, result, { labels: 60, annotators: [ann], videos: 2 });
-      const second = storeTrainedHead(session.db, dir, result, { labels: 60, annotators: [ann], videos: 2 });
+      const first = storeTrainedHead(session.db, dir, result, V1, { labels: 60, annotators: [ann], videos: 2 });
+      const second = storeTrainedHead(session.db, dir, result, V1, { labels: 60, annotators: [ann], videos: 2 });
       expect([first.version, second.version]).toEqual([1, 2]);
       expect(fs.existsSync(path.join(dir, 'models', 'pair-head-v2.onnx'))).toBe(true);
       const active = () => session.db.prepare(`SELECT m.version FROM active_heads AS a JOIN models AS m ON m.id = a.model_id`).all();

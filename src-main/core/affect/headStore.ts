@@ -10,6 +10,7 @@ import { StudioError } from '../errors';
 import type { Annotator } from '../store/annotatorStore';
 import { addTrainedHead } from '../store/modelStore';
 import type { Db } from '../store/projectDb';
+import type { DescriptorLayout } from './descriptorLayout';
 import { writePairHead, type WrittenHead } from './pairHead';
 import type { LabelledFrame, TrainOptions, TrainProgress, TrainResult } from './trainHead';
 
@@ -42,8 +43,11 @@ export interface StoredHead extends WrittenHead {
   version: number;
 }
 
-/** Writes the next version of the project's head and registers it with its raters (one rater's becomes their active head). */
-export function storeTrainedHead(db: Db, projectDir: string, result: TrainResult, training: { labels: number; annotators: readonly Annotator[]; videos: number }): StoredHead {
+/**
+ * Writes the next version of the project's head (its card naming the layout it reads) and registers it with its
+ * raters (one rater's becomes their active head).
+ */
+export function storeTrainedHead(db: Db, projectDir: string, result: TrainResult, layout: DescriptorLayout, training: { labels: number; annotators: readonly Annotator[]; videos: number }): StoredHead {
   const dir = path.join(projectDir, 'models');
   fs.mkdirSync(dir, { recursive: true });
   const versions = fs
@@ -53,7 +57,7 @@ export function storeTrainedHead(db: Db, projectDir: string, result: TrainResult
     .map(Number);
   const version = Math.max(0, ...versions) + 1;
   const name = 'project-pair-head';
-  const written = writePairHead(dir, `pair-head-v${version}`, result.head, {
+  const written = writePairHead(dir, `pair-head-v${version}`, result.head, layout, {
     name,
     version: String(version),
     description: 'Pair head trained inside this project on its own labels with MT-CLAR\'s multi-task loss, starting from the circumplex prior head.',

@@ -7,10 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { foldAnchors, heldBackInWorker, heldBackOfInput, heldBackPredictions, heldBackScore, MAX_FOLDS, NEIGHBOURHOOD_SEC, packedHeadFrames, retrainPerFold, scoreHeldBack, type HeldBackInput } from './heldBack';
 import { ownLabel, type HeadFrames, type LabelAnchor } from './labelPropagation';
-import { DESCRIPTOR_DIM } from './pairHead';
+import { descriptorLayout } from './descriptorLayout';
 import { priorHead } from './priorHead';
 import { seededRandom } from './random';
 import { trainPairHead, type TrainOptions } from './trainHead';
+
+/** Version 1 descriptors of the default encoder: 256-d embedding and 7 expression probabilities. */
+const V1 = descriptorLayout(1);
 
 const FPS = 25;
 
@@ -107,24 +110,24 @@ describe('held-back score', () => {
 function memorisableVideo(seconds: number, random: () => number): HeldBackInput {
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const faces = Array.from({ length: seconds }, () => ({
-    direction: Float32Array.from({ length: DESCRIPTOR_DIM }, () => gauss() / Math.sqrt(DESCRIPTOR_DIM)),
+    direction: Float32Array.from({ length: V1.dim }, () => gauss() / Math.sqrt(V1.dim)),
     valence: random() * 1.6 - 0.8,
     arousal: random() * 1.6 - 0.8,
   }));
   const n = seconds * FPS;
-  const descriptors = new Float32Array(n * DESCRIPTOR_DIM);
+  const descriptors = new Float32Array(n * V1.dim);
   for (let f = 0; f < n; f++) {
     const face = faces[Math.floor(f / FPS)] as (typeof faces)[number];
-    for (let k = 0; k < DESCRIPTOR_DIM; k++) descriptors[f * DESCRIPTOR_DIM + k] = 3 * (face.direction[k] as number) + 0.05 * gauss() / Math.sqrt(DESCRIPTOR_DIM);
+    for (let k = 0; k < V1.dim; k++) descriptors[f * V1.dim + k] = 3 * (face.direction[k] as number) + 0.05 * gauss() / Math.sqrt(V1.dim);
   }
   const labels = faces.flatMap((face, sec) =>
     [0.2, 0.7].map((at) => {
       const frame = Math.floor((sec + at) * FPS);
-      return { id: `1:${frame}`, frame, descriptor: descriptors.slice(frame * DESCRIPTOR_DIM, (frame + 1) * DESCRIPTOR_DIM), valence: face.valence, arousal: face.arousal, group: '1' };
+      return { id: `1:${frame}`, frame, descriptor: descriptors.slice(frame * V1.dim, (frame + 1) * V1.dim), valence: face.valence, arousal: face.arousal, group: '1' };
     }),
   );
   return {
-    head: priorHead(),
+    head: priorHead(V1),
     training: null,
     times: Float64Array.from({ length: n }, (_, f) => f / FPS),
     hasFace: new Uint8Array(n).fill(1),
@@ -137,7 +140,7 @@ describe('held-back score with a trained head', () => {
   it('retrains the head per fold, and a head that saw the held-out labels would have scored far higher', async () => {
     const input = memorisableVideo(40, seededRandom(7));
     // Fewer steps than the product's training keep the test short; memorising needs only a few hundred.
-    const training: TrainOptions = { start: priorHead(), seed: 1, maxSteps: 500, evalEvery: 50 };
+    const training: TrainOptions = { start: priorHead(V1), seed: 1, maxSteps: 500, evalEvery: 50 };
     const trainedOnAll = trainPairHead(input.labels, training).head;
     // In worker threads, as the studio runs them (each takes its own copy of the descriptors over).
     const copy = () => ({ ...input, descriptors: input.descriptors.slice() });

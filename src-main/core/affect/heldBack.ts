@@ -23,7 +23,7 @@ import { StudioError } from '../errors';
 import { bandCoverage, crossFittedCoverage, distanceToNearestLabel, fitBandCalibration, type BandCalibration, type BandCoverage, type BandSample } from './bandCalibration';
 import { ccc, rmse } from './metrics';
 import { anchorOf, otherVideoLabel, ownLabel, propagateLabels, type HeadFrames, type LabelAnchor } from './labelPropagation';
-import { DESCRIPTOR_DIM, projectDescriptors, type LinearPairHead } from './pairHead';
+import { projectDescriptors, type LinearPairHead } from './pairHead';
 import { DEFAULT_PROPAGATION, type Anchor, type PropagationSettings } from './propagate';
 import { MIN_TRAINING_LABELS, trainPairHead, type LabelledFrame, type TrainOptions } from './trainHead';
 
@@ -169,7 +169,7 @@ export interface FoldLabel {
   group: string;
 }
 
-/** A video's frames for a head: descriptors packed [frames, DESCRIPTOR_DIM], zeros where there is no face. */
+/** A video's frames for a head: descriptors packed [frames, the layout's dim], zeros where there is no face. */
 export interface PackedFrames {
   times: Float64Array;
   hasFace: Uint8Array;
@@ -178,12 +178,6 @@ export interface PackedFrames {
 
 export function packedHeadFrames(head: LinearPairHead, video: PackedFrames): HeadFrames {
   return { times: video.times, hasFace: video.hasFace, projected: projectDescriptors(head, video.descriptors) };
-}
-
-export function packDescriptors(descriptors: readonly (Float32Array | null)[]): PackedFrames['descriptors'] {
-  const packed = new Float32Array(descriptors.length * DESCRIPTOR_DIM);
-  descriptors.forEach((d, f) => d && packed.set(d, f * DESCRIPTOR_DIM));
-  return packed;
 }
 
 /** The labels as anchors of the video under `head`: own labels in place, other videos' weakly. */

@@ -4,7 +4,8 @@
  * the few-shot evaluation (fewshot.ts) and the labelling replay (active/simulate.ts) all build their anchors
  * here, so a benchmark measures the wiring that ships. Pure: it takes loaded data, never a database.
  */
-import { DESCRIPTOR_DIM, projectDescriptors, type LinearPairHead } from './pairHead';
+import { StudioError } from '../errors';
+import { projectDescriptors, type LinearPairHead } from './pairHead';
 import { anchorOutputsFromProjections, DEFAULT_PROPAGATION, VideoPropagation, type Anchor, type ProjectedFrames, type PropagationSettings } from './propagate';
 
 /** One video's frames as the propagation sees them under one head. */
@@ -28,11 +29,20 @@ export interface LabelAnchor {
   projection: Float32Array;
 }
 
+/** Descriptors of `dim` values (one layout) packed row after row; a descriptor of another layout is refused. */
+export function packDescriptors(descriptors: readonly (Float32Array | null)[], dim: number): Float32Array {
+  const packed = new Float32Array(descriptors.length * dim);
+  descriptors.forEach((d, f) => {
+    if (!d) return;
+    if (d.length !== dim) throw new StudioError(`A ${d.length}-value face descriptor cannot be read by a head of ${dim} values: they belong to different descriptor layouts.`);
+    packed.set(d, f * dim);
+  });
+  return packed;
+}
+
 /** Frames of a video (descriptor per frame, null without a face) under `head`. */
 export function headFrames(head: LinearPairHead, descriptors: readonly (Float32Array | null)[], times: Float64Array): HeadFrames {
-  const packed = new Float32Array(descriptors.length * DESCRIPTOR_DIM);
-  descriptors.forEach((d, f) => d && packed.set(d, f * DESCRIPTOR_DIM));
-  return { times, hasFace: Uint8Array.from(descriptors, (d) => (d ? 1 : 0)), projected: projectDescriptors(head, packed) };
+  return { times, hasFace: Uint8Array.from(descriptors, (d) => (d ? 1 : 0)), projected: projectDescriptors(head, packDescriptors(descriptors, head.dim)) };
 }
 
 /** A label on frame `frame` of the video itself: its projection is that frame's row. */

@@ -1,7 +1,8 @@
 /**
  * A labelled face-image dataset for `affect-studio evaluate`: a CSV (image, clip, frame, valence, arousal; image
  * paths relative to the CSV) or an AFEW-VA folder (one sub-folder per clip with its NNN.json), and the encoder's
- * outputs for every image, cached per dataset so repeated evaluations skip decoding and inference.
+ * outputs and the facial-action embedding (descriptor version 2) for every image, cached per dataset so repeated
+ * evaluations skip decoding and inference.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -19,7 +20,12 @@ import { findAfewVaJson, readAfewVaClip } from '../io/afewVa';
 import { writeFileAtomic } from '../paths/atomicWrite';
 import { encoderPreprocessing } from '../vision/encoderInput';
 import { normaliseImage } from '../vision/imageOps';
-import { EMBEDDING_DIM, EXPRESSION_DIM } from './pairHead';
+import { ACTION_EMBEDDING_DIM, blendshapeLabels, blendshapePoints, readFaceActions } from '../vision/faceActions';
+import { DEFAULT_ENCODER } from './descriptorLayout';
+
+const { embeddingDim: EMBEDDING_DIM, expressionDim: EXPRESSION_DIM } = DEFAULT_ENCODER;
+/** Values cached per image: embedding, expression probabilities, action embedding. */
+const PER_IMAGE = EMBEDDING_DIM + EXPRESSION_DIM + ACTION_EMBEDDING_DIM;
 
 export interface LabelledImage {
   file: string;
@@ -97,9 +103,10 @@ function readAfewVaFolder(dir: string, toUnit: (x: number, what: string) => numb
 }
 
 export interface EncodedImages {
-  /** [N, 256] and [N, 7], row-major, in dataset order. */
+  /** [N, 256], [N, 7] and [N, 64] (the blendshape model's action embedding), row-major, in dataset order. */
   embeddings: Float32Array;
   probabilities: Float32Array;
+  actions: Float32Array;
   encoder: string;
   cacheFile: string;
   fromCache: boolean;
@@ -109,30 +116,44 @@ export function defaultEncoderFile(): string {
   return path.join(defaultModelsDir(), 'emotion.onnx');
 }
 
+/** facemesh_v2 reads the whole image as its 256 x 256 face crop (kerc-dev's crops are exactly that). */
+const MESH_SIZE = { width: 256, height: 256 };
+
+function actionModelFiles(): { mesh: string; blendshapes: string } {
+  return { mesh: path.join(defaultModelsDir(), 'facemesh_v2.onnx'), blendshapes: path.join(defaultModelsDir(), 'blendshapes.onnx') };
+}
+
 export function encoderCacheDir(): string {
   return path.join(os.tmpdir(), 'affect-studio-eval-cache');
 }
 
 /**
  * Encodes every image (decoded by ffmpeg at the encoder card's size and normalised as the card says, encoder in
- * ONNX Runtime, batches of 32). The images are already face crops, as in the authors' protocol. The cache key is the SHA-256 of the image list and of every
- * image file, plus the encoder's SHA-256: a changed image or model is never served from a stale cache.
+ * ONNX Runtime, batches of 32), and reads its facial actions as analysis does: facemesh_v2 on the image at
+ * 256 x 256, the blendshape model on its landmarks. The images are already face crops, as in the authors' protocol
+ * (a non-square crop is stretched to the mesh's square). The cache key is the SHA-256 of the image list and of
+ * every image file, plus the three models': a changed image or model is never served from a stale cache.
  */
 export async function encodeImages(images: readonly LabelledImage[], options: { encoderFile?: string; cacheDir?: string; onProgress?: (done: number, total: number) => void } = {}): Promise<EncodedImages> {
   const encoderFile = options.encoderFile ?? defaultEncoderFile();
+  const actionModels = actionModelFiles();
   const hash = createHash('sha256');
-  hash.update(fs.readFileSync(encoderFile));
+  for (const file of [encoderFile, actionModels.mesh, actionModels.blendshapes]) hash.update(fs.readFileSync(file));
   for (const image of images) {
     if (!fs.existsSync(image.file)) throw new StudioError(`The image ${image.file} does not exist.`);
     hash.update(image.file).update(fs.readFileSync(image.file));
   }
   const cacheFile = path.join(options.cacheDir ?? encoderCacheDir(), `${hash.digest('hex')}.f32`);
   const n = images.length;
-  const per = EMBEDDING_DIM + EXPRESSION_DIM;
+  const per = PER_IMAGE;
   if (fs.existsSync(cacheFile) && fs.statSync(cacheFile).size === n * per * 4) {
     return { ...split(new Float32Array(fs.readFileSync(cacheFile).buffer.slice(0)), n), encoder: encoderFile, cacheFile, fromCache: true };
   }
-  const model = await loadModel(encoderFile, { factory: new SessionFactory({ chain: ['cpu'] }), role: 'encoder' });
+  const factory = new SessionFactory({ chain: ['cpu'] });
+  const model = await loadModel(encoderFile, { factory, role: 'encoder' });
+  const mesh = await loadModel(actionModels.mesh, { factory, role: 'landmarks' });
+  const blendshapes = await loadModel(actionModels.blendshapes, { factory, role: 'blendshapes' });
+  const { inputLandmarks } = blendshapeLabels(blendshapes);
   const all = new Float32Array(n * per);
   try {
     const input = encoderPreprocessing(model.card);
@@ -142,31 +163,39 @@ export async function encodeImages(images: readonly LabelledImage[], options: { 
       const chunk = images.slice(start, start + batch);
       // Two ffmpeg processes at a time keep both cores busy while ORT waits.
       const inputs: Float32Array[] = [];
+      const meshInputs: Float32Array[] = [];
       for (let i = 0; i < chunk.length; i += 2) {
-        const pair = await Promise.all(chunk.slice(i, i + 2).map((img) => decodeImage(img.file, size)));
-        inputs.push(...pair.map((rgb) => normaliseImage(rgb, input.pixels)));
+        const pair = await Promise.all(chunk.slice(i, i + 2).map((img) => Promise.all([decodeImage(img.file, size), decodeImage(img.file, MESH_SIZE)])));
+        inputs.push(...pair.map(([small]) => normaliseImage(small, input.pixels)));
+        meshInputs.push(...pair.map(([, big]) => Float32Array.from(big, (v) => v / 255)));
       }
       const out = await runBatched(model, inputs, input.itemShape);
+      const landmarks = await runBatched(mesh, meshInputs, [MESH_SIZE.height, MESH_SIZE.width, 3]);
+      const actions = await readFaceActions(blendshapes, chunk.map((_, i) => blendshapePoints(landmarks.landmarks?.[i] as Float32Array, inputLandmarks)), inputLandmarks);
       chunk.forEach((_, i) => {
         all.set(out.embedding?.[i] ?? new Float32Array(EMBEDDING_DIM), (start + i) * per);
         all.set(out.expression_probs?.[i] ?? new Float32Array(EXPRESSION_DIM), (start + i) * per + EMBEDDING_DIM);
+        all.set((actions[i] as { embedding: Float32Array }).embedding, (start + i) * per + EMBEDDING_DIM + EXPRESSION_DIM);
       });
       options.onProgress?.(Math.min(n, start + batch), n);
     }
   } finally {
-    await model.session.release();
+    await Promise.all([model, mesh, blendshapes].map((m) => m.session.release()));
   }
   writeFileAtomic(cacheFile, new Uint8Array(all.buffer));
   return { ...split(all, n), encoder: encoderFile, cacheFile, fromCache: false };
 }
 
-function split(all: Float32Array, n: number): { embeddings: Float32Array; probabilities: Float32Array } {
-  const per = EMBEDDING_DIM + EXPRESSION_DIM;
+function split(all: Float32Array, n: number): { embeddings: Float32Array; probabilities: Float32Array; actions: Float32Array } {
+  const per = PER_IMAGE;
   const embeddings = new Float32Array(n * EMBEDDING_DIM);
   const probabilities = new Float32Array(n * EXPRESSION_DIM);
+  const actions = new Float32Array(n * ACTION_EMBEDDING_DIM);
   for (let i = 0; i < n; i++) {
-    embeddings.set(all.subarray(i * per, i * per + EMBEDDING_DIM), i * EMBEDDING_DIM);
-    probabilities.set(all.subarray(i * per + EMBEDDING_DIM, (i + 1) * per), i * EXPRESSION_DIM);
+    const row = i * per;
+    embeddings.set(all.subarray(row, row + EMBEDDING_DIM), i * EMBEDDING_DIM);
+    probabilities.set(all.subarray(row + EMBEDDING_DIM, row + EMBEDDING_DIM + EXPRESSION_DIM), i * EXPRESSION_DIM);
+    actions.set(all.subarray(row + EMBEDDING_DIM + EXPRESSION_DIM, row + per), i * ACTION_EMBEDDING_DIM);
   }
-  return { embeddings, probabilities };
+  return { embeddings, probabilities, actions };
 }

@@ -2,8 +2,8 @@
  * The studio's pair heads (docs/DESIGN.md §4): `emb_a` [N, D], `emb_b` [N, D] -> `similarity` [N] (logit),
  * `delta_valence` [N], `delta_arousal` [N], b minus a.
  *
- * D = 263: the encoder's 256-d embedding followed by its 7 expression probabilities (`frameDescriptor`). The
- * embedding alone mostly encodes identity (docs/notes/fewshot-baselines.md: in 82-88% of FRL triplets "A smiling" is
+ * D is the descriptor layout's (descriptorLayout.ts): 263 for version 1, the encoder's 256-d embedding followed by its 7
+ * expression probabilities, 327 for version 2, which appends the 64-d action embedding. The embedding alone mostly encodes identity (docs/notes/fewshot-baselines.md: in 82-88% of FRL triplets "A smiling" is
  * nearer "A neutral" than "B smiling"), the probabilities carry expression; a head fed both can weigh them.
  *
  * Both heads the studio writes are linear in the difference d = b - a:
@@ -19,23 +19,7 @@ import { onnx } from 'onnx-proto';
 import { StudioError } from '../errors';
 import { buildModel, encodeModel, OnnxGraph, OPSET, valueInfo } from '../onnx/graphBuilder';
 import { writeFileAtomic } from '../paths/atomicWrite';
-
-export const EMBEDDING_DIM = 256;
-export const EXPRESSION_DIM = 7;
-export const DESCRIPTOR_DIM = EMBEDDING_DIM + EXPRESSION_DIM;
-
-/** The pair head's input for one face: the encoder's embedding, then its expression probabilities. */
-export function frameDescriptor(embedding: ArrayLike<number>, probabilities: ArrayLike<number>): Float32Array {
-  if (embedding.length !== EMBEDDING_DIM || probabilities.length !== EXPRESSION_DIM) {
-    throw new StudioError(
-      `A face descriptor needs a ${EMBEDDING_DIM}-d embedding and ${EXPRESSION_DIM} expression probabilities, not ${embedding.length} and ${probabilities.length}.`,
-    );
-  }
-  const out = new Float32Array(DESCRIPTOR_DIM);
-  out.set(embedding as ArrayLike<number>, 0);
-  out.set(probabilities as ArrayLike<number>, EMBEDDING_DIM);
-  return out;
-}
+import { layoutCardFields, type DescriptorLayout } from './descriptorLayout';
 
 export interface LinearPairHead {
   dim: number;
@@ -138,8 +122,12 @@ export interface WrittenHead {
   card: Record<string, unknown>;
 }
 
-/** Writes `<dir>/<baseName>.onnx` and its card `<baseName>.card.json` (models/README.md convention). */
-export function writePairHead(dir: string, baseName: string, head: LinearPairHead, fields: PairHeadCardFields): WrittenHead {
+/**
+ * Writes `<dir>/<baseName>.onnx` and its card `<baseName>.card.json` (models/README.md convention). The card names
+ * the descriptor layout the head reads, so it is only ever applied to descriptors of that layout.
+ */
+export function writePairHead(dir: string, baseName: string, head: LinearPairHead, layout: DescriptorLayout, fields: PairHeadCardFields): WrittenHead {
+  if (layout.dim !== head.dim) throw new StudioError(`A ${head.dim}-d pair head cannot be written for version ${layout.version} descriptors of ${layout.dim} values.`);
   const bytes = headToOnnx(head, { name: fields.name, version: fields.version, docString: fields.description });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const file = path.join(dir, `${baseName}.onnx`);
@@ -149,11 +137,7 @@ export function writePairHead(dir: string, baseName: string, head: LinearPairHea
     ...fields,
     role: 'pair_head',
     embeddingDim: head.dim,
-    descriptor: {
-      dim: head.dim,
-      layout: `encoder "embedding" (${EMBEDDING_DIM} values) followed by "expression_probs" (${EXPRESSION_DIM} values: angry, disgust, fear, happy, sad, surprise, neutral)`,
-      encoder: 'emotion-xception-fer2013 (models/emotion.card.json)',
-    },
+    descriptor: layoutCardFields(layout),
     architecture: { kind: 'linear in d = emb_b - emb_a', metricRank: head.rank },
     labelScale: { valence: [-1, 1], arousal: [-1, 1], deltas: 'b minus a', similarity: 'logit; sigmoid > 0.5 means within 0.2 in both valence and arousal' },
     licence: { weights: 'produced by Affect Studio from the project owner\'s data; the project owner decides' },

@@ -5,11 +5,15 @@
  * (labels of other persons and videos count too, weakly). One VideoPropagation per person is kept and updated
  * label by label, so an edit costs a few milliseconds, not a re-run. Predictions are derived data: they are saved as a model run for exports, and can
  * always be recomputed from the labels.
+ *
+ * Descriptors of different videos meet as anchors, so the project reads every video under one descriptor layout
+ * (descriptorLayout.ts): the lowest version among its analyses. A trained head is used only on descriptors of the
+ * layout it was trained under; otherwise the prior head of the project's layout predicts, and `head.note` says why.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { getAnalysis, listFrameDescriptors } from '../store/analysisStore';
-import { activePairHead, type ModelId } from '../store/modelStore';
+import { getAnalysis, listDescriptorVersions, listFaceActions, listFrameDescriptors } from '../store/analysisStore';
+import { activePairHead, encoderCard, type ModelId } from '../store/modelStore';
 import { PRIOR_HEAD_FILE } from '../store/predictionStore';
 import { StudioError } from '../errors';
 import type { AnnotatorId, PersonId, VideoId } from '../ids';
@@ -17,9 +21,10 @@ import { currentLabels } from '../store/labelStore';
 import type { Db } from '../store/projectDb';
 import { listFrames, listVideos } from '../store/videoStore';
 import { calibratedBands, type BandCalibration } from './bandCalibration';
-import { packDescriptors, type HeldBackInput } from './heldBack';
-import { anchorOf, headFrames, otherVideoLabel, ownLabel, videoPropagation, type HeadFrames, type LabelAnchor } from './labelPropagation';
-import { EXPRESSION_DIM, frameDescriptor, readLinearHead, type LinearPairHead } from './pairHead';
+import { buildDescriptor, DEFAULT_ENCODER, descriptorLayout, encoderParts, EXPRESSION_DIM, projectDescriptorVersion, type DescriptorLayout } from './descriptorLayout';
+import type { HeldBackInput } from './heldBack';
+import { anchorOf, headFrames, otherVideoLabel, ownLabel, packDescriptors, videoPropagation, type HeadFrames, type LabelAnchor } from './labelPropagation';
+import { readLinearHead, type LinearPairHead } from './pairHead';
 import { priorHead } from './priorHead';
 import { headTrainingOptions } from './trainJob';
 import type { Propagated, VideoPropagation } from './propagate';
@@ -29,6 +34,8 @@ export interface HeadInUse {
   modelId: number | null;
   name: string;
   version: string;
+  /** Why the prior predicts although a head is trained (it reads another descriptor layout); null otherwise. */
+  note: string | null;
 }
 
 export interface VideoPrediction extends Propagated {
@@ -38,6 +45,14 @@ export interface VideoPrediction extends Propagated {
   anchorSpread: { valence: Float32Array; arousal: Float32Array };
   anchors: number;
   head: HeadInUse;
+}
+
+interface ActiveHead {
+  head: LinearPairHead;
+  info: HeadInUse;
+  /** Tells cached propagations apart: the head and the layout it reads. */
+  key: string;
+  layout: DescriptorLayout;
 }
 
 interface VideoState {
@@ -53,7 +68,7 @@ export class ProjectPredictor {
   /** Decoded head files by model id: every prediction asks for its annotator's head. */
   private readonly loadedHeads = new Map<number, LinearPairHead>();
   /** Per `<video>/<person>`. */
-  private readonly frameCache = new Map<string, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; encoderId: ModelId | null }>();
+  private readonly frameCache = new Map<string, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; encoderId: ModelId | null; layoutKey: string }>();
 
   constructor(
     private readonly db: Db,
@@ -92,7 +107,7 @@ export class ProjectPredictor {
     const head = this.activeHead(annotatorId);
     const state = this.videoState(videoId, personId, annotatorId, head);
     const seen = new Set<string>();
-    for (const anchor of this.labelsFor(videoId, personId, annotatorId)) {
+    for (const anchor of this.labelsFor(videoId, personId, annotatorId, head.layout)) {
       seen.add(anchor.id);
       if (state.anchorValues.get(anchor.id) === anchor.key) continue;
       state.propagation.setAnchor(anchorOf(state.frames, anchor.label(state.frames, head.head)));
@@ -112,7 +127,7 @@ export class ProjectPredictor {
       videoId,
       personId,
       ...(calibration ? calibratedBands(result, state.frames.times, ownFrames(), calibration) : result),
-      hasFace: this.frameData(videoId, personId).hasFace,
+      hasFace: this.frameData(videoId, personId, head.layout).hasFace,
       anchorSpread: state.propagation.anchorSpread(),
       anchors: state.propagation.anchorCount,
       head: head.info,
@@ -126,14 +141,14 @@ export class ProjectPredictor {
    */
   heldBackInput(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): HeldBackInput {
     const active = this.activeHead(annotatorId);
-    const frames = this.frameData(videoId, personId);
+    const frames = this.frameData(videoId, personId, active.layout);
     return {
       head: active.head,
-      training: active.info.modelId === null ? null : headTrainingOptions(),
+      training: active.info.modelId === null ? null : headTrainingOptions(active.layout),
       times: frames.times,
       hasFace: frames.hasFace,
-      descriptors: packDescriptors(frames.descriptors),
-      labels: this.labelsFor(videoId, personId, annotatorId).map((l) => ({
+      descriptors: packDescriptors(frames.descriptors, active.layout.dim),
+      labels: this.labelsFor(videoId, personId, annotatorId, active.layout).map((l) => ({
         id: l.id,
         frame: l.frame,
         descriptor: l.descriptor,
@@ -145,50 +160,76 @@ export class ProjectPredictor {
     };
   }
 
-  /** The descriptors of a person's frames (null where they have no face), for suggestions and training. */
-  descriptors(videoId: VideoId, personId: PersonId): (Float32Array | null)[] {
-    return this.frameData(videoId, personId).descriptors;
+  /** The descriptors of a person's frames under `layout` (null where they have no face), for suggestions and training. */
+  descriptors(videoId: VideoId, personId: PersonId, layout = this.layout()): (Float32Array | null)[] {
+    return this.frameData(videoId, personId, layout).descriptors;
   }
 
   /** Presentation time of each frame, seconds (cached with the descriptors). */
   frameTimes(videoId: VideoId, personId: PersonId): Float64Array {
-    return this.frameData(videoId, personId).times;
+    return this.frameData(videoId, personId, this.layout()).times;
   }
 
-  private activeHead(annotatorId: AnnotatorId): { head: LinearPairHead; info: HeadInUse; key: string } {
+  /**
+   * The layout every video of the project is read under: the lowest descriptor version among its analyses, with
+   * the parts of the encoder the first analysis used (its card). Read on every call: an analysis that starts or
+   * finishes can change it.
+   */
+  layout(): DescriptorLayout {
+    const analysed = listDescriptorVersions(this.db);
+    const first = analysed[0] && getAnalysis(this.db, analysed[0].videoId);
+    const encoder = first ? encoderParts(encoderCard(this.db, first.encoderId)) : DEFAULT_ENCODER;
+    return descriptorLayout(projectDescriptorVersion(analysed.map((a) => a.descriptorVersion)), encoder);
+  }
+
+  /** The annotator's active head for the project's layout: a trained head of another layout is set aside for the prior. */
+  private activeHead(annotatorId: AnnotatorId): ActiveHead {
+    const layout = this.layout();
+    const layoutKey = `${layout.version}/${layout.dim}`;
+    const prior = (note: string | null): ActiveHead => ({ head: priorHead(layout), info: { modelId: null, name: 'circumplex prior', version: '1', note }, key: `prior/${layoutKey}`, layout });
     const row = activePairHead(this.db, annotatorId);
-    if (!row || row.file === PRIOR_HEAD_FILE) return { head: priorHead(), info: { modelId: null, name: 'circumplex prior', version: '1' }, key: 'prior' };
-    // Read and decode a head's file once, not on every label edit.
+    if (!row || row.file === PRIOR_HEAD_FILE) return prior(null);
+    // Every prediction asks for its annotator's head: read and decode a head's file once, not on every label edit.
     let head = this.loadedHeads.get(row.id);
     if (!head) {
       head = readLinearHead(fs.readFileSync(path.resolve(this.projectDir, row.file)));
       this.loadedHeads.set(row.id, head);
     }
-    return { head, info: { modelId: row.id, name: row.name, version: row.version }, key: `model-${row.id}` };
+    if (row.descriptorVersion !== layout.version || head.dim !== layout.dim) {
+      return prior(`the trained head v${row.version} reads version ${row.descriptorVersion} descriptors and this project's videos are read as version ${layout.version}: train the head again to use it`);
+    }
+    return { head, info: { modelId: row.id, name: row.name, version: row.version, note: null }, key: `model-${row.id}/${layoutKey}`, layout };
   }
 
-  private videoState(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId, head: { head: LinearPairHead; key: string }): VideoState {
+  private videoState(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId, head: ActiveHead): VideoState {
     const key = `${videoId}/${personId}/${annotatorId}`;
     const cached = this.videos.get(key);
     if (cached && cached.headKey === head.key) return cached;
-    const data = this.frameData(videoId, personId);
+    const data = this.frameData(videoId, personId, head.layout);
     const frames = headFrames(head.head, data.descriptors, data.times);
     const state: VideoState = { headKey: head.key, frames, propagation: videoPropagation(frames), anchorValues: new Map() };
     this.videos.set(key, state);
     return state;
   }
 
-  private frameData(videoId: VideoId, personId: PersonId) {
+  private frameData(videoId: VideoId, personId: PersonId, layout: DescriptorLayout) {
     const analysis = getAnalysis(this.db, videoId);
     const cacheKey = `${videoId}/${personId}`;
+    const layoutKey = `${layout.version}/${layout.dim}`;
     const cached = this.frameCache.get(cacheKey);
-    if (cached && cached.encoderId === (analysis?.encoderId ?? null) && analysis?.finishedAt) return cached;
+    if (cached && cached.encoderId === (analysis?.encoderId ?? null) && cached.layoutKey === layoutKey && analysis?.finishedAt) return cached;
     const times = Float64Array.from(listFrames(this.db, videoId), (f) => f.ptsSec);
     const descriptors: (Float32Array | null)[] = Array.from({ length: times.length }, () => null);
     if (analysis) {
+      const actions = layout.actionDim > 0 ? new Map(listFaceActions(this.db, videoId, personId).map((a) => [a.frameIndex, a.embedding])) : null;
       // Best-scored first within a frame: a person with two faces on one frame (linked wrongly) is read by the best.
       for (const face of listFrameDescriptors(this.db, videoId, personId, analysis.encoderId)) {
-        if (face.expressionLogits && !descriptors[face.frameIndex]) descriptors[face.frameIndex] = frameDescriptor(face.embedding, softmax(face.expressionLogits));
+        if (descriptors[face.frameIndex] || (layout.expressionDim > 0 && !face.expressionLogits)) continue;
+        // A frame without actions under a layout that has them (a face the blendshape model did not read) has no descriptor.
+        const frameActions = actions?.get(face.frameIndex) ?? null;
+        if (actions && !frameActions) continue;
+        const probabilities = face.expressionLogits && softmax(face.expressionLogits);
+        descriptors[face.frameIndex] = buildDescriptor(layout, { embedding: face.embedding, probabilities, actions: frameActions });
       }
     }
     const data = {
@@ -196,6 +237,7 @@ export class ProjectPredictor {
       hasFace: Uint8Array.from(descriptors, (d) => (d ? 1 : 0)),
       descriptors,
       encoderId: analysis?.encoderId ?? null,
+      layoutKey,
     };
     this.frameCache.set(cacheKey, data);
     return data;
@@ -205,11 +247,11 @@ export class ProjectPredictor {
    * Every current label of the annotator on a frame where its person has a face: this person's in place (frame
    * set), other persons' and videos' weakly (frame null). `key` tells an edited label from an unchanged one.
    */
-  private labelsFor(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId) {
+  private labelsFor(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId, layout: DescriptorLayout) {
     const labels: { id: string; key: string; frame: number | null; valence: number; arousal: number; descriptor: Float32Array; label: (frames: HeadFrames, head: LinearPairHead) => LabelAnchor }[] = [];
     for (const video of listVideos(this.db)) {
       for (const label of currentLabels(this.db, video.id, { annotatorId })) {
-        const descriptor = this.frameData(video.id, label.personId).descriptors[label.frameIndex];
+        const descriptor = this.frameData(video.id, label.personId, layout).descriptors[label.frameIndex];
         if (!descriptor) continue;
         const id = `${video.id}/${label.personId}:${label.frameIndex}`;
         const own = video.id === videoId && label.personId === personId;

@@ -16,12 +16,13 @@ import { storeTrainedHead, trainInWorker } from './headStore';
 import { priorHead } from './priorHead';
 import { MIN_TRAINING_LABELS, type LabelledFrame, type TrainOptions } from './trainHead';
 import { counted } from '../counted';
+import type { DescriptorLayout } from './descriptorLayout';
 
 export { TRAIN_HEAD_JOB };
 
-/** The options every project head is trained with; the held-back score retrains each fold with them too. */
-export function headTrainingOptions(): TrainOptions {
-  return { start: priorHead(), seed: 1 };
+/** The options every project head is trained with (from the prior of its layout); the held-back score retrains each fold with them too. */
+export function headTrainingOptions(layout: DescriptorLayout): TrainOptions {
+  return { start: priorHead(layout), seed: 1 };
 }
 
 export type TrainHeadParams = JobParams<typeof TRAIN_HEAD_JOB>;
@@ -34,14 +35,15 @@ interface TrainingTarget {
   readonly predictor: ProjectPredictor;
 }
 
-/** The labelled frames training would use, so a caller can refuse early when there are too few. */
-export function trainingFrames(session: TrainingTarget, annotatorId: AnnotatorId): { frames: LabelledFrame[]; videos: number } {
+/** The labelled frames training would use (under the project's layout), so a caller can refuse early when there are too few. */
+export function trainingFrames(session: TrainingTarget, annotatorId: AnnotatorId): { frames: LabelledFrame[]; videos: number; layout: DescriptorLayout } {
+  const layout = session.predictor.layout();
   const frames: LabelledFrame[] = [];
   let videos = 0;
   for (const video of listVideos(session.db)) {
     let used = 0;
     for (const label of currentLabels(session.db, video.id, { annotatorId })) {
-      const descriptor = session.predictor.descriptors(video.id, label.personId)[label.frameIndex];
+      const descriptor = session.predictor.descriptors(video.id, label.personId, layout)[label.frameIndex];
       if (!descriptor) continue;
       // Grouped by person: a person's frames stay on one side of training's held-out split.
       frames.push({ descriptor, valence: label.valence, arousal: label.arousal, group: `${video.id}/${label.personId}` });
@@ -49,7 +51,7 @@ export function trainingFrames(session: TrainingTarget, annotatorId: AnnotatorId
     }
     if (used > 0) videos++;
   }
-  return { frames, videos };
+  return { frames, videos, layout };
 }
 
 export function trainHeadJobHandler(session: TrainingTarget): JobHandler<TrainHeadParams, never, TrainHeadResult> {
@@ -57,7 +59,7 @@ export function trainHeadJobHandler(session: TrainingTarget): JobHandler<TrainHe
     const { annotatorId } = params;
     const annotator = listAnnotators(session.db).find((a) => a.id === annotatorId);
     if (!annotator) throw new StudioError(`This project has no annotator ${annotatorId}.`);
-    const { frames, videos } = trainingFrames(session, annotatorId);
+    const { frames, videos, layout } = trainingFrames(session, annotatorId);
     if (frames.length < MIN_TRAINING_LABELS) {
       throw new StudioError(
         `Training needs at least ${MIN_TRAINING_LABELS} labelled frames with a face; ${annotator.name} has ${frames.length}. Label more frames (or analyse the videos) first.`,
@@ -65,11 +67,11 @@ export function trainHeadJobHandler(session: TrainingTarget): JobHandler<TrainHe
     }
     const result = await trainInWorker(
       frames,
-      headTrainingOptions(),
+      headTrainingOptions(layout),
       (p) => context.progress(p.step, p.maxSteps, `Training on ${counted(frames.length, 'label')}`),
       context.signal,
     );
-    const stored = storeTrainedHead(session.db, session.dir, result, { labels: frames.length, annotators: [annotator], videos });
+    const stored = storeTrainedHead(session.db, session.dir, result, layout, { labels: frames.length, annotators: [annotator], videos });
     session.predictor.reset();
     return { modelId: stored.modelId, version: stored.version, labels: frames.length, validation: result.validation };
   };

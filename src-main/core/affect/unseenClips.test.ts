@@ -9,10 +9,13 @@
 import { describe, expect, it } from 'vitest';
 import { headFrames, otherVideoLabel, propagateLabels } from './labelPropagation';
 import { ccc } from './metrics';
-import { DESCRIPTOR_DIM, EMBEDDING_DIM, EXPRESSION_DIM } from './pairHead';
+import { descriptorLayout } from './descriptorLayout';
 import { priorHead } from './priorHead';
 import { seededRandom, shuffled } from './random';
 import { trainPairHead } from './trainHead';
+
+/** Version 1 descriptors of the default encoder: 256-d embedding and 7 expression probabilities. */
+const V1 = descriptorLayout(1);
 
 const CLIPS = 60;
 const FRAMES_PER_CLIP = 6;
@@ -32,22 +35,22 @@ function normal(random: () => number): number {
 /** Clips whose frames share an identity vector (strong) and show their V/A along fixed directions (weaker). */
 function syntheticClips(seed: number): Clip[] {
   const random = seededRandom(seed);
-  const direction = () => Float64Array.from({ length: EMBEDDING_DIM }, () => normal(random) / 4);
+  const direction = () => Float64Array.from({ length: V1.embeddingDim }, () => normal(random) / 4);
   const [uV, uA] = [direction(), direction()];
-  const classV = Float64Array.from({ length: EXPRESSION_DIM }, () => normal(random));
-  const classA = Float64Array.from({ length: EXPRESSION_DIM }, () => normal(random));
+  const classV = Float64Array.from({ length: V1.expressionDim }, () => normal(random));
+  const classA = Float64Array.from({ length: V1.expressionDim }, () => normal(random));
   return Array.from({ length: CLIPS }, () => {
     const valence = random() * 1.6 - 0.8;
     const arousal = random() * 1.6 - 0.8;
-    const identity = Float64Array.from({ length: EMBEDDING_DIM }, () => normal(random));
+    const identity = Float64Array.from({ length: V1.embeddingDim }, () => normal(random));
     const descriptors = Array.from({ length: FRAMES_PER_CLIP }, () => {
-      const d = new Float32Array(DESCRIPTOR_DIM);
-      for (let k = 0; k < EMBEDDING_DIM; k++) d[k] = (identity[k] as number) + 2 * (valence * (uV[k] as number) + arousal * (uA[k] as number)) + 0.1 * normal(random);
-      const logits = Array.from({ length: EXPRESSION_DIM }, (_, c) => 1.5 * (valence * (classV[c] as number) + arousal * (classA[c] as number)) + 0.5 * normal(random));
+      const d = new Float32Array(V1.dim);
+      for (let k = 0; k < V1.embeddingDim; k++) d[k] = (identity[k] as number) + 2 * (valence * (uV[k] as number) + arousal * (uA[k] as number)) + 0.1 * normal(random);
+      const logits = Array.from({ length: V1.expressionDim }, (_, c) => 1.5 * (valence * (classV[c] as number) + arousal * (classA[c] as number)) + 0.5 * normal(random));
       const max = Math.max(...logits);
       const exps = logits.map((l) => Math.exp(l - max));
       const sum = exps.reduce((a, b) => a + b, 0);
-      exps.forEach((e, c) => (d[EMBEDDING_DIM + c] = e / sum));
+      exps.forEach((e, c) => (d[V1.embeddingDim + c] = e / sum));
       return d;
     });
     return { valence, arousal, descriptors };
@@ -58,7 +61,7 @@ function syntheticClips(seed: number): Clip[] {
 function unseenAccuracy(clips: readonly Clip[], support: readonly [number, number][], seed: number): [number, number] {
   const labelled = support.map(([c, f]) => ({ descriptor: (clips[c] as Clip).descriptors[f] as Float32Array, valence: (clips[c] as Clip).valence, arousal: (clips[c] as Clip).arousal, group: String(c) }));
   // Fewer steps than the product's 2,000 keep the test short; the delta weights come from the ridge fit either way.
-  const head = trainPairHead(labelled, { start: priorHead(), seed, maxSteps: 300 }).head;
+  const head = trainPairHead(labelled, { start: priorHead(V1), seed, maxSteps: 300 }).head;
   const weak = labelled.map((l, i) => otherVideoLabel(head, `s${i}`, l.descriptor, l.valence, l.arousal));
   const predicted: [number[], number[]] = [[], []];
   const truth: [number[], number[]] = [[], []];

@@ -18,7 +18,7 @@ import type { JobHandler } from '../jobs/jobRunner';
 import { fitWithin } from '../media/frameSize';
 import type { Db } from '../store/projectDb';
 import { listFrames, type VideoRecord } from '../store/videoStore';
-import { ANALYSIS_DESCRIPTOR_VERSION } from '../vision/descriptorVersion';
+import { LATEST_DESCRIPTOR_VERSION } from '../affect/descriptorLayout';
 import { DEFAULT_TRACKER, initialTrackerState } from '../vision/faceTracker';
 import type { AnalyzeRequest } from './analysisProtocol';
 import { runAnalysisProcess } from './analysisClient';
@@ -56,7 +56,7 @@ export function analyzeJobHandler(session: { readonly db: Db; readonly dir: stri
     checkAnalyzable(video);
     // A checkpoint resumes the analysis it was saved with, if that was made at this studio's descriptor version;
     // one begun under another version (an older studio's) starts over, so no analysis mixes two landmark models.
-    const saved = getAnalysis(session.db, videoId)?.descriptorVersion === ANALYSIS_DESCRIPTOR_VERSION ? context.checkpoint : undefined;
+    const saved = getAnalysis(session.db, videoId)?.descriptorVersion === LATEST_DESCRIPTOR_VERSION ? context.checkpoint : undefined;
     const fromFrame = saved?.nextFrame ?? 0;
     const total = video.frameCount;
     const decode = fitWithin(video.width, video.height, Math.min(video.width, ANALYZE_MAX_SIDE), Math.min(video.height, ANALYZE_MAX_SIDE));
@@ -88,7 +88,7 @@ export function analyzeJobHandler(session: { readonly db: Db; readonly dir: stri
         if (saved) rewindAnalysis(session.db, videoId, fromFrame);
         else {
           const settings = { decode, tracker: DEFAULT_TRACKER, chunk: ANALYZE_CHUNK_FRAMES };
-          startAnalysis(session.db, videoId, { encoderId, descriptorVersion: ANALYSIS_DESCRIPTOR_VERSION, provider, settings, frameCount: total, previousPersons: previousPersons(session.db, videoId) });
+          startAnalysis(session.db, videoId, { encoderId, descriptorVersion: LATEST_DESCRIPTOR_VERSION, provider, settings, frameCount: total, previousPersons: previousPersons(session.db, videoId) });
         }
       } else if (message.type === 'chunk') {
         const id = encoderId;

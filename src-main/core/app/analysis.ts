@@ -1,4 +1,5 @@
 /** Use cases for the face analysis: ask for it, its status per video, the faces it found, the models it uses. */
+import { LATEST_DESCRIPTOR_VERSION, projectDescriptorVersion } from '../affect/descriptorLayout';
 import { analysisStatus as statusView, modelsInUse as probeModels, type AnalysisStatusView } from '../analysis/analysisAccess';
 import { ANALYZE_JOB, checkAnalyzable } from '../analysis/analyzeJob';
 import { importedEncoderFile } from '../analysis/projectEncoders';
@@ -16,6 +17,19 @@ export async function requestAnalysis(project: ProjectContext, only?: VideoId): 
   const videos = only === undefined ? (await listVideos(project)).filter((v) => v.status === 'ready' && !v.missing) : [await videoOf(project, only)];
   videos.forEach(checkAnalyzable);
   return videos.map((video) => project.jobs.enqueue(ANALYZE_JOB, { videoId: video.id }));
+}
+
+/**
+ * The descriptor contract of the project's analyses: the version all videos are read under (the lowest) and the
+ * videos analysed under an older one than analysis writes today, which an analysis again gives facial actions.
+ */
+export async function descriptorStatus(project: ProjectContext): Promise<{ latestVersion: number; projectVersion: number; olderVideos: { videoId: VideoId; descriptorVersion: number }[] }> {
+  const analysed = await project.stores.analysis.descriptorVersions();
+  return {
+    latestVersion: LATEST_DESCRIPTOR_VERSION,
+    projectVersion: projectDescriptorVersion(analysed.map((a) => a.descriptorVersion)),
+    olderVideos: analysed.filter((a) => a.descriptorVersion < LATEST_DESCRIPTOR_VERSION),
+  };
 }
 
 export async function analysisStatus(project: ProjectContext, videoId: VideoId): Promise<AnalysisStatusView> {

@@ -59,7 +59,7 @@ export async function propagate(project: ProjectContext, annotatorId: AnnotatorI
       const run = await currentRun(project, videoId, personId, annotatorId);
       const framesPredicted = run ? (await runPredictions(project, run)).length : 0;
       const head: HeadInUse = run
-        ? { modelId: run.priorHead ? null : run.pairHeadId, name: run.headName, version: run.headVersion }
+        ? { modelId: run.priorHead ? null : run.pairHeadId, name: run.headName, version: run.headVersion, note: null }
         : project.predictor.predict(videoId, personId, annotatorId).head;
       results.push({ videoId, personId, frames, framesPredicted, anchors: run?.anchors ?? 0, head, runId: run?.runId ?? null });
     }

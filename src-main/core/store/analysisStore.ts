@@ -104,6 +104,11 @@ export function writeAnalysedChunk(db: Db, videoId: VideoId, encoderId: ModelId,
   db.prepare('UPDATE face_analyses SET frames_done = ?, detector_runs = detector_runs + ? WHERE video_id = ?').run(chunk.nextFrame, detectorRuns, videoId);
 }
 
+/** Each analysed video's descriptor version (its analysis may be under way), by video id. */
+export function listDescriptorVersions(db: Db): { videoId: VideoId; descriptorVersion: number }[] {
+  return db.prepare('SELECT video_id AS videoId, descriptor_version AS descriptorVersion FROM face_analyses ORDER BY video_id').all() as { videoId: VideoId; descriptorVersion: number }[];
+}
+
 /** The caller holds the transaction that links the persons: an analysis is finished only once they are written. */
 export function finishAnalysis(db: Db, videoId: VideoId): void {
   db.prepare('UPDATE face_analyses SET finished_at = ? WHERE video_id = ?').run(new Date().toISOString(), videoId);
@@ -398,6 +403,7 @@ export interface AnalysisStore {
   /** The chosen facial-action trace ids, or null when never chosen. */
   traceChoice(): Promise<string[] | null>;
   setTraceChoice(ids: readonly string[]): Promise<void>;
+  descriptorVersions(): Promise<{ videoId: VideoId; descriptorVersion: number }[]>;
 }
 
 export function sqliteAnalysisStore(db: Db): AnalysisStore {
@@ -410,5 +416,6 @@ export function sqliteAnalysisStore(db: Db): AnalysisStore {
     faceActions: async (videoId, personId) => listFaceActions(db, videoId, personId),
     traceChoice: async () => getTraceChoice(db),
     setTraceChoice: async (ids) => saveTraceChoice(db, ids),
+    descriptorVersions: async () => listDescriptorVersions(db),
   };
 }

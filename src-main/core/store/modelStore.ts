@@ -34,6 +34,13 @@ export function registerEncoder(db: Db, encoder: EncoderRecord): ModelId {
   })();
 }
 
+/** The card an encoder was registered with (its embedding size and outputs make the descriptor's layout). */
+export function encoderCard(db: Db, id: ModelId): { embeddingDim?: number; outputs?: { name: string }[] } {
+  const row = db.prepare(`SELECT card FROM models WHERE kind = 'encoder' AND id = ?`).get(id) as { card: string } | undefined;
+  if (!row) throw new StudioError(`This project has no encoder ${id}.`);
+  return JSON.parse(row.card) as { embeddingDim?: number; outputs?: { name: string }[] };
+}
+
 export interface ProjectEncoder {
   id: ModelId;
   name: string;
@@ -73,6 +80,8 @@ export interface PairHeadRecord {
   name: string;
   version: string;
   file: string;
+  /** The descriptor layout version its card names (pairHead.ts); heads written before versioning read version 1. */
+  descriptorVersion: number;
 }
 
 /** SQL over `active_heads AS a` and `models AS m`: the rater's labels, and no one else's, trained the head. */
@@ -85,7 +94,7 @@ const OWN_HEAD = `EXISTS (SELECT 1 FROM head_annotators AS h WHERE h.model_id = 
  */
 export function activePairHead(db: Db, annotatorId: AnnotatorId): PairHeadRecord | undefined {
   return db
-    .prepare(`SELECT m.id, m.name, m.version, m.file FROM active_heads AS a JOIN models AS m ON m.id = a.model_id WHERE a.annotator_id = ? AND ${OWN_HEAD}`)
+    .prepare(`SELECT m.id, m.name, m.version, m.file, coalesce(json_extract(m.card, '$.descriptor.version'), 1) AS descriptorVersion FROM active_heads AS a JOIN models AS m ON m.id = a.model_id WHERE a.annotator_id = ? AND ${OWN_HEAD}`)
     .get(annotatorId) as PairHeadRecord | undefined;
 }
 

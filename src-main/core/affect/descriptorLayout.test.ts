@@ -1,0 +1,86 @@
+/**
+ * The descriptor contract: each version's parts and sizes (for the default encoder and for an encoder of another
+ * size without expressions), the prior head built for each layout reading only the expression rows, and the
+ * version a project with videos of both versions reads.
+ */
+import { describe, expect, it } from 'vitest';
+import { ACTION_EMBEDDING_SCALE, buildDescriptor, descriptorLayout, projectDescriptorVersion } from './descriptorLayout';
+import { forwardPairs } from './pairHead';
+import { priorHead } from './priorHead';
+import { seededRandom } from './random';
+
+const SMALL = { embeddingDim: 128, expressionDim: 0 };
+
+function parts(seed: number, embeddingDim = 256) {
+  const r = seededRandom(seed);
+  return { embedding: Float32Array.from({ length: embeddingDim }, () => r() - 0.5), actions: Float32Array.from({ length: 64 }, () => r() - 0.5) };
+}
+
+describe('descriptor layouts', () => {
+  it('gives version 1 263 values and version 2 327, a 128-d encoder without expressions 128 and 192', () => {
+    expect(descriptorLayout(1)).toEqual({ version: 1, embeddingDim: 256, expressionDim: 7, actionDim: 0, dim: 263 });
+    expect(descriptorLayout(2)).toEqual({ version: 2, embeddingDim: 256, expressionDim: 7, actionDim: 64, dim: 327 });
+    expect(descriptorLayout(1, SMALL)).toMatchObject({ expressionDim: 0, actionDim: 0, dim: 128 });
+    expect(descriptorLayout(2, SMALL)).toMatchObject({ expressionDim: 0, actionDim: 64, dim: 192 });
+  });
+
+  it('puts embedding, probabilities and the scaled action embedding in that order; version 1 leaves the actions out', () => {
+    const { embedding, actions } = parts(1);
+    const probabilities = [0.1, 0.1, 0.1, 0.4, 0.1, 0.1, 0.1];
+    const v2 = buildDescriptor(descriptorLayout(2), { embedding, probabilities, actions });
+    const v1 = buildDescriptor(descriptorLayout(1), { embedding, probabilities, actions });
+    expect(Array.from(v2.subarray(0, 256))).toEqual(Array.from(embedding));
+    expect(Array.from(v2.subarray(256, 263))).toEqual(Array.from(Float32Array.from(probabilities)));
+    expect(Array.from(v2.subarray(263))).toEqual(Array.from(actions, (a) => Math.fround(ACTION_EMBEDDING_SCALE * a)));
+    expect(Array.from(v1)).toEqual(Array.from(v2.subarray(0, 263)));
+    const small = buildDescriptor(descriptorLayout(2, SMALL), { embedding: embedding.subarray(0, 128), probabilities: null, actions });
+    expect(small.length).toBe(192);
+  });
+
+  it('refuses a version it does not know, and a version 2 face without actions, naming what to do', () => {
+    expect(() => descriptorLayout(3)).toThrow(/Descriptor version 3 is not one this studio knows \(1, 2\); update Affect Studio/);
+    const { embedding } = parts(2);
+    expect(() => buildDescriptor(descriptorLayout(2), { embedding, probabilities: [0, 0, 0, 1, 0, 0, 0], actions: null })).toThrow(/analyse the video again for facial actions/);
+  });
+
+  it('reads a project under the lowest version among its analysed videos, the latest when none is analysed', () => {
+    expect(projectDescriptorVersion([2, 1, 2])).toBe(1);
+    expect(projectDescriptorVersion([2, 2])).toBe(2);
+    expect(projectDescriptorVersion([])).toBe(2);
+  });
+});
+
+describe('the prior head for each layout', () => {
+  const sad = [0, 0, 0, 0, 1, 0, 0];
+  const happy = [0, 0, 0, 1, 0, 0, 0];
+
+  it('reads only the expression rows: the same deltas and similarities whatever the embedding and actions', () => {
+    const outputs = ([1, 2] as const).map((version) => {
+      const layout = descriptorLayout(version);
+      const head = priorHead(layout);
+      expect(head.dim).toBe(layout.dim);
+      const a = buildDescriptor(layout, { ...parts(3), probabilities: sad });
+      const b = buildDescriptor(layout, { ...parts(4), probabilities: happy });
+      return forwardPairs(head, Float32Array.from([...a, ...a]), Float32Array.from([...b, ...a]));
+    });
+    const [v1, v2] = outputs as [ReturnType<typeof forwardPairs>, ReturnType<typeof forwardPairs>];
+    // Happy minus sad on the circumplex norms; identical probabilities: the prior's full similarity.
+    expect(v1.deltaValence[0]).toBeCloseTo(0.8675 + 0.725, 5);
+    expect(Array.from(v2.deltaValence)).toEqual(Array.from(v1.deltaValence));
+    expect(Array.from(v2.deltaArousal)).toEqual(Array.from(v1.deltaArousal));
+    expect(Array.from(v2.similarity)).toEqual(Array.from(v1.similarity));
+    expect(v1.similarity[1]).toBe(3);
+  });
+
+  it('has nothing to read without expressions: no delta and every pair equally similar', () => {
+    const layout = descriptorLayout(2, SMALL);
+    const head = priorHead(layout);
+    expect(head.dim).toBe(192);
+    const a = buildDescriptor(layout, { ...parts(5, 128), probabilities: null });
+    const b = buildDescriptor(layout, { ...parts(6, 128), probabilities: null });
+    const out = forwardPairs(head, a, b);
+    expect(out.deltaValence[0]).toBe(0);
+    expect(out.deltaArousal[0]).toBe(0);
+    expect(out.similarity[0]).toBe(3);
+  });
+});
