@@ -20,6 +20,8 @@ import { parseCsv } from './csv';
 import { exportDataset, LABEL_COLUMNS } from './datasetExport';
 import { assignSplits, parseSplitRatios, SPLIT_NAMES } from './datasetSplit';
 import { ExportLedger } from './exportLedger';
+import { actionColumnName } from './tableFormats';
+import { DEFAULT_TRACE_IDS } from '../vision/actionTraces';
 import { testVideo } from '../../../test/support/testMedia';
 import { FIRST_PERSON } from '../store/personStore';
 
@@ -37,11 +39,19 @@ function label(videoId: VideoId, annotatorId: AnnotatorId, frames: number[], val
   appendLabels(session.db, frames.map((frameIndex) => ({ videoId, personId: FIRST_PERSON, frameIndex, annotatorId, valence: value(frameIndex), arousal: -value(frameIndex) / 2, origin: 'manual' as const })));
 }
 
-/** labels.csv as objects keyed by column. */
-function readLabels(dir: string): Record<string, string>[] {
+/** The analysis stores facial actions, so labels.csv ends with the default traces, on [0, 1] (empty without actions). */
+const ACTION_COLUMNS = DEFAULT_TRACE_IDS.map(actionColumnName);
+
+/** labels.csv as objects keyed by column; `actions`: whether its videos were analysed with facial actions. */
+function readLabels(dir: string, actions = true): Record<string, string>[] {
   const [header, ...rows] = parseCsv(fs.readFileSync(path.join(dir, 'labels.csv'), 'utf8'));
-  expect(header?.fields).toEqual([...LABEL_COLUMNS]);
-  return rows.map((r) => Object.fromEntries(r.fields.map((v, i) => [header?.fields[i] as string, v])));
+  expect(header?.fields).toEqual([...LABEL_COLUMNS, ...(actions ? ACTION_COLUMNS : [])]);
+  const records = rows.map((r) => Object.fromEntries(r.fields.map((v, i) => [header?.fields[i] as string, v])));
+  if (!actions) return records;
+  const values = records.flatMap((record) => ACTION_COLUMNS.map((column) => record[column] as string)).filter((v) => v !== '');
+  expect(values.length).toBeGreaterThan(0);
+  expect(values.every((v) => Number(v) >= 0 && Number(v) <= 1)).toBe(true);
+  return records;
 }
 
 /** Width, height and colour type from a PNG's IHDR chunk. */
@@ -189,7 +199,8 @@ describe('dataset export on a real analysed video', () => {
 describe('dataset split', () => {
   // Runs after the tests above: labels are append-only, so the copies stay in the project (under their own annotator).
   it('keeps every video and every subject in one split, in the requested proportions, the same for a seed', async () => {
-    // 20 videos borrowing single_face.mp4's frames and faces (distinct ids and hashes), 4 frames each labelled by Cy.
+    // 20 videos borrowing single_face.mp4's frames and faces (distinct ids and hashes; analyses of descriptor
+    // version 1, without facial actions), 4 frames each labelled by Cy.
     const frames = listFrames(session.db, real.id);
     const analysis = session.db.prepare('SELECT * FROM face_analyses WHERE video_id = ?').get(real.id) as Record<string, unknown>;
     const cy = ensureAnnotator(session.db, 'Cy', 'human').id;
@@ -214,7 +225,7 @@ describe('dataset split', () => {
     }
     const splitsOf = (dir: string) => {
       const byVideo = new Map<string, Set<string>>();
-      for (const r of readLabels(dir)) byVideo.set(r.video_id as string, (byVideo.get(r.video_id as string) ?? new Set()).add(r.split as string));
+      for (const r of readLabels(dir, false)) byVideo.set(r.video_id as string, (byVideo.get(r.video_id as string) ?? new Set()).add(r.split as string));
       return byVideo;
     };
     const count = (byVideo: Map<string, Set<string>>) => SPLIT_NAMES.map((s) => [...byVideo.values()].filter((v) => v.has(s)).length);
@@ -242,7 +253,7 @@ describe('dataset split', () => {
     const subjects = new Map<VideoId, string>(ids.map((id, i) => [id, `person${i % 10}`]));
     const bySubject = await exportDataset(session.db, { folder, name: 'e', overwrite: false, ledger }, { ...options, subjects, split: { train: 60, val: 20, test: 20 }, seed: '1' });
     const subjectSplits = new Map<string, Set<string>>();
-    for (const r of readLabels(bySubject.folder)) subjectSplits.set(r.subject as string, (subjectSplits.get(r.subject as string) ?? new Set()).add(r.split as string));
+    for (const r of readLabels(bySubject.folder, false)) subjectSplits.set(r.subject as string, (subjectSplits.get(r.subject as string) ?? new Set()).add(r.split as string));
     expect(subjectSplits.size).toBe(10);
     for (const splits of subjectSplits.values()) expect(splits.size).toBe(1);
     expect(SPLIT_NAMES.map((s) => bySubject.splits[s].groups)).toEqual([6, 2, 2]);
