@@ -1,14 +1,18 @@
 /**
  * The project page offers "Analyse again for facial actions" for videos analysed under an older descriptor
- * contract, and the button queues their analysis through the API. The video was analysed here by the real
- * analysis; until every video's analysis reads facial actions, it is of version 1 and so offered again.
+ * contract, and the button queues their analysis through the API. The video is analysed here by the real
+ * analysis (version 2, nothing to offer), then made an analysis from before facial actions (version 1), offered
+ * again, and analysed again from the offer, after which the offer is gone.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { asAnalysedBeforeActions } from '../support/faceActionsOnVideo';
 import { testVideo } from '../support/testMedia';
+import { PROJECT_DB_FILE } from '../../src-main/core/store/projectFolder';
+import type { VideoId } from '../../src-main/core/ids';
 import { openStudioInChromium, SCREENSHOTS, type StudioInChromium } from '../support/studioInChromium';
 
 let studio: StudioInChromium;
@@ -32,25 +36,35 @@ beforeAll(async () => {
 afterAll(() => studio?.close());
 
 describe('the offer to analyse again for facial actions', () => {
-  it('names the videos analysed under an older descriptor and queues their analysis', { timeout: 200_000 }, async () => {
-    const status = await studio.call<{ olderVideos: { videoId: number; descriptorVersion: number }[] }>('analysis.descriptors', { project });
-    await page.goto(studio.server.url);
-    await page.locator('.recent-open').first().click();
-    await page.getByTestId('project-view').waitFor();
+  it('names the videos analysed under an older descriptor, queues their analysis, and is gone once it ran', { timeout: 300_000 }, async () => {
+    const descriptors = () => studio.call<{ olderVideos: { videoId: number; descriptorVersion: number }[] }>('analysis.descriptors', { project });
+    const openProject = async () => {
+      await page.goto(studio.server.url);
+      await page.locator('.recent-open').first().click();
+      await page.getByTestId('project-view').waitFor();
+    };
     const offer = page.getByTestId('reanalysis-offer');
-    if (status.olderVideos.length === 0) {
-      // Analysis already reads facial actions (descriptor version 2): nothing to offer.
-      expect(await offer.count()).toBe(0);
-      return;
-    }
+    // Analysis reads facial actions (descriptor version 2): nothing to offer.
+    expect((await descriptors()).olderVideos).toEqual([]);
+    await openProject();
+    expect(await offer.count()).toBe(0);
+
+    const [video] = await studio.call<{ id: number }[]>('videos.list', { project });
+    asAnalysedBeforeActions(path.join(project, PROJECT_DB_FILE), video?.id as VideoId);
+    expect((await descriptors()).olderVideos).toEqual([{ videoId: video?.id, descriptorVersion: 1 }]);
+    await openProject();
     await offer.waitFor();
     await expect.poll(() => offer.textContent()).toContain('single_face.mp4');
     expect(await offer.textContent()).toContain('1 video was analysed before facial actions');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'reanalysis-offer.png') });
-    const analyses = async () => (await studio.call<Job[]>('jobs.list', { project })).filter((j) => j.kind === 'analyze').length;
-    const before = await analyses();
+    const analyses = async () => (await studio.call<Job[]>('jobs.list', { project })).filter((j) => j.kind === 'analyze');
+    const before = (await analyses()).length;
     await page.getByTestId('reanalyse-for-actions').click();
-    await expect.poll(analyses, { timeout: 20_000 }).toBe(before + 1);
+    await expect.poll(async () => (await analyses()).length, { timeout: 20_000 }).toBe(before + 1);
+    await vi.waitFor(async () => expect((await analyses()).every((j) => j.state === 'done')).toBe(true), { timeout: 200_000, interval: 500 });
+    expect((await descriptors()).olderVideos).toEqual([]);
+    await openProject();
+    expect(await offer.count()).toBe(0);
     expect(studio.problems).toEqual([]);
   });
 });
