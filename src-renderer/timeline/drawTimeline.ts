@@ -258,8 +258,11 @@ function drawActionLanes(
   });
 }
 
-/** Per pixel column of the plot: the largest, smallest and mean value of the frames under it (NaN: none there). */
-function columnsOf(values: Float32Array, view: TimelineView, plotWidth: number): { upper: Float32Array; lower: Float32Array; centre: Float32Array } {
+/**
+ * Per pixel column of the plot: the largest, smallest and mean value of the frames under it (NaN: none there).
+ * With `spread` (a prediction's sd per frame) the largest and smallest are of value ± spread, clamped to [-1, 1].
+ */
+function columnsOf(values: Float32Array, view: TimelineView, plotWidth: number, spread?: Float32Array): { upper: Float32Array; lower: Float32Array; centre: Float32Array } {
   const columns = Math.max(1, Math.ceil(plotWidth));
   const upper = new Float32Array(columns).fill(NaN);
   const lower = new Float32Array(columns).fill(NaN);
@@ -275,14 +278,15 @@ function columnsOf(values: Float32Array, view: TimelineView, plotWidth: number):
     for (let f = from; f < to; f++) {
       const v = values[f] as number;
       if (Number.isNaN(v)) continue;
-      hi = Math.max(hi, v);
-      lo = Math.min(lo, v);
+      const s = spread ? (spread[f] as number) : 0;
+      hi = Math.max(hi, v + s);
+      lo = Math.min(lo, v - s);
       sum += v;
       n++;
     }
     if (n > 0) {
-      upper[px] = hi;
-      lower[px] = lo;
+      upper[px] = spread ? Math.min(1, hi) : hi;
+      lower[px] = spread ? Math.max(-1, lo) : lo;
       centre[px] = sum / n;
     }
   }
@@ -456,54 +460,14 @@ function drawPrediction(
   toY: (value: number) => number,
   style: TimelineStyle,
 ): void {
-  const plotWidth = plot.width;
   const mean = axis === 'valence' ? prediction.valence : prediction.arousal;
   const sd = axis === 'valence' ? prediction.valenceSd : prediction.arousalSd;
-  const columns = Math.max(1, Math.ceil(plotWidth));
-  const upper = new Float32Array(columns).fill(NaN);
-  const lower = new Float32Array(columns).fill(NaN);
-  const centre = new Float32Array(columns).fill(NaN);
-  const framesPerColumn = view.span / plotWidth;
-  for (let px = 0; px < columns; px++) {
-    const from = Math.max(0, Math.floor(view.start + px * framesPerColumn));
-    const to = Math.min(mean.length, Math.max(from + 1, Math.floor(view.start + (px + 1) * framesPerColumn)));
-    let hi = -Infinity;
-    let lo = Infinity;
-    let sum = 0;
-    let n = 0;
-    for (let f = from; f < to; f++) {
-      const m = mean[f] as number;
-      if (Number.isNaN(m)) continue;
-      const s = sd[f] as number;
-      hi = Math.max(hi, m + s);
-      lo = Math.min(lo, m - s);
-      sum += m;
-      n++;
-    }
-    if (n > 0) {
-      upper[px] = Math.min(1, hi);
-      lower[px] = Math.max(-1, lo);
-      centre[px] = sum / n;
-    }
-  }
+  const { upper, lower, centre } = columnsOf(mean, view, plot.width, sd);
   ctx.fillStyle = style.band(axis);
   fillBand(ctx, plot.left, upper, lower, toY);
   ctx.strokeStyle = style[axis];
   ctx.lineWidth = 1.5;
-  ctx.beginPath();
-  let drawing = false;
-  for (let px = 0; px < columns; px++) {
-    const value = centre[px] as number;
-    if (Number.isNaN(value)) {
-      drawing = false;
-      continue;
-    }
-    const x = plot.left + px + 0.5;
-    if (drawing) ctx.lineTo(x, toY(value));
-    else ctx.moveTo(x, toY(value));
-    drawing = true;
-  }
-  ctx.stroke();
+  strokeColumns(ctx, plot.left, centre, toY);
 }
 
 function fillBand(ctx: CanvasRenderingContext2D, left: number, upper: Float32Array, lower: Float32Array, toY: (value: number) => number): void {
