@@ -55,6 +55,20 @@ describe('few-shot accuracy with and without the action embedding', () => {
     expect(compared.mean.all?.arousal.mean).toBeCloseTo(differences.reduce((a, b) => a + b, 0) / differences.length, 12);
   });
 
+  it('compares predictions without the held-back score and gets the same predictions as with it', { timeout: 300_000 }, () => {
+    const data = syntheticSet(11);
+    const options = { draws: 2, seed: 4, anchors: 'any' as const, clipFraction: 0.5 };
+    const withScore = compareDescriptors(data, 'random:2', options);
+    const without = compareDescriptors(data, 'random:2', { ...options, heldBack: false });
+    // The score was there to leave out: a trained head retrained per fold.
+    expect(withScore.v2.draws.every((d) => d.heldBack?.retrainedPerFold === true)).toBe(true);
+    expect(without.v2.draws.every((d) => d.heldBack === null)).toBe(true);
+    for (const version of ['v1', 'v2'] as const) {
+      expect(without[version].draws.map((d) => d.predictors)).toEqual(withScore[version].draws.map((d) => d.predictors));
+    }
+    expect(without.paired).toEqual(withScore.paired);
+  });
+
   it('gives the mean difference an interval that holds it, and none wider than the differences', () => {
     const m = pairedMean([0.01, 0.03, -0.02, 0.05, 0.02, 0.04, 0.0, 0.03], 1);
     expect(m.mean).toBeCloseTo(0.02, 12);
