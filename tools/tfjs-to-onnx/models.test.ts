@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from '../../src-main/core/inference/onnxRuntime';
 import { describe, expect, it } from 'vitest';
-import type { CardTensor, ModelCard } from './model-card';
-import { buildShippedModel, cardText, MODELS_DIR, sha256, SHIPPED_MODELS } from './shipped-models';
+import { cardText, sha256, type CardTensor, type ModelCard } from './model-card';
+import { buildShippedModel, MODELS_DIR, SHIPPED_MODELS } from './shipped-models';
 
 const REBUILD = 'npx tsx tools/tfjs-to-onnx/build-models.ts';
 

@@ -3,12 +3,10 @@
  * each is converted and what its model card says. `build-models.ts` writes them to models/; the tests rebuild
  * them and demand the same bytes.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { convertTfjsModel, type ConvertOptions } from './convert';
-import type { CardTensor, ModelCard } from './model-card';
-import { OPSET } from './onnx-graph';
+import { convertedModelCard, sha256, type ModelCard, type ShippedModelWords } from './model-card';
 import { loadTfjsModel } from './tfjs-graph';
 import { CONVERTER_VERSION } from './version';
 
@@ -19,16 +17,10 @@ export const MODELS_DIR = path.resolve(__dirname, '../../models');
 
 export const EXPRESSION_CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'] as const;
 
-type CardText = Omit<ModelCard, 'schemaVersion' | 'file' | 'sha256' | 'sizeBytes' | 'format' | 'inputs' | 'outputs' | 'source' | 'converter'>;
-
-export interface ShippedModel {
-  id: string;
+export interface ShippedModel extends ShippedModelWords {
   /** Path of model.json inside the source package; weight shards are found through its manifest. */
   sourceFile: string;
   convert: ConvertOptions;
-  card: CardText;
-  /** Description of every input and output, by ONNX name. */
-  descriptions: Record<string, string>;
 }
 
 const MEDIAPIPE_LICENCE = {
@@ -242,10 +234,6 @@ export function sourcePackageDir(): string {
   return dir;
 }
 
-export function sha256(bytes: Uint8Array): string {
-  return crypto.createHash('sha256').update(bytes).digest('hex');
-}
-
 /** Converts one shipped model from the installed source package and writes nothing. */
 export async function buildShippedModel(spec: ShippedModel): Promise<{ bytes: Uint8Array; card: ModelCard }> {
   const pkgDir = sourcePackageDir();
@@ -259,31 +247,15 @@ export async function buildShippedModel(spec: ShippedModel): Promise<{ bytes: Ui
 
   const shards = (JSON.parse(fs.readFileSync(modelJson, 'utf8')) as { weightsManifest: { paths: string[] }[] }).weightsManifest.flatMap((g) => g.paths);
   const sourceFiles = [spec.sourceFile, ...shards.map((p) => path.posix.join(path.posix.dirname(spec.sourceFile), p))];
-  const describe = (io: { name: string; dtype: CardTensor['dtype']; shape: (number | string)[] }): CardTensor => {
-    const description = spec.descriptions[io.name];
-    if (description === undefined) throw new Error(`${spec.id}: no description for '${io.name}'`);
-    return { name: io.name, dtype: io.dtype, shape: io.shape, description };
-  };
-  const card: ModelCard = {
-    schemaVersion: 1,
-    ...spec.card,
-    file: `${spec.id}.onnx`,
-    sha256: sha256(result.bytes),
-    sizeBytes: result.bytes.byteLength,
-    format: { type: 'onnx', opset: OPSET },
-    inputs: result.inputs.map(describe),
-    outputs: result.outputs.map(describe),
-    source: {
+  const card = convertedModelCard(
+    spec,
+    result,
+    {
       package: SOURCE_PACKAGE,
       version: SOURCE_VERSION,
       files: sourceFiles.map((p) => ({ path: p, sha256: sha256(fs.readFileSync(path.join(pkgDir, p))) })),
     },
-    converter: { tool: 'tools/tfjs-to-onnx', version: CONVERTER_VERSION, options: { ...spec.convert } },
-  };
+    { tool: 'tools/tfjs-to-onnx', version: CONVERTER_VERSION, options: { ...spec.convert } },
+  );
   return { bytes: result.bytes, card };
-}
-
-/** The card file's text: stable key order and a trailing newline, so a rebuild diffs cleanly. */
-export function cardText(card: ModelCard): string {
-  return `${JSON.stringify(card, null, 2)}\n`;
 }

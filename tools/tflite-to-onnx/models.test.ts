@@ -7,7 +7,8 @@ import path from 'node:path';
 import * as ort from '../../src-main/core/inference/onnxRuntime';
 import { describe, expect, it } from 'vitest';
 import type { CardTensor, ModelCard } from '../tfjs-to-onnx/model-card';
-import { cardText, MODELS_DIR, sha256 } from '../tfjs-to-onnx/shipped-models';
+import { cardText, sha256 } from '../tfjs-to-onnx/model-card';
+import { MODELS_DIR } from '../tfjs-to-onnx/shipped-models';
 import { BLENDSHAPE_LANDMARKS, BLENDSHAPE_NAMES, buildShippedTfliteModel, SHIPPED_TFLITE_MODELS, TASK_FILE, TASK_SHA256 } from './shipped-models';
 
 const REBUILD = 'npx tsx tools/tflite-to-onnx/build-models.ts';

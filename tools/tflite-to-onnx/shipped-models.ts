@@ -6,9 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CardTensor, ModelCard } from '../tfjs-to-onnx/model-card';
-import { OPSET } from '../tfjs-to-onnx/onnx-graph';
-import { sha256 } from '../tfjs-to-onnx/shipped-models';
+import { convertedModelCard, sha256, type ModelCard, type ShippedModelWords } from '../tfjs-to-onnx/model-card';
 import { convertTflite, type ConvertOptions } from './convert';
 import { readZip } from './task-bundle';
 import { parseTflite } from './tflite-model';
@@ -42,16 +40,10 @@ export const BLENDSHAPE_NAMES: readonly string[] = [
   'noseSneerRight',
 ];
 
-type CardText = Omit<ModelCard, 'schemaVersion' | 'file' | 'sha256' | 'sizeBytes' | 'format' | 'inputs' | 'outputs' | 'source' | 'converter'>;
-
-export interface ShippedTfliteModel {
-  id: string;
+export interface ShippedTfliteModel extends ShippedModelWords {
   /** The .tflite file inside the bundle. */
   innerFile: string;
   convert: Pick<ConvertOptions, 'inputName' | 'outputs' | 'dynamicBatch'>;
-  card: CardText;
-  /** Description of every input and output, by ONNX name. */
-  descriptions: Record<string, string>;
 }
 
 const LICENCE = {
@@ -171,21 +163,10 @@ export async function buildShippedTfliteModel(spec: ShippedTfliteModel): Promise
   const metadata = { source: `${TASK_FILE}/${spec.innerFile}`, model_card: `${spec.id}.card.json` };
   const result = await convertTflite(parseTflite(inner), { ...spec.convert, graphName: spec.card.name, docString: spec.card.task, metadata });
 
-  const describe = (io: { name: string; dtype: CardTensor['dtype']; shape: (number | string)[] }): CardTensor => {
-    const description = spec.descriptions[io.name];
-    if (description === undefined) throw new Error(`${spec.id}: no description for '${io.name}'`);
-    return { name: io.name, dtype: io.dtype, shape: io.shape, description };
-  };
-  const card: ModelCard = {
-    schemaVersion: 1,
-    ...spec.card,
-    file: `${spec.id}.onnx`,
-    sha256: sha256(result.bytes),
-    sizeBytes: result.bytes.byteLength,
-    format: { type: 'onnx', opset: OPSET },
-    inputs: result.inputs.map(describe),
-    outputs: result.outputs.map(describe),
-    source: {
+  const card = convertedModelCard(
+    spec,
+    result,
+    {
       package: 'MediaPipe Face Landmarker task bundle (face_landmarker/float16/1)',
       version: '1',
       files: [
@@ -193,7 +174,7 @@ export async function buildShippedTfliteModel(spec: ShippedTfliteModel): Promise
         { path: `${TASK_FILE}/${spec.innerFile}`, sha256: sha256(inner) },
       ],
     },
-    converter: { tool: 'tools/tflite-to-onnx', version: CONVERTER_VERSION, options: { ...spec.convert } },
-  };
+    { tool: 'tools/tflite-to-onnx', version: CONVERTER_VERSION, options: { ...spec.convert } },
+  );
   return { bytes: result.bytes, card };
 }
