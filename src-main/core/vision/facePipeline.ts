@@ -12,6 +12,7 @@
 import path from 'node:path';
 import { runBatched } from '../inference/batching';
 import type { SessionFactory } from '../inference/executionProviders';
+import { affectToUnit, predictsAffect } from '../inference/modelCard';
 import { loadModel, type LoadedModel } from '../inference/modelRegistry';
 import { decodeDetections, DETECTOR_SIZE, type Point } from './blazeface';
 import {
@@ -134,6 +135,14 @@ export interface FaceDescriptor {
   /** Null for an encoder that has no expression head (the contract requires only the embedding). */
   expressionLogits: Float32Array | null;
   expressionProbs: Float32Array | null;
+  /** The encoder's own valence and arousal mapped onto [-1, 1] (its card's affectRange); null when its card declares none. */
+  affect: FaceAffect | null;
+}
+
+/** Valence and arousal on [-1, 1]. */
+export interface FaceAffect {
+  valence: number;
+  arousal: number;
 }
 
 /** A face on a track. `turnedAway`: too far turned from the camera to read (no descriptor, no identity). */
@@ -302,10 +311,15 @@ export class FacePipeline {
   async encode(inputs: readonly Float32Array[]): Promise<FaceDescriptor[]> {
     if (inputs.length === 0) return [];
     const out = await runBatched(this.models.encoder, inputs, this.encoderInputSpec.itemShape);
+    const card = this.models.encoder.card;
+    const affect = predictsAffect(card);
+    // [N] or [N, 1] alike: one value per face.
+    const value = (name: 'valence' | 'arousal', i: number) => affectToUnit(out[name]?.[i]?.[0] ?? Number.NaN, card.affectRange);
     return inputs.map((_, i) => ({
       embedding: out.embedding?.[i] ?? new Float32Array(),
       expressionLogits: out.expression_logits?.[i] ?? null,
       expressionProbs: out.expression_probs?.[i] ?? null,
+      affect: affect ? { valence: value('valence', i), arousal: value('arousal', i) } : null,
     }));
   }
 
