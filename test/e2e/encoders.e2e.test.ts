@@ -1,7 +1,7 @@
 /**
  * The Encoders panel in Chromium: it lists the shipped encoder in use, refuses a lab's encoder with a broken card
- * showing the card's problem on one line, imports a good one (test/support/labEncoder.ts) after the contract
- * check, and chooses it for the next analysis.
+ * showing the card's problem on one line, imports a good one (test/support/labEncoder.ts, with its own valence and
+ * arousal on [-10, 10], which the panel says) after the contract check, and chooses it for the next analysis.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,6 +39,7 @@ describe('the Encoders panel', () => {
     expect(text).toContain('256 values');
     expect(text).toContain('MIT');
     expect(await rows().first().getByTestId('encoder-active').textContent()).toBe('in use');
+    expect(await rows().first().getByTestId('encoder-affect').count()).toBe(0);
   });
 
   it("refuses a broken card with the card's problem on one line, and adds nothing", async () => {
@@ -52,12 +53,13 @@ describe('the Encoders panel', () => {
     await panel().screenshot({ path: path.join(SCREENSHOTS, 'encoders-refused.png') });
   });
 
-  it("imports a lab's encoder after the check and uses it for the next analysis", async () => {
-    await panel().getByLabel("Import a lab's encoder").fill(writeLabEncoder(path.join(work, 'lab')));
+  it("imports a lab's encoder after the check, says it predicts valence and arousal, and uses it for the next analysis", async () => {
+    await panel().getByLabel("Import a lab's encoder").fill(writeLabEncoder(path.join(work, 'lab'), { affect: true }));
     await panel().getByRole('button', { name: 'Import encoder' }).click();
     await expect.poll(() => rows().count(), { timeout: 30_000 }).toBe(2);
     const lab = rows().nth(1);
     expect(await lab.textContent()).toContain('RGB 112x112 NCHW, 0..1, mean 0.485/0.456/0.406 sd 0.229/0.224/0.225, crop 1.25x');
+    expect(await lab.getByTestId('encoder-affect').textContent()).toBe('valence and arousal, scale -10 to 10; read by the untrained prior');
     await lab.getByRole('button', { name: 'Use lab-linear-rgb112 for the next analysis' }).click();
     await expect.poll(() => lab.getByTestId('encoder-active').count()).toBe(1);
     expect(await rows().first().getByTestId('encoder-active').count()).toBe(0);
