@@ -33,9 +33,12 @@ export const PRIOR_SIMILARITY_SCALE = 6;
 /** Logit 0 at a V/A distance of sqrt(3 / 5) = 0.77 (see above). */
 export const AFFECT_PRIOR_SIMILARITY_SCALE = 5;
 
-/** What the prior reads under a layout, as the studio names it wherever it says which head predicts. */
+export const CIRCUMPLEX_PRIOR_NAME = 'circumplex prior';
+export const ENCODER_AFFECT_PRIOR_NAME = "encoder's own valence/arousal prior";
+
+/** What the prior reads under a layout, as the studio names it wherever it says which head predicts (exports too). */
 export function priorName(layout: DescriptorLayout): string {
-  return layout.affectDim > 0 ? "encoder's own valence/arousal prior" : 'circumplex prior';
+  return layout.affectDim > 0 ? ENCODER_AFFECT_PRIOR_NAME : CIRCUMPLEX_PRIOR_NAME;
 }
 
 export function priorHead(layout: DescriptorLayout): LinearPairHead {

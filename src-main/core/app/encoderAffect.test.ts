@@ -4,14 +4,13 @@
  * imported and chosen in a real project, a real ffmpeg-made video analysed by the real pipeline in the analysis
  * process, then: the stored values are the hand computation from each face's crop mapped onto [-1, 1]; with one
  * label and no trained head, the predictions the API serves (core/app/predictions.ts) follow the encoder's own
- * difference from the labelled frame; an analysis killed with SIGKILL and resumed stores the same values.
+ * difference from the labelled frame, and their saved run names that prior; an analysis killed with SIGKILL and resumed stores the same values.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePredictions } from '../../../src-renderer/api/predictionCodec';
 import { LAB_AFFECT_BIAS, LAB_AFFECT_RANGE, labAffectWeight, writeLabEncoder } from '../../../test/support/labEncoder';
 import { CHANGING_LIGHT, makeChangingLightVideo } from '../../../test/support/testMedia';
 import { ANALYZE_CHUNK_FRAMES, ANALYZE_JOB } from '../analysis/analyzeJob';
@@ -29,7 +28,7 @@ import { FacePipeline, loadFaceModels, releaseFaceModels } from '../vision/faceP
 import { addAnnotator } from './annotators';
 import { importEncoder, listEncoders, useEncoder } from './encoders';
 import { applyLabels } from './labels';
-import { videoPredictions } from './predictions';
+import { currentRun, NO_FACE, videoPredictions } from './predictions';
 
 const RUNNER = path.join(__dirname, '..', '..', '..', 'test', 'support', 'analyzeRunner.ts');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-encoder-affect-'));
@@ -149,7 +148,11 @@ describe("a lab encoder's own valence and arousal", () => {
     const anchor = faces.find((f) => f.frameIndex === 60) as FrameDescriptor;
     const label = { valence: 0.1, arousal: -0.2 };
     await applyLabels(session, { videoId, personId: FIRST_PERSON, annotatorId: rater.id, origin: 'manual', sets: [{ frameIndex: 60, ...label }], deletes: [] });
-    const predicted = decodePredictions(await videoPredictions(session, videoId, FIRST_PERSON, rater.id), null);
+    const packed = await videoPredictions(session, videoId, FIRST_PERSON, rater.id);
+    expect(packed.changedFrames).toBeNull();
+    // As the API sends them: little-endian int16 thousandths, NO_FACE where there is no face.
+    const unpack = (base64: string) => Array.from(new Int16Array(Uint8Array.from(Buffer.from(base64, 'base64')).buffer), (v) => (v === NO_FACE ? Number.NaN : v / 1000));
+    const predicted = { ...packed, valence: unpack(packed.valence), arousal: unpack(packed.arousal) };
     expect(predicted.head).toEqual({ modelId: null, name: "encoder's own valence/arousal prior", version: '1', note: null });
     expect(predicted.anchors).toBe(1);
     // The label itself, up to the smoother's near-exact label variance and the 1/1000 the API packs values in.
@@ -166,6 +169,9 @@ describe("a lab encoder's own valence and arousal", () => {
       // Most of the encoder's own difference, not a faint echo of it (measured: 0.87 for valence, 0.75 for arousal).
       expect(slope(expected, got), output).toBeGreaterThan(0.6);
     }
+    // The saved run (what exports name as the source of a predicted row) says which prior made it.
+    const run = await currentRun(session, videoId, FIRST_PERSON, rater.id);
+    expect([run?.headName, run?.priorHead]).toEqual(["encoder's own valence/arousal prior", true]);
   });
 
   it('are kept by an analysis killed with SIGKILL and resumed: the same values as the uninterrupted run', { timeout: 240_000 }, async () => {
