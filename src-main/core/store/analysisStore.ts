@@ -1,9 +1,9 @@
 /**
  * The face analysis in the project database: one `faces` row per face per frame (box and landmarks in video
  * pixels, its track, its person once tracks are linked, whether it is turned away, and on a few frames per track
- * its identity descriptor), its embedding in `embeddings` (with the encoder's own valence and arousal, when it has them), its expression logits in `face_expressions` (none for
- * a face turned away), its facial actions in `face_actions` (descriptor version 2 on), and per video in
- * `face_analyses` how far the analysis got (with the encoder it used, registered by modelStore.ts, and the
+ * its identity descriptor), its embedding in `embeddings` (with the encoder's own valence and arousal, when it has
+ * them), its expression logits in `face_expressions` (none for a face turned away), its facial actions in
+ * `face_actions` (descriptor version 2 on), and per video in `face_analyses` how far the analysis got (with the encoder it used, registered by modelStore.ts, and the
  * descriptor contract it was made under). Frames inside the analysed range without a faces row have no face; they are never
  * filled in. Readers take the person whose faces they read. `sqliteAnalysisStore` is the asynchronous
  * AnalysisStore seam the application layer reads it through (projectStores.ts).

@@ -3,7 +3,8 @@
  * Landmarker V2) gives each 478 landmarks and a face flag, a face is taken up only if FaceMesh V1 confirms it too (V2's
  * flag does not tell cartoon lettering from a face; V1's does), every face in view is tracked from frame to
  * frame on its landmarks (faceTracker.ts), and every face facing the camera is read twice: the expression network
- * encodes an upright grey crop of it into the 256-d embedding plus 7 expression logits, and the blendshape model
+ * encodes an upright grey crop of it into the 256-d embedding plus 7 expression logits (a lab's encoder: the crop
+ * its card declares, and its own valence and arousal if it has them), and the blendshape model
  * reads its landmarks into 52 facial-action scores and a 64-d action embedding (faceActions.ts). A face turned away
  * is kept on its track but not read. A few frames of each track also get an identity descriptor (faceres), which
  * links tracks into persons after the analysis. A frame where no candidate passes the face flag has no face:
