@@ -14,7 +14,7 @@ import { writeLabEncoder } from '../../../test/support/labEncoder';
 import { StudioError } from '../errors';
 import * as ort from './onnxRuntime';
 import type { CreateSession } from './executionProviders';
-import { readModelCard } from './modelCard';
+import { affectToUnit, readModelCard } from './modelCard';
 import { checkOnEveryProvider, sha256File } from './modelRegistry';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-encoder-contract-'));
@@ -65,6 +65,12 @@ describe("an encoder's own valence and arousal", () => {
   ])('refuses the scale %j on one line naming the field', (affectRange, message) => {
     const file = cardOf(labEncoder((card) => ({ ...card, affectRange }), true));
     expect(() => readModelCard(file)).toThrow(new StudioError(`The model card ${file} is not valid: ${message}.`));
+  });
+
+  it('maps a value from its scale onto [-1, 1] linearly, clamping what falls outside', () => {
+    expect([1, 5, 9, 3].map((v) => affectToUnit(v, [1, 9]))).toEqual([-1, 0, 1, -0.5]);
+    expect([-10, 2.5, 10, 12, -40].map((v) => affectToUnit(v, [-10, 10]))).toEqual([-1, 0.25, 1, 1, -1]);
+    expect(affectToUnit(0.3)).toBeCloseTo(0.3, 12);
   });
 
   it('accepts a scale such as [1, 9] and the card of a model that has both outputs', async () => {
