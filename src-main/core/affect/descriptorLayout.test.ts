@@ -12,6 +12,7 @@ import { ACTION_EMBEDDING_SCALE, buildDescriptor, DEFAULT_ENCODER, descriptorLay
 import { forwardPairs } from './pairHead';
 import { priorHead, priorName } from './priorHead';
 import { seededRandom } from './random';
+import { headTrainingOptions } from './trainJob';
 
 const SMALL = { embeddingDim: 128, expressionDim: 0, affectDim: 0 };
 /** A lab's encoder with its own valence and arousal, with and without an expression head. */
@@ -142,6 +143,10 @@ describe("the prior head of an encoder with its own valence and arousal", () => 
     const layout = descriptorLayout(1, AFFECT);
     const out = forwardPairs(priorHead(layout), face(3, layout, 0.1, 0.1, null), face(4, layout, 0.1 + Math.sqrt(0.3), 0.1 - Math.sqrt(0.3), null));
     expect(out.similarity[0]).toBeCloseTo(0, 5);
+  });
+
+  it('is where a trained head starts from, as the circumplex prior is for the shipped encoder', () => {
+    for (const layout of [descriptorLayout(2, AFFECT), descriptorLayout(2)]) expect(headTrainingOptions(layout).start).toEqual(priorHead(layout));
   });
 
   it('is the circumplex prior, under its name, for an encoder without them', () => {
