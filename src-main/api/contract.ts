@@ -300,6 +300,8 @@ export const EncoderInfo = z.object({
   version: z.string(),
   input: z.string(),
   embeddingDim: z.number().int().nullable(),
+  /** The scale of the encoder's own valence/arousal outputs [min, max] (the prior reads them), or null: it has none. */
+  affectRange: z.tuple([z.number(), z.number()]).nullable(),
   licence: z.string(),
   active: z.boolean(),
   builtIn: z.boolean(),

@@ -33,6 +33,7 @@ interface Listed {
   name: string;
   input: string;
   embeddingDim: number;
+  affectRange: [number, number] | null;
   licence: string;
   active: boolean;
   builtIn: boolean;
@@ -59,6 +60,7 @@ describe('encoders command', () => {
         version: '1.0.0',
         input: 'grey 64x64 NHWC, 0..1, mean 0.5 sd 0.5, crop 1.1x',
         embeddingDim: 256,
+        affectRange: null,
         licence: 'MIT, Octavio Arriaga (oarriaga/face_classification)',
         active: true,
         builtIn: true,
@@ -73,6 +75,14 @@ describe('encoders command', () => {
     expect(err).toBe(`affect-studio: The model card ${broken.replace(/\.onnx$/, '.card.json')} is not valid: preprocessing.layout must be "NHWC" or "NCHW".\n`);
     expect(fs.existsSync(path.join(dir, 'encoders'))).toBe(false);
     expect((await listed(dir)).length).toBe(1);
+  });
+
+  it('refuses a card whose valence/arousal scale is empty on one line, and copies nothing', async () => {
+    const broken = writeLabEncoder(path.join(work, 'broken-affect'), { affect: true, card: (card) => ({ ...card, affectRange: [9, 1] }) });
+    const { code, out, err } = await cli(['encoders', dir, 'import', broken]);
+    expect([code, out]).toEqual([1, '']);
+    expect(err).toBe(`affect-studio: The model card ${broken.replace(/\.onnx$/, '.card.json')} is not valid: affectRange must be [min, max] with min below max.\n`);
+    expect(fs.existsSync(path.join(dir, 'encoders'))).toBe(false);
   });
 
   it('refuses a model without its card beside it, saying what to write', async () => {
@@ -92,7 +102,7 @@ describe('encoders command', () => {
     expect(fs.readFileSync(path.join(dir, 'encoders', copies[1] as string)).equals(fs.readFileSync(labFile))).toBe(true);
     expect(await listed(dir)).toEqual([
       expect.objectContaining({ id: 1, name: 'emotion-xception-fer2013', active: true, builtIn: true }),
-      { id: 2, name: 'lab-linear-rgb112', version: '0.3.0', input: 'RGB 112x112 NCHW, 0..1, mean 0.485/0.456/0.406 sd 0.229/0.224/0.225, crop 1.25x', embeddingDim: LAB_DIM, licence: 'CC0-1.0 (a test model)', active: false, builtIn: false },
+      { id: 2, name: 'lab-linear-rgb112', version: '0.3.0', input: 'RGB 112x112 NCHW, 0..1, mean 0.485/0.456/0.406 sd 0.229/0.224/0.225, crop 1.25x', embeddingDim: LAB_DIM, affectRange: null, licence: 'CC0-1.0 (a test model)', active: false, builtIn: false },
     ]);
     // Importing it again changes nothing.
     expect((await cli(['encoders', dir, 'import', labFile])).code).toBe(0);

@@ -65,6 +65,7 @@ export function buildSyntheticProject(dir: string, options: SyntheticProjectOpti
             turnedAway: false,
             embedding: Float32Array.from({ length: dim }, () => random() - 0.5),
             expressionLogits: Float32Array.from({ length: 7 }, () => random()),
+            affect: null,
             identity: null,
             actions: withActions
               ? { scores: Float32Array.from({ length: 52 }, () => random()), embedding: Float32Array.from({ length: 64 }, () => random() - 0.5) }

@@ -331,3 +331,24 @@ export function soundOnsetSec(file: string): number {
   for (let i = 0; i + 1 < pcm.length; i += 2) if (Math.abs(pcm.readInt16LE(i)) > 3277) return i / 2 / rate;
   throw new Error(`${file} is silent`);
 }
+
+/** What makeChangingLightVideo makes: H.264 640x360, 15 fps; the periods of its brightness and colour swings. */
+export const CHANGING_LIGHT = { frames: 120, fps: 15, width: 640, height: 360, brightnessPeriodSec: 8, saturationPeriodSec: 5 } as const;
+
+/**
+ * One face (FRL neutral 001, drifting a little) whose light changes slowly, as affect does in footage: its
+ * brightness swings by ±0.12 and its colour saturation by ±50%, on periods of their own, so an encoder reading
+ * brightness and colour sees two different curves over the clip.
+ */
+export function makeChangingLightVideo(file: string): string {
+  const { frames, fps, brightnessPeriodSec, saturationPeriodSec } = CHANGING_LIGHT;
+  const light = `eq=brightness='0.12*sin(2*PI*t/${brightnessPeriodSec})':saturation='1+0.5*sin(2*PI*t/${saturationPeriodSec})':eval=frame`;
+  const { ffmpeg } = resolveFfmpegPaths();
+  execFileSync(ffmpeg, [
+    '-v', 'error', '-nostdin', '-y',
+    ...lavfi(`color=c=0x55606f:s=640x360:r=${fps}`), ...still(photo('neutral', '001'), String(fps)),
+    '-filter_complex', `[1]scale=300:300,format=yuv420p,${light}[f];[0][f]overlay=x='170+20*sin(2*PI*t/3.1)':y='30+5*sin(2*PI*t/1.7)':shortest=1`,
+    '-frames:v', String(frames), ...H264, file,
+  ]);
+  return file;
+}

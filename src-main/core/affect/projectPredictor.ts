@@ -25,7 +25,7 @@ import { buildDescriptor, DEFAULT_ENCODER, descriptorLayout, encoderParts, EXPRE
 import type { HeldBackInput } from './heldBack';
 import { anchorOf, headFrames, otherVideoLabel, ownLabel, packDescriptors, videoPropagation, type HeadFrames, type LabelAnchor } from './labelPropagation';
 import { readLinearHead, type LinearPairHead } from './pairHead';
-import { priorHead } from './priorHead';
+import { priorHead, priorName } from './priorHead';
 import { headTrainingOptions } from './trainJob';
 import type { Propagated, VideoPropagation } from './propagate';
 
@@ -186,7 +186,7 @@ export class ProjectPredictor {
   private activeHead(annotatorId: AnnotatorId): ActiveHead {
     const layout = this.layout();
     const layoutKey = `${layout.version}/${layout.dim}`;
-    const prior = (note: string | null): ActiveHead => ({ head: priorHead(layout), info: { modelId: null, name: 'circumplex prior', version: '1', note }, key: `prior/${layoutKey}`, layout });
+    const prior = (note: string | null): ActiveHead => ({ head: priorHead(layout), info: { modelId: null, name: priorName(layout), version: '1', note }, key: `prior/${layoutKey}`, layout });
     const row = activePairHead(this.db, annotatorId);
     if (!row || row.file === PRIOR_HEAD_FILE) return prior(null);
     // Every prediction asks for its annotator's head: read and decode a head's file once, not on every label edit.
@@ -224,12 +224,12 @@ export class ProjectPredictor {
       const actions = layout.actionDim > 0 ? new Map(listFaceActions(this.db, videoId, personId).map((a) => [a.frameIndex, a.embedding])) : null;
       // Best-scored first within a frame: a person with two faces on one frame (linked wrongly) is read by the best.
       for (const face of listFrameDescriptors(this.db, videoId, personId, analysis.encoderId)) {
-        if (descriptors[face.frameIndex] || (layout.expressionDim > 0 && !face.expressionLogits)) continue;
+        if (descriptors[face.frameIndex] || (layout.expressionDim > 0 && !face.expressionLogits) || (layout.affectDim > 0 && !face.affect)) continue;
         // A frame without actions under a layout that has them (a face the blendshape model did not read) has no descriptor.
         const frameActions = actions?.get(face.frameIndex) ?? null;
         if (actions && !frameActions) continue;
         const probabilities = face.expressionLogits && softmax(face.expressionLogits);
-        descriptors[face.frameIndex] = buildDescriptor(layout, { embedding: face.embedding, probabilities, actions: frameActions });
+        descriptors[face.frameIndex] = buildDescriptor(layout, { embedding: face.embedding, probabilities, actions: frameActions, affect: face.affect });
       }
     }
     const data = {

@@ -43,6 +43,7 @@ function toStored(frame: AnalysedFrame, sx: number, sy: number): AnalysedChunk['
       turnedAway: face.turnedAway,
       embedding: face.descriptor?.embedding ?? null,
       expressionLogits: face.descriptor?.expressionLogits ?? null,
+      affect: face.descriptor?.affect ?? null,
       identity: face.identity,
       actions: face.actions,
     };

@@ -5,6 +5,7 @@ import type { CheckedModel, ModelInfo } from '../inference/modelRegistry';
 import type { FaceActions } from '../vision/faceActions';
 import type { Box } from '../vision/faceRoi';
 import type { TrackerState } from '../vision/faceTracker';
+import type { FaceAffect } from '../vision/facePipeline';
 
 export interface AnalyzeRequest {
   type: 'analyze';
@@ -60,6 +61,8 @@ export interface StoredFace {
   turnedAway: boolean;
   embedding: Float32Array | null;
   expressionLogits: Float32Array | null;
+  /** The encoder's own valence and arousal on [-1, 1], for an encoder whose card declares them; else null. */
+  affect: FaceAffect | null;
   /** The identity descriptor, on the frames where its track was sampled. */
   identity: Float32Array | null;
   /** The blendshape model's facial-action scores and embedding (faceActions.ts); null for a face turned away. */

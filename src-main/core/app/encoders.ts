@@ -7,7 +7,7 @@ import path from 'node:path';
 import { checkModelInProcess } from '../analysis/analysisClient';
 import { copyEncoderIntoProject, encoderFilesToImport } from '../analysis/projectEncoders';
 import { StudioError } from '../errors';
-import { cardPathFor, readModelCard, type ModelCard } from '../inference/modelCard';
+import { cardPathFor, DEFAULT_AFFECT_RANGE, predictsAffect, readModelCard, type ModelCard } from '../inference/modelCard';
 import { defaultModelsDir } from '../inference/modelRegistry';
 import type { ModelId } from '../store/modelStore';
 import { describeEncoderInput } from '../vision/encoderInput';
@@ -22,6 +22,8 @@ export interface EncoderView {
   /** The card's input in a few words (size, colour, layout, normalisation, crop margin). */
   input: string;
   embeddingDim: number | null;
+  /** The scale its own valence/arousal outputs are on (its card's, [-1, 1] unless it says), or null when it has none. */
+  affectRange: [number, number] | null;
   licence: string;
   active: boolean;
   builtIn: boolean;
@@ -44,7 +46,8 @@ function licenceOf(card: ModelCard): string {
 }
 
 function view(card: ModelCard, id: ModelId | null, active: boolean, builtIn: boolean): EncoderView {
-  return { id, name: card.name, version: card.version, input: describeEncoderInput(card), embeddingDim: card.embeddingDim ?? null, licence: licenceOf(card), active, builtIn };
+  const affectRange = predictsAffect(card) ? card.affectRange ?? DEFAULT_AFFECT_RANGE : null;
+  return { id, name: card.name, version: card.version, input: describeEncoderInput(card), embeddingDim: card.embeddingDim ?? null, affectRange, licence: licenceOf(card), active, builtIn };
 }
 
 /** The project's encoders, oldest first; the shipped one is always among them, active until another is chosen. */

@@ -208,7 +208,7 @@ export async function currentRun(project: ProjectContext, videoId: VideoId, pers
   const revision = await project.stores.labels.revision(annotatorId);
   if (saved && saved.labelsRevision === revision && saved.fromCurrentAnalysis) {
     const { head } = (await currentLayer(project, videoId, personId, annotatorId)).prediction;
-    if (head.modelId === null ? saved.priorHead : saved.pairHeadId === head.modelId) return saved;
+    if (head.modelId === null ? saved.priorHead && saved.headName === head.name : saved.pairHeadId === head.modelId) return saved;
   }
   // A read-only project (damaged, or on a read-only disk) cannot store a new run: exports use what it holds.
   if (project.access.mode !== 'read-write') return saved;
@@ -251,7 +251,7 @@ async function saveLayer(project: ProjectContext, videoId: VideoId, personId: Pe
   const { prediction, revision } = await currentLayer(project, videoId, personId, annotatorId);
   if (!prediction.hasFace.includes(1)) return null;
   const { valence, arousal, valenceSd, arousalSd, hasFace, anchors, head } = prediction;
-  const runId = await project.stores.predictions.saveRun({ videoId, personId, annotatorId, pairHeadId: head.modelId, labelsRevision: revision, anchors, valence, arousal, valenceSd, arousalSd, hasFace });
+  const runId = await project.stores.predictions.saveRun({ videoId, personId, annotatorId, pairHeadId: head.modelId, priorName: head.name, labelsRevision: revision, anchors, valence, arousal, valenceSd, arousalSd, hasFace });
   // Null: the project closed while the run was being written.
   return runId === null ? null : project.stores.predictions.newestRun(videoId, personId, annotatorId);
 }

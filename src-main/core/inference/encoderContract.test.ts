@@ -1,6 +1,7 @@
 /**
  * A lab's encoder card and model against the contract: the card's input fields are refused one line at a time
- * naming the field, a model whose input is not the one the card's preprocessing makes is refused, and the check runs
+ * naming the field, so is a bad scale of its own valence/arousal outputs (affectRange) or a card declaring one of
+ * them only, a model whose input is not the one the card's preprocessing makes is refused, and the check runs
  * on every execution provider of the chain. This machine has only the CPU provider, so the accelerator is the
  * `create` hook the session factory has for tests: once absent (its libraries missing), once present but returning
  * non-finite values from the real model's session (as a broken GPU kernel would).
@@ -10,9 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeLabEncoder } from '../../../test/support/labEncoder';
+import { StudioError } from '../errors';
 import * as ort from './onnxRuntime';
 import type { CreateSession } from './executionProviders';
-import { readModelCard } from './modelCard';
+import { affectToUnit, readModelCard } from './modelCard';
 import { checkOnEveryProvider, sha256File } from './modelRegistry';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-encoder-contract-'));
@@ -21,7 +23,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 type Card = Record<string, unknown> & { preprocessing: Record<string, unknown> };
 const withInput = (changes: Record<string, unknown>) => (card: Record<string, unknown>) => ({ ...card, preprocessing: { ...(card as Card).preprocessing, ...changes } });
 let made = 0;
-const labEncoder = (card?: (card: Record<string, unknown>) => Record<string, unknown>) => writeLabEncoder(path.join(work, `m${++made}`), { card });
+const labEncoder = (card?: (card: Record<string, unknown>) => Record<string, unknown>, affect = false) => writeLabEncoder(path.join(work, `m${++made}`), { card, affect });
 const cardOf = (file: string) => file.replace(/\.onnx$/, '.card.json');
 
 describe("an encoder card's input", () => {
@@ -48,6 +50,39 @@ describe("an encoder card's input", () => {
     const file = labEncoder(withInput({ layout: 'NHWC' }));
     await expect(checkOnEveryProvider(file, { chain: ['cpu'] })).rejects.toThrow(
       'lab-linear.onnx cannot be used: on the cpu execution provider, the card\'s preprocessing (NHWC, 3 channel(s), 112x112) makes [N, 112, 112, 3] but the model\'s input "image" is [N, 3, 112, 112].',
+    );
+  });
+});
+
+describe("an encoder's own valence and arousal", () => {
+  it.each([
+    [[1, 1], 'affectRange must be [min, max] with min below max'],
+    [[9, 1], 'affectRange must be [min, max] with min below max'],
+    [['-10', 10], 'affectRange.0 must be a number'],
+    [[-10, null], 'affectRange.1 must be a number'],
+    [10, 'affectRange must be two numbers [min, max]'],
+    [[1, 5, 9], 'affectRange must be two numbers [min, max]'],
+  ])('refuses the scale %j on one line naming the field', (affectRange, message) => {
+    const file = cardOf(labEncoder((card) => ({ ...card, affectRange }), true));
+    expect(() => readModelCard(file)).toThrow(new StudioError(`The model card ${file} is not valid: ${message}.`));
+  });
+
+  it('maps a value from its scale onto [-1, 1] linearly, clamping what falls outside', () => {
+    expect([1, 5, 9, 3].map((v) => affectToUnit(v, [1, 9]))).toEqual([-1, 0, 1, -0.5]);
+    expect([-10, 2.5, 10, 12, -40].map((v) => affectToUnit(v, [-10, 10]))).toEqual([-1, 0.25, 1, 1, -1]);
+    expect(affectToUnit(0.3)).toBeCloseTo(0.3, 12);
+  });
+
+  it('accepts a scale such as [1, 9] and the card of a model that has both outputs', async () => {
+    const file = labEncoder((card) => ({ ...card, affectRange: [1, 9] }), true);
+    expect(readModelCard(cardOf(file)).affectRange).toEqual([1, 9]);
+    await expect(checkOnEveryProvider(file, { chain: ['cpu'] })).resolves.toMatchObject({ card: { name: 'lab-linear-rgb112' } });
+  });
+
+  it('refuses a card that declares one of the two outputs only, saying to declare both', async () => {
+    const file = labEncoder((card) => ({ ...card, outputs: (card.outputs as { name: string }[]).filter((o) => o.name !== 'arousal') }), true);
+    await expect(checkOnEveryProvider(file, { chain: ['cpu'] })).rejects.toThrow(
+      'lab-linear.onnx cannot be used: on the cpu execution provider, the card declares output "valence" without "arousal": declare both or neither.',
     );
   });
 });

@@ -66,6 +66,17 @@ export function encoderItemShape(input: EncoderInput): number[] {
   return input.layout === 'NCHW' ? [input.channels, height, width] : [height, width, input.channels];
 }
 
+/**
+ * The scale of an encoder's own `valence` and `arousal` outputs (modelContract.ts AFFECT_OUTPUTS), as [min, max]:
+ * [-1, 1] when the card leaves it out (the studio's own scale), e.g. [1, 9] for a SAM-style model or [-10, 10] for
+ * one trained on AFEW-VA's raw labels. The studio maps both outputs linearly from it onto [-1, 1] and clamps.
+ */
+const AffectRangeSchema = z
+  .tuple([z.number({ error: 'must be a number' }).finite(), z.number({ error: 'must be a number' }).finite()], { error: 'must be two numbers [min, max]' })
+  .refine(([min, max]) => min < max, { error: 'must be [min, max] with min below max' });
+export type AffectRange = z.infer<typeof AffectRangeSchema>;
+export const DEFAULT_AFFECT_RANGE: AffectRange = [-1, 1];
+
 const ModelCardSchema = z
   .looseObject({
     name: z.string().min(1),
@@ -81,6 +92,7 @@ const ModelCardSchema = z
       .optional(),
     inputs: z.array(TensorSpec).min(1),
     outputs: z.array(TensorSpec).min(1),
+    affectRange: AffectRangeSchema.optional(),
   })
   .superRefine((card, ctx) => {
     // Only an encoder's preprocessing is read by the studio from its card; the other roles' is built into its code.
@@ -112,4 +124,20 @@ export function readModelCard(cardFile: string): ModelCard {
     throw new StudioError(`The model card ${cardFile} is not valid: ${problems}${more}.`);
   }
   return parsed.data;
+}
+
+/**
+ * Whether the encoder's card declares both affect outputs: only then does analysis store them and the prior read
+ * them (the contract check refuses a model with one of them only).
+ */
+export function predictsAffect(card: { outputs?: readonly { name: string }[] }): boolean {
+  const names = new Set((card.outputs ?? []).map((o) => o.name));
+  return names.has('valence') && names.has('arousal');
+}
+
+/** One of the encoder's own valence/arousal values, from its card's `affectRange` onto [-1, 1], clamped. */
+export function affectToUnit(value: number, range: AffectRange = DEFAULT_AFFECT_RANGE): number {
+  const [min, max] = range;
+  const unit = ((value - min) / (max - min)) * 2 - 1;
+  return unit < -1 ? -1 : unit > 1 ? 1 : unit;
 }

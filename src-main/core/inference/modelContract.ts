@@ -90,6 +90,11 @@ export function checkRoleContract(card: ModelCard, session: ort.InferenceSession
       }
     }
     problems.push(...affectOutputProblems(outputs));
+    // The studio reads the affect outputs its card declares (modelCard.ts predictsAffect): half a pair is a mistake.
+    const affectDeclared = AFFECT_OUTPUTS.filter((name) => card.outputs.some((o) => o.name === name));
+    if (affectDeclared.length === 1) {
+      problems.push(`the card declares output "${affectDeclared[0]}" without "${AFFECT_OUTPUTS.find((n) => n !== affectDeclared[0])}": declare both or neither`);
+    }
     const embedding = outputs.find((io) => io.name === 'embedding');
     if (embedding && embedding.shape.length !== 2) problems.push(`"embedding" must be [N, D], not ${showShape(embedding.shape)}`);
     const declared = embedding?.shape[1];

@@ -1,9 +1,9 @@
 /**
  * The face analysis in the project database: one `faces` row per face per frame (box and landmarks in video
  * pixels, its track, its person once tracks are linked, whether it is turned away, and on a few frames per track
- * its identity descriptor), its embedding in `embeddings`, its expression logits in `face_expressions` (none for
- * a face turned away), its facial actions in `face_actions` (descriptor version 2 on), and per video in
- * `face_analyses` how far the analysis got (with the encoder it used, registered by modelStore.ts, and the
+ * its identity descriptor), its embedding in `embeddings` (with the encoder's own valence and arousal, when it has
+ * them), its expression logits in `face_expressions` (none for a face turned away), its facial actions in
+ * `face_actions` (descriptor version 2 on), and per video in `face_analyses` how far the analysis got (with the encoder it used, registered by modelStore.ts, and the
  * descriptor contract it was made under). Frames inside the analysed range without a faces row have no face; they are never
  * filled in. Readers take the person whose faces they read. `sqliteAnalysisStore` is the asynchronous
  * AnalysisStore seam the application layer reads it through (projectStores.ts).
@@ -13,6 +13,7 @@ import type { Db } from './projectDb';
 import type { Box } from '../vision/faceRoi';
 import { normalisedGeometry } from '../vision/landmarkGeometry';
 import type { AnalysedChunk } from '../analysis/analysisProtocol';
+import type { FaceAffect } from '../vision/facePipeline';
 import type { ModelId } from './modelStore';
 import type { PreviousPerson } from './personStore';
 
@@ -85,7 +86,7 @@ export function writeAnalysedChunk(db: Db, videoId: VideoId, encoderId: ModelId,
     `INSERT INTO faces (video_id, frame_index, track_id, box_x, box_y, box_w, box_h, score, landmarks, turned_away, identity)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertEmbedding = db.prepare('INSERT INTO embeddings (face_id, model_id, dim, vector) VALUES (?, ?, ?, ?)');
+  const insertEmbedding = db.prepare('INSERT INTO embeddings (face_id, model_id, dim, vector, valence, arousal) VALUES (?, ?, ?, ?, ?, ?)');
   const insertLogits = db.prepare('INSERT INTO face_expressions (face_id, model_id, dim, logits) VALUES (?, ?, ?, ?)');
   const insertActions = db.prepare('INSERT INTO face_actions (face_id, scores, embedding) VALUES (?, ?, ?)');
   let detectorRuns = 0;
@@ -96,7 +97,7 @@ export function writeAnalysedChunk(db: Db, videoId: VideoId, encoderId: ModelId,
       const faceId = insertFace.run(
         videoId, frame.frameIndex, face.trackId, x, y, w, h, face.score, blob(face.landmarks), face.turnedAway ? 1 : 0, face.identity ? blob(face.identity) : null,
       ).lastInsertRowid;
-      if (face.embedding) insertEmbedding.run(faceId, encoderId, face.embedding.length, blob(face.embedding));
+      if (face.embedding) insertEmbedding.run(faceId, encoderId, face.embedding.length, blob(face.embedding), face.affect?.valence ?? null, face.affect?.arousal ?? null);
       if (face.expressionLogits) insertLogits.run(faceId, encoderId, face.expressionLogits.length, blob(face.expressionLogits));
       if (face.actions) insertActions.run(faceId, blob(face.actions.scores), blob(face.actions.embedding));
     }
@@ -224,7 +225,7 @@ export function bestFaceLandmarks(db: Db, videoId: VideoId, personId: PersonId, 
 
 /**
  * The per-frame descriptor of docs/DESIGN.md §5 for every face of a person (facing the camera: a face turned away
- * has no embedding): embedding, expression logits, landmark geometry.
+ * has no embedding): embedding, expression logits, the encoder's own valence and arousal, landmark geometry.
  */
 export interface FrameDescriptor {
   frameIndex: number;
@@ -232,6 +233,8 @@ export interface FrameDescriptor {
   trackId: number | null;
   embedding: Float32Array;
   expressionLogits: Float32Array | null;
+  /** On [-1, 1]; null for an encoder without valence/arousal outputs, and for analyses from before migration 10. */
+  affect: FaceAffect | null;
   geometry: Float32Array;
 }
 
@@ -239,18 +242,28 @@ export interface FrameDescriptor {
 export function listFrameDescriptors(db: Db, videoId: VideoId, personId: PersonId, encoderId: ModelId): FrameDescriptor[] {
   const rows = db
     .prepare(
-      `SELECT f.id AS faceId, f.frame_index AS frameIndex, f.track_id AS trackId, f.landmarks, e.vector, x.logits
+      `SELECT f.id AS faceId, f.frame_index AS frameIndex, f.track_id AS trackId, f.landmarks, e.vector, e.valence, e.arousal, x.logits
        FROM faces f JOIN embeddings e ON e.face_id = f.id AND e.model_id = @encoderId
        LEFT JOIN face_expressions x ON x.face_id = f.id AND x.model_id = @encoderId
        WHERE f.video_id = @videoId AND f.person_id = @personId AND f.turned_away = 0 ORDER BY f.frame_index, f.score DESC`,
     )
-    .all({ videoId, personId, encoderId }) as { faceId: number; frameIndex: number; trackId: number | null; landmarks: Buffer; vector: Buffer; logits: Buffer | null }[];
+    .all({ videoId, personId, encoderId }) as {
+    faceId: number;
+    frameIndex: number;
+    trackId: number | null;
+    landmarks: Buffer;
+    vector: Buffer;
+    valence: number | null;
+    arousal: number | null;
+    logits: Buffer | null;
+  }[];
   return rows.map((r) => ({
     frameIndex: r.frameIndex,
     faceId: r.faceId,
     trackId: r.trackId,
     embedding: floats(r.vector),
     expressionLogits: r.logits ? floats(r.logits) : null,
+    affect: r.valence !== null && r.arousal !== null ? { valence: r.valence, arousal: r.arousal } : null,
     geometry: normalisedGeometry(floats(r.landmarks)),
   }));
 }

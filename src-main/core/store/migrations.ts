@@ -284,6 +284,12 @@ export const migrations: readonly string[] = [
      SELECT h.annotator_id, m.id FROM models AS m JOIN head_annotators AS h ON h.model_id = m.id
      WHERE m.kind = 'pair_head' AND m.active = 1;
    UPDATE models SET active = 0 WHERE kind = 'pair_head';`,
+
+  // 10: an encoder's own valence and arousal (issue 16). A lab's encoder may predict them beside its embedding;
+  // analysis stores them per face, mapped onto [-1, 1] from the card's affectRange, and the prior pair head reads
+  // them. NULL for encoders without them and for every row from before.
+  `ALTER TABLE embeddings ADD COLUMN valence REAL CHECK (valence BETWEEN -1 AND 1);
+   ALTER TABLE embeddings ADD COLUMN arousal REAL CHECK (arousal BETWEEN -1 AND 1);`,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

@@ -6,6 +6,7 @@
  * A run of a 20-minute video is 30,000 rows: it is written in chunks with the event loop free between them, and
  * stays invisible (saved_at NULL) until its last row is in, so no reader ever sees half a run.
  */
+import { CIRCUMPLEX_PRIOR_NAME, ENCODER_AFFECT_PRIOR_NAME } from '../affect/priorHead';
 import { StudioError } from '../errors';
 import type { AnnotatorId, LabelsRevision, PersonId, VideoId } from '../ids';
 import { getAnalysis } from './analysisStore';
@@ -46,6 +47,8 @@ export interface NewRun {
   annotatorId: AnnotatorId;
   /** models.id of the trained head, or null for the built-in prior. */
   pairHeadId: number | null;
+  /** With pairHeadId null: which prior predicted (priorHead.ts priorName); the circumplex prior when not given. */
+  priorName?: string;
   labelsRevision: LabelsRevision;
   anchors: number;
   /** Per frame; frames where hasFace is 0 get no row. */
@@ -56,8 +59,12 @@ export interface NewRun {
   hasFace: Uint8Array;
 }
 
-/** Marks the built-in prior head in the models table (it has no file of its own). */
+/**
+ * Marks the built-in prior heads in the models table (they have no file of their own): the circumplex prior, and
+ * the prior reading a lab encoder's own valence/arousal, each registered under its name so a run says which predicted.
+ */
 export const PRIOR_HEAD_FILE = 'builtin:circumplex-prior';
+const ENCODER_AFFECT_PRIOR_FILE = 'builtin:encoder-affect-prior';
 
 /** Rows per transaction when saving a run: each chunk holds the event loop for a few milliseconds only. */
 const ROWS_PER_CHUNK = 1000;
@@ -70,7 +77,8 @@ export async function saveRun(db: Db, run: NewRun): Promise<number | null> {
   const encoderId = getAnalysis(db, run.videoId)?.encoderId;
   if (encoderId === undefined) throw new StudioError('This video has not been analysed, so it has no predictions to save.');
   // model_runs needs a pair head row: the built-in prior is registered (inactive) the first time it is saved.
-  const pairHeadId = run.pairHeadId ?? builtinPairHeadId(db, PRIOR_HEAD_FILE, 'circumplex prior');
+  const prior = run.priorName ?? CIRCUMPLEX_PRIOR_NAME;
+  const pairHeadId = run.pairHeadId ?? builtinPairHeadId(db, prior === ENCODER_AFFECT_PRIOR_NAME ? ENCODER_AFFECT_PRIOR_FILE : PRIOR_HEAD_FILE, prior);
   const settings = JSON.stringify({ trainingAnnotatorIds: [run.annotatorId], anchors: run.anchors });
   const runId = Number(
     db
@@ -116,7 +124,7 @@ export function newestRun(db: Db, videoId: VideoId, personId: PersonId, annotato
     .prepare(
       `SELECT r.id AS runId, r.video_id AS videoId, r.person_id AS personId, r.annotator_id AS annotatorId, r.pair_head_id AS pairHeadId,
               r.encoder_id AS encoderId, r.labels_revision AS labelsRevision, m.name AS headName, m.version AS headVersion,
-              m.file = '${PRIOR_HEAD_FILE}' AS priorHead,
+              m.file IN ('${PRIOR_HEAD_FILE}', '${ENCODER_AFFECT_PRIOR_FILE}') AS priorHead,
               coalesce(a.encoder_id = r.encoder_id AND a.finished_at <= r.created_at, 0) AS fromCurrentAnalysis,
               r.settings, r.created_at AS createdAt
        FROM model_runs AS r JOIN models AS m ON m.id = r.pair_head_id

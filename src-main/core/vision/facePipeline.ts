@@ -3,7 +3,8 @@
  * Landmarker V2) gives each 478 landmarks and a face flag, a face is taken up only if FaceMesh V1 confirms it too (V2's
  * flag does not tell cartoon lettering from a face; V1's does), every face in view is tracked from frame to
  * frame on its landmarks (faceTracker.ts), and every face facing the camera is read twice: the expression network
- * encodes an upright grey crop of it into the 256-d embedding plus 7 expression logits, and the blendshape model
+ * encodes an upright grey crop of it into the 256-d embedding plus 7 expression logits (a lab's encoder: the crop
+ * its card declares, and its own valence and arousal if it has them), and the blendshape model
  * reads its landmarks into 52 facial-action scores and a 64-d action embedding (faceActions.ts). A face turned away
  * is kept on its track but not read. A few frames of each track also get an identity descriptor (faceres), which
  * links tracks into persons after the analysis. A frame where no candidate passes the face flag has no face:
@@ -12,6 +13,7 @@
 import path from 'node:path';
 import { runBatched } from '../inference/batching';
 import type { SessionFactory } from '../inference/executionProviders';
+import { affectToUnit, predictsAffect } from '../inference/modelCard';
 import { loadModel, type LoadedModel } from '../inference/modelRegistry';
 import { decodeDetections, DETECTOR_SIZE, type Point } from './blazeface';
 import {
@@ -134,6 +136,14 @@ export interface FaceDescriptor {
   /** Null for an encoder that has no expression head (the contract requires only the embedding). */
   expressionLogits: Float32Array | null;
   expressionProbs: Float32Array | null;
+  /** The encoder's own valence and arousal mapped onto [-1, 1] (its card's affectRange); null when its card declares none. */
+  affect: FaceAffect | null;
+}
+
+/** Valence and arousal on [-1, 1]. */
+export interface FaceAffect {
+  valence: number;
+  arousal: number;
 }
 
 /** A face on a track. `turnedAway`: too far turned from the camera to read (no descriptor, no identity). */
@@ -302,10 +312,15 @@ export class FacePipeline {
   async encode(inputs: readonly Float32Array[]): Promise<FaceDescriptor[]> {
     if (inputs.length === 0) return [];
     const out = await runBatched(this.models.encoder, inputs, this.encoderInputSpec.itemShape);
+    const card = this.models.encoder.card;
+    const affect = predictsAffect(card);
+    // [N] or [N, 1] alike: one value per face.
+    const value = (name: 'valence' | 'arousal', i: number) => affectToUnit(out[name]?.[i]?.[0] ?? Number.NaN, card.affectRange);
     return inputs.map((_, i) => ({
       embedding: out.embedding?.[i] ?? new Float32Array(),
       expressionLogits: out.expression_logits?.[i] ?? null,
       expressionProbs: out.expression_probs?.[i] ?? null,
+      affect: affect ? { valence: value('valence', i), arousal: value('arousal', i) } : null,
     }));
   }
 
