@@ -81,10 +81,20 @@ export class ProjectPredictor {
   /** Band factors per video, person and annotator, from their last held-back score (bandCalibration.ts). */
   private readonly bandCalibrations = new Map<string, BandCalibration>();
 
-  /** Forget every cached video (a new head was trained or activated) and its band factors, fitted under the old head. */
+  /**
+   * The project's layout, read once and kept until `reset`: every prediction needs it, and only an analysis that
+   * starts (its descriptor version and encoder) or finishes can change it (videos with an analysis are never removed).
+   */
+  private projectLayout: DescriptorLayout | null = null;
+
+  /**
+   * Forget every cached video, the layout and the band factors: a new head was trained or activated, an analysis
+   * started or finished, or persons changed. The one way to tell the predictor that what it reads has changed.
+   */
   reset(): void {
     this.videos.clear();
     this.bandCalibrations.clear();
+    this.projectLayout = null;
     this.generation++;
   }
 
@@ -172,14 +182,15 @@ export class ProjectPredictor {
 
   /**
    * The layout every video of the project is read under: the lowest descriptor version among its analyses, with
-   * the parts of the encoder the first analysis used (its card). Read on every call: an analysis that starts or
-   * finishes can change it.
+   * the parts of the encoder the first analysis used (its card). Kept until `reset` (see projectLayout).
    */
   layout(): DescriptorLayout {
+    if (this.projectLayout) return this.projectLayout;
     const analysed = listDescriptorVersions(this.db);
     const first = analysed[0] && getAnalysis(this.db, analysed[0].videoId);
     const encoder = first ? encoderParts(encoderCard(this.db, first.encoderId)) : DEFAULT_ENCODER;
-    return descriptorLayout(projectDescriptorVersion(analysed.map((a) => a.descriptorVersion)), encoder);
+    this.projectLayout = descriptorLayout(projectDescriptorVersion(analysed.map((a) => a.descriptorVersion)), encoder);
+    return this.projectLayout;
   }
 
   /** The annotator's active head for the project's layout: a trained head of another layout is set aside for the prior. */
