@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { getAnalysis, listDescriptorVersions, listFaceActions, listFrameDescriptors } from '../store/analysisStore';
+import { deleteBandCalibration, listBandCalibrations, saveBandCalibration } from '../store/bandCalibrationStore';
 import { activePairHead, encoderCard, type ModelId } from '../store/modelStore';
 import { PRIOR_HEAD_FILE } from '../store/predictionStore';
 import { StudioError } from '../errors';
@@ -78,8 +79,12 @@ export class ProjectPredictor {
   /** Bumped by every reset and calibration, so a cache of predictions above this one knows they changed. */
   generation = 0;
 
-  /** Band factors per video, person and annotator, from their last held-back score (bandCalibration.ts). */
-  private readonly bandCalibrations = new Map<string, BandCalibration>();
+  /**
+   * Band factors per `<video>/<person>/<annotator>` from their last held-back score (bandCalibration.ts), with the
+   * head they were fitted under: kept in the project (bandCalibrationStore.ts) so they calibrate the bands again
+   * after a restart, read once and again after every reset (an analysis finishing drops its video's rows).
+   */
+  private bandCalibrations: Map<string, { head: string; calibration: BandCalibration }> | null = null;
 
   /**
    * The project's layout, read once and kept until `reset`: every prediction needs it, and only an analysis that
@@ -88,23 +93,41 @@ export class ProjectPredictor {
   private projectLayout: DescriptorLayout | null = null;
 
   /**
-   * Forget every cached video, the layout and the band factors: a new head was trained or activated, an analysis
-   * started or finished, or persons changed. The one way to tell the predictor that what it reads has changed.
+   * Forget every cached video, the layout and the band factors read from the project: a new head was trained or
+   * activated, an analysis started or finished, or persons changed. The one way to tell the predictor that what it
+   * reads has changed.
    */
   reset(): void {
     this.videos.clear();
-    this.bandCalibrations.clear();
+    this.bandCalibrations = null;
     this.projectLayout = null;
     this.generation++;
   }
 
-  /** Calibrates the video's bands with the factors of its held-back score (null: as the propagation gives them). */
-  calibrateBands(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId, calibration: BandCalibration | null): void {
+  /**
+   * Calibrates the video's bands with the factors of its held-back score (null: as the propagation gives them),
+   * for the annotator's head in use. `persist` keeps them in the project (false while it is open read-only: they
+   * then last until the next reset); `labels` is how many of the person's labels the score had.
+   */
+  calibrateBands(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId, calibration: BandCalibration | null, stored: { labels: number; persist: boolean }): void {
     const key = `${videoId}/${personId}/${annotatorId}`;
+    const calibrations = this.calibrations();
+    const head = this.activeHead(annotatorId).key;
+    if (stored.persist) {
+      if (calibration) saveBandCalibration(this.db, { videoId, personId, annotatorId, head, bins: calibration.bins, samples: calibration.samples, labels: stored.labels, fittedAt: new Date().toISOString() });
+      else deleteBandCalibration(this.db, videoId, personId, annotatorId);
+    }
     // Only a change of factors changes the predictions (and so the results clients hold diffs against).
-    if (calibration) this.bandCalibrations.set(key, calibration);
-    else if (!this.bandCalibrations.delete(key)) return;
+    if (calibration) calibrations.set(key, { head, calibration });
+    else if (!calibrations.delete(key)) return;
     this.generation++;
+  }
+
+  private calibrations(): Map<string, { head: string; calibration: BandCalibration }> {
+    this.bandCalibrations ??= new Map(
+      listBandCalibrations(this.db).map((row) => [`${row.videoId}/${row.personId}/${row.annotatorId}`, { head: row.head, calibration: { bins: row.bins, samples: row.samples } }]),
+    );
+    return this.bandCalibrations;
   }
 
   /** A merge or split gave the video's faces to other persons: their descriptors are read again. */
@@ -128,7 +151,9 @@ export class ProjectPredictor {
       state.propagation.removeAnchor(id);
       state.anchorValues.delete(id);
     }
-    const calibration = this.bandCalibrations.get(`${videoId}/${personId}/${annotatorId}`);
+    // Factors fitted under another head (or layout) say nothing about this one's bands.
+    const fitted = this.calibrations().get(`${videoId}/${personId}/${annotatorId}`);
+    const calibration = fitted?.head === head.key ? fitted.calibration : undefined;
     const result = state.propagation.result();
     // Anchor ids are "<video id>/<person id>:<frame>": the person's own labels are those with both ids.
     const own = `${videoId}/${personId}:`;
