@@ -277,6 +277,8 @@ export const ModelsInfo = z.object({
   models: z.array(
     z.object({
       role: z.string(),
+      /** The model's job in the analysis: FaceMesh V1 and V2 are both landmark models by role, V1 only the presence gate. */
+      purpose: z.string(),
       name: z.string(),
       version: z.string(),
       sha256: z.string(),
