@@ -46,6 +46,8 @@ export interface VideoPrediction extends Propagated {
   anchorSpread: { valence: Float32Array; arousal: Float32Array };
   anchors: number;
   head: HeadInUse;
+  /** The held-back score whose factors calibrate the bands: how many labels it had and when (ISO); null: uncalibrated. */
+  bandsCalibrated: { labels: number; fittedAt: string } | null;
 }
 
 interface ActiveHead {
@@ -54,6 +56,14 @@ interface ActiveHead {
   /** Tells cached propagations apart: the head and the layout it reads. */
   key: string;
   layout: DescriptorLayout;
+}
+
+/** Band factors of a held-back score, the head they were fitted under, and the score's label count and time. */
+interface FittedBands {
+  head: string;
+  calibration: BandCalibration;
+  labels: number;
+  fittedAt: string;
 }
 
 interface VideoState {
@@ -84,7 +94,7 @@ export class ProjectPredictor {
    * head they were fitted under: kept in the project (bandCalibrationStore.ts) so they calibrate the bands again
    * after a restart, read once and again after every reset (an analysis finishing drops its video's rows).
    */
-  private bandCalibrations: Map<string, { head: string; calibration: BandCalibration }> | null = null;
+  private bandCalibrations: Map<string, FittedBands> | null = null;
 
   /**
    * The project's layout, read once and kept until `reset`: every prediction needs it, and only an analysis that
@@ -113,19 +123,23 @@ export class ProjectPredictor {
     const key = `${videoId}/${personId}/${annotatorId}`;
     const calibrations = this.calibrations();
     const head = this.activeHead(annotatorId).key;
+    const fittedAt = new Date().toISOString();
     if (stored.persist) {
-      if (calibration) saveBandCalibration(this.db, { videoId, personId, annotatorId, head, bins: calibration.bins, samples: calibration.samples, labels: stored.labels, fittedAt: new Date().toISOString() });
+      if (calibration) saveBandCalibration(this.db, { videoId, personId, annotatorId, head, bins: calibration.bins, samples: calibration.samples, labels: stored.labels, fittedAt });
       else deleteBandCalibration(this.db, videoId, personId, annotatorId);
     }
     // Only a change of factors changes the predictions (and so the results clients hold diffs against).
-    if (calibration) calibrations.set(key, { head, calibration });
+    if (calibration) calibrations.set(key, { head, calibration, labels: stored.labels, fittedAt });
     else if (!calibrations.delete(key)) return;
     this.generation++;
   }
 
-  private calibrations(): Map<string, { head: string; calibration: BandCalibration }> {
+  private calibrations(): Map<string, FittedBands> {
     this.bandCalibrations ??= new Map(
-      listBandCalibrations(this.db).map((row) => [`${row.videoId}/${row.personId}/${row.annotatorId}`, { head: row.head, calibration: { bins: row.bins, samples: row.samples } }]),
+      listBandCalibrations(this.db).map((row) => [
+        `${row.videoId}/${row.personId}/${row.annotatorId}`,
+        { head: row.head, calibration: { bins: row.bins, samples: row.samples }, labels: row.labels, fittedAt: row.fittedAt },
+      ]),
     );
     return this.bandCalibrations;
   }
@@ -154,6 +168,7 @@ export class ProjectPredictor {
     // Factors fitted under another head (or layout) say nothing about this one's bands.
     const fitted = this.calibrations().get(`${videoId}/${personId}/${annotatorId}`);
     const calibration = fitted?.head === head.key ? fitted.calibration : undefined;
+    const bandsCalibrated = calibration && fitted ? { labels: fitted.labels, fittedAt: fitted.fittedAt } : null;
     const result = state.propagation.result();
     // Anchor ids are "<video id>/<person id>:<frame>": the person's own labels are those with both ids.
     const own = `${videoId}/${personId}:`;
@@ -166,6 +181,7 @@ export class ProjectPredictor {
       anchorSpread: state.propagation.anchorSpread(),
       anchors: state.propagation.anchorCount,
       head: head.info,
+      bandsCalibrated,
     };
   }
 

@@ -38,7 +38,9 @@ describe('band calibrations', () => {
       await session.close();
       session = ProjectSession.open(dir);
       await session.checked;
-      expect(bands(session.predictor.predict(videoId, FIRST_PERSON, RATER))).toEqual(calibrated);
+      const reopened = session.predictor.predict(videoId, FIRST_PERSON, RATER);
+      expect(bands(reopened)).toEqual(calibrated);
+      expect(reopened.bandsCalibrated).toEqual({ labels, fittedAt: listBandCalibrations(session.db)[0]?.fittedAt });
       // What they were fitted on and when is kept with them, and the head (the prior, of layout version 1) they fit.
       expect(listBandCalibrations(session.db)).toEqual([
         { videoId, personId: FIRST_PERSON, annotatorId: RATER, head: 'prior/1/263', bins: score?.calibration?.bins, samples: score?.calibration?.samples, labels, fittedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
