@@ -1,6 +1,6 @@
 /**
- * The predictor reads the project's descriptor layout once and keeps it until something that can change it
- * happens (projectPredictor.ts `layout`): an analysis that starts or finishes, with the encoder it was chosen to
+ * The predictor reads the project's descriptor layout (and each person's descriptors) once and keeps it until
+ * something that can change it happens (projectPredictor.ts `layout`, `reset`): an analysis that starts or finishes, with the encoder it was chosen to
  * use, and a project opened again. Real clips, the real analysis process and a real project file: the layout is
  * changed behind the predictor's back (a video made a version-1 analysis, as an older studio left it), and
  * only the studio's own events may bring the change in.
@@ -17,6 +17,7 @@ import { importEncoder, useEncoder } from '../app/encoders';
 import { requestImport } from '../app/videos';
 import type { VideoId } from '../ids';
 import type { ModelId } from '../store/modelStore';
+import { FIRST_PERSON } from '../store/personStore';
 import { createProject, PROJECT_DB_FILE } from '../store/projectFolder';
 import { listVideos } from '../store/videoStore';
 import { ProjectSession } from '../studio/projectSession';
@@ -33,6 +34,8 @@ async function importAnalysed(session: ProjectSession, clip: 'single_face.mp4' |
   return video.id;
 }
 
+const descriptorLength = (session: ProjectSession, videoId: VideoId) => session.predictor.descriptors(videoId, FIRST_PERSON).find((d) => d !== null)?.length;
+
 describe('the layout the predictor keeps', () => {
   it('follows analyses that start and finish, the encoder they use, and reopening; nothing else re-reads it', { timeout: 400_000 }, async () => {
     const dir = path.join(root, 'study');
@@ -41,6 +44,7 @@ describe('the layout the predictor keeps', () => {
     try {
       const first = await importAnalysed(session, 'single_face.mp4');
       expect(session.predictor.layout()).toMatchObject({ version: 2, dim: 327 });
+      expect(descriptorLength(session, first)).toBe(327);
 
       // Behind the predictor's back: the predictor keeps what it read.
       asAnalysedBeforeActions(path.join(dir, PROJECT_DB_FILE), first);
@@ -63,6 +67,8 @@ describe('the layout the predictor keeps', () => {
       await session.jobs.idle();
       const withLab = session.predictor.layout();
       expect(withLab).toMatchObject({ version: 2, dim: LAB_DIM + ACTION_EMBEDDING_DIM });
+      // The video's descriptors, kept like the layout, were read again from the new analysis.
+      expect(descriptorLength(session, first)).toBe(LAB_DIM + ACTION_EMBEDDING_DIM);
 
       await session.close();
       session = ProjectSession.open(dir);

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getAnalysis, listDescriptorVersions, listFaceActions, listFrameDescriptors } from '../store/analysisStore';
 import { deleteBandCalibration, listBandCalibrations, saveBandCalibration } from '../store/bandCalibrationStore';
-import { activePairHead, encoderCard, type ModelId } from '../store/modelStore';
+import { activePairHead, encoderCard } from '../store/modelStore';
 import { PRIOR_HEAD_FILE } from '../store/predictionStore';
 import { StudioError } from '../errors';
 import type { AnnotatorId, PersonId, VideoId } from '../ids';
@@ -78,8 +78,12 @@ export class ProjectPredictor {
   private readonly videos = new Map<string, VideoState>();
   /** Decoded head files by model id: every prediction asks for its annotator's head. */
   private readonly loadedHeads = new Map<number, LinearPairHead>();
-  /** Per `<video>/<person>`. */
-  private readonly frameCache = new Map<string, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; encoderId: ModelId | null; layoutKey: string }>();
+  /**
+   * Per `<video>/<person>`, kept until `reset` once read from a finished analysis (an analysis that starts or
+   * finishes resets): every prediction reads every label's descriptor, so checking its analysis each time would
+   * cost a query per label.
+   */
+  private readonly frameCache = new Map<string, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; finished: boolean; layoutKey: string }>();
 
   constructor(
     private readonly db: Db,
@@ -109,6 +113,7 @@ export class ProjectPredictor {
    */
   reset(): void {
     this.videos.clear();
+    this.frameCache.clear();
     this.bandCalibrations = null;
     this.projectLayout = null;
     this.generation++;
@@ -142,12 +147,6 @@ export class ProjectPredictor {
       ]),
     );
     return this.bandCalibrations;
-  }
-
-  /** A merge or split gave the video's faces to other persons: their descriptors are read again. */
-  personsChanged(videoId: VideoId): void {
-    for (const key of [...this.frameCache.keys()]) if (key.startsWith(`${videoId}/`)) this.frameCache.delete(key);
-    this.reset();
   }
 
   predict(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): VideoPrediction {
@@ -265,11 +264,12 @@ export class ProjectPredictor {
   }
 
   private frameData(videoId: VideoId, personId: PersonId, layout: DescriptorLayout) {
-    const analysis = getAnalysis(this.db, videoId);
     const cacheKey = `${videoId}/${personId}`;
     const layoutKey = `${layout.version}/${layout.dim}`;
     const cached = this.frameCache.get(cacheKey);
-    if (cached && cached.encoderId === (analysis?.encoderId ?? null) && cached.layoutKey === layoutKey && analysis?.finishedAt) return cached;
+    // An analysis still running adds faces with every chunk: its descriptors are read again.
+    if (cached && cached.finished && cached.layoutKey === layoutKey) return cached;
+    const analysis = getAnalysis(this.db, videoId);
     const times = Float64Array.from(listFrames(this.db, videoId), (f) => f.ptsSec);
     const descriptors: (Float32Array | null)[] = Array.from({ length: times.length }, () => null);
     if (analysis) {
@@ -288,7 +288,7 @@ export class ProjectPredictor {
       times,
       hasFace: Uint8Array.from(descriptors, (d) => (d ? 1 : 0)),
       descriptors,
-      encoderId: analysis?.encoderId ?? null,
+      finished: Boolean(analysis?.finishedAt),
       layoutKey,
     };
     this.frameCache.set(cacheKey, data);
