@@ -277,6 +277,8 @@ export const ModelsInfo = z.object({
   models: z.array(
     z.object({
       role: z.string(),
+      /** The model's job in the analysis: FaceMesh V1 and V2 are both landmark models by role, V1 only the presence gate. */
+      purpose: z.string(),
       name: z.string(),
       version: z.string(),
       sha256: z.string(),
@@ -334,6 +336,8 @@ export const VideoPredictions = z.object({
   anchors: z.number().int(),
   /** `note`: why the prior predicts although a head is trained (the head reads another descriptor layout). */
   head: z.object({ modelId: z.number().int().nullable(), name: z.string(), version: z.string(), note: z.string().nullable() }),
+  /** The held-back score calibrating the bands (its label count, when it was made, ISO), or null: uncalibrated. */
+  bandsCalibrated: z.object({ labels: z.number().int(), fittedAt: z.string() }).nullable(),
 });
 export type VideoPredictions = z.infer<typeof VideoPredictions>;
 

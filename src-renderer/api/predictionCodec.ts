@@ -12,6 +12,7 @@ export interface Predictions {
   resultId: number;
   anchors: number;
   head: VideoPredictions['head'];
+  bandsCalibrated: VideoPredictions['bandsCalibrated'];
   valence: Float32Array;
   arousal: Float32Array;
   valenceSd: Float32Array;
@@ -26,7 +27,7 @@ export function decodePredictions(packed: VideoPredictions, previous: Prediction
   if (frames && (!previous || previous.valence.length !== packed.frameCount)) {
     throw new Error('predictions.get sent changes to predictions this view does not hold');
   }
-  const decoded = { videoId: packed.videoId, personId: packed.personId, revision: packed.revision, resultId: packed.resultId, anchors: packed.anchors, head: packed.head } as Predictions;
+  const decoded = { videoId: packed.videoId, personId: packed.personId, revision: packed.revision, resultId: packed.resultId, anchors: packed.anchors, head: packed.head, bandsCalibrated: packed.bandsCalibrated } as Predictions;
   for (const axis of AXES) {
     const values = new Int16Array(bytes(packed[axis]).buffer);
     const expected = frames ? frames.length : packed.frameCount;

@@ -1,7 +1,8 @@
 /**
  * The Score button of the model panel in Chromium: a video labelled through the API (20 labels along its 19.7 s),
  * then the held-back score asked for in the UI, shown with its labels, folds, neighbourhood and head and the share of
- * held-back labels inside the 90% band, and gone again once a label changes (it scored labels no longer shown).
+ * held-back labels inside the 90% band, and gone again once a label changes (it scored labels no longer shown),
+ * when the panel still says which score's factors calibrate the bands and when it was made.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -75,6 +76,15 @@ describe('the held-back score in the model panel', () => {
   it('drops the score when a label changes', async () => {
     await studio.call('labels.apply', { ...ids, origin: 'manual', sets: [{ frameIndex: 300, valence: 0.1, arousal: 0.1 }] });
     await expect.poll(() => page.getByTestId('held-back').textContent(), { timeout: 30_000 }).toContain('not scored');
+  });
+
+  it('says which score calibrates the bands, and when, once its numbers are gone', async () => {
+    // The last score's factors still calibrate the bands (kept in the project, so also after a restart).
+    await page.reload();
+    await page.locator('[data-testid=workspace][data-ready=true]').waitFor();
+    expect(await page.getByTestId('held-back').textContent()).toContain('not scored');
+    await expect.poll(() => page.getByTestId('band-calibration').textContent()).toMatch(/calibrated by the score of .*\d.* \(20 labels\)/);
+    await page.getByTestId('model-panel').screenshot({ path: path.join(SCREENSHOTS, 'held-back-band-calibration-panel.png') });
   });
 
   it('raised no console errors or CSP violations', () => {

@@ -24,9 +24,10 @@ beforeAll(async () => {
   const { file } = buildSyntheticProject(old, options);
   // Schema 7 exactly: migration 8 added the face_actions table and face_analyses.descriptor_version, migration 9
   // the per-rater head tables (the synthetic project has no trained head, so they are empty), migration 10 the
-  // encoder's own valence/arousal of each embedding (NULL: the shipped encoder has none).
+  // encoder's own valence/arousal of each embedding (NULL: the shipped encoder has none), migration 11 the band
+  // calibrations (none: nothing was scored).
   const db = new Database(file);
-  db.exec('DROP TABLE active_heads; DROP TABLE head_annotators; DROP TABLE face_actions; ALTER TABLE face_analyses DROP COLUMN descriptor_version;');
+  db.exec('DROP TABLE band_calibrations; DROP TABLE active_heads; DROP TABLE head_annotators; DROP TABLE face_actions; ALTER TABLE face_analyses DROP COLUMN descriptor_version;');
   db.exec('ALTER TABLE embeddings DROP COLUMN valence; ALTER TABLE embeddings DROP COLUMN arousal;');
   db.pragma('user_version = 7');
   expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'face_actions'").get()).toEqual({ n: 0 });

@@ -19,7 +19,7 @@ import { decimalNumber, wholeNumber } from '../strictNumbers';
 import { findAfewVaJson, readAfewVaClip } from '../io/afewVa';
 import { writeFileAtomic } from '../paths/atomicWrite';
 import { encoderPreprocessing } from '../vision/encoderInput';
-import { normaliseImage } from '../vision/imageOps';
+import { cropRoi, type Roi } from '../vision/imageOps';
 import { ACTION_EMBEDDING_DIM, blendshapeLabels, blendshapePoints, readFaceActions } from '../vision/faceActions';
 import { DEFAULT_ENCODER } from './descriptorLayout';
 
@@ -116,8 +116,13 @@ export function defaultEncoderFile(): string {
   return path.join(defaultModelsDir(), 'emotion.onnx');
 }
 
-/** facemesh_v2 reads the whole image as its 256 x 256 face crop (kerc-dev's crops are exactly that). */
+/** facemesh_v2 reads the image's face square as its 256 x 256 face crop (kerc-dev's crops are exactly that). */
 const MESH_SIZE = { width: 256, height: 256 };
+/**
+ * Goes into the cache key: bumped whenever the same images and models would encode to other values. 2: one
+ * decode of the centred square for both models (1 decoded twice and stretched a non-square image).
+ */
+const ENCODING_VERSION = 2;
 
 function actionModelFiles(): { mesh: string; blendshapes: string } {
   return { mesh: path.join(defaultModelsDir(), 'facemesh_v2.onnx'), blendshapes: path.join(defaultModelsDir(), 'blendshapes.onnx') };
@@ -128,16 +133,21 @@ export function encoderCacheDir(): string {
 }
 
 /**
- * Encodes every image (decoded by ffmpeg at the encoder card's size and normalised as the card says, encoder in
- * ONNX Runtime, batches of 32), and reads its facial actions as analysis does: facemesh_v2 on the image at
- * 256 x 256, the blendshape model on its landmarks. The images are already face crops, as in the authors' protocol
- * (a non-square crop is stretched to the mesh's square). The cache key is the SHA-256 of the image list and of
- * every image file, plus the three models': a changed image or model is never served from a stale cache.
+ * Encodes every image (encoder in ONNX Runtime, batches of 32, its input normalised as the card says) and reads its
+ * facial actions as analysis does: facemesh_v2 on the face at 256 x 256, the blendshape model on its landmarks.
+ * The images are already face crops, as in the authors' protocol. Each is decoded once by ffmpeg, as the centred
+ * square on its shorter side at the mesh's 256 px, and the encoder's input is resampled from that square as
+ * analysis crops it from a frame (imageOps.ts). A square keeps the face's proportions, which both models read
+ * (stretching a non-square crop widens or lengthens the face, and so its landmarks and expression); a face crop
+ * centres its face, so the centred square holds it at the scale a square crop would, where padding would shrink it
+ * inside black bars the models never see in analysis. The cost: a crop much longer than wide loses its ends.
+ * The cache key is the SHA-256 of ENCODING_VERSION, the image list and every image file, plus the three models':
+ * a changed image, model or encoding is never served from a stale cache.
  */
 export async function encodeImages(images: readonly LabelledImage[], options: { encoderFile?: string; cacheDir?: string; onProgress?: (done: number, total: number) => void } = {}): Promise<EncodedImages> {
   const encoderFile = options.encoderFile ?? defaultEncoderFile();
   const actionModels = actionModelFiles();
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(`encoding ${ENCODING_VERSION}`);
   for (const file of [encoderFile, actionModels.mesh, actionModels.blendshapes]) hash.update(fs.readFileSync(file));
   for (const image of images) {
     if (!fs.existsSync(image.file)) throw new StudioError(`The image ${image.file} does not exist.`);
@@ -157,7 +167,9 @@ export async function encodeImages(images: readonly LabelledImage[], options: { 
   const all = new Float32Array(n * per);
   try {
     const input = encoderPreprocessing(model.card);
-    const size = { width: input.width, height: input.height };
+    // The whole decoded square, as the encoder's crop of it (same sampling as analysis's crops from a frame).
+    const square: Roi = { cx: MESH_SIZE.width / 2, cy: MESH_SIZE.height / 2, size: MESH_SIZE.width, angle: 0 };
+    const encoderInput = (rgb: Uint8Array) => cropRoi({ data: rgb, ...MESH_SIZE }, { roi: square, width: input.width, height: input.height, maxSamples: 4, post: input.post });
     const batch = 32;
     for (let start = 0; start < n; start += batch) {
       const chunk = images.slice(start, start + batch);
@@ -165,9 +177,9 @@ export async function encodeImages(images: readonly LabelledImage[], options: { 
       const inputs: Float32Array[] = [];
       const meshInputs: Float32Array[] = [];
       for (let i = 0; i < chunk.length; i += 2) {
-        const pair = await Promise.all(chunk.slice(i, i + 2).map((img) => Promise.all([decodeImage(img.file, size), decodeImage(img.file, MESH_SIZE)])));
-        inputs.push(...pair.map(([small]) => normaliseImage(small, input.pixels)));
-        meshInputs.push(...pair.map(([, big]) => Float32Array.from(big, (v) => v / 255)));
+        const decoded = await Promise.all(chunk.slice(i, i + 2).map((img) => decodeImage(img.file, MESH_SIZE, { centreSquare: true })));
+        inputs.push(...decoded.map(encoderInput));
+        meshInputs.push(...decoded.map((rgb) => Float32Array.from(rgb, (v) => v / 255)));
       }
       const out = await runBatched(model, inputs, input.itemShape);
       const landmarks = await runBatched(mesh, meshInputs, [MESH_SIZE.height, MESH_SIZE.width, 3]);

@@ -13,7 +13,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { getAnalysis, listDescriptorVersions, listFaceActions, listFrameDescriptors } from '../store/analysisStore';
-import { activePairHead, encoderCard, type ModelId } from '../store/modelStore';
+import { deleteBandCalibration, listBandCalibrations, saveBandCalibration } from '../store/bandCalibrationStore';
+import { activePairHead, encoderCard } from '../store/modelStore';
 import { PRIOR_HEAD_FILE } from '../store/predictionStore';
 import { StudioError } from '../errors';
 import type { AnnotatorId, PersonId, VideoId } from '../ids';
@@ -45,6 +46,8 @@ export interface VideoPrediction extends Propagated {
   anchorSpread: { valence: Float32Array; arousal: Float32Array };
   anchors: number;
   head: HeadInUse;
+  /** The held-back score whose factors calibrate the bands: how many labels it had and when (ISO); null: uncalibrated. */
+  bandsCalibrated: { labels: number; fittedAt: string } | null;
 }
 
 interface ActiveHead {
@@ -53,6 +56,14 @@ interface ActiveHead {
   /** Tells cached propagations apart: the head and the layout it reads. */
   key: string;
   layout: DescriptorLayout;
+}
+
+/** Band factors of a held-back score, the head they were fitted under, and the score's label count and time. */
+interface FittedBands {
+  head: string;
+  calibration: BandCalibration;
+  labels: number;
+  fittedAt: string;
 }
 
 interface VideoState {
@@ -67,8 +78,12 @@ export class ProjectPredictor {
   private readonly videos = new Map<string, VideoState>();
   /** Decoded head files by model id: every prediction asks for its annotator's head. */
   private readonly loadedHeads = new Map<number, LinearPairHead>();
-  /** Per `<video>/<person>`. */
-  private readonly frameCache = new Map<string, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; encoderId: ModelId | null; layoutKey: string }>();
+  /**
+   * Per `<video>/<person>`, kept until `reset` once read from a finished analysis (an analysis that starts or
+   * finishes resets): every prediction reads every label's descriptor, so checking its analysis each time would
+   * cost a query per label.
+   */
+  private readonly frameCache = new Map<string, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; finished: boolean; layoutKey: string }>();
 
   constructor(
     private readonly db: Db,
@@ -78,29 +93,60 @@ export class ProjectPredictor {
   /** Bumped by every reset and calibration, so a cache of predictions above this one knows they changed. */
   generation = 0;
 
-  /** Band factors per video, person and annotator, from their last held-back score (bandCalibration.ts). */
-  private readonly bandCalibrations = new Map<string, BandCalibration>();
+  /**
+   * Band factors per `<video>/<person>/<annotator>` from their last held-back score (bandCalibration.ts), with the
+   * head they were fitted under: kept in the project (bandCalibrationStore.ts) so they calibrate the bands again
+   * after a restart, read once and again after every reset (an analysis finishing drops its video's rows).
+   */
+  private bandCalibrations: Map<string, FittedBands> | null = null;
 
-  /** Forget every cached video (a new head was trained or activated) and its band factors, fitted under the old head. */
+  /**
+   * The project's layout, read once and kept until `reset`: every prediction needs it, and only an analysis that
+   * starts (its descriptor version and encoder) or finishes can change it (videos with an analysis are never removed).
+   */
+  private projectLayout: DescriptorLayout | null = null;
+
+  /**
+   * Forget every cached video, the layout and the band factors read from the project: a new head was trained or
+   * activated, an analysis started or finished, or persons changed. The one way to tell the predictor that what it
+   * reads has changed.
+   */
   reset(): void {
     this.videos.clear();
-    this.bandCalibrations.clear();
+    this.frameCache.clear();
+    this.bandCalibrations = null;
+    this.projectLayout = null;
     this.generation++;
   }
 
-  /** Calibrates the video's bands with the factors of its held-back score (null: as the propagation gives them). */
-  calibrateBands(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId, calibration: BandCalibration | null): void {
+  /**
+   * Calibrates the video's bands with the factors of its held-back score (null: as the propagation gives them),
+   * for the annotator's head in use. `persist` keeps them in the project (false while it is open read-only: they
+   * then last until the next reset); `labels` is how many of the person's labels the score had.
+   */
+  calibrateBands(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId, calibration: BandCalibration | null, stored: { labels: number; persist: boolean }): void {
     const key = `${videoId}/${personId}/${annotatorId}`;
+    const calibrations = this.calibrations();
+    const head = this.activeHead(annotatorId).key;
+    const fittedAt = new Date().toISOString();
+    if (stored.persist) {
+      if (calibration) saveBandCalibration(this.db, { videoId, personId, annotatorId, head, bins: calibration.bins, samples: calibration.samples, labels: stored.labels, fittedAt });
+      else deleteBandCalibration(this.db, videoId, personId, annotatorId);
+    }
     // Only a change of factors changes the predictions (and so the results clients hold diffs against).
-    if (calibration) this.bandCalibrations.set(key, calibration);
-    else if (!this.bandCalibrations.delete(key)) return;
+    if (calibration) calibrations.set(key, { head, calibration, labels: stored.labels, fittedAt });
+    else if (!calibrations.delete(key)) return;
     this.generation++;
   }
 
-  /** A merge or split gave the video's faces to other persons: their descriptors are read again. */
-  personsChanged(videoId: VideoId): void {
-    for (const key of [...this.frameCache.keys()]) if (key.startsWith(`${videoId}/`)) this.frameCache.delete(key);
-    this.reset();
+  private calibrations(): Map<string, FittedBands> {
+    this.bandCalibrations ??= new Map(
+      listBandCalibrations(this.db).map((row) => [
+        `${row.videoId}/${row.personId}/${row.annotatorId}`,
+        { head: row.head, calibration: { bins: row.bins, samples: row.samples }, labels: row.labels, fittedAt: row.fittedAt },
+      ]),
+    );
+    return this.bandCalibrations;
   }
 
   predict(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId): VideoPrediction {
@@ -118,7 +164,10 @@ export class ProjectPredictor {
       state.propagation.removeAnchor(id);
       state.anchorValues.delete(id);
     }
-    const calibration = this.bandCalibrations.get(`${videoId}/${personId}/${annotatorId}`);
+    // Factors fitted under another head (or layout) say nothing about this one's bands.
+    const fitted = this.calibrations().get(`${videoId}/${personId}/${annotatorId}`);
+    const calibration = fitted?.head === head.key ? fitted.calibration : undefined;
+    const bandsCalibrated = calibration && fitted ? { labels: fitted.labels, fittedAt: fitted.fittedAt } : null;
     const result = state.propagation.result();
     // Anchor ids are "<video id>/<person id>:<frame>": the person's own labels are those with both ids.
     const own = `${videoId}/${personId}:`;
@@ -131,6 +180,7 @@ export class ProjectPredictor {
       anchorSpread: state.propagation.anchorSpread(),
       anchors: state.propagation.anchorCount,
       head: head.info,
+      bandsCalibrated,
     };
   }
 
@@ -172,14 +222,15 @@ export class ProjectPredictor {
 
   /**
    * The layout every video of the project is read under: the lowest descriptor version among its analyses, with
-   * the parts of the encoder the first analysis used (its card). Read on every call: an analysis that starts or
-   * finishes can change it.
+   * the parts of the encoder the first analysis used (its card). Kept until `reset` (see projectLayout).
    */
   layout(): DescriptorLayout {
+    if (this.projectLayout) return this.projectLayout;
     const analysed = listDescriptorVersions(this.db);
     const first = analysed[0] && getAnalysis(this.db, analysed[0].videoId);
     const encoder = first ? encoderParts(encoderCard(this.db, first.encoderId)) : DEFAULT_ENCODER;
-    return descriptorLayout(projectDescriptorVersion(analysed.map((a) => a.descriptorVersion)), encoder);
+    this.projectLayout = descriptorLayout(projectDescriptorVersion(analysed.map((a) => a.descriptorVersion)), encoder);
+    return this.projectLayout;
   }
 
   /** The annotator's active head for the project's layout: a trained head of another layout is set aside for the prior. */
@@ -213,11 +264,12 @@ export class ProjectPredictor {
   }
 
   private frameData(videoId: VideoId, personId: PersonId, layout: DescriptorLayout) {
-    const analysis = getAnalysis(this.db, videoId);
     const cacheKey = `${videoId}/${personId}`;
     const layoutKey = `${layout.version}/${layout.dim}`;
     const cached = this.frameCache.get(cacheKey);
-    if (cached && cached.encoderId === (analysis?.encoderId ?? null) && cached.layoutKey === layoutKey && analysis?.finishedAt) return cached;
+    // An analysis still running adds faces with every chunk: its descriptors are read again.
+    if (cached && cached.finished && cached.layoutKey === layoutKey) return cached;
+    const analysis = getAnalysis(this.db, videoId);
     const times = Float64Array.from(listFrames(this.db, videoId), (f) => f.ptsSec);
     const descriptors: (Float32Array | null)[] = Array.from({ length: times.length }, () => null);
     if (analysis) {
@@ -236,7 +288,7 @@ export class ProjectPredictor {
       times,
       hasFace: Uint8Array.from(descriptors, (d) => (d ? 1 : 0)),
       descriptors,
-      encoderId: analysis?.encoderId ?? null,
+      finished: Boolean(analysis?.finishedAt),
       layoutKey,
     };
     this.frameCache.set(cacheKey, data);

@@ -47,6 +47,7 @@ export async function modelsInUse(projectEncoders: ProjectEncoder[], modelsDir: 
   return {
     models: ready.models.map((m) => ({
       role: m.role,
+      purpose: m.purpose,
       name: m.name,
       version: m.version,
       sha256: m.sha256,

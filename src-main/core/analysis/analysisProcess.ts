@@ -7,7 +7,7 @@
  */
 import { SessionFactory } from '../inference/executionProviders';
 import { checkOnEveryProvider, modelInfo } from '../inference/modelRegistry';
-import { FacePipeline, loadFaceModels, releaseFaceModels, type AnalysedFace, type AnalysedFrame, type FaceModels, type TrackedFrame } from '../vision/facePipeline';
+import { FacePipeline, loadFaceModels, MODEL_PURPOSES, releaseFaceModels, type AnalysedFace, type AnalysedFrame, type FaceModels, type TrackedFrame } from '../vision/facePipeline';
 import { DEFAULT_TRACKER } from '../vision/faceTracker';
 import type { AnalysedChunk, AnalysisMessage, AnalysisRequest, AnalyzeRequest, StoredFace } from './analysisProtocol';
 import { CropPool } from './cropPool';
@@ -102,7 +102,7 @@ async function handle(request: AnalysisRequest): Promise<void> {
   try {
     await send({
       type: 'ready',
-      models: Object.values(models).map(modelInfo),
+      models: (Object.keys(MODEL_PURPOSES) as (keyof FaceModels)[]).map((slot) => ({ ...modelInfo(models[slot]), purpose: MODEL_PURPOSES[slot] })),
       encoderCard: JSON.stringify(models.encoder.card),
       failedProviders: models.encoder.failedProviders,
     });

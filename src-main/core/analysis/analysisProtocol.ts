@@ -43,7 +43,8 @@ export interface ModelChecked extends CheckedModel {
 
 export interface ModelsReady {
   type: 'ready';
-  models: ModelInfo[];
+  /** With each model's job in the analysis (facePipeline.ts MODEL_PURPOSES). */
+  models: (ModelInfo & { purpose: string })[];
   /** The card of the encoder, as JSON, for the project's `models` table. */
   encoderCard: string;
   failedProviders: ProviderAttempt[];

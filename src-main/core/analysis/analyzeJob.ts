@@ -49,7 +49,11 @@ export function checkAnalyzable(video: VideoRecord): void {
   if (!fs.existsSync(video.path)) throw new StudioError(`${video.displayName} is no longer at ${video.path}. Relink it before analysing it.`);
 }
 
-export function analyzeJobHandler(session: { readonly db: Db; readonly dir: string }, modelsDir: string = defaultModelsDir()): JobHandler<AnalyzeParams, AnalyzeCheckpoint, AnalyzeResult> {
+/**
+ * `predictor.reset` is called when the analysis starts and when it finishes: both can change the layout the
+ * project's videos are read under (a version-1 analysis lowers it) and the descriptors predictions read.
+ */
+export function analyzeJobHandler(session: { readonly db: Db; readonly dir: string; readonly predictor: { reset(): void } }, modelsDir: string = defaultModelsDir()): JobHandler<AnalyzeParams, AnalyzeCheckpoint, AnalyzeResult> {
   return async (params, context) => {
     const videoId = params.videoId as VideoId;
     const video = requireVideo(session.db, videoId);
@@ -89,6 +93,7 @@ export function analyzeJobHandler(session: { readonly db: Db; readonly dir: stri
         else {
           const settings = { decode, tracker: DEFAULT_TRACKER, chunk: ANALYZE_CHUNK_FRAMES };
           startAnalysis(session.db, videoId, { encoderId, descriptorVersion: LATEST_DESCRIPTOR_VERSION, provider, settings, frameCount: total, previousPersons: previousPersons(session.db, videoId) });
+          session.predictor.reset();
         }
       } else if (message.type === 'chunk') {
         const id = encoderId;
@@ -102,6 +107,7 @@ export function analyzeJobHandler(session: { readonly db: Db; readonly dir: stri
     }
     context.progress(total, total, `Linking the faces in ${video.displayName} into persons`);
     const linking = linkPersons(session.db, videoId, total);
+    session.predictor.reset();
     const analysis = getAnalysis(session.db, videoId);
     return {
       videoId,

@@ -127,6 +127,7 @@ export async function videoHeldBackScore(
   const labels = input.labels.filter((l) => l.frame !== null).length;
   const score = await heldBackInWorker(input);
   // The held-out residuals say how wide the video's bands must be to hold 90% of what the model has not seen.
-  project.predictor.calibrateBands(videoId, personId, annotatorId, score?.calibration ?? null);
+  // Kept in the project so the bands stay calibrated after a restart; a read-only project keeps them for this session.
+  project.predictor.calibrateBands(videoId, personId, annotatorId, score?.calibration ?? null, { labels, persist: project.access.mode === 'read-write' });
   return { score, labels, minimum: MIN_HELD_BACK_LABELS };
 }

@@ -62,7 +62,7 @@ export async function mergePersons(project: ProjectContext, videoId: VideoId, in
   await personOf(project, videoId, into);
   await personOf(project, videoId, from);
   const change = await project.stores.persons.merge(videoId, into, from);
-  project.predictor.personsChanged(videoId);
+  project.predictor.reset();
   return change;
 }
 
@@ -79,7 +79,7 @@ export async function splitPerson(
   }
   await personOf(project, videoId, personId);
   const change = await project.stores.persons.split(videoId, personId, selection);
-  project.predictor.personsChanged(videoId);
+  project.predictor.reset();
   return change;
 }
 

@@ -44,6 +44,7 @@ export interface PackedPredictions {
   arousalSd: string;
   anchors: number;
   head: VideoPrediction['head'];
+  bandsCalibrated: VideoPrediction['bandsCalibrated'];
 }
 
 interface Quantised {
@@ -120,6 +121,7 @@ export async function videoPredictions(
     arousalSd: arousalSd as string,
     anchors: layer.prediction.anchors,
     head: layer.prediction.head,
+    bandsCalibrated: layer.prediction.bandsCalibrated,
   };
 }
 

@@ -34,14 +34,19 @@ export function listImageFrames(dir: string): string[] {
   return names.sort((a, b) => naturalOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export async function decodeImage(file: string, size: FrameSize): Promise<Buffer> {
+/**
+ * The image as packed RGB24 at `size`, scaled whole; with `centreSquare`, only its centred square on the shorter
+ * side is (a face crop keeps its aspect: see labelledImages.ts).
+ */
+export async function decodeImage(file: string, size: FrameSize, options: { centreSquare?: boolean } = {}): Promise<Buffer> {
   assertInputFile(file);
   const frameBytes = rgbFrameBytes(size.width, size.height);
   const { ffmpeg } = resolveFfmpegPaths();
+  const scale = `scale=${size.width}:${size.height}`;
   const { code, stdout, stderr } = await runTool(ffmpeg, [
     // pattern_type none: a file named "frame%03d.png" is that one file, not a numbered sequence.
     '-hide_banner', '-nostdin', '-v', 'error', '-f', 'image2', '-pattern_type', 'none', '-i', file,
-    '-vf', `scale=${size.width}:${size.height}`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+    '-vf', options.centreSquare ? `crop=w='min(iw,ih)':h='min(iw,ih)',${scale}` : scale, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
   ]);
   if (code !== 0 || stdout.length !== frameBytes) {
     const reason = code !== 0 || stderr.trim() ? firstErrorLine(stderr, file) : 'it holds no picture';

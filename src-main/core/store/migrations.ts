@@ -290,6 +290,24 @@ export const migrations: readonly string[] = [
   // them. NULL for encoders without them and for every row from before.
   `ALTER TABLE embeddings ADD COLUMN valence REAL CHECK (valence BETWEEN -1 AND 1);
    ALTER TABLE embeddings ADD COLUMN arousal REAL CHECK (arousal BETWEEN -1 AND 1);`,
+
+  // 11: band calibrations kept across reopening (issue 16). A held-back score fits factors that widen or narrow a
+  // person's 90% bands for one rater; they were kept in memory only, so after a restart the bands were
+  // uncalibrated until the rater scored again. `head` names the head and layout they were fitted under (they apply
+  // to that head only), `factors` the factor per distance bin (JSON), and `labels`/`fitted_at` what they were
+  // fitted on and when. A new analysis replaces the video's persons rows, so its calibrations go with them.
+  `CREATE TABLE band_calibrations (
+     video_id      INTEGER NOT NULL,
+     person_id     INTEGER NOT NULL,
+     annotator_id  INTEGER NOT NULL REFERENCES annotators (id) ON DELETE CASCADE,
+     head          TEXT NOT NULL,
+     factors       TEXT NOT NULL,
+     samples       INTEGER NOT NULL CHECK (samples >= 0),
+     labels        INTEGER NOT NULL CHECK (labels >= 0),
+     fitted_at     TEXT NOT NULL,
+     PRIMARY KEY (video_id, person_id, annotator_id),
+     FOREIGN KEY (video_id, person_id) REFERENCES persons (video_id, person_id) ON DELETE CASCADE
+   ) STRICT, WITHOUT ROWID;`,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

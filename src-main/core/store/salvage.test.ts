@@ -1,7 +1,8 @@
 /**
  * A damaged project: a real project file with several videos, face analysis and labels over many pages, some
  * pages overwritten with random bytes. It must open read-only and say why (not fail later), refuse every write
- * in one sentence, and salvage must bring back every label that lived on an undamaged page, bit-identical.
+ * in one sentence, and salvage must bring back every label that lived on an undamaged page, bit-identical,
+ * and the lab encoder files the studio wrote into the project.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,12 +10,20 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { buildSyntheticProject, damagePages, leafPages, rowidsOnPage } from '../../../test/support/syntheticProject';
+import { LAB_DIM, writeLabEncoder } from '../../../test/support/labEncoder';
+import { testVideo } from '../../../test/support/testMedia';
+import { ENCODERS_DIR } from '../analysis/projectEncoders';
+import { requestAnalysis } from '../app/analysis';
+import { importEncoder, useEncoder, type EncoderView } from '../app/encoders';
+import { requestImport } from '../app/videos';
 import { StudioError } from '../errors';
 import type { AnnotatorId, PersonId, VideoId } from '../ids';
+import { getAnalysis } from './analysisStore';
 import { appendLabel, currentLabels } from './labelStore';
+import type { ModelId } from './modelStore';
 import { FIRST_PERSON, listPersons, renamePerson, setPersonCoded } from './personStore';
 import { openProjectDb } from './projectDb';
-import { PROJECT_DB_FILE } from './projectFolder';
+import { createProject, PROJECT_DB_FILE } from './projectFolder';
 import { addSecondPerson } from '../../../test/support/twoPersons';
 import { ProjectSession } from '../studio/projectSession';
 import { salvageProject } from './salvage';
@@ -162,5 +171,57 @@ describe('salvaging persons', () => {
     } finally {
       rescued.close();
     }
+  });
+});
+
+describe('salvaging a project that uses a lab encoder', () => {
+  it("copies the encoder's files the studio wrote, and nothing else of its folder, so the rescued project analyses with it", { timeout: 300_000 }, async () => {
+    const dir = path.join(tempDir(), 'study');
+    createProject(dir);
+    const session = ProjectSession.open(dir);
+    let lab: EncoderView;
+    try {
+      await requestImport(session, [testVideo('single_face.mp4')], false);
+      await session.jobs.idle();
+      lab = await importEncoder(session, writeLabEncoder(path.join(tempDir(), 'lab')));
+      await useEncoder(session, lab.id as ModelId);
+      await requestAnalysis(session);
+      await session.jobs.idle();
+      expect(getAnalysis(session.db, 1 as VideoId)?.encoderId).toBe(lab.id);
+    } finally {
+      await session.close();
+    }
+    const encoders = path.join(dir, ENCODERS_DIR);
+    const written = fs.readdirSync(encoders).sort();
+    expect(written.map((f) => path.extname(f))).toEqual(['.json', '.onnx']);
+    fs.writeFileSync(path.join(encoders, 'notes.txt'), 'a file the studio did not write');
+
+    const target = path.join(tempDir(), 'rescued');
+    const report = salvageProject(dir, target);
+    expect(report.tables.find((t) => t.table === 'models')).toMatchObject({ lost: 0, details: [] });
+    expect(fs.readdirSync(path.join(target, ENCODERS_DIR)).sort()).toEqual(written);
+    for (const file of written) expect(fs.readFileSync(path.join(target, ENCODERS_DIR, file))).toEqual(fs.readFileSync(path.join(encoders, file)));
+
+    // The rescued project reads its analysis with the lab's layout and analyses again with the lab's encoder.
+    const rescued = ProjectSession.open(target);
+    try {
+      expect(rescued.predictor.layout()).toMatchObject({ embeddingDim: LAB_DIM });
+      const [job] = await requestAnalysis(rescued, 1 as VideoId);
+      await rescued.jobs.idle();
+      expect(rescued.jobs.list().find((j) => j.id === job)).toMatchObject({ state: 'done', error: null });
+      expect(getAnalysis(rescued.db, 1 as VideoId)).toMatchObject({ encoderId: lab.id, encoderName: lab.name });
+      expect(getAnalysis(rescued.db, 1 as VideoId)?.finishedAt).toEqual(expect.any(String));
+    } finally {
+      await rescued.close();
+    }
+
+    // An encoder file changed since its import is not what the studio wrote: left behind, and the report says so.
+    const onnx = written.find((f) => f.endsWith('.onnx')) as string;
+    fs.appendFileSync(path.join(encoders, onnx), 'changed');
+    const again = salvageProject(dir, path.join(tempDir(), 'rescued-again'));
+    expect(again.tables.find((t) => t.table === 'models')?.details).toEqual([
+      `encoder ${ENCODERS_DIR}/${onnx} not copied: it is missing or changed since it was imported; import the lab's encoder again`,
+    ]);
+    expect(fs.existsSync(path.join(again.to, ENCODERS_DIR))).toBe(false);
   });
 });

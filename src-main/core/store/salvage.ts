@@ -6,11 +6,14 @@
  * better-sqlite3's SQLite has no recovery extension, so damage is stepped around by hand: a table is read in
  * rowid order until a read fails, then rowid by rowid (each lookup descends the b-tree afresh and fails only if
  * its own path is damaged) until the scan can resume. Tables without rowid are read per parent key.
- * Derived tables (model runs, predictions, suggestions, jobs) are not copied: the studio recomputes them.
+ * Derived tables (model runs, predictions, suggestions, band calibrations, jobs) are not copied: the studio
+ * recomputes them (band calibrations with the next held-back score).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
+import { cardPathFor } from '../inference/modelCard';
 import { resolveUserPath } from '../paths/userPath';
 import { createProject, PROJECT_DB_FILE } from './projectFolder';
 import { openProjectDb, openProjectDbReadOnly, type Db } from './projectDb';
@@ -73,7 +76,7 @@ function copyAll(source: Db, target: Db, from: string, to: string): SalvageRepor
   tables.push(copyChildren(source, target, 'persons', 'video_id', videos.rows.map((row) => row.id as number)).report);
   const models = copyRowidTable(source, target, 'models');
   tables.push(models.report);
-  copyModelFiles(models.rows, from, to);
+  copyModelFiles(models, from, to);
   const analyses = copyRowidTable(source, target, 'face_analyses');
   const faces = copyRowidTable(source, target, 'faces');
   const faceIds = faces.rows.map((row) => row.id as number);
@@ -84,7 +87,7 @@ function copyAll(source: Db, target: Db, from: string, to: string): SalvageRepor
   tables.push(analyses.report, faces.report, embeddings.report, expressions.report, actions.report);
   const reanalyse = dropIncompleteAnalyses(target, faces, [...embeddings.parentsMissingRows, ...expressions.parentsMissingRows]);
   tables.push(copyRowidTable(source, target, 'labels').report);
-  return { from, to, tables, reanalyse, notCopied: ['model_runs', 'predictions', 'suggestions', 'jobs'] };
+  return { from, to, tables, reanalyse, notCopied: ['model_runs', 'predictions', 'suggestions', 'band_calibrations', 'jobs'] };
 }
 
 interface Copied {
@@ -254,18 +257,36 @@ function dropIncompleteAnalyses(target: Db, faces: Copied, facesMissingChildren:
   return videos;
 }
 
-/** The project's trained heads live in its folder; encoders shipped with the studio are referenced elsewhere. */
-function copyModelFiles(models: Row[], from: string, to: string): void {
-  for (const model of models) {
+/**
+ * The project's own model files: trained heads (the ONNX file and the .json beside it) and a lab's imported
+ * encoders (the ONNX file and its model card in `encoders/`, core/analysis/projectEncoders.ts); encoders shipped
+ * with the studio are referenced elsewhere. Only files a models row names are copied, never the rest of a folder,
+ * and an imported encoder only while its file has the hash it was registered with: anything else is not what the
+ * studio wrote, and its analyses could not be trusted to read it.
+ */
+function copyModelFiles(models: Copied, from: string, to: string): void {
+  for (const model of models.rows) {
     const file = model.file as string;
     if (path.isAbsolute(file)) continue;
     const source = path.join(from, file);
-    for (const sibling of [source, source.replace(/\.onnx$/, '.json')]) {
+    if (model.kind === 'encoder' && !hasHash(source, model.sha256 as string)) {
+      models.report.details.push(`encoder ${file} not copied: it is missing or changed since it was imported; import the lab's encoder again`);
+      continue;
+    }
+    for (const sibling of [source, model.kind === 'encoder' ? cardPathFor(source) : source.replace(/\.onnx$/, '.json')]) {
       if (!fs.existsSync(sibling)) continue;
       const destination = path.join(to, path.relative(from, sibling));
       fs.mkdirSync(path.dirname(destination), { recursive: true });
       fs.copyFileSync(sibling, destination);
     }
+  }
+}
+
+function hasHash(file: string, sha256: string): boolean {
+  try {
+    return createHash('sha256').update(fs.readFileSync(file)).digest('hex') === sha256;
+  } catch {
+    return false;
   }
 }
 

@@ -65,6 +65,20 @@ export const DEFAULT_MODEL_FILES = {
   presence: 'facemesh.onnx',
 } as const;
 
+/**
+ * Each model's job in the analysis, as the model list names it (models.info). From the pipeline's slot, not the
+ * card's role: FaceMesh V2 and V1 both have the role "landmarks", but V1 ships only for its face flag, the gate a
+ * detected face must pass to be taken up (docs/notes/models.md).
+ */
+export const MODEL_PURPOSES: Readonly<Record<keyof FaceModels, string>> = {
+  detector: 'face detection',
+  landmarks: 'landmarks (478, with iris) and tracking',
+  encoder: 'expression embedding and probabilities (the descriptor)',
+  identity: 'identity, to link tracks into persons',
+  blendshapes: 'facial actions (52 blendshapes)',
+  presence: 'presence gate for new faces',
+};
+
 /** FaceMesh V1's input: a square RGB crop of this side (its card). */
 const PRESENCE_SIZE = 192;
 

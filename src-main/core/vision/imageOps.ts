@@ -49,7 +49,7 @@ export interface PixelNormalisation {
  * What is done to each sampled pixel before it is stored: kept as RGB floats (0..255), mapped v -> v * scale +
  * offset per channel (the detector's and landmark model's normalisation), or normalised as an encoder's card says
  * (`normalisedPixel`). Fused into the sampling loop, with the same float32 rounding in between as sampling first
- * and converting after (`affine`, `normaliseImage`), so the numbers are bit for bit those of the two-step form.
+ * and converting after (`affine`, `normalisedPixel`), so the numbers are bit for bit those of the two-step form.
  */
 export type CropPost = { kind: 'rgb' } | { kind: 'affine'; scale: number; offset: number } | { kind: 'normalised'; pixels: PixelNormalisation };
 
@@ -220,14 +220,6 @@ export function normalisedPixel(pixels: PixelNormalisation, r: number, g: number
   out[at] = ((pixels.bgr ? b : r) / divisor - (mean[0] as number)) / (std[0] as number);
   out[at + step] = (g / divisor - (mean[1] as number)) / (std[1] as number);
   out[at + 2 * step] = ((pixels.bgr ? r : b) / divisor - (mean[2] as number)) / (std[2] as number);
-}
-
-/** A whole packed RGB24 image (already at the model's size) as the card asks. */
-export function normaliseImage(rgb: Uint8Array, pixels: PixelNormalisation): Float32Array {
-  const plane = rgb.length / 3;
-  const out = new Float32Array(plane * pixels.channels);
-  for (let p = 0; p < plane; p++) normalisedPixel(pixels, rgb[3 * p] as number, rgb[3 * p + 1] as number, rgb[3 * p + 2] as number, out, p, plane);
-  return out;
 }
 
 /**
