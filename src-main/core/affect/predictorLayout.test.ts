@@ -15,13 +15,14 @@ import { testVideo } from '../../../test/support/testMedia';
 import { requestAnalysis } from '../app/analysis';
 import { importEncoder, useEncoder } from '../app/encoders';
 import { requestImport } from '../app/videos';
-import type { VideoId } from '../ids';
+import type { AnnotatorId, VideoId } from '../ids';
 import type { ModelId } from '../store/modelStore';
 import { FIRST_PERSON } from '../store/personStore';
 import { createProject, PROJECT_DB_FILE } from '../store/projectFolder';
 import { listVideos } from '../store/videoStore';
 import { ProjectSession } from '../studio/projectSession';
 import { ACTION_EMBEDDING_DIM } from '../vision/faceActions';
+import { OTHER_ENCODER_NOTE } from './projectPredictor';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-predictor-layout-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -37,7 +38,7 @@ async function importAnalysed(session: ProjectSession, clip: 'single_face.mp4' |
 const descriptorLength = (session: ProjectSession, videoId: VideoId) => session.predictor.descriptors(videoId, FIRST_PERSON).find((d) => d !== null)?.length;
 
 describe('the layout the predictor keeps', () => {
-  it('follows analyses that start and finish, the encoder they use, and reopening; nothing else re-reads it', { timeout: 400_000 }, async () => {
+  it('follows analyses that start and finish, the encoder they use, and reopening; nothing else re-reads it; a video of another encoder has no faces', { timeout: 400_000 }, async () => {
     const dir = path.join(root, 'study');
     createProject(dir);
     let session = ProjectSession.open(dir);
@@ -73,6 +74,13 @@ describe('the layout the predictor keeps', () => {
       await session.close();
       session = ProjectSession.open(dir);
       expect(session.predictor.layout()).toEqual(withLab);
+
+      // The other video is still analysed with the shipped encoder, whose embeddings the lab encoder's layout cannot
+      // compare: it has no faces to predict on and says why, and neither fails the project's predictions.
+      const second = listVideos(session.db).find((v) => path.basename(v.path) === 'face_noface.mov')?.id as VideoId;
+      expect(session.predictor.descriptors(second, FIRST_PERSON).every((d) => d === null)).toBe(true);
+      expect(session.predictor.predict(second, FIRST_PERSON, 1 as AnnotatorId).head.note).toBe(OTHER_ENCODER_NOTE);
+      expect(session.predictor.predict(first, FIRST_PERSON, 1 as AnnotatorId).head.note).toBeNull();
     } finally {
       await session.close();
     }

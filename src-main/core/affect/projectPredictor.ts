@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getAnalysis, listDescriptorVersions, listFaceActions, listFrameDescriptors } from '../store/analysisStore';
 import { deleteBandCalibration, listBandCalibrations, saveBandCalibration } from '../store/bandCalibrationStore';
-import { activePairHead, encoderCard } from '../store/modelStore';
+import { activePairHead, encoderCard, type ModelId } from '../store/modelStore';
 import { PRIOR_HEAD_FILE } from '../store/predictionStore';
 import { StudioError } from '../errors';
 import type { AnnotatorId, PersonId, VideoId } from '../ids';
@@ -29,6 +29,10 @@ import { readLinearHead, type LinearPairHead } from './pairHead';
 import { priorHead, priorName } from './priorHead';
 import { headTrainingOptions } from './trainJob';
 import type { Propagated, VideoPropagation } from './propagate';
+
+/** The Model panel's note on a video analysed with another encoder than the one the project is read with. */
+export const OTHER_ENCODER_NOTE =
+  "this video was analysed with another encoder than the project's first analysed video, so it has no faces to predict on: analyse it again with that encoder (Encoders panel), or analyse every video again with this one";
 
 export interface HeadInUse {
   /** models.id of the annotator's active trained head, or null for the built-in prior head. */
@@ -83,7 +87,7 @@ export class ProjectPredictor {
    * finishes resets): every prediction reads every label's descriptor, so checking its analysis each time would
    * cost a query per label.
    */
-  private readonly frameCache = new Map<string, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; finished: boolean; layoutKey: string }>();
+  private readonly frameCache = new Map<string, { times: Float64Array; hasFace: Uint8Array; descriptors: (Float32Array | null)[]; finished: boolean; layoutKey: string; otherEncoder: boolean }>();
 
   constructor(
     private readonly db: Db,
@@ -104,7 +108,7 @@ export class ProjectPredictor {
    * The project's layout, read once and kept until `reset`: every prediction needs it, and only an analysis that
    * starts (its descriptor version and encoder) or finishes can change it (videos with an analysis are never removed).
    */
-  private projectLayout: DescriptorLayout | null = null;
+  private projectLayout: { layout: DescriptorLayout; encoderId: ModelId | null } | null = null;
 
   /**
    * Forget every cached video, the layout and the band factors read from the project: a new head was trained or
@@ -169,6 +173,7 @@ export class ProjectPredictor {
     const calibration = fitted?.head === head.key ? fitted.calibration : undefined;
     const bandsCalibrated = calibration && fitted ? { labels: fitted.labels, fittedAt: fitted.fittedAt } : null;
     const result = state.propagation.result();
+    const frameData = this.frameData(videoId, personId, head.layout);
     // Anchor ids are "<video id>/<person id>:<frame>": the person's own labels are those with both ids.
     const own = `${videoId}/${personId}:`;
     const ownFrames = () => [...state.anchorValues.keys()].filter((id) => id.startsWith(own)).map((id) => Number(id.slice(own.length)));
@@ -176,10 +181,10 @@ export class ProjectPredictor {
       videoId,
       personId,
       ...(calibration ? calibratedBands(result, state.frames.times, ownFrames(), calibration) : result),
-      hasFace: this.frameData(videoId, personId, head.layout).hasFace,
+      hasFace: frameData.hasFace,
       anchorSpread: state.propagation.anchorSpread(),
       anchors: state.propagation.anchorCount,
-      head: head.info,
+      head: frameData.otherEncoder ? { ...head.info, note: OTHER_ENCODER_NOTE } : head.info,
       bandsCalibrated,
     };
   }
@@ -225,11 +230,16 @@ export class ProjectPredictor {
    * the parts of the encoder the first analysis used (its card). Kept until `reset` (see projectLayout).
    */
   layout(): DescriptorLayout {
+    return this.readLayout().layout;
+  }
+
+  /** The layout and the encoder whose embeddings it reads (null before any analysis). */
+  private readLayout(): { layout: DescriptorLayout; encoderId: ModelId | null } {
     if (this.projectLayout) return this.projectLayout;
     const analysed = listDescriptorVersions(this.db);
     const first = analysed[0] && getAnalysis(this.db, analysed[0].videoId);
     const encoder = first ? encoderParts(encoderCard(this.db, first.encoderId)) : DEFAULT_ENCODER;
-    this.projectLayout = descriptorLayout(projectDescriptorVersion(analysed.map((a) => a.descriptorVersion)), encoder);
+    this.projectLayout = { layout: descriptorLayout(projectDescriptorVersion(analysed.map((a) => a.descriptorVersion)), encoder), encoderId: first?.encoderId ?? null };
     return this.projectLayout;
   }
 
@@ -272,7 +282,11 @@ export class ProjectPredictor {
     const analysis = getAnalysis(this.db, videoId);
     const times = Float64Array.from(listFrames(this.db, videoId), (f) => f.ptsSec);
     const descriptors: (Float32Array | null)[] = Array.from({ length: times.length }, () => null);
-    if (analysis) {
+    // Embeddings of two encoders live in different spaces, even of one size: a video analysed with another encoder
+    // than the one the project is read with has no descriptor the head can compare (and `otherEncoder` says why).
+    const layoutEncoder = this.readLayout().encoderId;
+    const otherEncoder = Boolean(analysis && layoutEncoder !== null && analysis.encoderId !== layoutEncoder);
+    if (analysis && !otherEncoder) {
       const actions = layout.actionDim > 0 ? new Map(listFaceActions(this.db, videoId, personId).map((a) => [a.frameIndex, a.embedding])) : null;
       // Best-scored first within a frame: a person with two faces on one frame (linked wrongly) is read by the best.
       for (const face of listFrameDescriptors(this.db, videoId, personId, analysis.encoderId)) {
@@ -290,6 +304,7 @@ export class ProjectPredictor {
       descriptors,
       finished: Boolean(analysis?.finishedAt),
       layoutKey,
+      otherEncoder,
     };
     this.frameCache.set(cacheKey, data);
     return data;
