@@ -109,6 +109,21 @@ describe('encoders command', () => {
     expect((await listed(dir)).length).toBe(2);
   }, 60_000);
 
+  it('lists an encoder that predicts valence/arousal with its scale, the others with none', async () => {
+    const project = await newProject('affect');
+    const affectFile = writeLabEncoder(path.join(work, 'lab-affect'), { affect: true, card: (card) => ({ ...card, affectRange: [-10, 10] }) });
+    expect((await cli(['encoders', project, 'import', affectFile])).code).toBe(0);
+    const { code, out } = await cli(['encoders', project]);
+    expect(code).toBe(0);
+    const rows = out.trimEnd().split('\n').map((line) => line.split('\t'));
+    const column = rows[0]?.indexOf('affect') as number;
+    expect(column).toBeGreaterThan(0);
+    expect(rows.slice(1).map((row) => [row[2], row[column]])).toEqual([
+      ['emotion-xception-fer2013', '-'],
+      ['lab-linear-rgb112', '-10 to 10'],
+    ]);
+  }, 60_000);
+
   it('never replaces a file in the encoders folder that the studio did not write', async () => {
     const other = await newProject('other');
     const name = fs.readdirSync(path.join(dir, 'encoders')).find((f) => f.endsWith('.onnx')) as string;

@@ -33,6 +33,8 @@ export async function encodersCommand(values: Values, rest: string[], io: CliIo)
 }
 
 function encoderTable(encoders: readonly EncoderView[]): string {
-  const rows = encoders.map((e) => `${e.id ?? '-'}\t${e.active ? '*' : ''}\t${e.name}\t${e.version}\t${e.input}\t${e.embeddingDim ?? '?'}\t${e.licence}\n`);
-  return `id\tactive\tname\tversion\tinput\tD\tlicence\n${rows.join('')}`;
+  // "affect": the scale of the encoder's own valence/arousal, which the untrained prior reads ("-" for none).
+  const affect = (e: EncoderView) => (e.affectRange ? `${e.affectRange[0]} to ${e.affectRange[1]}` : '-');
+  const rows = encoders.map((e) => `${e.id ?? '-'}\t${e.active ? '*' : ''}\t${e.name}\t${e.version}\t${e.input}\t${e.embeddingDim ?? '?'}\t${affect(e)}\t${e.licence}\n`);
+  return `id\tactive\tname\tversion\tinput\tD\taffect\tlicence\n${rows.join('')}`;
 }
