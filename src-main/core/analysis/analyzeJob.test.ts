@@ -3,7 +3,6 @@
  * the real ONNX models in the analysis process, a real project file. The five short clips are imported and
  * analysed once (beforeAll); the tests read the result.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,10 +18,10 @@ import type { ModelId } from '../store/modelStore';
 import { ANALYZE_CHUNK_FRAMES, ANALYZE_JOB, type AnalyzeResult } from './analyzeJob';
 import { TEST_CLIPS, testVideosDir } from '../../../test/support/testMedia';
 import { FIRST_PERSON } from '../store/personStore';
+import { analyseUntilKilled } from '../../../test/support/killedAnalysis';
 
 const VIDEOS = testVideosDir();
 const NAMES = ['single_face.mp4', 'no_face.mp4', 'face_noface.mov', 'noface_face.mov', 'short_hamilton_clip.mp4'];
-const RUNNER = path.join(__dirname, '..', '..', '..', 'test', 'support', 'analyzeRunner.ts');
 
 function newProject(): string {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'affect-analyze-')), 'p');
@@ -164,16 +163,7 @@ describe('analyze job on the test clips', () => {
     await setup.close();
 
     // Killed with SIGKILL once at least two chunks are committed and before the end.
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, killedDir, String(videoId)], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        const done = Math.max(...chunk.toString().trim().split('\n').map((l) => Number(l.split(' ')[1])));
-        if (done >= 2 * ANALYZE_CHUNK_FRAMES) child.kill('SIGKILL');
-      });
-      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-      child.once('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`runner exited with ${code}: ${err}`))));
-    });
+    await analyseUntilKilled(killedDir, videoId, 2 * ANALYZE_CHUNK_FRAMES);
 
     const reopened = ProjectSession.open(killedDir);
     try {

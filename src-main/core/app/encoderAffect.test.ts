@@ -6,7 +6,6 @@
  * label and no trained head, the predictions the API serves (core/app/predictions.ts) follow the encoder's own
  * difference from the labelled frame, and their saved run names that prior; an analysis killed with SIGKILL and resumed stores the same values.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,8 +28,8 @@ import { addAnnotator } from './annotators';
 import { importEncoder, listEncoders, useEncoder } from './encoders';
 import { applyLabels } from './labels';
 import { currentRun, NO_FACE, videoPredictions } from './predictions';
+import { analyseUntilKilled } from '../../../test/support/killedAnalysis';
 
-const RUNNER = path.join(__dirname, '..', '..', '..', 'test', 'support', 'analyzeRunner.ts');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'affect-encoder-affect-'));
 const labFile = writeLabEncoder(path.join(work, 'lab'), { affect: true, name: 'lab-affect' });
 /** A face whose brightness and colour swing slowly: what the lab encoder's valence and arousal read. */
@@ -178,16 +177,7 @@ describe("a lab encoder's own valence and arousal", () => {
     const killed = await labProject('killed');
     const dir = killed.session.dir;
     await killed.session.close();
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, dir, String(killed.videoId)], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        const done = Math.max(...chunk.toString().trim().split('\n').map((l) => Number(l.split(' ')[1])));
-        if (done >= 2 * ANALYZE_CHUNK_FRAMES) child.kill('SIGKILL');
-      });
-      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-      child.once('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`runner exited with ${code}: ${err}`))));
-    });
+    await analyseUntilKilled(dir, killed.videoId, 2 * ANALYZE_CHUNK_FRAMES);
     const reopened = ProjectSession.open(dir);
     try {
       const interrupted = getAnalysis(reopened.db, killed.videoId);
