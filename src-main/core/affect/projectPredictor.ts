@@ -316,9 +316,17 @@ export class ProjectPredictor {
    */
   private labelsFor(videoId: VideoId, personId: PersonId, annotatorId: AnnotatorId, layout: DescriptorLayout) {
     const labels: { id: string; key: string; frame: number | null; valence: number; arousal: number; descriptor: Float32Array; label: (frames: HeadFrames, head: LinearPairHead) => LabelAnchor }[] = [];
+    // Once per person here: a video whose analysis is running is read again on every frameData call, not per label.
+    const descriptorsOf = new Map<string, (Float32Array | null)[]>();
     for (const video of listVideos(this.db)) {
       for (const label of currentLabels(this.db, video.id, { annotatorId })) {
-        const descriptor = this.frameData(video.id, label.personId, layout).descriptors[label.frameIndex];
+        const personKey = `${video.id}/${label.personId}`;
+        let personDescriptors = descriptorsOf.get(personKey);
+        if (!personDescriptors) {
+          personDescriptors = this.frameData(video.id, label.personId, layout).descriptors;
+          descriptorsOf.set(personKey, personDescriptors);
+        }
+        const descriptor = personDescriptors[label.frameIndex];
         if (!descriptor) continue;
         const id = `${video.id}/${label.personId}:${label.frameIndex}`;
         const own = video.id === videoId && label.personId === personId;
