@@ -9,11 +9,11 @@
  * Derived tables (model runs, predictions, suggestions, band calibrations, jobs) are not copied: the studio
  * recomputes them (band calibrations with the next held-back score).
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
 import { cardPathFor } from '../inference/modelCard';
+import { sha256File } from '../inference/modelRegistry';
 import { resolveUserPath } from '../paths/userPath';
 import { createProject, PROJECT_DB_FILE } from './projectFolder';
 import { openProjectDb, openProjectDbReadOnly, type Db } from './projectDb';
@@ -284,7 +284,7 @@ function copyModelFiles(models: Copied, from: string, to: string): void {
 
 function hasHash(file: string, sha256: string): boolean {
   try {
-    return createHash('sha256').update(fs.readFileSync(file)).digest('hex') === sha256;
+    return sha256File(file) === sha256;
   } catch {
     return false;
   }
