@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src-main/core/io/csv';
 import { checkEaf, parseXml } from '../support/eafChecker';
 import type { ApiCall } from '../support/apiCall';
+import { endedJob } from '../support/apiJobs';
 import { openStudioInChromium, SCREENSHOTS, type StudioInChromium } from '../support/studioInChromium';
 import { TEST_CLIPS, testVideo } from '../support/testMedia';
 
@@ -36,11 +37,7 @@ beforeAll(async () => {
   project = path.join(work, 'study');
   await call('projects.create', { dir: project, name: 'Dialog study' });
   const { jobId } = await call<{ jobId: string }>('videos.import', { project, paths: [testVideo(CLIP)], analyze: false });
-  for (let i = 0; i < 600; i++) {
-    const jobs = await call<{ jobId: string; state: string }[]>('jobs.list', { project });
-    if (jobs.find((job) => job.jobId === jobId)?.state === 'done') break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  expect((await endedJob(call, project, jobId)).state).toBe('done');
   videoId = (await call<{ id: number }[]>('videos.list', { project }))[0]?.id as number;
   const rater = await call<{ id: number }>('annotators.add', { project, name: 'Rater A' });
   await call('labels.apply', {
